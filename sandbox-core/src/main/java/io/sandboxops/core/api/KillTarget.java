@@ -1,0 +1,54 @@
+package io.sandboxops.core.api;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** Which background processes {@link Sandbox#killBackgroundProcess} ends. */
+public sealed interface KillTarget {
+
+    /** One process, by pid. */
+    record Pid(long pid) implements KillTarget {
+    }
+
+    /** Every background process started by one session. */
+    record Session(String sessionId) implements KillTarget {
+        public Session {
+            Objects.requireNonNull(sessionId, "sessionId");
+        }
+    }
+
+    /** Every background process whose command matches the regex (a find, not a full match). */
+    record Matching(Pattern pattern) implements KillTarget {
+        public Matching {
+            Objects.requireNonNull(pattern, "pattern");
+        }
+    }
+
+    /** Every background process of the sandbox. */
+    record All() implements KillTarget {
+    }
+
+    static KillTarget pid(long pid) {
+        return new Pid(pid);
+    }
+
+    static KillTarget session(String sessionId) {
+        return new Session(sessionId);
+    }
+
+    static KillTarget all() {
+        return new All();
+    }
+
+    /**
+     * @throws SandboxInvalidInputException when {@code regex} does not compile
+     */
+    static KillTarget matching(String regex) {
+        try {
+            return new Matching(Pattern.compile(regex));
+        } catch (PatternSyntaxException e) {
+            throw new SandboxInvalidInputException("invalid pattern: " + e.getDescription() + " near index " + e.getIndex() + " of \"" + regex + "\"", e);
+        }
+    }
+}

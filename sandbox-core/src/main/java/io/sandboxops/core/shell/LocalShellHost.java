@@ -1,0 +1,166 @@
+package io.sandboxops.core.shell;
+
+import io.sandboxops.core.api.SandboxException;
+import io.sandboxops.core.api.SandboxTimeoutException;
+import io.sandboxops.core.api.SandboxTooLargeException;
+import io.sandboxops.core.api.SandboxUnavailableException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Shells as processes of this machine: the transport of the Cloud Run executor (inside its container) and of
+ * the engine's own tests. Each shell runs under {@code setsid}, so it leads its own process group and an
+ * interrupt of its command never reaches this JVM.
+ */
+public final class LocalShellHost implements ShellHost {
+    private final Path workdir;
+
+    /** @param workdir where new shells start */
+    public LocalShellHost(Path workdir) {
+        this.workdir = workdir;
+    }
+
+    @Override
+    public ShellTransport openShell(Map<String, String> env, ShellOutput output) {
+        ProcessBuilder pb = new ProcessBuilder("setsid", "-w", "bash", "--noprofile", "--norc").directory(workdir.toFile());
+        pb.environment().putAll(env);
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new SandboxUnavailableException("cannot start bash on this machine: " + e.getMessage(), e);
+        }
+        return new LocalTransport(p, output);
+    }
+
+    @Override
+    public ProcessOutcome run(List<String> argv, byte[] stdin, Duration timeout, long maxOutputBytes) {
+        Process p;
+        try {
+            p = new ProcessBuilder(argv).directory(workdir.toFile()).start();
+        } catch (IOException e) {
+            throw new SandboxUnavailableException("cannot run " + argv.get(0) + " on this machine: " + e.getMessage(), e);
+        }
+        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream(), maxOutputBytes));
+        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream(), 1024 * 1024));
+        try (OutputStream in = p.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin);
+            }
+        } catch (IOException e) {
+            // The program did not read its input; what it printed says why.
+        }
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new SandboxTimeoutException(argv.get(0) + " did not finish within " + timeout.toSeconds() + " s");
+            }
+            return new ProcessOutcome(p.exitValue(), out.join(), err.join());
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted while waiting for " + argv.get(0), e);
+        } catch (java.util.concurrent.CompletionException e) {
+            p.destroyForcibly();
+            if (e.getCause() instanceof SandboxException se) {
+                throw se;
+            }
+            throw new SandboxException("could not read the output of " + argv.get(0) + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private static byte[] drain(InputStream in, long max) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        byte[] chunk = new byte[64 * 1024];
+        try (in) {
+            int n;
+            while ((n = in.read(chunk)) >= 0) {
+                if (buf.size() + n > max) {
+                    throw new SandboxTooLargeException("output larger than " + max + " bytes");
+                }
+                buf.write(chunk, 0, n);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return buf.toByteArray();
+    }
+
+    private static final class LocalTransport implements ShellTransport {
+        private final Process process;
+        private final OutputStream stdin;
+
+        LocalTransport(Process process, ShellOutput output) {
+            this.process = process;
+            this.stdin = process.getOutputStream();
+            Thread out = pump(process.getInputStream(), output, true);
+            Thread err = pump(process.getErrorStream(), output, false);
+            Thread watcher = new Thread(() -> {
+                try {
+                    out.join();
+                    err.join();
+                    output.closed(process.waitFor());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "shell-exit-" + process.pid());
+            watcher.setDaemon(true);
+            watcher.start();
+        }
+
+        private static Thread pump(InputStream in, ShellOutput output, boolean isStdout) {
+            Thread t = new Thread(() -> {
+                byte[] buf = new byte[64 * 1024];
+                try (in) {
+                    int n;
+                    while ((n = in.read(buf)) >= 0) {
+                        if (isStdout) {
+                            output.stdout(buf, 0, n);
+                        } else {
+                            output.stderr(buf, 0, n);
+                        }
+                    }
+                } catch (IOException e) {
+                    // The process went away; the watcher reports its exit.
+                }
+            }, isStdout ? "shell-stdout" : "shell-stderr");
+            t.setDaemon(true);
+            t.start();
+            return t;
+        }
+
+        @Override
+        public synchronized void write(byte[] bytes) throws IOException {
+            stdin.write(bytes);
+            stdin.flush();
+        }
+
+        @Override
+        public void close() {
+            try {
+                stdin.close();
+            } catch (IOException e) {
+                // already closed
+            }
+            if (process.isAlive()) {
+                try {
+                    if (!process.waitFor(200, TimeUnit.MILLISECONDS)) {
+                        process.destroy();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    process.destroy();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package io.sandboxops.core.shell;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One command sent to a {@link ShellSession}: its output as it arrives (stdout and stderr apart, and both
+ * interleaved for the interactive view) and, once its end markers came, how it ended.
+ */
+public final class RunningCommand {
+
+    /** How a command ended. {@code shellExited} means the shell itself ended (e.g. {@code exit 3}). */
+    public record Completion(int exitCode, OptionalLong backgroundPid, String cwd, boolean shellExited) {
+    }
+
+    private final String command;
+    private final Instant startedAt = Instant.now();
+    private final long startNanos = System.nanoTime();
+    private final CappedBuffer stdout;
+    private final CappedBuffer stderr;
+    private final CappedBuffer combined;
+    private final MarkerScanner stdoutScanner;
+    private final MarkerScanner stderrScanner;
+    private final ByteArrayOutputStream trailer = new ByteArrayOutputStream();
+    private final CompletableFuture<Completion> completion = new CompletableFuture<>();
+    private volatile long endNanos;
+    private volatile boolean timedOut;
+    private boolean stdoutDone;
+    private boolean stderrDone;
+
+    RunningCommand(String command, String token, long maxOutputBytes) {
+        this.command = command;
+        this.stdout = new CappedBuffer(maxOutputBytes);
+        this.stderr = new CappedBuffer(maxOutputBytes);
+        this.combined = new CappedBuffer(maxOutputBytes);
+        this.stdoutScanner = new MarkerScanner(("\036SBX-END-" + token + ":").getBytes(StandardCharsets.US_ASCII), (b, o, l) -> {
+            stdout.append(b, o, l);
+            combined.append(b, o, l);
+        });
+        this.stderrScanner = new MarkerScanner(("\036SBX-END-" + token + "\036").getBytes(StandardCharsets.US_ASCII), (b, o, l) -> {
+            stderr.append(b, o, l);
+            combined.append(b, o, l);
+        });
+    }
+
+    public String command() {
+        return command;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public boolean isDone() {
+        return completion.isDone();
+    }
+
+    public boolean timedOut() {
+        return timedOut;
+    }
+
+    void markTimedOut() {
+        timedOut = true;
+    }
+
+    /** Waits for the end markers. @return how it ended, or empty when {@code timeout} passed first */
+    public Optional<Completion> await(Duration timeout) {
+        try {
+            return Optional.of(completion.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** @return how it ended; empty while it runs */
+    public Optional<Completion> completion() {
+        return Optional.ofNullable(completion.getNow(null));
+    }
+
+    public String stdoutText() {
+        return stdout.text("stdout");
+    }
+
+    public String stderrText() {
+        return stderr.text("stderr");
+    }
+
+    /** stdout and stderr in the order they arrived. */
+    public String combinedText() {
+        return combined.text("output");
+    }
+
+    public long stdoutDropped() {
+        return stdout.dropped();
+    }
+
+    public long stderrDropped() {
+        return stderr.dropped();
+    }
+
+    /** Wall-clock time from start to the end marker, or until now while it runs. */
+    public Duration duration() {
+        long end = endNanos == 0 ? System.nanoTime() : endNanos;
+        return Duration.ofNanos(end - startNanos);
+    }
+
+    synchronized void onStdout(byte[] bytes, int offset, int length) {
+        if (stdoutDone) {
+            return;
+        }
+        int from;
+        if (stdoutScanner.found()) {
+            from = offset;
+        } else {
+            from = stdoutScanner.scan(bytes, offset, length);
+            if (from < 0) {
+                return;
+            }
+        }
+        // After the marker come "exit:bgpid:cwd" and a NUL.
+        int end = offset + length;
+        for (int i = from; i < end; i++) {
+            if (bytes[i] == 0) {
+                trailer.write(bytes, from, i - from);
+                stdoutDone = true;
+                finishIfBoth();
+                return;
+            }
+        }
+        trailer.write(bytes, from, end - from);
+    }
+
+    synchronized void onStderr(byte[] bytes, int offset, int length) {
+        if (stderrDone) {
+            return;
+        }
+        if (stderrScanner.scan(bytes, offset, length) >= 0) {
+            stderrDone = true;
+            finishIfBoth();
+        }
+    }
+
+    /** The shell ended before the markers came: the command ends with the shell's exit status. */
+    synchronized void onShellClosed(int exitCode, String cwdAfter) {
+        if (completion.isDone()) {
+            return;
+        }
+        endNanos = System.nanoTime();
+        completion.complete(new Completion(exitCode, OptionalLong.empty(), cwdAfter, true));
+    }
+
+    private void finishIfBoth() {
+        if (!(stdoutDone && stderrDone) || completion.isDone()) {
+            return;
+        }
+        endNanos = System.nanoTime();
+        completion.complete(parseTrailer(trailer.toString(StandardCharsets.UTF_8)));
+    }
+
+    private static Completion parseTrailer(String t) {
+        int first = t.indexOf(':');
+        int second = t.indexOf(':', first + 1);
+        int exit = Integer.parseInt(t.substring(0, first));
+        String pid = t.substring(first + 1, second);
+        String cwd = t.substring(second + 1);
+        return new Completion(exit, pid.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(pid)), cwd, false);
+    }
+}

@@ -1,0 +1,37 @@
+package io.sandboxops.core.shell;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/** The engine's fixed bash scripts, shipped as resources next to this class. No user data is ever in them. */
+public enum ShellScript {
+    INIT("init.bash"),
+    SIGNAL_FOREGROUND("signal-foreground.bash"),
+    SESSIONS("sessions.bash"),
+    KILL_BACKGROUND("kill-background.bash");
+
+    private final String resource;
+    private final String text;
+
+    ShellScript(String resource) {
+        this.resource = resource;
+        try (InputStream in = ShellScript.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource + " next to " + ShellScript.class.getName());
+            }
+            this.text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String text() {
+        return text;
+    }
+
+    String resourceName() {
+        return resource;
+    }
+}

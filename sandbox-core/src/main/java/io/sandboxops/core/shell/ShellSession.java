@@ -1,0 +1,393 @@
+package io.sandboxops.core.shell;
+
+import io.sandboxops.core.api.ExecResult;
+import io.sandboxops.core.api.SandboxConflictException;
+import io.sandboxops.core.api.SandboxException;
+import io.sandboxops.core.api.SandboxInvalidInputException;
+import io.sandboxops.core.api.SandboxNotFoundException;
+import io.sandboxops.core.api.SandboxTimeoutException;
+import io.sandboxops.core.api.SandboxUnavailableException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One session: a persistent bash driven over its stdin (DESIGN §3). Each command is sent wrapped so that the
+ * shell answers with an end marker on stdout (exit status, background pid, cwd) and one on stderr; after each
+ * command the shell saves its cwd and exported environment to the session's state directory, and a new
+ * {@code ShellSession} on the same directory (another client, or this one after the shell died) restores them.
+ *
+ * <p>One command runs at a time. Thread-safe.
+ */
+public final class ShellSession implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ShellSession.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Exit status reported when a timed-out command could only be ended by restarting its shell. */
+    public static final int EXIT_SHELL_RESTARTED = 124;
+
+    /**
+     * @param maxOutputBytes   the most bytes kept of each of stdout and stderr
+     * @param startTimeout     how long a new shell may take to answer
+     * @param interruptGrace   how long each step of an interrupt (SIGINT, SIGKILL, ending the shell) is given
+     */
+    public record Options(long maxOutputBytes, Duration startTimeout, Duration interruptGrace) {
+        public static Options defaults() {
+            return new Options(1024 * 1024, Duration.ofSeconds(30), Duration.ofMillis(1500));
+        }
+
+        public Options withMaxOutputBytes(long bytes) {
+            return new Options(bytes, startTimeout, interruptGrace);
+        }
+    }
+
+    /** How a command's stdin and lifetime are arranged. */
+    public enum Mode {
+        /** stdin at end-of-file; a trailing {@code &} makes it a background process. */
+        STATEFUL,
+        /** stdin fed by {@link #writeInput}; for the legacy interactive {@code exec}. */
+        INTERACTIVE
+    }
+
+    private final ShellHost host;
+    private final String sessionId;
+    private final String stateDir;
+    private final Options options;
+    private final Object lock = new Object();
+
+    private ShellTransport transport;
+    private volatile long shellPid;
+    private volatile boolean shellAlive;
+    private volatile RunningCommand current;
+    private volatile RunningCommand lastInteractive;
+    private volatile String cwd = "";
+    /** Which transport is current; output and exit of an older one are ignored. */
+    private volatile int generation;
+
+    /**
+     * @param stateRoot the directory (on the host) holding every session's state directory
+     */
+    public ShellSession(ShellHost host, String stateRoot, String sessionId, Options options) {
+        this.host = host;
+        this.sessionId = sessionId;
+        this.stateDir = stateRoot + "/" + sessionId;
+        this.options = options;
+    }
+
+    public String sessionId() {
+        return sessionId;
+    }
+
+    /** The directory holding this session's saved state, on the host. */
+    public String stateDir() {
+        return stateDir;
+    }
+
+    /** The cwd after the last command that ended. */
+    public String cwd() {
+        synchronized (lock) {
+            return cwd;
+        }
+    }
+
+    /**
+     * Runs a command and waits for it, interrupting it at {@code timeout}.
+     *
+     * @throws SandboxConflictException when a command is already running in this session
+     */
+    public ExecResult run(String command, Duration timeout) {
+        RunningCommand c = start(command, Mode.STATEFUL, Optional.empty());
+        Optional<RunningCommand.Completion> done = c.await(timeout);
+        if (done.isEmpty()) {
+            c.markTimedOut();
+            interrupt(c);
+        }
+        return result(c);
+    }
+
+    /**
+     * Sends a command and returns at once.
+     *
+     * @param dir a directory to change to first (legacy {@code exec_dir}); empty for the cwd
+     */
+    public RunningCommand start(String command, Mode mode, Optional<String> dir) {
+        if (command.indexOf('\0') >= 0) {
+            throw new SandboxInvalidInputException("a command cannot contain a NUL character");
+        }
+        synchronized (lock) {
+            RunningCommand running = current;
+            if (running != null && !running.isDone()) {
+                throw new SandboxConflictException("session " + sessionId + " is still running \"" + abbreviate(running.command())
+                        + "\"; wait for it or kill it first");
+            }
+            ensureShell();
+            String token = newToken();
+            RunningCommand c = new RunningCommand(command, token, options.maxOutputBytes());
+            String wrapped = wrap(command, mode, dir, token);
+            current = c;
+            if (mode == Mode.INTERACTIVE) {
+                lastInteractive = c;
+            }
+            try {
+                transport.write(wrapped.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // The shell died since the last command; nothing of this one reached it, so start over once.
+                log.debug("session {}: shell gone before command was sent ({}); restarting", sessionId, e.toString());
+                shellAlive = false;
+                ensureShell();
+                current = c;
+                try {
+                    transport.write(wrapped.getBytes(StandardCharsets.UTF_8));
+                } catch (IOException again) {
+                    current = null;
+                    throw new SandboxUnavailableException("cannot send the command to session " + sessionId + ": " + again.getMessage(), again);
+                }
+            }
+            return c;
+        }
+    }
+
+    /** The command started last with {@link Mode#INTERACTIVE}, if any. */
+    public Optional<RunningCommand> lastInteractive() {
+        return Optional.ofNullable(lastInteractive);
+    }
+
+    /** The command running now, if any. */
+    public Optional<RunningCommand> running() {
+        RunningCommand c = current;
+        return c == null || c.isDone() ? Optional.empty() : Optional.of(c);
+    }
+
+    /**
+     * Writes to the stdin of the running interactive command.
+     *
+     * @throws SandboxNotFoundException when no interactive command is running
+     */
+    public void writeInput(byte[] input) {
+        RunningCommand c = current;
+        if (c == null || c.isDone() || c != lastInteractive) {
+            throw new SandboxNotFoundException("session " + sessionId + " has no interactive command running to write to");
+        }
+        ProcessOutcome o = host.run(List.of("bash", "--noprofile", "--norc", "-c", "cat >> \"$1\"", "sbx-input", stateDir + "/stdin"),
+                input, Duration.ofSeconds(30), 1024);
+        if (!o.succeeded()) {
+            throw new SandboxException("could not write to the command's input in session " + sessionId + ": " + o.stderrText());
+        }
+    }
+
+    /**
+     * Ends a running command: SIGINT to its processes, then SIGKILL, and when the shell itself is what keeps it
+     * running (a loop of builtins), the shell is ended and a new one restores the state. Returns once it ended.
+     */
+    public void interrupt(RunningCommand c) {
+        Duration grace = options.interruptGrace();
+        long pid = shellPid;
+        signalForeground("INT", pid, true);
+        if (c.await(grace).isPresent()) {
+            return;
+        }
+        signalForeground("KILL", pid, false);
+        if (c.await(grace).isPresent()) {
+            return;
+        }
+        log.info("session {}: command \"{}\" did not end on SIGKILL of its processes; restarting the shell", sessionId, abbreviate(c.command()));
+        signalForeground("KILL", pid, true);
+        synchronized (lock) {
+            if (transport != null) {
+                transport.close();
+            }
+        }
+        if (c.await(grace).isEmpty()) {
+            c.onShellClosed(EXIT_SHELL_RESTARTED, cwd());
+            shellAlive = false;
+        }
+    }
+
+    /** Ends the shell. The saved state stays, so a new session on the same directory picks it up. */
+    @Override
+    public void close() {
+        RunningCommand c = current;
+        if (c != null && !c.isDone() && shellAlive) {
+            // A foreground command would keep the shell from reading its end of input; background ones live on.
+            signalForeground("KILL", shellPid, true);
+        }
+        synchronized (lock) {
+            shellAlive = false;
+            if (transport != null) {
+                transport.close();
+                transport = null;
+            }
+        }
+    }
+
+    /** Builds the API result of a finished command; restarts the shell first when the command ended it. */
+    public ExecResult result(RunningCommand c) {
+        RunningCommand.Completion done = c.completion()
+                .orElseThrow(() -> new SandboxTimeoutException("command is still running in session " + sessionId));
+        String cwdAfter = done.cwd();
+        int exit = done.exitCode();
+        if (done.shellExited()) {
+            synchronized (lock) {
+                ensureShell();
+                cwdAfter = cwd;
+            }
+            if (exit < 0) {
+                exit = EXIT_SHELL_RESTARTED;
+            }
+        } else {
+            synchronized (lock) {
+                cwd = cwdAfter;
+            }
+        }
+        return new ExecResult(exit, c.stdoutText(), c.stderrText(), cwdAfter, sessionId, done.backgroundPid(), c.timedOut(),
+                c.duration(), c.stdoutDropped(), c.stderrDropped());
+    }
+
+    private void ensureShell() {
+        if (shellAlive && transport != null) {
+            return;
+        }
+        if (transport != null) {
+            transport.close();
+        }
+        String token = newToken();
+        RunningCommand handshake = new RunningCommand("(start)", token, 64 * 1024);
+        current = handshake;
+        ShellOutput output = new Router(++generation);
+        transport = host.openShell(Map.of("SBX_STATE_DIR", stateDir, "SBX_SESSION_ID", sessionId), output);
+        shellAlive = true;
+        try {
+            String init = ShellScript.INIT.text() + "\n__sbx_end " + token + " 0 $$\n";
+            transport.write(init.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            shellAlive = false;
+            throw new SandboxUnavailableException("the shell of session " + sessionId + " did not start: " + e.getMessage(), e);
+        }
+        RunningCommand.Completion started = handshake.await(options.startTimeout())
+                .orElseThrow(() -> new SandboxTimeoutException("the shell of session " + sessionId + " did not answer within "
+                        + options.startTimeout().toSeconds() + " s"));
+        if (started.shellExited()) {
+            shellAlive = false;
+            throw new SandboxUnavailableException("the shell of session " + sessionId + " ended while starting (exit "
+                    + started.exitCode() + "): " + handshake.stderrText().strip());
+        }
+        String noise = handshake.stderrText().strip();
+        if (!noise.isEmpty()) {
+            log.debug("session {}: shell start-up said: {}", sessionId, noise);
+        }
+        shellPid = started.backgroundPid().orElse(0);
+        cwd = started.cwd();
+        current = null;
+    }
+
+    private void signalForeground(String signal, long pid, boolean withShell) {
+        if (pid <= 0) {
+            return;
+        }
+        try {
+            host.runScript(ShellScript.SIGNAL_FOREGROUND, withShell ? List.of(signal, Long.toString(pid), "with-shell")
+                    : List.of(signal, Long.toString(pid)), Duration.ofSeconds(10));
+        } catch (SandboxException e) {
+            log.warn("session {}: could not send SIG{} to the running command: {}", sessionId, signal, e.getMessage());
+        }
+    }
+
+    static String wrap(String command, Mode mode, Optional<String> dir, String token) {
+        StringBuilder sb = new StringBuilder(command.length() + 160);
+        Optional<String> background = mode == Mode.STATEFUL ? backgroundPart(command) : Optional.empty();
+        sb.append("__sbx_cmd=").append(singleQuoted(background.orElse(command))).append("; __sbx_begin; ");
+        if (background.isPresent()) {
+            // setsid: its own session and process group, so interrupts and kills aimed at the foreground spare it;
+            // $$ inside is its real pid, which is also $! (a non-leader is not forked again by setsid).
+            // The inner bash execs a simple command, so the pid is the command's own.
+            sb.append("setsid bash -c 'exec >\"/tmp/bg_$$.out\" 2>&1 </dev/null; exec bash -c \"$1\"' sbx-bg \"$__sbx_cmd\" & ")
+                    .append("__sbx_bg $!; __sbx_end ").append(token).append(" 0 $!\n");
+            return sb.toString();
+        }
+        // The one-pass loop is what an interrupt breaks out of (see init.bash).
+        sb.append("__sbx_intr=; for __sbx_once in 1; do ");
+        dir.ifPresent(d -> sb.append("builtin cd -- ").append(singleQuoted(d)).append(" && "));
+        sb.append("eval \"$__sbx_cmd\" ")
+                .append(mode == Mode.INTERACTIVE ? "<&$__sbx_in" : "</dev/null")
+                .append("; done; __sbx_end ").append(token).append(" \"${__sbx_intr:-$?}\"\n");
+        return sb.toString();
+    }
+
+    /** The command without its trailing {@code &} when it asks to run in the background. */
+    static Optional<String> backgroundPart(String command) {
+        String s = command.stripTrailing();
+        if (!s.endsWith("&") || s.length() < 2) {
+            return Optional.empty();
+        }
+        char before = s.charAt(s.length() - 2);
+        if (before == '&' || before == '\\' || before == '|' || before == '>' || before == '<') {
+            return Optional.empty();
+        }
+        String body = s.substring(0, s.length() - 1).strip();
+        return body.isEmpty() ? Optional.empty() : Optional.of(body);
+    }
+
+    /** Bash single quoting: everything literal; a quote closes, adds an escaped quote, reopens. */
+    static String singleQuoted(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    private static String newToken() {
+        byte[] b = new byte[12];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    static String abbreviate(String command) {
+        String oneLine = command.replace('\n', ' ');
+        return oneLine.length() > 60 ? oneLine.substring(0, 57) + "..." : oneLine;
+    }
+
+    /** Routes the shell's output to the command running now; output between commands is dropped. */
+    private final class Router implements ShellOutput {
+        private final int routerGeneration;
+
+        Router(int generation) {
+            this.routerGeneration = generation;
+        }
+
+        private RunningCommand target() {
+            return routerGeneration == generation ? current : null;
+        }
+
+        @Override
+        public void stdout(byte[] bytes, int offset, int length) {
+            RunningCommand c = target();
+            if (c != null) {
+                c.onStdout(bytes, offset, length);
+            }
+        }
+
+        @Override
+        public void stderr(byte[] bytes, int offset, int length) {
+            RunningCommand c = target();
+            if (c != null) {
+                c.onStderr(bytes, offset, length);
+            }
+        }
+
+        @Override
+        public void closed(int exitCode) {
+            if (routerGeneration != generation) {
+                return;
+            }
+            shellAlive = false;
+            RunningCommand c = current;
+            if (c != null) {
+                c.onShellClosed(exitCode, cwd);
+            }
+        }
+    }
+}
