@@ -7,14 +7,26 @@ import java.util.regex.PatternSyntaxException;
 /** Which background processes {@link Sandbox#killBackgroundProcess} ends. */
 public sealed interface KillTarget {
 
+    /** @return whether this target names {@code process} */
+    boolean matches(BackgroundProcess process);
+
     /** One process, by pid. */
     record Pid(long pid) implements KillTarget {
+        @Override
+        public boolean matches(BackgroundProcess process) {
+            return process.pid() == pid;
+        }
     }
 
     /** Every background process started by one session. */
     record Session(String sessionId) implements KillTarget {
         public Session {
-            Objects.requireNonNull(sessionId, "sessionId");
+            SessionIds.requireValid(sessionId);
+        }
+
+        @Override
+        public boolean matches(BackgroundProcess process) {
+            return process.sessionId().equals(sessionId);
         }
     }
 
@@ -23,10 +35,19 @@ public sealed interface KillTarget {
         public Matching {
             Objects.requireNonNull(pattern, "pattern");
         }
+
+        @Override
+        public boolean matches(BackgroundProcess process) {
+            return pattern.matcher(process.command()).find();
+        }
     }
 
     /** Every background process of the sandbox. */
     record All() implements KillTarget {
+        @Override
+        public boolean matches(BackgroundProcess process) {
+            return true;
+        }
     }
 
     static KillTarget pid(long pid) {

@@ -43,7 +43,7 @@ public final class LocalShellHost implements ShellHost {
     }
 
     @Override
-    public ProcessOutcome run(List<String> argv, byte[] stdin, Duration timeout, long maxOutputBytes) {
+    public ProcessOutcome run(List<String> argv, Duration timeout, long maxOutputBytes) {
         Process p;
         try {
             p = new ProcessBuilder(argv).directory(workdir.toFile()).start();
@@ -52,12 +52,10 @@ public final class LocalShellHost implements ShellHost {
         }
         CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream(), maxOutputBytes));
         CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream(), 1024 * 1024));
-        try (OutputStream in = p.getOutputStream()) {
-            if (stdin != null) {
-                in.write(stdin);
-            }
+        try {
+            p.getOutputStream().close();
         } catch (IOException e) {
-            // The program did not read its input; what it printed says why.
+            // It has no input either way.
         }
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

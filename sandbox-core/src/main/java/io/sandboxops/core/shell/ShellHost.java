@@ -19,17 +19,16 @@ public interface ShellHost {
     /**
      * Runs one command to its end and collects what it printed.
      *
-     * @param argv     the program and its arguments
-     * @param stdin    bytes for its stdin, or {@code null} for none
+     * @param argv     the program and its arguments (its stdin is empty)
      * @param timeout  how long to wait
      * @param maxOutputBytes the most bytes of stdout to keep; more is an error
      */
-    ProcessOutcome run(List<String> argv, byte[] stdin, Duration timeout, long maxOutputBytes);
+    ProcessOutcome run(List<String> argv, Duration timeout, long maxOutputBytes);
 
     /** Runs one of the engine's fixed bash scripts with {@code args} as its positional parameters. */
     default ProcessOutcome runScript(ShellScript script, List<String> args, Duration timeout) {
         List<String> argv = new java.util.ArrayList<>(List.of("bash", "--noprofile", "--norc", "-c", script.text(), "sbx-" + script.name()));
         argv.addAll(args);
-        return run(argv, null, timeout, 64L * 1024 * 1024);
+        return run(argv, timeout, 64L * 1024 * 1024);
     }
 }

@@ -10,7 +10,8 @@ public enum ShellScript {
     INIT("init.bash"),
     SIGNAL_FOREGROUND("signal-foreground.bash"),
     SESSIONS("sessions.bash"),
-    KILL_BACKGROUND("kill-background.bash");
+    KILL_BACKGROUND("kill-background.bash"),
+    STAT("stat.bash");
 
     private final String resource;
     private final String text;

@@ -170,13 +170,17 @@ public final class ShellSession implements AutoCloseable {
      *
      * @throws SandboxNotFoundException when no interactive command is running
      */
-    public void writeInput(byte[] input) {
+    public void writeInput(String input) {
+        if (input.indexOf('\0') >= 0) {
+            throw new SandboxInvalidInputException("input cannot contain a NUL character");
+        }
         RunningCommand c = current;
         if (c == null || c.isDone() || c != lastInteractive) {
             throw new SandboxNotFoundException("session " + sessionId + " has no interactive command running to write to");
         }
-        ProcessOutcome o = host.run(List.of("bash", "--noprofile", "--norc", "-c", "cat >> \"$1\"", "sbx-input", stateDir + "/stdin"),
-                input, Duration.ofSeconds(30), 1024);
+        // The input travels as an argument (data, never part of a command line) to a fixed one-liner.
+        ProcessOutcome o = host.run(List.of("bash", "--noprofile", "--norc", "-c", "printf '%s' \"$2\" >> \"$1\"", "sbx-input",
+                stateDir + "/stdin", input), Duration.ofSeconds(30), 1024);
         if (!o.succeeded()) {
             throw new SandboxException("could not write to the command's input in session " + sessionId + ": " + o.stderrText());
         }
@@ -214,11 +218,19 @@ public final class ShellSession implements AutoCloseable {
     @Override
     public void close() {
         RunningCommand c = current;
-        if (c != null && !c.isDone() && shellAlive) {
+        boolean busy = c != null && !c.isDone();
+        if (busy && shellAlive) {
             // A foreground command would keep the shell from reading its end of input; background ones live on.
             signalForeground("KILL", shellPid, true);
         }
         synchronized (lock) {
+            if (transport != null && shellAlive && !busy) {
+                try {
+                    transport.write("builtin exit 0\n".getBytes(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    // already gone
+                }
+            }
             shellAlive = false;
             if (transport != null) {
                 transport.close();

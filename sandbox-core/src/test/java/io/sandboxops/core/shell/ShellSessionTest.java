@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.sandboxops.core.api.ExecResult;
 import io.sandboxops.core.api.SandboxConflictException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -153,7 +152,7 @@ class ShellSessionTest {
         RunningCommand c = session.start("read name; echo \"hi $name\"", ShellSession.Mode.INTERACTIVE, Optional.of("/tmp"));
         assertThatThrownBy(() -> session.start("echo no", ShellSession.Mode.STATEFUL, Optional.empty()))
                 .isInstanceOf(SandboxConflictException.class);
-        session.writeInput("bob\n".getBytes(StandardCharsets.UTF_8));
+        session.writeInput("bob\n");
         assertThat(c.await(T)).isPresent();
         assertThat(c.combinedText()).isEqualTo("hi bob\n");
         assertThat(session.result(c).cwd()).isEqualTo("/tmp");

@@ -1,0 +1,350 @@
+package io.sandboxops.core.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import io.sandboxops.core.api.BackgroundProcess;
+import io.sandboxops.core.api.ExecResult;
+import io.sandboxops.core.api.FileEntry;
+import io.sandboxops.core.api.KillResult;
+import io.sandboxops.core.api.KillTarget;
+import io.sandboxops.core.api.LineRange;
+import io.sandboxops.core.api.Sandbox;
+import io.sandboxops.core.api.SandboxNotFoundException;
+import io.sandboxops.core.api.SandboxTimeoutException;
+import io.sandboxops.core.api.SandboxUnavailableException;
+import io.sandboxops.core.api.SearchMatch;
+import io.sandboxops.core.api.SessionIds;
+import io.sandboxops.core.api.SessionInfo;
+import io.sandboxops.core.api.ShellView;
+import io.sandboxops.core.api.TransferProgress;
+import io.sandboxops.core.files.FileOperations;
+import io.sandboxops.core.shell.RunningCommand;
+import io.sandboxops.core.shell.SessionDirectory;
+import io.sandboxops.core.shell.ShellSession;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.stream.Collectors;
+
+/**
+ * A sandbox that is one Docker container (DESIGN §4). Each session is a bash started by a Docker exec with
+ * attached stdin, so a command costs a round trip on an open stream, not a new exec.
+ */
+final class DockerSandbox implements Sandbox {
+    /** Where session shells save their state inside the container. */
+    static final String STATE_ROOT = "/tmp/.sandboxops/sessions";
+    private static final Duration KILL_GRACE = Duration.ofSeconds(2);
+
+    private final DockerClient docker;
+    private final String id;
+    private final String containerId;
+    private final ShellSession.Options shellOptions;
+    private final DockerShellHost host;
+    private final SessionDirectory directory;
+    private final FileOperations files;
+    private final ConcurrentMap<String, ShellSession> sessions = new ConcurrentHashMap<>();
+
+    DockerSandbox(DockerClient docker, String id, String containerId, String user, String workdir, ShellSession.Options shellOptions) {
+        this.docker = docker;
+        this.id = id;
+        this.containerId = containerId;
+        this.shellOptions = shellOptions;
+        this.host = new DockerShellHost(docker, containerId, id, user);
+        this.directory = new SessionDirectory(host, STATE_ROOT);
+        this.files = new FileOperations(new DockerFileStore(docker, containerId, host, user), workdir.isEmpty() ? "/" : workdir);
+    }
+
+    String containerId() {
+        return containerId;
+    }
+
+    // ---- lifecycle ---------------------------------------------------------------------------------------
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String backend() {
+        return DockerSandboxBackend.NAME;
+    }
+
+    @Override
+    public void ensureReady() {
+        InspectContainerResponse c = inspect();
+        if (!Boolean.TRUE.equals(c.getState().getRunning())) {
+            try {
+                docker.startContainerCmd(containerId).exec();
+            } catch (RuntimeException e) {
+                throw new SandboxUnavailableException("sandbox " + id + " is stopped and did not start again: " + DockerEngine.rootMessage(e), e);
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!Boolean.TRUE.equals(inspect().getState().getRunning())) {
+            if (System.nanoTime() > deadline) {
+                throw new SandboxTimeoutException("sandbox " + id + " did not start running within 30 s");
+            }
+            sleep(100);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        close();
+        try {
+            docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException e) {
+            // already gone: destroying is idempotent
+        } catch (RuntimeException e) {
+            throw new SandboxUnavailableException("could not remove sandbox " + id + ": " + DockerEngine.rootMessage(e), e);
+        }
+    }
+
+    @Override
+    public boolean supportsBrowser() {
+        return false;
+    }
+
+    @Override
+    public Optional<URI> cdpUrl() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<URI> vncUrl() {
+        return Optional.empty();
+    }
+
+    @Override
+    public void close() {
+        sessions.values().forEach(ShellSession::close);
+        sessions.clear();
+    }
+
+    // ---- commands ----------------------------------------------------------------------------------------
+
+    @Override
+    public ExecResult execStateful(String command, String sessionId, Duration timeout) {
+        return session(sessionId).run(command, timeout);
+    }
+
+    @Override
+    public ShellView exec(String sessionId, Optional<String> execDir, String command) {
+        ShellSession s = session(sessionId);
+        RunningCommand c = s.start(command, ShellSession.Mode.INTERACTIVE, execDir.map(files::resolve));
+        return view(s, c);
+    }
+
+    @Override
+    public ShellView viewShell(String sessionId) {
+        ShellSession s = existingSession(sessionId);
+        return view(s, interactive(s));
+    }
+
+    @Override
+    public ShellView waitForProcess(String sessionId, Duration timeout) {
+        ShellSession s = existingSession(sessionId);
+        RunningCommand c = interactive(s);
+        c.await(timeout);
+        return view(s, c);
+    }
+
+    @Override
+    public void writeToProcess(String sessionId, String input, boolean pressEnter) {
+        existingSession(sessionId).writeInput(pressEnter ? input + "\n" : input);
+    }
+
+    @Override
+    public ShellView killProcess(String sessionId) {
+        ShellSession s = existingSession(sessionId);
+        RunningCommand c = interactive(s);
+        if (!c.isDone()) {
+            s.interrupt(c);
+        }
+        return view(s, c);
+    }
+
+    private ShellView view(ShellSession s, RunningCommand c) {
+        OptionalInt exit = c.completion().map(done -> OptionalInt.of(s.result(c).exitCode())).orElse(OptionalInt.empty());
+        return new ShellView(s.sessionId(), c.command(), c.combinedText(), !c.isDone(), exit);
+    }
+
+    private RunningCommand interactive(ShellSession s) {
+        return s.lastInteractive().orElseThrow(() -> new SandboxNotFoundException(
+                "session " + s.sessionId() + " has no command started with exec in this client"));
+    }
+
+    private ShellSession session(String sessionId) {
+        SessionIds.requireValid(sessionId);
+        return sessions.computeIfAbsent(sessionId, sid -> new ShellSession(host, STATE_ROOT, sid, shellOptions));
+    }
+
+    private ShellSession existingSession(String sessionId) {
+        ShellSession s = sessions.get(SessionIds.requireValid(sessionId));
+        if (s == null) {
+            throw new SandboxNotFoundException("session " + sessionId + " has no shell open in this client; start a command with exec first");
+        }
+        return s;
+    }
+
+    // ---- background processes ----------------------------------------------------------------------------
+
+    @Override
+    public List<BackgroundProcess> listBackgroundProcesses(Optional<String> sessionId) {
+        sessionId.ifPresent(SessionIds::requireValid);
+        return directory.background(sessionId);
+    }
+
+    @Override
+    public KillResult killBackgroundProcess(KillTarget target) {
+        List<BackgroundProcess> all = directory.background(Optional.empty());
+        List<BackgroundProcess> chosen = all.stream().filter(target::matches).toList();
+        if (target instanceof KillTarget.Pid p && chosen.isEmpty()) {
+            throw new SandboxNotFoundException("no background process with pid " + p.pid() + " was started in sandbox " + id);
+        }
+        List<Long> running = chosen.stream().filter(BackgroundProcess::running).map(BackgroundProcess::pid).distinct().toList();
+        return directory.kill(running, KILL_GRACE);
+    }
+
+    @Override
+    public String backgroundLogs(long pid, int maxBytes) {
+        boolean known = directory.background(Optional.empty()).stream().anyMatch(b -> b.pid() == pid);
+        if (!known) {
+            throw new SandboxNotFoundException("no background process with pid " + pid + " was started in sandbox " + id);
+        }
+        return directory.logs(pid, maxBytes);
+    }
+
+    // ---- files -------------------------------------------------------------------------------------------
+
+    @Override
+    public String fileRead(String path, LineRange range) {
+        return files.read(path, range);
+    }
+
+    @Override
+    public void fileWrite(String path, String content, boolean append, boolean leadingNewline, boolean trailingNewline) {
+        files.write(path, content, append, leadingNewline, trailingNewline);
+    }
+
+    @Override
+    public boolean fileExists(String path) {
+        return files.exists(path);
+    }
+
+    @Override
+    public void fileDelete(String path) {
+        files.delete(path);
+    }
+
+    @Override
+    public List<FileEntry> fileList(String path) {
+        return files.list(path);
+    }
+
+    @Override
+    public List<SearchMatch> fileSearch(String path, String regex) {
+        return files.search(path, regex);
+    }
+
+    @Override
+    public List<String> fileFind(String dir, String glob) {
+        return files.find(dir, glob);
+    }
+
+    @Override
+    public int fileReplace(String path, String oldText, String newText) {
+        return files.replace(path, oldText, newText);
+    }
+
+    @Override
+    public long fileUpload(InputStream content, long size, String path, TransferProgress progress) {
+        return files.upload(content, size, path, progress);
+    }
+
+    @Override
+    public long fileDownload(String path, OutputStream out, TransferProgress progress) {
+        return files.download(path, out, progress);
+    }
+
+    @Override
+    public long fileDownload(String path, Path localTarget, TransferProgress progress) {
+        return files.download(path, localTarget, progress);
+    }
+
+    // ---- sessions ----------------------------------------------------------------------------------------
+
+    @Override
+    public List<SessionInfo> listSessions() {
+        return directory.read(List.of()).stream().map(this::info).toList();
+    }
+
+    @Override
+    public SessionInfo sessionInfo(String sessionId) {
+        return info(directory.read(SessionIds.requireValid(sessionId)));
+    }
+
+    @Override
+    public void closeSession(String sessionId) {
+        SessionDirectory.SavedSession saved = directory.read(SessionIds.requireValid(sessionId));
+        List<Long> running = saved.background().stream().filter(BackgroundProcess::running).map(BackgroundProcess::pid).toList();
+        directory.kill(running, KILL_GRACE);
+        ShellSession s = sessions.remove(sessionId);
+        if (s != null) {
+            s.close();
+        }
+        directory.remove(sessionId);
+    }
+
+    @Override
+    public List<String> cleanupAllSessions(Set<String> exclude) {
+        List<String> closed = new ArrayList<>();
+        for (SessionInfo s : listSessions()) {
+            if (!exclude.contains(s.sessionId())) {
+                closeSession(s.sessionId());
+                closed.add(s.sessionId());
+            }
+        }
+        return closed;
+    }
+
+    private SessionInfo info(SessionDirectory.SavedSession s) {
+        int running = (int) s.background().stream().filter(BackgroundProcess::running).count();
+        return new SessionInfo(s.sessionId(), id, DockerSandboxBackend.NAME, s.cwd(), s.env(), s.createdAt(), s.updatedAt(),
+                s.lastCommand(), running);
+    }
+
+    private InspectContainerResponse inspect() {
+        try {
+            return docker.inspectContainerCmd(containerId).exec();
+        } catch (NotFoundException e) {
+            throw new SandboxNotFoundException("sandbox " + id + " no longer exists (its container is gone)", e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxUnavailableException("interrupted", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DockerSandbox[" + id + ", container " + containerId.substring(0, Math.min(12, containerId.length())) + ", sessions "
+                + sessions.keySet().stream().sorted().collect(Collectors.joining(",")) + "]";
+    }
+}

@@ -1,0 +1,199 @@
+package io.sandboxops.core.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerResponse;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.HostConfig;
+import io.sandboxops.core.api.Sandbox;
+import io.sandboxops.core.api.SandboxBackend;
+import io.sandboxops.core.api.SandboxConflictException;
+import io.sandboxops.core.api.SandboxNotFoundException;
+import io.sandboxops.core.api.SandboxSpec;
+import io.sandboxops.core.api.SandboxSummary;
+import io.sandboxops.core.api.SandboxUnavailableException;
+import io.sandboxops.core.api.SessionIds;
+import io.sandboxops.core.api.SweepResult;
+import io.sandboxops.core.shell.ShellSession;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sandboxes as Docker containers: labelled so a sweep finds orphans, non-root, limited in memory, CPU and
+ * processes, with no network unless asked for {@code host}.
+ */
+public final class DockerSandboxBackend implements SandboxBackend {
+    private static final Logger log = LoggerFactory.getLogger(DockerSandboxBackend.class);
+
+    public static final String NAME = "docker";
+    public static final String LABEL_APP = "app";
+    public static final String APP = "sandbox-ops";
+    public static final String LABEL_SANDBOX_ID = "sandbox-id";
+    public static final String LABEL_SESSION_ID = "session-id";
+    public static final String LABEL_CREATED_AT = "created-at";
+    /** The image used when a spec names none; override with {@code SANDBOX_IMAGE}. */
+    public static final String DEFAULT_IMAGE = "sandboxops/sandbox:latest";
+
+    private final DockerClient docker;
+    private final String defaultImage;
+    private final ShellSession.Options shellOptions;
+
+    /**
+     * @param docker       a client, e.g. from {@link DockerEngine#connect()}; closed with this backend
+     * @param defaultImage the image for specs that name none
+     */
+    public DockerSandboxBackend(DockerClient docker, String defaultImage, ShellSession.Options shellOptions) {
+        this.docker = docker;
+        this.defaultImage = defaultImage;
+        this.shellOptions = shellOptions;
+    }
+
+    /** Connects to the engine of the environment ({@code DOCKER_HOST}), default image from {@code SANDBOX_IMAGE}. */
+    public static DockerSandboxBackend fromEnvironment() {
+        String image = System.getenv().getOrDefault("SANDBOX_IMAGE", DEFAULT_IMAGE);
+        return new DockerSandboxBackend(DockerEngine.connect(), image, ShellSession.Options.defaults());
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Sandbox create(SandboxSpec spec) {
+        String id = spec.sessionId().orElseGet(() -> SessionIds.generate("sbx"));
+        String image = spec.image().orElse(defaultImage);
+        Map<String, String> labels = new LinkedHashMap<>(spec.labels());
+        labels.put(LABEL_APP, APP);
+        labels.put(LABEL_SANDBOX_ID, id);
+        labels.put(LABEL_SESSION_ID, id);
+        labels.put(LABEL_CREATED_AT, Instant.now().toString());
+        HostConfig hostConfig = HostConfig.newHostConfig()
+                .withMemory(spec.memoryBytes())
+                .withMemorySwap(spec.memoryBytes())
+                .withNanoCPUs(spec.nanoCpus())
+                .withPidsLimit(spec.pidsLimit())
+                .withNetworkMode(spec.network())
+                .withInit(true);
+        CreateContainerResponse created;
+        try {
+            created = docker.createContainerCmd(image)
+                    .withName("sandbox-" + id)
+                    .withLabels(labels)
+                    .withUser(spec.user())
+                    .withWorkingDir(spec.workdir())
+                    .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
+                    .withCmd("sleep", "infinity")
+                    .withHostConfig(hostConfig)
+                    .exec();
+        } catch (NotFoundException e) {
+            throw new SandboxNotFoundException("image " + image + " is not on this Docker engine; build it with `bash .ci/docker-up` "
+                    + "(or docker build docker/sandbox) or name another with --image", e);
+        } catch (ConflictException e) {
+            throw new SandboxConflictException("a sandbox named " + id + " already exists; pick another id or close it first", e);
+        } catch (RuntimeException e) {
+            throw new SandboxUnavailableException("the Docker engine refused to create the sandbox: " + DockerEngine.rootMessage(e), e);
+        }
+        try {
+            docker.startContainerCmd(created.getId()).exec();
+        } catch (RuntimeException e) {
+            removeQuietly(created.getId());
+            throw new SandboxUnavailableException("sandbox " + id + " was created but did not start: " + DockerEngine.rootMessage(e), e);
+        }
+        DockerSandbox sandbox = new DockerSandbox(docker, id, created.getId(), spec.user(), spec.workdir(), shellOptions);
+        sandbox.ensureReady();
+        log.info("created sandbox {} (container {}, image {})", id, created.getId().substring(0, 12), image);
+        return sandbox;
+    }
+
+    @Override
+    public Sandbox get(String sandboxId) {
+        SessionIds.requireValid(sandboxId);
+        List<Container> found = containers(Map.of(LABEL_APP, APP, LABEL_SANDBOX_ID, sandboxId));
+        if (found.isEmpty()) {
+            throw new SandboxNotFoundException("no sandbox " + sandboxId + " on the Docker engine; list them with `sandboxctl session list`");
+        }
+        InspectContainerResponse c;
+        try {
+            c = docker.inspectContainerCmd(found.get(0).getId()).exec();
+        } catch (NotFoundException e) {
+            throw new SandboxNotFoundException("sandbox " + sandboxId + " was removed while it was being opened", e);
+        }
+        String user = c.getConfig().getUser() == null || c.getConfig().getUser().isEmpty() ? "0:0" : c.getConfig().getUser();
+        String workdir = c.getConfig().getWorkingDir() == null ? "/" : c.getConfig().getWorkingDir();
+        DockerSandbox sandbox = new DockerSandbox(docker, sandboxId, c.getId(), user, workdir, shellOptions);
+        sandbox.ensureReady();
+        return sandbox;
+    }
+
+    @Override
+    public List<SandboxSummary> list() {
+        List<SandboxSummary> out = new ArrayList<>();
+        for (Container c : containers(Map.of(LABEL_APP, APP))) {
+            Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
+            out.add(new SandboxSummary(labels.getOrDefault(LABEL_SANDBOX_ID, c.getId()), NAME, c.getState(), c.getImage(),
+                    Instant.ofEpochSecond(c.getCreated() == null ? 0 : c.getCreated()), labels));
+        }
+        out.sort(Comparator.comparing(SandboxSummary::createdAt));
+        return out;
+    }
+
+    @Override
+    public SweepResult sweepOrphans(Duration olderThan, Set<String> exclude) {
+        Instant cutoff = Instant.now().minus(olderThan);
+        List<String> removed = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        for (Container c : containers(Map.of(LABEL_APP, APP))) {
+            String sid = c.getLabels() == null ? c.getId() : c.getLabels().getOrDefault(LABEL_SANDBOX_ID, c.getId());
+            Instant created = Instant.ofEpochSecond(c.getCreated() == null ? 0 : c.getCreated());
+            if (exclude.contains(sid) || created.isAfter(cutoff)) {
+                continue;
+            }
+            try {
+                docker.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
+                removed.add(sid);
+            } catch (NotFoundException e) {
+                removed.add(sid);
+            } catch (RuntimeException e) {
+                failed.add(sid + ": " + DockerEngine.rootMessage(e));
+            }
+        }
+        return new SweepResult(removed, failed);
+    }
+
+    @Override
+    public void close() {
+        try {
+            docker.close();
+        } catch (IOException e) {
+            log.debug("closing the Docker client: {}", e.toString());
+        }
+    }
+
+    private List<Container> containers(Map<String, String> labels) {
+        try {
+            return docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec();
+        } catch (RuntimeException e) {
+            throw new SandboxUnavailableException("cannot list containers on the Docker engine: " + DockerEngine.rootMessage(e), e);
+        }
+    }
+
+    private void removeQuietly(String containerId) {
+        try {
+            docker.removeContainerCmd(containerId).withForce(true).exec();
+        } catch (RuntimeException e) {
+            log.warn("could not remove container {} after a failed start: {}", containerId, e.toString());
+        }
+    }
+}

@@ -1,0 +1,396 @@
+package io.sandboxops.core.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The behaviour every {@link Sandbox} backend owes, written once (a TCK). A backend's test extends it and
+ * supplies the backend; each test gets a new sandbox.
+ */
+public abstract class SandboxContractTest {
+    protected static final Duration T = Duration.ofSeconds(30);
+    protected static final String S = "main";
+
+    protected Sandbox sandbox;
+
+    @TempDir
+    protected Path local;
+
+    /** The backend under test; it stays open for the whole class. */
+    protected abstract SandboxBackend backend();
+
+    /** The spec each test's sandbox is created from. */
+    protected SandboxSpec.Builder spec() {
+        return SandboxSpec.newBuilder();
+    }
+
+    @BeforeEach
+    void createSandbox() {
+        sandbox = backend().create(spec().build());
+    }
+
+    @AfterEach
+    void destroySandbox() {
+        if (sandbox != null) {
+            sandbox.destroy();
+        }
+    }
+
+    private ExecResult run(String command) {
+        return sandbox.execStateful(command, S, T);
+    }
+
+    // ---- the original plan's success criteria --------------------------------------------------------------
+
+    @Test
+    void echoHelloExitsZeroWithHello() {
+        ExecResult r = run("echo hello");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.stdout().strip()).isEqualTo("hello");
+        assertThat(r.sessionId()).isEqualTo(S);
+    }
+
+    @Test
+    void cdPersistsToTheNextCommand() {
+        assertThat(run("cd /tmp && pwd").stdout().strip()).isEqualTo("/tmp");
+        ExecResult r = run("pwd");
+        assertThat(r.stdout().strip()).isEqualTo("/tmp");
+        assertThat(r.cwd()).isEqualTo("/tmp");
+    }
+
+    @Test
+    void exportIsSeenByTheNextCommand() {
+        run("export AGENT_VAR='a b=c'");
+        assertThat(run("echo \"$AGENT_VAR\"").stdout()).isEqualTo("a b=c\n");
+    }
+
+    @Test
+    void backgroundSleepIsListedRunningAndKilled() {
+        ExecResult r = run("sleep 100 &");
+        assertThat(r.exitCode()).isZero();
+        long pid = r.backgroundPid().orElseThrow();
+        List<BackgroundProcess> listed = sandbox.listBackgroundProcesses(Optional.of(S));
+        assertThat(listed).anySatisfy(p -> {
+            assertThat(p.pid()).isEqualTo(pid);
+            assertThat(p.running()).isTrue();
+            assertThat(p.command()).isEqualTo("sleep 100");
+            assertThat(p.sessionId()).isEqualTo(S);
+        });
+        KillResult k = sandbox.killBackgroundProcess(KillTarget.pid(pid));
+        assertThat(k.killedPids()).containsExactly(pid);
+        assertThat(sandbox.listBackgroundProcesses(Optional.of(S))).filteredOn(p -> p.pid() == pid)
+                .singleElement().extracting(BackgroundProcess::running).isEqualTo(false);
+    }
+
+    @Test
+    void writtenFileReadsBack() {
+        sandbox.fileWrite("/tmp/test.txt", "content", false, false, false);
+        assertThat(sandbox.fileRead("/tmp/test.txt", LineRange.all())).isEqualTo("content");
+    }
+
+    @Test
+    void binaryUploadDownloadsBackByteForByte() {
+        byte[] data = new byte[3 * 1024 * 1024 + 17];
+        new Random(42).nextBytes(data);
+        List<Long> progress = new ArrayList<>();
+        long sent = sandbox.fileUpload(new ByteArrayInputStream(data), data.length, "/tmp/blob.bin", (done, total) -> progress.add(done));
+        assertThat(sent).isEqualTo(data.length);
+        assertThat(progress).isNotEmpty().last().isEqualTo((long) data.length);
+        ByteArrayOutputStream back = new ByteArrayOutputStream();
+        sandbox.fileDownload("/tmp/blob.bin", back, TransferProgress.NONE);
+        assertThat(back.toByteArray()).isEqualTo(data);
+        assertThat(run("wc -c < /tmp/blob.bin").stdout().strip()).isEqualTo(Integer.toString(data.length));
+    }
+
+    // ---- the shell engine ----------------------------------------------------------------------------------
+
+    @Test
+    void stdoutAndStderrAreKeptApart() {
+        ExecResult r = run("echo out; echo err >&2; false");
+        assertThat(r.stdout()).isEqualTo("out\n");
+        assertThat(r.stderr()).isEqualTo("err\n");
+        assertThat(r.exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void aNewClientRestoresCwdAndEnvironment() {
+        run("mkdir -p /tmp/w && cd /tmp/w && export KEEP=kept");
+        sandbox.close();
+        try (Sandbox again = backend().get(sandbox.id())) {
+            ExecResult r = again.execStateful("pwd; echo $KEEP", S, T);
+            assertThat(r.stdout()).isEqualTo("/tmp/w\nkept\n");
+            SessionInfo info = again.sessionInfo(S);
+            assertThat(info.cwd()).isEqualTo("/tmp/w");
+            assertThat(info.env()).containsEntry("KEEP", "kept");
+            assertThat(info.lastCommand()).contains("pwd; echo $KEEP");
+        }
+    }
+
+    @Test
+    void aTimedOutCommandIsInterruptedAndTheSessionKeepsWorking() {
+        run("cd /tmp");
+        ExecResult r = sandbox.execStateful("echo started; sleep 100; echo never", S, Duration.ofSeconds(1));
+        assertThat(r.timedOut()).isTrue();
+        assertThat(r.stdout()).isEqualTo("started\n");
+        assertThat(r.duration()).isLessThan(Duration.ofSeconds(15));
+        assertThat(run("pwd").stdout().strip()).isEqualTo("/tmp");
+    }
+
+    @Test
+    void exitRestartsTheShellWithItsStateAndReportsTheStatus() {
+        ExecResult r = run("cd /tmp; export X=1; exit 7");
+        assertThat(r.exitCode()).isEqualTo(7);
+        assertThat(run("pwd; echo $X").stdout()).isEqualTo("/tmp\n1\n");
+    }
+
+    @Test
+    void aCommandThatKillsItsOwnShellGetsAResultAndTheSessionGoesOn() {
+        run("cd /tmp");
+        ExecResult r = run("kill -9 $$");
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(run("pwd").stdout().strip()).isEqualTo("/tmp");
+    }
+
+    @Test
+    void fiftyMegabytesOfOutputAreCappedAndCounted() {
+        ExecResult r = run("head -c 50000000 /dev/zero | tr '\\0' y");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.stdoutDroppedBytes()).isEqualTo(50_000_000L - 1024 * 1024);
+        assertThat(r.stdout()).contains("dropped " + (50_000_000L - 1024 * 1024) + " bytes");
+        assertThat(run("echo fine").stdout()).isEqualTo("fine\n");
+    }
+
+    @Test
+    void commandsReadingStdinSeeEndOfFile() {
+        ExecResult r = run("cat; read -r line; echo \"status $?\"");
+        assertThat(r.stdout()).isEqualTo("status 1\n");
+    }
+
+    @Test
+    void legacyInteractiveExecTakesInputAndReportsItsEnd() {
+        ShellView started = sandbox.exec(S, Optional.of("/tmp"), "read -r name; echo \"hello $name\"");
+        assertThat(started.running()).isTrue();
+        sandbox.writeToProcess(S, "agent", true);
+        ShellView done = sandbox.waitForProcess(S, T);
+        assertThat(done.running()).isFalse();
+        assertThat(done.output()).isEqualTo("hello agent\n");
+        assertThat(done.exitCode()).hasValue(0);
+        assertThat(sandbox.viewShell(S).output()).isEqualTo("hello agent\n");
+    }
+
+    @Test
+    void legacyKillProcessStopsTheRunningCommand() {
+        sandbox.exec(S, Optional.empty(), "echo going; sleep 100");
+        await().atMost(T).until(() -> sandbox.viewShell(S).output().contains("going"));
+        ShellView killed = sandbox.killProcess(S);
+        assertThat(killed.running()).isFalse();
+        assertThat(run("echo after").stdout()).isEqualTo("after\n");
+    }
+
+    @Test
+    void aSecondCommandWhileOneRunsIsAConflict() {
+        sandbox.exec(S, Optional.empty(), "sleep 100");
+        assertThatThrownBy(() -> run("echo no")).isInstanceOf(SandboxConflictException.class).hasMessageContaining("sleep 100");
+        sandbox.killProcess(S);
+    }
+
+    // ---- background processes ------------------------------------------------------------------------------
+
+    @Test
+    void backgroundProcessesAreKilledByPatternAndBySessionAndLeaveLogs() {
+        long a = run("sleep 201 &").backgroundPid().orElseThrow();
+        long b = sandbox.execStateful("sleep 202 &", "other", T).backgroundPid().orElseThrow();
+        long c = run("for i in 1 2 3; do echo line$i; done; sleep 203 &").backgroundPid().orElseThrow();
+        await().atMost(T).until(() -> sandbox.backgroundLogs(c, 1000).contains("line3"));
+        assertThat(sandbox.killBackgroundProcess(KillTarget.matching("sleep 20[1]")).killedPids()).containsExactly(a);
+        assertThat(sandbox.killBackgroundProcess(KillTarget.session("other")).killedPids()).containsExactly(b);
+        assertThat(sandbox.killBackgroundProcess(KillTarget.all()).killedPids()).containsExactly(c);
+        assertThat(sandbox.listBackgroundProcesses(Optional.empty())).noneMatch(BackgroundProcess::running);
+        assertThatThrownBy(() -> sandbox.killBackgroundProcess(KillTarget.pid(999_999))).isInstanceOf(SandboxNotFoundException.class);
+        assertThatThrownBy(() -> KillTarget.matching("(unclosed")).isInstanceOf(SandboxInvalidInputException.class);
+    }
+
+    @Test
+    void aBackgroundProcessOutlivesTheClientThatStartedIt() {
+        long pid = run("sleep 100 &").backgroundPid().orElseThrow();
+        sandbox.close();
+        try (Sandbox again = backend().get(sandbox.id())) {
+            assertThat(again.listBackgroundProcesses(Optional.of(S))).anyMatch(p -> p.pid() == pid && p.running());
+        }
+    }
+
+    // ---- files ---------------------------------------------------------------------------------------------
+
+    @Test
+    void readReturnsLineRanges() {
+        sandbox.fileWrite("/tmp/lines.txt", "one\ntwo\nthree\nfour", false, false, true);
+        assertThat(sandbox.fileRead("/tmp/lines.txt", LineRange.of(2, 3))).isEqualTo("two\nthree\n");
+        assertThat(sandbox.fileRead("/tmp/lines.txt", LineRange.from(4))).isEqualTo("four\n");
+    }
+
+    @Test
+    void writeAppendsWithOptionalNewlines() {
+        sandbox.fileWrite("notes.txt", "a", false, false, false);
+        sandbox.fileWrite("notes.txt", "b", true, true, true);
+        assertThat(sandbox.fileRead("notes.txt", LineRange.all())).isEqualTo("a\nb\n");
+        assertThat(run("cat notes.txt").stdout()).isEqualTo("a\nb\n");
+    }
+
+    @Test
+    void searchReturnsMatchingLinesWithNumbersAndRejectsABadRegex() {
+        sandbox.fileWrite("/tmp/s.txt", "alpha\nbeta\ngamma\nalphabet", false, false, false);
+        assertThat(sandbox.fileSearch("/tmp/s.txt", "^alpha")).containsExactly(new SearchMatch(1, "alpha"), new SearchMatch(4, "alphabet"));
+        assertThatThrownBy(() -> sandbox.fileSearch("/tmp/s.txt", "([a-")).isInstanceOf(SandboxInvalidInputException.class)
+                .hasMessageContaining("invalid regex");
+    }
+
+    @Test
+    void aCatastrophicallyBacktrackingRegexIsStopped() {
+        // Nested quantifiers that Java's engine cannot short-cut: 2^n paths for a line that never matches.
+        sandbox.fileWrite("/tmp/evil.txt", "a".repeat(40), false, false, false);
+        assertThatThrownBy(() -> sandbox.fileSearch("/tmp/evil.txt", "((a+)+)+b")).isInstanceOf(SandboxTimeoutException.class)
+                .hasMessageContaining("backtracks");
+        assertThat(run("echo usable").stdout()).isEqualTo("usable\n");
+    }
+
+    @Test
+    void replaceIsLiteral() {
+        sandbox.fileWrite("/tmp/r.txt", "f(a.b) f(a.b) axb", false, false, false);
+        assertThat(sandbox.fileReplace("/tmp/r.txt", "f(a.b)", "g()")).isEqualTo(2);
+        assertThat(sandbox.fileRead("/tmp/r.txt", LineRange.all())).isEqualTo("g() g() axb");
+    }
+
+    @Test
+    void findMatchesGlobs() {
+        run("mkdir -p /tmp/p/src/a /tmp/p/docs && touch /tmp/p/src/x.py /tmp/p/src/a/y.py /tmp/p/docs/r.md");
+        assertThat(sandbox.fileFind("/tmp/p", "*.py")).containsExactly("/tmp/p/src/a/y.py", "/tmp/p/src/x.py");
+        assertThat(sandbox.fileFind("/tmp/p", "src/*.py")).containsExactly("/tmp/p/src/x.py");
+        assertThat(sandbox.fileFind("/tmp/p", "**/*.{md,py}")).hasSize(3);
+    }
+
+    @Test
+    void listExistsAndDelete() {
+        run("mkdir -p /tmp/l/d && printf 12345 > /tmp/l/f && ln -s f /tmp/l/link");
+        List<FileEntry> entries = sandbox.fileList("/tmp/l");
+        assertThat(entries).extracting(FileEntry::name).containsExactly("d", "f", "link");
+        assertThat(entries.get(0).type()).isEqualTo(FileEntry.Type.DIRECTORY);
+        assertThat(entries.get(1).size()).isEqualTo(5);
+        assertThat(entries.get(2).type()).isEqualTo(FileEntry.Type.SYMLINK);
+        assertThat(sandbox.fileExists("/tmp/l/f")).isTrue();
+        sandbox.fileDelete("/tmp/l");
+        assertThat(sandbox.fileExists("/tmp/l")).isFalse();
+        assertThatThrownBy(() -> sandbox.fileDelete("/tmp/l")).isInstanceOf(SandboxNotFoundException.class);
+    }
+
+    @Test
+    void badPathsGetClearErrors() {
+        assertThatThrownBy(() -> sandbox.fileRead("/tmp/nope.txt", LineRange.all())).isInstanceOf(SandboxNotFoundException.class)
+                .hasMessageContaining("/tmp/nope.txt");
+        assertThatThrownBy(() -> sandbox.fileRead("/tmp", LineRange.all())).isInstanceOf(SandboxInvalidInputException.class)
+                .hasMessageContaining("directory");
+        assertThatThrownBy(() -> sandbox.fileList("/tmp/nope")).isInstanceOf(SandboxNotFoundException.class);
+        assertThatThrownBy(() -> sandbox.fileWrite("/etc/passwd", "x", false, false, false)).isInstanceOf(SandboxException.class)
+                .hasMessageContaining("permission denied");
+        assertThatThrownBy(() -> sandbox.execStateful("echo", "bad id!", T)).isInstanceOf(SandboxInvalidInputException.class);
+        assertThat(run("echo still fine").stdout()).isEqualTo("still fine\n");
+    }
+
+    @Test
+    void hostileFileNamesAreDataNeverCode() {
+        String path = "/tmp/it's a \"name\" $(touch pwned) `touch pwned2`\nline;rm -rf ~";
+        sandbox.fileWrite(path, "safe", false, false, false);
+        assertThat(sandbox.fileRead(path, LineRange.all())).isEqualTo("safe");
+        assertThat(sandbox.fileFind("/tmp", "it*")).containsExactly(path);
+        assertThat(sandbox.fileList("/tmp")).extracting(FileEntry::path).contains(path);
+        for (String dir : List.of("/tmp", "/workspace", "/home/sandbox")) {
+            assertThat(sandbox.fileFind(dir, "pwned*")).isEmpty();
+        }
+        sandbox.fileDelete(path);
+        assertThat(sandbox.fileExists(path)).isFalse();
+    }
+
+    @Test
+    void anUploadOverTheLimitIsRefusedBeforeAnyByteIsRead() {
+        InputStream untouchable = new InputStream() {
+            @Override
+            public int read() {
+                throw new AssertionError("the upload read its input although it was over the limit");
+            }
+        };
+        assertThatThrownBy(() -> sandbox.fileUpload(untouchable, Sandbox.MAX_TRANSFER_BYTES + 1, "/tmp/big", TransferProgress.NONE))
+                .isInstanceOf(SandboxTooLargeException.class).hasMessageContaining("500 MB");
+        assertThat(sandbox.fileExists("/tmp/big")).isFalse();
+    }
+
+    @Test
+    void aShortUploadLeavesNothingBehind() {
+        sandbox.fileWrite("/tmp/keep.txt", "old", false, false, false);
+        assertThatThrownBy(() -> sandbox.fileUpload(new ByteArrayInputStream(new byte[10]), 100, "/tmp/keep.txt", TransferProgress.NONE))
+                .isInstanceOf(SandboxException.class);
+        assertThat(sandbox.fileRead("/tmp/keep.txt", LineRange.all())).isEqualTo("old");
+        assertThat(sandbox.fileFind("/tmp", ".keep*")).isEmpty();
+    }
+
+    @Test
+    void aDirectoryDownloadsIntoTheNamedDirectoryAndRefusesLinksOutOfIt() throws Exception {
+        run("mkdir -p /tmp/tree/sub && echo a > /tmp/tree/a.txt && echo b > /tmp/tree/sub/b.txt && ln -s a.txt /tmp/tree/ok-link");
+        Path into = local.resolve("into");
+        sandbox.fileDownload("/tmp/tree", into, TransferProgress.NONE);
+        assertThat(Files.readString(into.resolve("a.txt"))).isEqualTo("a\n");
+        assertThat(Files.readString(into.resolve("sub/b.txt"))).isEqualTo("b\n");
+        assertThat(Files.isSymbolicLink(into.resolve("ok-link"))).isTrue();
+
+        run("ln -s /etc/passwd /tmp/tree/escape");
+        assertThatThrownBy(() -> sandbox.fileDownload("/tmp/tree", local.resolve("again"), TransferProgress.NONE))
+                .isInstanceOf(SandboxInvalidInputException.class).hasMessageContaining("outside");
+    }
+
+    // ---- sessions ------------------------------------------------------------------------------------------
+
+    @Test
+    void sessionsAreListedInspectedClosedAndCleanedUp() {
+        run("cd /tmp");
+        sandbox.execStateful("export WHO=two", "two", T);
+        sandbox.execStateful("true", "three", T);
+        assertThat(sandbox.listSessions()).extracting(SessionInfo::sessionId).containsExactlyInAnyOrder(S, "two", "three");
+        SessionInfo two = sandbox.sessionInfo("two");
+        assertThat(two.env()).containsEntry("WHO", "two");
+        assertThat(two.backend()).isEqualTo(sandbox.backend());
+        sandbox.closeSession("two");
+        assertThatThrownBy(() -> sandbox.sessionInfo("two")).isInstanceOf(SandboxNotFoundException.class);
+        assertThat(sandbox.cleanupAllSessions(Set.of(S))).containsExactly("three");
+        assertThat(sandbox.listSessions()).extracting(SessionInfo::sessionId).containsExactly(S);
+        assertThat(run("pwd").stdout().strip()).isEqualTo("/tmp");
+    }
+
+    @Test
+    void anUnknownSandboxIsNotFound() {
+        assertThatThrownBy(() -> backend().get("no-such-sandbox")).isInstanceOf(SandboxNotFoundException.class);
+    }
+
+    @Test
+    void utf8SurvivesCommandsAndFiles() {
+        sandbox.fileWrite("/tmp/u.txt", "żółw 🐢", false, false, true);
+        assertThat(run("cat /tmp/u.txt").stdout()).isEqualTo("żółw 🐢\n");
+        assertThat(new String(sandbox.fileRead("/tmp/u.txt", LineRange.all()).getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))
+                .isEqualTo("żółw 🐢\n");
+    }
+}
