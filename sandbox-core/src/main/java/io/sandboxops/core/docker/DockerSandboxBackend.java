@@ -70,6 +70,15 @@ public final class DockerSandboxBackend implements SandboxBackend {
         return NAME;
     }
 
+    /** The image used for specs that name none. */
+    public String defaultImage() {
+        return defaultImage;
+    }
+
+    DockerClient docker() {
+        return docker;
+    }
+
     @Override
     public Sandbox create(SandboxSpec spec) {
         String id = spec.sessionId().orElseGet(() -> SessionIds.generate("sbx"));

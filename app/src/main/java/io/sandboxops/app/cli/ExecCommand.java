@@ -1,0 +1,47 @@
+package io.sandboxops.app.cli;
+
+import io.sandboxops.core.api.ExecResult;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "exec", description = "Run a command in a session's shell; cwd and env persist between runs.")
+final class ExecCommand extends SessionScoped implements Callable<Integer> {
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300", description = "Interrupt the command after this long (default: ${DEFAULT-VALUE}).")
+    double timeoutSeconds;
+
+    @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command, after --; its words are joined with spaces.")
+    List<String> command;
+
+    @Override
+    public Integer call() {
+        if (timeoutSeconds <= 0) {
+            throw new CliException("--timeout must be more than 0 seconds");
+        }
+        ExecResult r = withSandbox(s -> s.execStateful(String.join(" ", command), session, Duration.ofMillis((long) (timeoutSeconds * 1000))));
+        Map<String, Object> json = Output.object("session_id", r.sessionId(), "exit_code", r.exitCode(), "stdout", r.stdout(),
+                "stderr", r.stderr(), "cwd", r.cwd(), "timed_out", r.timedOut());
+        r.backgroundPid().ifPresent(pid -> json.put("background_pid", pid));
+        json.put("duration_ms", r.duration().toMillis());
+        if (output.json) {
+            output.print(json, null);
+        } else {
+            output.out().print(r.stdout());
+            output.out().flush();
+            output.err().print(r.stderr());
+            r.backgroundPid().ifPresent(pid -> output.err().println("[background pid " + pid + "]"));
+            if (r.timedOut()) {
+                output.err().println("[timed out after " + timeoutSeconds + " s; interrupted]");
+            }
+            if (r.exitCode() != 0) {
+                output.err().println("[exit " + r.exitCode() + "]");
+            }
+            output.err().flush();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,57 @@
+package io.sandboxops.app.cli;
+
+import io.sandboxops.core.api.SandboxException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code sandboxctl}: the terminal face of Sandbox Ops, thin over sandbox-core. Every verb takes
+ * {@code --json}. Exit status: 0 on success, 1 when the operation failed (one line on stderr says why),
+ * 2 for a usage error.
+ */
+@Command(name = "sandboxctl",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = "Operate AI-agent sandboxes on Docker and Cloud Run Jobs.",
+        subcommands = {SessionCommand.class, ExecCommand.class, BackgroundCommand.class, FileCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
+public final class SandboxCtl {
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one command line; the exit status is returned, never {@code System.exit}ed, so tests can call it. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new SandboxCtl());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExitCodeExceptionMapper(e -> EXIT_FAILED);
+        cli.setParameterExceptionHandler((ex, a) -> {
+            err.println("sandboxctl: " + ex.getMessage());
+            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+            return EXIT_USAGE;
+        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            err.println("sandboxctl: " + message(ex));
+            if (!(ex instanceof SandboxException) && !(ex instanceof CliException)) {
+                // Unexpected: keep the trace reachable without flooding the terminal.
+                if (Boolean.getBoolean("sandboxctl.debug")) {
+                    ex.printStackTrace(err);
+                } else {
+                    err.println("(run with -Dsandboxctl.debug=true for the stack trace)");
+                }
+            }
+            return EXIT_FAILED;
+        });
+        return cli.execute(args);
+    }
+
+    static String message(Throwable ex) {
+        String m = ex.getMessage();
+        return m == null || m.isBlank() ? ex.getClass().getSimpleName() : m.strip().replace('\n', ' ');
+    }
+}

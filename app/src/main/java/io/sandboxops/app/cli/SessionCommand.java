@@ -1,0 +1,140 @@
+package io.sandboxops.app.cli;
+
+import io.sandboxops.core.api.Sandbox;
+import io.sandboxops.core.api.SandboxBackend;
+import io.sandboxops.core.api.SandboxSpec;
+import io.sandboxops.core.api.SandboxSummary;
+import io.sandboxops.core.api.SessionIds;
+import io.sandboxops.core.api.SessionInfo;
+import io.sandboxops.core.api.SweepResult;
+import io.sandboxops.core.env.Secrets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "session", description = "Create, list, inspect, close and clean up sessions.",
+        subcommands = {SessionCommand.Create.class, SessionCommand.ListSessions.class, SessionCommand.Info.class,
+                SessionCommand.Close.class, SessionCommand.Cleanup.class})
+final class SessionCommand {
+
+    @Command(name = "create", description = "Create a session (a new sandbox with its first shell).")
+    static final class Create implements Callable<Integer> {
+        @Option(names = "--backend", defaultValue = Backends.DOCKER, description = "docker (default).")
+        String backend;
+        @Option(names = "--image", paramLabel = "IMG", description = "Image to run (default: $SANDBOX_IMAGE or sandboxops/sandbox:latest).")
+        String image;
+        @Option(names = "--id", paramLabel = "ID", description = "Session id to use instead of a generated one.")
+        String id;
+        @Option(names = "--memory", paramLabel = "MiB", defaultValue = "1024", description = "Memory limit in MiB (default: ${DEFAULT-VALUE}).")
+        long memoryMib;
+        @Option(names = "--cpus", defaultValue = "1", description = "CPU limit (default: ${DEFAULT-VALUE}).")
+        double cpus;
+        @Option(names = "--network", defaultValue = "none", description = "none (default) or host.")
+        String network;
+        @Mixin
+        Output output;
+
+        @Override
+        public Integer call() {
+            SandboxSpec.Builder spec = SandboxSpec.newBuilder().image(image).memoryBytes(memoryMib * 1024 * 1024).cpus(cpus).network(network);
+            if (id != null) {
+                spec.sessionId(SessionIds.requireValid(id));
+            }
+            try (SandboxBackend b = Backends.open(backend); Sandbox sandbox = b.create(spec.build())) {
+                output.print(Output.object("session_id", sandbox.id(), "backend", sandbox.backend()), sandbox.id());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List sessions.")
+    static final class ListSessions implements Callable<Integer> {
+        @Option(names = "--backend", defaultValue = Backends.DOCKER)
+        String backend;
+        @Mixin
+        Output output;
+
+        @Override
+        public Integer call() {
+            try (SandboxBackend b = Backends.open(backend)) {
+                List<SandboxSummary> all = b.list();
+                List<Map<String, Object>> json = new ArrayList<>();
+                StringBuilder text = new StringBuilder(String.format("%-24s %-8s %-10s %-22s %s%n", "SESSION", "BACKEND", "STATE", "CREATED", "IMAGE"));
+                for (SandboxSummary s : all) {
+                    json.add(Output.object("session_id", s.id(), "backend", s.backend(), "state", s.state(), "image", s.image(),
+                            "created_at", s.createdAt().toString()));
+                    text.append(String.format("%-24s %-8s %-10s %-22s %s%n", s.id(), s.backend(), s.state(), s.createdAt(), s.image()));
+                }
+                output.print(json, all.isEmpty() ? "no sessions" : text.toString());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "info", description = "Show a session: cwd, environment (secrets masked), background processes.")
+    static final class Info extends SessionScoped implements Callable<Integer> {
+        @Option(names = "--reveal", description = "Show secret-looking environment values unmasked.")
+        boolean reveal;
+
+        @Override
+        public Integer call() {
+            SessionInfo info = withSandbox(s -> s.sessionInfo(session));
+            Map<String, String> env = reveal ? info.env() : Secrets.mask(info.env());
+            Map<String, Object> json = Output.object("session_id", info.sessionId(), "backend", info.backend(), "cwd", info.cwd(),
+                    "env", env, "created_at", info.createdAt().toString(), "last_active_at", info.lastActiveAt().toString(),
+                    "last_command", info.lastCommand().orElse(null), "background_processes", info.backgroundProcesses());
+            String text = "session:      " + info.sessionId() + "\nbackend:      " + info.backend() + "\ncwd:          " + info.cwd()
+                    + "\ncreated:      " + info.createdAt() + "\nlast active:  " + info.lastActiveAt()
+                    + "\nlast command: " + info.lastCommand().orElse("-") + "\nbackground:   " + info.backgroundProcesses() + " running\nenv:\n"
+                    + env.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> "  " + e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining("\n"));
+            output.print(json, text);
+            return 0;
+        }
+    }
+
+    @Command(name = "close", description = "Close a session: its processes end and its sandbox is removed.")
+    static final class Close extends SessionScoped implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            withSandbox(s -> {
+                s.destroy();
+                return null;
+            });
+            output.print(Output.object("session_id", session, "closed", true), "closed " + session);
+            return 0;
+        }
+    }
+
+    @Command(name = "cleanup", description = "Remove sessions: all but those kept, or only those older than an age.")
+    static final class Cleanup implements Callable<Integer> {
+        @Option(names = "--backend", defaultValue = Backends.DOCKER)
+        String backend;
+        @Option(names = "--keep", paramLabel = "ID", description = "A session to keep (repeatable).")
+        List<String> keep = new ArrayList<>();
+        @Option(names = "--older-than", paramLabel = "DURATION", defaultValue = "PT0S",
+                description = "Only sessions created longer ago than this ISO-8601 duration, e.g. PT2H (default: all).")
+        Duration olderThan;
+        @Mixin
+        Output output;
+
+        @Override
+        public Integer call() {
+            try (SandboxBackend b = Backends.open(backend)) {
+                SweepResult r = b.sweepOrphans(olderThan, new HashSet<>(keep));
+                output.print(Output.object("removed", r.removed(), "failed", r.failed()),
+                        "removed " + r.removed().size() + (r.removed().isEmpty() ? "" : ": " + String.join(" ", r.removed()))
+                                + (r.failed().isEmpty() ? "" : "\nfailed: " + String.join("; ", r.failed())));
+                return r.failed().isEmpty() ? 0 : SandboxCtl.EXIT_FAILED;
+            }
+        }
+    }
+
+}

@@ -1,0 +1,107 @@
+package io.sandboxops.core.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
+import io.sandboxops.core.api.ExecResult;
+import io.sandboxops.core.api.SandboxException;
+import io.sandboxops.core.api.SandboxSpec;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+
+/**
+ * Why a session is a shell (DESIGN §3), measured: a warm {@code execStateful("echo hello")} against one raw
+ * Docker exec (create + start + inspect through the engine API) on the same container, in the same run.
+ */
+public final class DockerExecBenchmark {
+
+    /** Latency statistics in milliseconds. */
+    public record Stats(int samples, double medianMs, double p90Ms, double minMs, double maxMs) {
+        static Stats of(long[] nanos) {
+            long[] s = nanos.clone();
+            Arrays.sort(s);
+            return new Stats(s.length, ms(percentile(s, 50)), ms(percentile(s, 90)), ms(s[0]), ms(s[s.length - 1]));
+        }
+
+        private static long percentile(long[] sorted, int p) {
+            int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+            return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+        }
+
+        private static double ms(long nanos) {
+            return nanos / 1e6;
+        }
+    }
+
+    /** What one run measured; {@code ratio} is the raw exec median over the stateful exec median. */
+    public record Report(Stats statefulExec, Stats rawDockerExec, double ratio, String image) {
+    }
+
+    private DockerExecBenchmark() {
+    }
+
+    /**
+     * Creates a sandbox, measures, and removes it.
+     *
+     * @param progress told each finished sample (stateful ones first), for a progress display
+     */
+    public static Report run(DockerSandboxBackend backend, int warmup, int iterations, Optional<String> image, IntConsumer progress) {
+        SandboxSpec.Builder spec = SandboxSpec.newBuilder().label("purpose", "benchmark");
+        image.ifPresent(spec::image);
+        DockerSandbox sandbox = (DockerSandbox) backend.create(spec.build());
+        try {
+            Duration timeout = Duration.ofSeconds(30);
+            for (int i = 0; i < warmup; i++) {
+                sandbox.execStateful("echo hello", "bench", timeout);
+            }
+            long[] stateful = new long[iterations];
+            for (int i = 0; i < iterations; i++) {
+                long t0 = System.nanoTime();
+                ExecResult r = sandbox.execStateful("echo hello", "bench", timeout);
+                stateful[i] = System.nanoTime() - t0;
+                if (!r.stdout().equals("hello\n")) {
+                    throw new SandboxException("benchmark command printed \"" + r.stdout() + "\" instead of hello");
+                }
+                progress.accept(i + 1);
+            }
+            DockerClient docker = backend.docker();
+            for (int i = 0; i < Math.min(warmup, 5); i++) {
+                rawExec(docker, sandbox.containerId());
+            }
+            long[] raw = new long[iterations];
+            for (int i = 0; i < iterations; i++) {
+                long t0 = System.nanoTime();
+                rawExec(docker, sandbox.containerId());
+                raw[i] = System.nanoTime() - t0;
+                progress.accept(iterations + i + 1);
+            }
+            Stats s = Stats.of(stateful);
+            Stats r = Stats.of(raw);
+            return new Report(s, r, r.medianMs() / s.medianMs(), image.orElse(backend.defaultImage()));
+        } finally {
+            sandbox.destroy();
+        }
+    }
+
+    /** One exec as a client without a session shell must do it: create, start and wait, inspect the exit code. */
+    private static void rawExec(DockerClient docker, String containerId) {
+        String id = docker.execCreateCmd(containerId).withCmd("echo", "hello").withAttachStdout(true).withAttachStderr(true).exec().getId();
+        try (ResultCallback.Adapter<Frame> cb = docker.execStartCmd(id).exec(new ResultCallback.Adapter<>())) {
+            if (!cb.awaitCompletion(30, TimeUnit.SECONDS)) {
+                throw new SandboxException("a raw docker exec did not finish within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted", e);
+        } catch (java.io.IOException e) {
+            throw new SandboxException("raw docker exec failed: " + e.getMessage(), e);
+        }
+        Long code = docker.inspectExecCmd(id).exec().getExitCodeLong();
+        if (code == null || code != 0) {
+            throw new SandboxException("a raw docker exec of echo ended with " + code);
+        }
+    }
+}
