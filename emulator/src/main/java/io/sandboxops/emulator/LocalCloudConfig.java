@@ -1,0 +1,102 @@
+package io.sandboxops.emulator;
+
+import io.sandboxops.emulator.run.ExecutionRunner;
+import io.sandboxops.emulator.run.ProcessExecutionRunner;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * How to start a {@link LocalCloud}. Immutable; build with {@link #newBuilder()}.
+ *
+ * @param dataDir            where storage objects live; {@code null} for a temporary folder removed on close
+ * @param grpcPort           port of every gRPC API; {@code 0} picks a free one
+ * @param storagePort        port of the Cloud Storage JSON API; {@code 0} picks a free one
+ * @param projectId          the project named in resources the emulator creates itself (logs, metrics)
+ * @param location           the region in Cloud Run resource names
+ * @param runner             makes the runner that executes job tasks
+ * @param revisionReadyDelay how long a new service revision takes to become ready
+ * @param principalEmail     who audit entries and {@code lastModifier} name, as credentials would
+ */
+public record LocalCloudConfig(Path dataDir, int grpcPort, int storagePort, String projectId, String location,
+                               Supplier<ExecutionRunner> runner, Duration revisionReadyDelay,
+                               String principalEmail) {
+
+    public LocalCloudConfig {
+        Objects.requireNonNull(projectId, "projectId");
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(runner, "runner");
+        Objects.requireNonNull(revisionReadyDelay, "revisionReadyDelay");
+        Objects.requireNonNull(principalEmail, "principalEmail");
+    }
+
+    public static Builder newBuilder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().dataDir(dataDir).grpcPort(grpcPort).storagePort(storagePort).projectId(projectId)
+                .location(location).runner(runner).revisionReadyDelay(revisionReadyDelay)
+                .principalEmail(principalEmail);
+    }
+
+    public static final class Builder {
+        private Path dataDir;
+        private int grpcPort;
+        private int storagePort;
+        private String projectId = "local-project";
+        private String location = "us-central1";
+        private Supplier<ExecutionRunner> runner = ProcessExecutionRunner::containerCommand;
+        private Duration revisionReadyDelay = Duration.ofMillis(500);
+        private String principalEmail = System.getProperty("user.name", "local") + "@localhost";
+
+        private Builder() {
+        }
+
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        public Builder grpcPort(int grpcPort) {
+            this.grpcPort = grpcPort;
+            return this;
+        }
+
+        public Builder storagePort(int storagePort) {
+            this.storagePort = storagePort;
+            return this;
+        }
+
+        public Builder projectId(String projectId) {
+            this.projectId = projectId;
+            return this;
+        }
+
+        public Builder location(String location) {
+            this.location = location;
+            return this;
+        }
+
+        public Builder runner(Supplier<ExecutionRunner> runner) {
+            this.runner = runner;
+            return this;
+        }
+
+        public Builder revisionReadyDelay(Duration revisionReadyDelay) {
+            this.revisionReadyDelay = revisionReadyDelay;
+            return this;
+        }
+
+        public Builder principalEmail(String principalEmail) {
+            this.principalEmail = principalEmail;
+            return this;
+        }
+
+        public LocalCloudConfig build() {
+            return new LocalCloudConfig(dataDir, grpcPort, storagePort, projectId, location, runner,
+                    revisionReadyDelay, principalEmail);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.sandboxops.emulator;
+
+import io.sandboxops.emulator.run.DockerExecutionRunner;
+import io.sandboxops.emulator.run.ProcessExecutionRunner;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs the local cloud in the foreground until Ctrl-C: {@code sandboxctl emulator start} calls
+ * {@link #parseOptions(String...)} and {@link #run(LocalCloudConfig)}.
+ */
+public final class LocalCloudMain {
+
+    public static final String USAGE = String.join(System.lineSeparator(),
+            "Usage: emulator [--data-dir DIR] [--port PORT] [--storage-port PORT] [--project ID] [--location REGION]",
+            "                [--runner docker|process] [--process-command \"CMD ARG...\"] [--revision-ready-delay MILLIS]",
+            "",
+            "  --data-dir DIR        where storage objects live (default ~/.sandbox-ops/emulator)",
+            "  --port PORT           gRPC port of Cloud Run, Operations, Monitoring, Logging (default: a free port)",
+            "  --storage-port PORT   Cloud Storage JSON API port (default PORT+1 when --port is given, else a free port)",
+            "  --project ID          project id of the emulator's own logs and metrics (default local-project)",
+            "  --location REGION     Cloud Run region (default us-central1)",
+            "  --runner docker|process   how tasks run (default docker: a container of the job's image, host network)",
+            "  --process-command CMD  with --runner process: the local command every task runs, the container args",
+            "                        appended (default: the container's own command and args)",
+            "  --revision-ready-delay MILLIS  time a new service revision takes to become ready (default 500)");
+
+    private LocalCloudMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        LocalCloudConfig config;
+        try {
+            config = parseOptions(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        run(config);
+    }
+
+    /** Starts the cloud, prints its endpoints, and blocks until the JVM is asked to stop. */
+    public static void run(LocalCloudConfig config) throws InterruptedException {
+        LocalCloud cloud = LocalCloud.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping the local cloud...");
+            cloud.close();
+            stopped.countDown();
+        }, "local-cloud-shutdown"));
+        System.out.println("Local cloud running (data in " + cloud.dataDir() + "). Press Ctrl-C to stop.");
+        System.out.println(cloud.endpoints().describe());
+        System.out.flush();
+        stopped.await();
+    }
+
+    /** Parses the command line into a configuration; an unknown or incomplete option is an IllegalArgumentException. */
+    public static LocalCloudConfig parseOptions(String... args) {
+        LocalCloudConfig.Builder b = LocalCloudConfig.newBuilder()
+                .dataDir(Path.of(System.getProperty("user.home"), ".sandbox-ops", "emulator"));
+        String runner = "docker";
+        List<String> processCommand = List.of();
+        Integer storagePort = null;
+        int port = 0;
+        for (int i = 0; i < args.length; i++) {
+            String option = args[i];
+            if (option.equals("-h") || option.equals("--help")) {
+                throw new IllegalArgumentException("Options of the local cloud:");
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("Missing value after " + option);
+            }
+            String value = args[++i];
+            switch (option) {
+                case "--data-dir" -> b.dataDir(Path.of(value));
+                case "--port" -> port = port(value, option);
+                case "--storage-port" -> storagePort = port(value, option);
+                case "--project" -> b.projectId(value);
+                case "--location" -> b.location(value);
+                case "--runner" -> {
+                    if (!value.equals("docker") && !value.equals("process")) {
+                        throw new IllegalArgumentException("--runner must be docker or process, not " + value);
+                    }
+                    runner = value;
+                }
+                case "--process-command" -> processCommand = Arrays.asList(value.trim().split("\\s+"));
+                case "--revision-ready-delay" -> b.revisionReadyDelay(Duration.ofMillis(number(value, option)));
+                default -> throw new IllegalArgumentException("Unknown option " + option);
+            }
+        }
+        if (!processCommand.isEmpty() && !runner.equals("process")) {
+            throw new IllegalArgumentException("--process-command needs --runner process");
+        }
+        b.grpcPort(port);
+        b.storagePort(storagePort != null ? storagePort : port == 0 ? 0 : port + 1);
+        List<String> command = processCommand;
+        if (runner.equals("docker")) {
+            b.runner(DockerExecutionRunner::connect);
+        } else {
+            b.runner(() -> command.isEmpty() ? ProcessExecutionRunner.containerCommand() : ProcessExecutionRunner.of(command));
+        }
+        return b.build();
+    }
+
+    private static int port(String value, String option) {
+        long p = number(value, option);
+        if (p < 0 || p > 65535) {
+            throw new IllegalArgumentException(option + " must be a port number (0-65535), not " + value);
+        }
+        return (int) p;
+    }
+
+    private static long number(String value, String option) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a number, not " + value);
+        }
+    }
+}
