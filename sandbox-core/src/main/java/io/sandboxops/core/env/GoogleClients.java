@@ -1,0 +1,214 @@
+package io.sandboxops.core.env;
+
+import com.google.api.gax.core.CredentialsProvider;
+import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
+import com.google.api.gax.longrunning.OperationTimedPollAlgorithm;
+import com.google.api.gax.retrying.RetrySettings;
+import com.google.api.gax.rpc.ClientSettings;
+import com.google.api.gax.rpc.TransportChannelProvider;
+import com.google.cloud.NoCredentials;
+import com.google.cloud.logging.v2.LoggingClient;
+import com.google.cloud.logging.v2.LoggingSettings;
+import com.google.cloud.monitoring.v3.MetricServiceClient;
+import com.google.cloud.monitoring.v3.MetricServiceSettings;
+import com.google.cloud.run.v2.ExecutionsClient;
+import com.google.cloud.run.v2.ExecutionsSettings;
+import com.google.cloud.run.v2.JobsClient;
+import com.google.cloud.run.v2.JobsSettings;
+import com.google.cloud.run.v2.RevisionsClient;
+import com.google.cloud.run.v2.RevisionsSettings;
+import com.google.cloud.run.v2.ServicesClient;
+import com.google.cloud.run.v2.ServicesSettings;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageOptions;
+import io.grpc.ManagedChannelBuilder;
+import io.sandboxops.core.api.SandboxUnavailableException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The official Google clients for one {@link CloudTarget}, built once on first use and closed together.
+ * Thread-safe.
+ */
+public final class GoogleClients implements AutoCloseable {
+    private final CloudTarget target;
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private JobsClient jobs;
+    private ExecutionsClient executions;
+    private ServicesClient services;
+    private RevisionsClient revisions;
+    private MetricServiceClient metrics;
+    private LoggingClient logging;
+    private Storage storage;
+
+    public GoogleClients(CloudTarget target) {
+        this.target = target;
+    }
+
+    public CloudTarget target() {
+        return target;
+    }
+
+    public synchronized JobsClient jobs() {
+        if (jobs == null) {
+            jobs = track(create("Cloud Run Jobs", () -> {
+                JobsSettings.Builder b = JobsSettings.newBuilder();
+                configure(b);
+                b.createJobOperationSettings().setPollingAlgorithm(polling());
+                b.updateJobOperationSettings().setPollingAlgorithm(polling());
+                b.deleteJobOperationSettings().setPollingAlgorithm(polling());
+                b.runJobOperationSettings().setPollingAlgorithm(polling());
+                return JobsClient.create(b.build());
+            }));
+        }
+        return jobs;
+    }
+
+    public synchronized ExecutionsClient executions() {
+        if (executions == null) {
+            executions = track(create("Cloud Run Executions", () -> {
+                ExecutionsSettings.Builder b = ExecutionsSettings.newBuilder();
+                configure(b);
+                b.cancelExecutionOperationSettings().setPollingAlgorithm(polling());
+                b.deleteExecutionOperationSettings().setPollingAlgorithm(polling());
+                return ExecutionsClient.create(b.build());
+            }));
+        }
+        return executions;
+    }
+
+    public synchronized ServicesClient services() {
+        if (services == null) {
+            services = track(create("Cloud Run Services", () -> {
+                ServicesSettings.Builder b = ServicesSettings.newBuilder();
+                configure(b);
+                b.createServiceOperationSettings().setPollingAlgorithm(polling());
+                b.updateServiceOperationSettings().setPollingAlgorithm(polling());
+                b.deleteServiceOperationSettings().setPollingAlgorithm(polling());
+                return ServicesClient.create(b.build());
+            }));
+        }
+        return services;
+    }
+
+    public synchronized RevisionsClient revisions() {
+        if (revisions == null) {
+            revisions = track(create("Cloud Run Revisions", () -> {
+                RevisionsSettings.Builder b = RevisionsSettings.newBuilder();
+                configure(b);
+                b.deleteRevisionOperationSettings().setPollingAlgorithm(polling());
+                return RevisionsClient.create(b.build());
+            }));
+        }
+        return revisions;
+    }
+
+    public synchronized MetricServiceClient metrics() {
+        if (metrics == null) {
+            metrics = track(create("Cloud Monitoring", () -> {
+                MetricServiceSettings.Builder b = MetricServiceSettings.newBuilder();
+                configure(b);
+                return MetricServiceClient.create(b.build());
+            }));
+        }
+        return metrics;
+    }
+
+    public synchronized LoggingClient logging() {
+        if (logging == null) {
+            logging = track(create("Cloud Logging", () -> {
+                LoggingSettings.Builder b = LoggingSettings.newBuilder();
+                configure(b);
+                return LoggingClient.create(b.build());
+            }));
+        }
+        return logging;
+    }
+
+    public synchronized Storage storage() {
+        if (storage == null) {
+            StorageOptions.Builder b = StorageOptions.newBuilder().setProjectId(target.projectId());
+            target.storageHost().ifPresent(b::setHost);
+            if (target.plaintextNoCredentials()) {
+                b.setCredentials(NoCredentials.getInstance());
+            }
+            storage = b.build().getService();
+            open.add(storage);
+        }
+        return storage;
+    }
+
+    @Override
+    public synchronized void close() {
+        for (AutoCloseable c : open) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // closing is best effort; nothing is lost
+            }
+        }
+        open.clear();
+        jobs = null;
+        executions = null;
+        services = null;
+        revisions = null;
+        metrics = null;
+        logging = null;
+        storage = null;
+    }
+
+    /** Endpoint, channel and credentials, the same for every gRPC client. */
+    private <B extends ClientSettings.Builder<?, ?>> void configure(B builder) {
+        if (target.grpcEndpoint().isPresent()) {
+            builder.setTransportChannelProvider(channel());
+        }
+        if (target.plaintextNoCredentials()) {
+            CredentialsProvider none = NoCredentialsProvider.create();
+            builder.setCredentialsProvider(none);
+        }
+    }
+
+    // gax declares the channel configurator on the raw ManagedChannelBuilder type.
+    @SuppressWarnings("rawtypes")
+    private TransportChannelProvider channel() {
+        InstantiatingGrpcChannelProvider.Builder b = InstantiatingGrpcChannelProvider.newBuilder().setEndpoint(target.grpcEndpoint().get());
+        if (target.plaintextNoCredentials()) {
+            b.setChannelConfigurator(ManagedChannelBuilder::usePlaintext);
+        }
+        return b.build();
+    }
+
+    private OperationTimedPollAlgorithm polling() {
+        return OperationTimedPollAlgorithm.create(RetrySettings.newBuilder()
+                .setInitialRetryDelayDuration(target.operationPollInitial())
+                .setRetryDelayMultiplier(1.5)
+                .setMaxRetryDelayDuration(target.operationPollMax())
+                .setInitialRpcTimeoutDuration(java.time.Duration.ofSeconds(30))
+                .setRpcTimeoutMultiplier(1.0)
+                .setMaxRpcTimeoutDuration(java.time.Duration.ofSeconds(30))
+                .setTotalTimeoutDuration(java.time.Duration.ofMinutes(30))
+                .build());
+    }
+
+    private <T extends AutoCloseable> T track(T client) {
+        open.add(client);
+        return client;
+    }
+
+    private interface ClientFactory<T> {
+        T create() throws IOException;
+    }
+
+    private <T> T create(String what, ClientFactory<T> factory) {
+        try {
+            return factory.create();
+        } catch (IOException e) {
+            String hint = target.plaintextNoCredentials() ? "" : "; run `gcloud auth application-default login` or set GOOGLE_APPLICATION_CREDENTIALS";
+            throw new SandboxUnavailableException("cannot create the " + what + " client for project " + target.projectId() + ": "
+                    + e.getMessage() + hint, e);
+        }
+    }
+
+}
