@@ -3,6 +3,7 @@ package io.sandboxops.app.cli;
 import io.sandboxops.core.api.BackgroundProcess;
 import io.sandboxops.core.api.KillResult;
 import io.sandboxops.core.api.KillTarget;
+import io.sandboxops.core.env.Secrets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,10 +21,10 @@ final class BackgroundCommand {
         @Override
         public Integer call() {
             List<BackgroundProcess> all = withSandbox(s -> s.listBackgroundProcesses(Optional.empty()));
-            List<Map<String, Object>> json = all.stream().map(p -> Output.object("pid", p.pid(), "command", p.command(), "running", p.running(),
+            List<Map<String, Object>> json = all.stream().map(p -> Output.object("pid", p.pid(), "command", Secrets.maskCommand(p.command()), "running", p.running(),
                     "started_at", p.startedAt().toString(), "log_file", p.logFile())).toList();
             StringBuilder text = new StringBuilder(String.format("%-8s %-8s %-21s %s%n", "PID", "RUNNING", "STARTED", "COMMAND"));
-            all.forEach(p -> text.append(String.format("%-8d %-8s %-21s %s%n", p.pid(), p.running() ? "yes" : "no", p.startedAt(), p.command())));
+            all.forEach(p -> text.append(String.format("%-8d %-8s %-21s %s%n", p.pid(), p.running() ? "yes" : "no", p.startedAt(), Secrets.maskCommand(p.command()))));
             output.print(json, all.isEmpty() ? "no background processes" : text.toString());
             return 0;
         }

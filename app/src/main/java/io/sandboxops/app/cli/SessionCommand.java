@@ -89,10 +89,10 @@ final class SessionCommand {
             Map<String, String> env = reveal ? info.env() : Secrets.mask(info.env());
             Map<String, Object> json = Output.object("session_id", info.sessionId(), "backend", info.backend(), "cwd", info.cwd(),
                     "env", env, "created_at", info.createdAt().toString(), "last_active_at", info.lastActiveAt().toString(),
-                    "last_command", info.lastCommand().orElse(null), "background_processes", info.backgroundProcesses());
+                    "last_command", info.lastCommand().map(c -> reveal ? c : Secrets.maskCommand(c)).orElse(null), "background_processes", info.backgroundProcesses());
             String text = "session:      " + info.sessionId() + "\nbackend:      " + info.backend() + "\ncwd:          " + info.cwd()
                     + "\ncreated:      " + info.createdAt() + "\nlast active:  " + info.lastActiveAt()
-                    + "\nlast command: " + info.lastCommand().orElse("-") + "\nbackground:   " + info.backgroundProcesses() + " running\nenv:\n"
+                    + "\nlast command: " + info.lastCommand().map(c -> reveal ? c : Secrets.maskCommand(c)).orElse("-") + "\nbackground:   " + info.backgroundProcesses() + " running\nenv:\n"
                     + env.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> "  " + e.getKey() + "=" + e.getValue())
                     .collect(Collectors.joining("\n"));
             output.print(json, text);

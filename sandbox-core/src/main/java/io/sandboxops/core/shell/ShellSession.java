@@ -7,6 +7,7 @@ import io.sandboxops.core.api.SandboxInvalidInputException;
 import io.sandboxops.core.api.SandboxNotFoundException;
 import io.sandboxops.core.api.SandboxTimeoutException;
 import io.sandboxops.core.api.SandboxUnavailableException;
+import io.sandboxops.core.env.Secrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -357,8 +358,9 @@ public final class ShellSession implements AutoCloseable {
         return HexFormat.of().formatHex(b);
     }
 
+    /** A command as it may appear in a message or a log: one line, short, secrets masked. */
     static String abbreviate(String command) {
-        String oneLine = command.replace('\n', ' ');
+        String oneLine = Secrets.maskCommand(command).replace('\n', ' ');
         return oneLine.length() > 60 ? oneLine.substring(0, 57) + "..." : oneLine;
     }
 

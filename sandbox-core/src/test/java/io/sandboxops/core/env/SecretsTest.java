@@ -21,4 +21,13 @@ class SecretsTest {
         assertThat(Secrets.mask("X", "Bearer abcdefghijklmnopqrstuvwxyz")).isEqualTo(Secrets.MASK);
         assertThat(Secrets.mask("PATH", "/usr/local/bin:/usr/bin:/bin")).isEqualTo("/usr/local/bin:/usr/bin:/bin");
     }
+
+    @Test
+    void masksSecretAssignmentsAndCredentialsInCommandLines() {
+        assertThat(Secrets.maskCommand("export API_TOKEN=abc PLAIN=visible; DB_PASSWORD='a b' run --x"))
+                .isEqualTo("export API_TOKEN=" + Secrets.MASK + " PLAIN=visible; DB_PASSWORD=" + Secrets.MASK + " run --x");
+        assertThat(Secrets.maskCommand("curl -H 'Authorization: Bearer abcdefghijklmnopqrstuvwxyz' x"))
+                .doesNotContain("abcdefghijklmnopqrstuvwxyz");
+        assertThat(Secrets.maskCommand("ls -la /tmp")).isEqualTo("ls -la /tmp");
+    }
 }

@@ -1,0 +1,156 @@
+package io.sandboxops.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sandboxops.core.testing.RequiresDocker;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** sandboxctl as a user runs it: each call a fresh client, as a new process would be. */
+@RequiresDocker
+class SandboxCtlTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    private String session;
+
+    record Run(int status, String out, String err) {
+        JsonNode json() throws Exception {
+            return JSON.readTree(out);
+        }
+    }
+
+    static Run ctl(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = SandboxCtl.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    static Run ctlWithStdin(String stdin, String... args) {
+        InputStream saved = System.in;
+        System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        try {
+            return ctl(args);
+        } finally {
+            System.setIn(saved);
+        }
+    }
+
+    @BeforeEach
+    void create() throws Exception {
+        Run r = ctl("session", "create", "--json");
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.json().get("backend").asText()).isEqualTo("docker");
+        session = r.json().get("session_id").asText();
+    }
+
+    @AfterEach
+    void close() {
+        ctl("session", "close", "--session", session);
+    }
+
+    @Test
+    void execPrintsTheDocumentedJsonAndStateCarriesOverToTheNextProcess() throws Exception {
+        assertThat(ctl("exec", "--session", session, "--", "cd /tmp && export GREETING=hi").status()).isZero();
+        Run r = ctl("exec", "--json", "--session", session, "--", "echo $GREETING; pwd; echo oops >&2; exit 3");
+        JsonNode j = r.json();
+        assertThat(j.get("session_id").asText()).isEqualTo(session);
+        assertThat(j.get("exit_code").asInt()).isEqualTo(3);
+        assertThat(j.get("stdout").asText()).isEqualTo("hi\n/tmp\n");
+        assertThat(j.get("stderr").asText()).isEqualTo("oops\n");
+        assertThat(j.get("cwd").asText()).isEqualTo("/tmp");
+        assertThat(j.get("timed_out").asBoolean()).isFalse();
+        assertThat(j.has("background_pid")).isFalse();
+        assertThat(j.get("duration_ms").isNumber()).isTrue();
+    }
+
+    @Test
+    void timeoutIsReportedAndTheSessionKeepsWorking() throws Exception {
+        JsonNode j = ctl("exec", "--json", "--session", session, "--timeout", "1", "--", "sleep 60").json();
+        assertThat(j.get("timed_out").asBoolean()).isTrue();
+        assertThat(ctl("exec", "--session", session, "--", "echo ok").out()).isEqualTo("ok\n");
+    }
+
+    @Test
+    void backgroundProcessesAreListedAndKilled() throws Exception {
+        JsonNode started = ctl("exec", "--json", "--session", session, "--", "sleep 300 &").json();
+        long pid = started.get("background_pid").asLong();
+        JsonNode list = ctl("bg", "list", "--json", "--session", session).json();
+        assertThat(list).hasSize(1);
+        assertThat(list.get(0).get("pid").asLong()).isEqualTo(pid);
+        assertThat(list.get(0).get("running").asBoolean()).isTrue();
+        assertThat(list.get(0).get("command").asText()).isEqualTo("sleep 300");
+        assertThat(list.get(0).has("started_at")).isTrue();
+        assertThat(list.get(0).get("log_file").asText()).isEqualTo("/tmp/bg_" + pid + ".out");
+        JsonNode killed = ctl("bg", "kill", "--json", "--session", session, "--pattern", "sleep 3.0").json();
+        assertThat(killed.get("killed_count").asInt()).isEqualTo(1);
+        assertThat(killed.get("killed_pids").get(0).asLong()).isEqualTo(pid);
+        assertThat(ctl("bg", "logs", "--session", session, "--pid", Long.toString(pid)).status()).isZero();
+    }
+
+    @Test
+    void fileVerbsWorkEndToEnd() throws Exception {
+        assertThat(ctlWithStdin("one\ntwo\nthree\n", "file", "write", "--session", session, "/workspace/a.txt").status()).isZero();
+        assertThat(ctl("file", "read", "--session", session, "/workspace/a.txt", "--start", "2", "--end", "2").out()).isEqualTo("two\n");
+        assertThat(ctl("file", "exists", "--json", "--session", session, "/workspace/a.txt").json().get("exists").asBoolean()).isTrue();
+        assertThat(ctl("file", "search", "--json", "--session", session, "/workspace/a.txt", "^t").json()).hasSize(2);
+        assertThat(ctl("file", "replace", "--json", "--session", session, "/workspace/a.txt", "two", "2").json().get("replacements").asInt())
+                .isEqualTo(1);
+        assertThat(ctl("file", "find", "--json", "--session", session, "/workspace", "*.txt").json().get(0).asText()).isEqualTo("/workspace/a.txt");
+        assertThat(ctl("file", "list", "--json", "--session", session, "/workspace").json().get(0).get("name").asText()).isEqualTo("a.txt");
+
+        byte[] data = new byte[2_000_000];
+        new Random(7).nextBytes(data);
+        Path src = Files.write(dir.resolve("src.bin"), data);
+        assertThat(ctl("file", "upload", "--session", session, src.toString(), "/workspace/up.bin").status()).isZero();
+        Path back = dir.resolve("back.bin");
+        assertThat(ctl("file", "download", "--session", session, "/workspace/up.bin", back.toString()).status()).isZero();
+        assertThat(Files.readAllBytes(back)).isEqualTo(data);
+
+        assertThat(ctl("file", "delete", "--session", session, "/workspace/up.bin").status()).isZero();
+        assertThat(ctl("file", "exists", "--session", session, "/workspace/up.bin").out().strip()).isEqualTo("false");
+    }
+
+    @Test
+    void sessionsAreListedAndInspectedWithSecretsMasked() throws Exception {
+        ctl("exec", "--session", session, "--", "export API_TOKEN=supersecretvalue PLAIN=visible");
+        assertThat(ctl("session", "list", "--json").json().findValuesAsText("session_id")).contains(session);
+        Run info = ctl("session", "info", "--json", "--session", session);
+        assertThat(info.out()).doesNotContain("supersecretvalue");
+        assertThat(info.json().get("env").get("PLAIN").asText()).isEqualTo("visible");
+        assertThat(ctl("session", "info", "--json", "--reveal", "--session", session).out()).contains("supersecretvalue");
+    }
+
+    @Test
+    void failuresExitOneWithOneLineAndUsageErrorsExitTwo() {
+        Run missing = ctl("exec", "--session", "no-such-session", "--", "true");
+        assertThat(missing.status()).isEqualTo(1);
+        assertThat(missing.err().strip().lines()).hasSize(1).first().asString().startsWith("sandboxctl: no sandbox no-such-session");
+
+        Run badPath = ctl("file", "read", "--session", session, "/nope");
+        assertThat(badPath.status()).isEqualTo(1);
+        assertThat(badPath.err()).contains("no such file or directory: /nope");
+
+        Run bigUpload = ctl("file", "upload", "--session", session, dir.resolve("absent").toString(), "/x");
+        assertThat(bigUpload.status()).isEqualTo(1);
+
+        assertThat(ctl("exec", "--session", session).status()).isEqualTo(2);
+        assertThat(ctl("bg", "kill", "--session", session).status()).isEqualTo(2);
+        assertThat(ctl("no-such-verb").status()).isEqualTo(2);
+        assertThat(ctl("exec", "--session", session, "--", "echo", "still", "fine").out()).isEqualTo("still fine\n");
+    }
+}
