@@ -1,0 +1,59 @@
+package io.sandboxops.app.cli;
+
+import io.sandboxops.emulator.LocalCloudConfig;
+import io.sandboxops.emulator.LocalCloudMain;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "emulator", description = "The local stand-in for the Google APIs.", subcommands = EmulatorCommand.Start.class)
+final class EmulatorCommand {
+
+    @Command(name = "start", description = "Run the emulator in the foreground, print its endpoints; Ctrl-C stops it.")
+    static final class Start implements Callable<Integer> {
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "Where storage objects live (default ~/.sandbox-ops/emulator).")
+        Path dataDir;
+        @Option(names = "--port", paramLabel = "PORT", description = "gRPC port (Cloud Run, Operations, Monitoring, Logging); default a free port.")
+        Integer port;
+        @Option(names = "--storage-port", paramLabel = "PORT", description = "Cloud Storage port (default PORT+1 with --port, else a free port).")
+        Integer storagePort;
+        @Option(names = "--project", paramLabel = "ID", description = "Project id (default local-project).")
+        String project;
+        @Option(names = "--location", paramLabel = "REGION", description = "Cloud Run region (default us-central1).")
+        String location;
+        @Option(names = "--runner", paramLabel = "docker|process", description = "How executions run (default docker).")
+        String runner;
+        @Option(names = "--process-command", paramLabel = "CMD", description = "With --runner process: the command every task runs.")
+        String processCommand;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            List<String> args = new ArrayList<>();
+            add(args, "--data-dir", dataDir);
+            add(args, "--port", port);
+            add(args, "--storage-port", storagePort);
+            add(args, "--project", project);
+            add(args, "--location", location);
+            add(args, "--runner", runner);
+            add(args, "--process-command", processCommand);
+            LocalCloudConfig config;
+            try {
+                config = LocalCloudMain.parseOptions(args.toArray(String[]::new));
+            } catch (IllegalArgumentException e) {
+                throw new CliException(e.getMessage(), e);
+            }
+            LocalCloudMain.run(config);
+            return 0;
+        }
+
+        private static void add(List<String> args, String option, Object value) {
+            if (value != null) {
+                args.add(option);
+                args.add(value.toString());
+            }
+        }
+    }
+}
