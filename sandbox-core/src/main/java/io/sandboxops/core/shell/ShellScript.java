@@ -13,11 +13,9 @@ public enum ShellScript {
     KILL_BACKGROUND("kill-background.bash"),
     STAT("stat.bash");
 
-    private final String resource;
     private final String text;
 
     ShellScript(String resource) {
-        this.resource = resource;
         try (InputStream in = ShellScript.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + resource + " next to " + ShellScript.class.getName());
@@ -30,9 +28,5 @@ public enum ShellScript {
 
     public String text() {
         return text;
-    }
-
-    String resourceName() {
-        return resource;
     }
 }
