@@ -334,7 +334,7 @@ public final class ShellSession implements AutoCloseable {
     }
 
     /** The command without its trailing {@code &} when it asks to run in the background. */
-    static Optional<String> backgroundPart(String command) {
+    public static Optional<String> backgroundPart(String command) {
         String s = command.stripTrailing();
         if (!s.endsWith("&") || s.length() < 2) {
             return Optional.empty();

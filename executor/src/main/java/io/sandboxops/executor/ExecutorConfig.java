@@ -1,0 +1,133 @@
+package io.sandboxops.executor;
+
+import io.sandboxops.core.api.SessionIds;
+import io.sandboxops.core.cloudrun.CloudRunSettings;
+import io.sandboxops.core.env.CloudTarget;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The executor's settings, from its environment and arguments. Every problem is a {@link ConfigException}
+ * naming the setting; {@link Main} prints it on one line and exits with {@link Main#EXIT_CONFIG}.
+ *
+ * <p>Environment: {@code EXECUTION_ID} (or Cloud Run's {@code CLOUD_RUN_EXECUTION}), {@code SESSION_ID} (the
+ * sandbox), {@code SANDBOX_STATE_BUCKET}, {@code SANDBOX_MODE}, {@code SANDBOX_IDLE_TIMEOUT}, and for the
+ * emulator {@code STORAGE_EMULATOR_HOST}. Arguments (once mode): {@code --kind foreground|background|interactive},
+ * {@code --shell ID}, {@code --timeout DURATION}, {@code --dir PATH}, {@code --command TEXT}.
+ *
+ * @param fsRoot     where sandbox path {@code /} is ({@code SANDBOX_FS_ROOT}, default {@code /})
+ * @param scratchDir the executor's own files, never synced ({@code SANDBOX_SCRATCH_DIR})
+ */
+record ExecutorConfig(String executionId, String sandboxId, String bucket, CloudRunSettings.Mode mode, Duration idleTimeout,
+                      CloudTarget target, Kind kind, String shell, String command, Duration timeout, String dir, Path fsRoot,
+                      Path scratchDir) {
+
+    enum Kind { FOREGROUND, BACKGROUND, INTERACTIVE }
+
+    static final class ConfigException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ConfigException(String message) {
+            super(message);
+        }
+    }
+
+    static ExecutorConfig parse(Map<String, String> env, List<String> args) {
+        String execution = first(env, "EXECUTION_ID", "CLOUD_RUN_EXECUTION");
+        if (execution == null) {
+            throw new ConfigException("EXECUTION_ID (or Cloud Run's CLOUD_RUN_EXECUTION) is not set");
+        }
+        String sandbox = required(env, "SESSION_ID");
+        try {
+            SessionIds.requireValid(sandbox);
+        } catch (RuntimeException e) {
+            throw new ConfigException("SESSION_ID: " + e.getMessage());
+        }
+        String bucket = required(env, "SANDBOX_STATE_BUCKET");
+        CloudRunSettings.Mode mode;
+        Duration idle;
+        try {
+            mode = CloudRunSettings.Mode.parse("SANDBOX_MODE", env.getOrDefault("SANDBOX_MODE", "session"));
+            idle = CloudRunSettings.duration("SANDBOX_IDLE_TIMEOUT", env.getOrDefault("SANDBOX_IDLE_TIMEOUT", "600"));
+        } catch (RuntimeException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        String project = first(env, "GCP_PROJECT_ID", "GOOGLE_CLOUD_PROJECT");
+        if (project == null) {
+            throw new ConfigException("GCP_PROJECT_ID (or GOOGLE_CLOUD_PROJECT) is not set");
+        }
+        // Only Cloud Storage is used here, which has no region; the region only fills CloudTarget.
+        String region = env.getOrDefault("GCP_REGION", "us-central1");
+        String storageHost = env.get("STORAGE_EMULATOR_HOST");
+        CloudTarget target = storageHost == null ? CloudTarget.google(project, region)
+                : CloudTarget.plaintext(project, region, env.getOrDefault("SANDBOXOPS_EMULATOR_GRPC", "127.0.0.1:1"), storageHost);
+
+        Kind kind = Kind.FOREGROUND;
+        String shell = "main";
+        String command = null;
+        String dir = null;
+        Duration timeout = Duration.ofMinutes(10);
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            String value = i + 1 < args.size() ? args.get(i + 1) : null;
+            switch (a) {
+                case "--kind" -> kind = switch (need(a, value)) {
+                    case "foreground" -> Kind.FOREGROUND;
+                    case "background" -> Kind.BACKGROUND;
+                    case "interactive" -> Kind.INTERACTIVE;
+                    default -> throw new ConfigException("--kind must be foreground, background or interactive, not \"" + value + "\"");
+                };
+                case "--shell" -> shell = need(a, value);
+                case "--command" -> command = need(a, value);
+                case "--dir" -> dir = need(a, value);
+                case "--timeout" -> {
+                    try {
+                        timeout = CloudRunSettings.duration("--timeout", need(a, value));
+                    } catch (RuntimeException e) {
+                        throw new ConfigException(e.getMessage());
+                    }
+                }
+                default -> throw new ConfigException("unknown argument \"" + a + "\"; expected --kind, --shell, --command, --dir or --timeout");
+            }
+            i++;
+        }
+        try {
+            SessionIds.requireValid(shell);
+        } catch (RuntimeException e) {
+            throw new ConfigException("--shell: " + e.getMessage());
+        }
+        if (mode == CloudRunSettings.Mode.ONCE && command == null) {
+            throw new ConfigException("--command is required in once mode (SANDBOX_MODE=once)");
+        }
+        Path fsRoot = Path.of(env.getOrDefault("SANDBOX_FS_ROOT", "/"));
+        Path scratch = Path.of(env.getOrDefault("SANDBOX_SCRATCH_DIR", "/var/tmp/sandboxops")).resolve(execution);
+        return new ExecutorConfig(execution, sandbox, bucket, mode, idle, target, kind, shell, command, timeout, dir, fsRoot, scratch);
+    }
+
+    private static String need(String flag, String value) {
+        if (value == null) {
+            throw new ConfigException(flag + " needs a value");
+        }
+        return value;
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            throw new ConfigException(name + " is not set");
+        }
+        return v.strip();
+    }
+
+    private static String first(Map<String, String> env, String... names) {
+        for (String n : names) {
+            String v = env.get(n);
+            if (v != null && !v.isBlank()) {
+                return v.strip();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,259 @@
+package io.sandboxops.executor;
+
+import com.google.cloud.storage.Blob;
+import io.sandboxops.core.api.ExecResult;
+import io.sandboxops.core.api.SandboxException;
+import io.sandboxops.core.cloudrun.CloudRunSettings;
+import io.sandboxops.core.cloudrun.Mailbox;
+import io.sandboxops.core.cloudrun.WorkerProtocol;
+import io.sandboxops.core.env.GoogleClients;
+import io.sandboxops.core.shell.RunningCommand;
+import io.sandboxops.core.state.RetryPolicy;
+import io.sandboxops.core.state.SessionStateStore;
+import io.sandboxops.core.state.ShellState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The program inside the Cloud Run Jobs container (DESIGN §5). In {@code once} mode it runs one command and
+ * writes {@code executions/{id}/result.json}; in {@code session} mode it is the sandbox's worker, answering its
+ * mailbox until it has been idle for {@code SANDBOX_IDLE_TIMEOUT} with no background process running. Either
+ * way it restores the sandbox's files first and leaves them, and the shells' state, in the bucket.
+ */
+public final class Main {
+    /** Exit statuses, distinct so that an execution's failure says what kind it was. */
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_CONFIG = 64;
+    public static final int EXIT_STATE = 65;
+    public static final int EXIT_INTERNAL = 70;
+
+    private static final Duration HEARTBEAT = Duration.ofSeconds(10);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(System.getenv(), Arrays.asList(args)));
+    }
+
+    static int run(Map<String, String> env, List<String> args) {
+        long started = System.nanoTime();
+        ExecutorConfig config;
+        try {
+            config = ExecutorConfig.parse(env, args);
+        } catch (ExecutorConfig.ConfigException e) {
+            System.err.println("executor: configuration error: " + e.getMessage());
+            return EXIT_CONFIG;
+        }
+        JsonLog log = new JsonLog(System.out, config.executionId(), config.sandboxId());
+        log.info("start", "mode", config.mode().wire(), "kind", config.kind().name().toLowerCase(java.util.Locale.ROOT));
+        try (GoogleClients clients = new GoogleClients(config.target())) {
+            SessionStateStore store = new SessionStateStore(clients.storage(), config.bucket(), RetryPolicy.defaults());
+            Worker worker;
+            try {
+                worker = new Worker(config, store, log);
+                long t = System.nanoTime();
+                int entries = worker.restore();
+                log.info("restored", "entries", entries, "duration_ms", ms(t), "since_start_ms", ms(started));
+            } catch (SandboxException e) {
+                log.error("restore-failed", "error", e.getMessage());
+                System.err.println("executor: cannot restore sandbox " + config.sandboxId() + ": " + e.getMessage());
+                return EXIT_STATE;
+            }
+            try (worker) {
+                int status = config.mode() == CloudRunSettings.Mode.ONCE ? once(config, store, worker, log) : session(config, store, worker, log);
+                log.info("end", "status", status, "duration_ms", ms(started));
+                return status;
+            }
+        } catch (RuntimeException e) {
+            log.error("failed", "error", String.valueOf(e.getMessage()), "type", e.getClass().getName());
+            e.printStackTrace();
+            return EXIT_INTERNAL;
+        }
+    }
+
+    // ---- once ----------------------------------------------------------------------------------------------
+
+    private static int once(ExecutorConfig config, SessionStateStore store, Worker worker, JsonLog log) {
+        String result = SessionStateStore.resultObject(config.sandboxId(), config.executionId());
+        return switch (config.kind()) {
+            case FOREGROUND -> {
+                long t = System.nanoTime();
+                ExecResult r = worker.exec(config.shell(), config.command(), config.timeout());
+                log.info("command", "shell", config.shell(), "exit_code", r.exitCode(), "timed_out", r.timedOut(), "duration_ms", ms(t));
+                store.write(result, WorkerProtocol.Response.ok(config.executionId()).withExec(WorkerProtocol.Exec.of(r)), 0);
+                yield EXIT_OK;
+            }
+            case BACKGROUND -> background(config, store, worker, log);
+            case INTERACTIVE -> interactive(config, store, worker, log, result);
+        };
+    }
+
+    /**
+     * A background command in once mode is this execution: its output goes to this process's stdout and stderr,
+     * so to Cloud Logging; the execution ends when the command does.
+     */
+    private static int background(ExecutorConfig config, SessionStateStore store, Worker worker, JsonLog log) {
+        ShellState state = store.readShell(config.sandboxId(), config.shell()).map(SessionStateStore.Versioned::value)
+                .orElseThrow(() -> new SandboxException("shell " + config.shell() + " has no saved state to run a background command in"));
+        ProcessBuilder pb = new ProcessBuilder("bash", "--noprofile", "--norc", "-c", config.command()).inheritIO();
+        pb.environment().clear();
+        pb.environment().putAll(state.env());
+        Path cwd = config.fsRoot().resolve(state.cwd().isEmpty() ? "." : state.cwd().substring(1));
+        if (Files.isDirectory(cwd)) {
+            pb.directory(cwd.toFile());
+        }
+        try {
+            Process p = pb.start();
+            int status = p.waitFor();
+            log.info("background-ended", "shell", config.shell(), "exit_code", status);
+            worker.checkpoint();
+            return status;
+        } catch (IOException e) {
+            throw new SandboxException("cannot start bash for the background command: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_INTERNAL;
+        }
+    }
+
+    /** An interactive command: its input, views and kill come through this execution's own mailbox. */
+    private static int interactive(ExecutorConfig config, SessionStateStore store, Worker worker, JsonLog log, String result) {
+        worker.start(config.shell(), config.command(), Optional.ofNullable(config.dir()));
+        Mailbox mailbox = new Mailbox(store, SessionStateStore.executionPrefix(config.sandboxId(), config.executionId()));
+        RunningCommand c = worker.interactiveCommand(config.shell()).orElseThrow();
+        ExecutorService pool = Executors.newCachedThreadPool(daemon());
+        try {
+            Set<String> seen = new HashSet<>();
+            while (!c.isDone()) {
+                serve(store, mailbox, worker, pool, seen);
+                sleep(20);
+            }
+            worker.finishInteractive(config.shell());
+            var view = worker.await(config.shell(), Duration.ZERO);
+            store.write(result, WorkerProtocol.Response.ok(config.executionId()).withView(WorkerProtocol.View.of(view)), 0);
+            // Requests that came while it ended get their answer too.
+            serve(store, mailbox, worker, pool, seen);
+            log.info("command", "shell", config.shell(), "exit_code", view.exitCode().orElse(-1), "interactive", true);
+            return EXIT_OK;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    // ---- session -----------------------------------------------------------------------------------------
+
+    /** The live worker's record, {@code worker.json}: clients send to the mailbox while it is fresh. */
+    public record WorkerRecord(String execution, Instant startedAt, Instant heartbeatAt) {
+    }
+
+    private static int session(ExecutorConfig config, SessionStateStore store, Worker worker, JsonLog log) {
+        String record = SessionStateStore.workerObject(config.sandboxId());
+        long generation;
+        Instant startedAt = Instant.now();
+        try {
+            generation = store.write(record, new WorkerRecord(config.executionId(), startedAt, startedAt), 0);
+        } catch (SessionStateStore.GenerationConflict e) {
+            Optional<SessionStateStore.Versioned<WorkerRecord>> other = store.read(record, WorkerRecord.class);
+            boolean stale = other.map(v -> v.value().heartbeatAt().isBefore(Instant.now().minus(HEARTBEAT.multipliedBy(3)))).orElse(true);
+            if (!stale) {
+                log.info("another-worker", "worker", other.get().value().execution());
+                return EXIT_OK;
+            }
+            generation = store.write(record, new WorkerRecord(config.executionId(), startedAt, startedAt), other.map(SessionStateStore.Versioned::generation).orElse(0L));
+        }
+        log.info("worker-ready");
+        Mailbox mailbox = new Mailbox(store, SessionStateStore.sandboxPrefix(config.sandboxId()));
+        ExecutorService pool = Executors.newCachedThreadPool(daemon());
+        Set<String> seen = new HashSet<>();
+        long lastHeartbeat = System.nanoTime();
+        long lastCheckpoint = System.nanoTime();
+        try {
+            while (true) {
+                boolean any = serve(store, mailbox, worker, pool, seen);
+                long now = System.nanoTime();
+                if (now - lastHeartbeat > HEARTBEAT.toNanos()) {
+                    generation = store.write(record, new WorkerRecord(config.executionId(), startedAt, Instant.now()), generation);
+                    lastHeartbeat = now;
+                }
+                if (now - lastCheckpoint > Duration.ofSeconds(5).toNanos()) {
+                    // Background processes write files between requests; keep the bucket close behind.
+                    worker.checkpoint();
+                    lastCheckpoint = now;
+                }
+                if (!any && worker.idleFor().compareTo(config.idleTimeout()) > 0 && !worker.busy()) {
+                    break;
+                }
+                sleep(any ? 1 : 8);
+            }
+            // Leave: first stop new clients sending here, then answer what came meanwhile.
+            store.deleteIfGeneration(record, generation);
+            serve(store, mailbox, worker, pool, seen);
+            pool.shutdown();
+            pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            worker.checkpoint();
+            log.info("idle-exit", "idle_ms", worker.idleFor().toMillis());
+            return EXIT_OK;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_INTERNAL;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Claims and dispatches the requests waiting in the inbox. @return whether there were any */
+    private static boolean serve(SessionStateStore store, Mailbox mailbox, Worker worker, ExecutorService pool, Set<String> seen) {
+        List<Blob> waiting = store.listBlobs(mailbox.inbox());
+        boolean any = false;
+        for (Blob b : waiting) {
+            if (!seen.add(b.getName() + "#" + b.getGeneration())) {
+                continue;
+            }
+            Optional<SessionStateStore.Versioned<WorkerProtocol.Request>> req = store.read(b.getName(), WorkerProtocol.Request.class);
+            // Claiming is deleting with the generation read: exactly one worker wins a request.
+            if (req.isEmpty() || !store.deleteIfGeneration(b.getName(), req.get().generation())) {
+                continue;
+            }
+            any = true;
+            WorkerProtocol.Request request = req.get().value();
+            pool.submit(() -> {
+                WorkerProtocol.Response response = worker.handle(request);
+                store.write(mailbox.outbox() + request.id() + ".json", response, 0);
+            });
+        }
+        return any;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon() {
+        return r -> {
+            Thread t = new Thread(r, "request");
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static long ms(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted", e);
+        }
+    }
+}

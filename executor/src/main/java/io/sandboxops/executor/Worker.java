@@ -1,0 +1,337 @@
+package io.sandboxops.executor;
+
+import io.sandboxops.core.api.BackgroundProcess;
+import io.sandboxops.core.api.ExecResult;
+import io.sandboxops.core.api.SandboxNotFoundException;
+import io.sandboxops.core.api.ShellView;
+import io.sandboxops.core.cloudrun.WorkerProtocol;
+import io.sandboxops.core.cloudrun.WorkerProtocol.Op;
+import io.sandboxops.core.cloudrun.WorkerProtocol.Request;
+import io.sandboxops.core.cloudrun.WorkerProtocol.Response;
+import io.sandboxops.core.shell.LocalShellHost;
+import io.sandboxops.core.shell.RunningCommand;
+import io.sandboxops.core.shell.SessionDirectory;
+import io.sandboxops.core.shell.ShellSession;
+import io.sandboxops.core.state.FileTreeSync;
+import io.sandboxops.core.state.SandboxRecord;
+import io.sandboxops.core.state.SessionStateStore;
+import io.sandboxops.core.state.ShellState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.regex.Pattern;
+
+/**
+ * The sandbox as one executor holds it: its files restored from the bucket, and a {@link ShellSession} per shell
+ * session, each restored from its {@code state.json} on first use. Answers {@link WorkerProtocol} requests; after
+ * each command it syncs the files back and writes the shell's state with {@code ifGenerationMatch}.
+ * Thread-safe: requests for different shells run at once.
+ */
+final class Worker implements AutoCloseable {
+    private static final Duration KILL_GRACE = Duration.ofSeconds(2);
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private final ExecutorConfig config;
+    private final SessionStateStore store;
+    private final JsonLog log;
+    private final SandboxRecord sandbox;
+    private final FileTreeSync sync;
+    private final LocalShellHost host;
+    private final String stateRoot;
+    private final SessionDirectory directory;
+    private final ConcurrentMap<String, ShellSession> shells = new ConcurrentHashMap<>();
+    private volatile long lastActivity = System.nanoTime();
+
+    Worker(ExecutorConfig config, SessionStateStore store, JsonLog log) {
+        this.config = config;
+        this.store = store;
+        this.log = log;
+        this.sandbox = store.readSandbox(config.sandboxId()).orElseThrow(() -> new SandboxNotFoundException(
+                "sandbox " + config.sandboxId() + " does not exist in bucket " + config.bucket() + " (no sandbox.json)"));
+        Path scratch = config.scratchDir();
+        this.stateRoot = scratch.resolve("shells").toString();
+        String scratchInSandbox = sandboxPath(scratch);
+        this.sync = new FileTreeSync(store, config.sandboxId(), config.fsRoot(),
+                p -> p.startsWith(scratchInSandbox) || p.startsWith("/tmp/hsperfdata_"));
+        Path workdir = local(sandbox.workdir());
+        this.host = new LocalShellHost(Files.isDirectory(workdir) ? workdir : config.fsRoot());
+        this.directory = new SessionDirectory(host, stateRoot);
+    }
+
+    /** Restores the files. @return how many entries */
+    int restore() {
+        try {
+            Files.createDirectories(Path.of(stateRoot));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the executor's scratch directory " + stateRoot, e);
+        }
+        int n = sync.restore();
+        Path workdir = local(sandbox.workdir());
+        if (!Files.isDirectory(workdir)) {
+            try {
+                Files.createDirectories(workdir);
+            } catch (IOException e) {
+                log.warn("workdir-missing", "workdir", sandbox.workdir(), "error", e.getMessage());
+            }
+        }
+        return n;
+    }
+
+    Duration idleFor() {
+        return Duration.ofNanos(System.nanoTime() - lastActivity);
+    }
+
+    /** Whether a command runs in any shell, or a background process of this executor is alive. */
+    boolean busy() {
+        if (shells.values().stream().anyMatch(s -> s.running().isPresent())) {
+            return true;
+        }
+        return !shells.isEmpty() && directory.background(Optional.empty()).stream().anyMatch(BackgroundProcess::running);
+    }
+
+    // ---- requests ----------------------------------------------------------------------------------------
+
+    Response handle(Request r) {
+        lastActivity = System.nanoTime();
+        long start = System.nanoTime();
+        try {
+            Response response = switch (r.op()) {
+                case Op.EXEC -> Response.ok(r.id()).withExec(WorkerProtocol.Exec.of(exec(r.session(), r.command(), Duration.ofMillis(r.timeoutMillis()))));
+                case Op.START -> Response.ok(r.id()).withView(WorkerProtocol.View.of(start(r.session(), r.command(), Optional.ofNullable(r.dir()))));
+                case Op.VIEW -> Response.ok(r.id()).withView(WorkerProtocol.View.of(view(existing(r.session()))));
+                case Op.WAIT -> Response.ok(r.id()).withView(WorkerProtocol.View.of(await(r.session(), Duration.ofMillis(r.timeoutMillis()))));
+                case Op.INPUT -> {
+                    existing(r.session()).writeInput(r.input());
+                    yield Response.ok(r.id());
+                }
+                case Op.KILL -> Response.ok(r.id()).withView(WorkerProtocol.View.of(kill(r.session())));
+                case Op.BG_LIST -> Response.ok(r.id()).withBackground(background(Optional.ofNullable(r.session())));
+                case Op.BG_KILL -> Response.ok(r.id()).withKilled(directory.kill(r.pids(), KILL_GRACE).killedPids());
+                case Op.BG_LOGS -> Response.ok(r.id()).withLogs(directory.logs(r.pid(), r.maxBytes()));
+                case Op.CLOSE_SESSION -> {
+                    closeShell(r.session());
+                    yield Response.ok(r.id());
+                }
+                case Op.SYNC -> {
+                    checkpoint();
+                    yield Response.ok(r.id());
+                }
+                default -> throw new io.sandboxops.core.api.SandboxInvalidInputException("unknown operation \"" + r.op() + "\"");
+            };
+            log.info("request", "op", r.op(), "shell", r.session(), "duration_ms", (System.nanoTime() - start) / 1_000_000);
+            return response;
+        } catch (RuntimeException e) {
+            log.info("request-failed", "op", r.op(), "shell", r.session(), "error", e.getMessage());
+            return Response.failed(r.id(), e);
+        } finally {
+            lastActivity = System.nanoTime();
+        }
+    }
+
+    ExecResult exec(String shell, String command, Duration timeout) {
+        pull();
+        ShellSession s = shell(shell);
+        ExecResult r = s.run(command, timeout);
+        saveState(shell);
+        checkpoint();
+        return r;
+    }
+
+    ShellView start(String shell, String command, Optional<String> dir) {
+        pull();
+        ShellSession s = shell(shell);
+        RunningCommand c = s.start(command, ShellSession.Mode.INTERACTIVE, dir);
+        return view(s, c);
+    }
+
+    ShellView await(String shell, Duration timeout) {
+        ShellSession s = existing(shell);
+        RunningCommand c = interactive(s);
+        c.await(timeout);
+        ShellView v = view(s, c);
+        if (!v.running()) {
+            finishInteractive(shell);
+        }
+        return v;
+    }
+
+    ShellView kill(String shell) {
+        ShellSession s = existing(shell);
+        RunningCommand c = interactive(s);
+        if (!c.isDone()) {
+            s.interrupt(c);
+        }
+        ShellView v = view(s, c);
+        finishInteractive(shell);
+        return v;
+    }
+
+    ShellView view(ShellSession s) {
+        return view(s, interactive(s));
+    }
+
+    /** The interactive command of {@code shell} ended: keep what it changed. */
+    void finishInteractive(String shell) {
+        saveState(shell);
+        checkpoint();
+    }
+
+    Optional<RunningCommand> interactiveCommand(String shell) {
+        ShellSession s = shells.get(shell);
+        return s == null ? Optional.empty() : s.lastInteractive();
+    }
+
+    List<ShellState.Background> background(Optional<String> shell) {
+        List<ShellState.Background> out = new ArrayList<>();
+        for (BackgroundProcess b : directory.background(shell)) {
+            out.add(new ShellState.Background(b.pid(), b.command(), b.startedAt(), b.logFile(), null, b.running()));
+        }
+        return out;
+    }
+
+    void closeShell(String shell) {
+        List<Long> running = directory.background(Optional.of(shell)).stream().filter(BackgroundProcess::running).map(BackgroundProcess::pid).toList();
+        directory.kill(running, KILL_GRACE);
+        ShellSession s = shells.remove(shell);
+        if (s != null) {
+            s.close();
+        }
+        directory.remove(shell);
+    }
+
+    /** Brings in file changes made in the bucket (file operations) since the last sync. */
+    void pull() {
+        synchronized (sync) {
+            sync.pull();
+        }
+    }
+
+    /** Sends the changed files to the bucket. */
+    FileTreeSync.PushResult checkpoint() {
+        synchronized (sync) {
+            long start = System.nanoTime();
+            FileTreeSync.PushResult r = sync.push();
+            if (r.manifestWritten()) {
+                log.info("checkpoint", "files_uploaded", r.filesUploaded(), "bytes_uploaded", r.bytesUploaded(), "entries", r.entries(),
+                        "duration_ms", (System.nanoTime() - start) / 1_000_000);
+            }
+            return r;
+        }
+    }
+
+    // ---- shells and their state --------------------------------------------------------------------------
+
+    private ShellSession shell(String id) {
+        return shells.computeIfAbsent(id, sid -> {
+            materialize(sid);
+            return new ShellSession(host, stateRoot, sid, ShellSession.Options.defaults());
+        });
+    }
+
+    private ShellSession existing(String id) {
+        ShellSession s = shells.get(id);
+        if (s == null) {
+            throw new SandboxNotFoundException("session " + id + " has no command started with exec in this worker");
+        }
+        return s;
+    }
+
+    private static RunningCommand interactive(ShellSession s) {
+        return s.lastInteractive().orElseThrow(() -> new SandboxNotFoundException(
+                "session " + s.sessionId() + " has no command started with exec"));
+    }
+
+    private static ShellView view(ShellSession s, RunningCommand c) {
+        OptionalInt exit = c.completion().map(done -> OptionalInt.of(s.result(c).exitCode())).orElse(OptionalInt.empty());
+        return new ShellView(s.sessionId(), c.command(), c.combinedText(), !c.isDone(), exit);
+    }
+
+    /** Writes a shell's saved state (or a fresh one) where the shell engine restores it from. */
+    private void materialize(String shell) {
+        Optional<ShellState> saved = store.readShell(config.sandboxId(), shell).map(SessionStateStore.Versioned::value);
+        Path dir = Path.of(stateRoot, shell);
+        Map<String, String> env = saved.map(ShellState::env).orElseGet(this::freshEnvironment);
+        String cwd = saved.map(ShellState::cwd).filter(c -> !c.isEmpty()).orElse(sandbox.workdir());
+        try {
+            Files.createDirectories(dir);
+            StringBuilder sh = new StringBuilder();
+            env.forEach((k, v) -> {
+                if (ENV_NAME.matcher(k).matches()) {
+                    sh.append("export ").append(k).append("='").append(v.replace("'", "'\\''")).append("'\n");
+                }
+            });
+            Files.writeString(dir.resolve("env.sh"), sh.toString(), StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("cwd"), cwd, StandardCharsets.UTF_8);
+            Instant created = saved.map(ShellState::createdAt).orElse(Instant.now());
+            Files.writeString(dir.resolve("created"), Long.toString(created.getEpochSecond()));
+            if (saved.isPresent() && saved.get().lastCommand() != null) {
+                Files.writeString(dir.resolve("last_command"), saved.get().lastCommand(), StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the state of shell " + shell, e);
+        }
+    }
+
+    private Map<String, String> freshEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", System.getenv().getOrDefault("SANDBOX_SHELL_PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+        env.put("HOME", sandbox.persistedRoots().contains("/home/sandbox") ? "/home/sandbox" : sandbox.workdir());
+        env.put("LANG", "C.UTF-8");
+        env.put("USER", "sandbox");
+        env.putAll(sandbox.env());
+        return env;
+    }
+
+    /** Writes what the shell engine saved for {@code shell} to its {@code state.json}, merged with what others added. */
+    void saveState(String shell) {
+        List<SessionDirectory.SavedSession> found = directory.read(List.of(shell));
+        if (found.isEmpty()) {
+            return;
+        }
+        SessionDirectory.SavedSession s = found.get(0);
+        List<ShellState.Background> local = new ArrayList<>();
+        for (BackgroundProcess b : s.background()) {
+            local.add(new ShellState.Background(b.pid(), b.command(), b.startedAt(), b.logFile(), null, b.running()));
+        }
+        Instant now = Instant.now();
+        store.updateShell(config.sandboxId(), shell, current -> {
+            List<ShellState.Background> merged = new ArrayList<>(local);
+            current.ifPresent(c -> c.backgroundProcesses().forEach(b -> {
+                if (merged.stream().noneMatch(m -> m.pid() == b.pid())) {
+                    // once-mode executions keep their own status; processes of an earlier worker are gone
+                    merged.add(b.execution() != null ? b : new ShellState.Background(b.pid(), b.command(), b.startedAt(), b.logFile(), null, false));
+                }
+            }));
+            Instant created = current.map(ShellState::createdAt).orElse(s.createdAt());
+            return new ShellState(ShellState.SCHEMA_VERSION, shell, s.cwd(), s.env(), merged, s.lastCommand().orElse(null), created, now);
+        });
+    }
+
+    private Path local(String sandboxPath) {
+        return sandboxPath.equals("/") ? config.fsRoot() : config.fsRoot().resolve(sandboxPath.substring(1));
+    }
+
+    private String sandboxPath(Path local) {
+        Path abs = local.toAbsolutePath().normalize();
+        Path root = config.fsRoot().toAbsolutePath().normalize();
+        return abs.startsWith(root) ? "/" + root.relativize(abs) : "/\0unreachable";
+    }
+
+    @Override
+    public void close() {
+        shells.values().forEach(ShellSession::close);
+        shells.clear();
+    }
+}

@@ -1,0 +1,164 @@
+package io.sandboxops.executor;
+
+import com.google.cloud.storage.BucketInfo;
+import io.sandboxops.core.cloudrun.CloudRunJobsSandboxBackend;
+import io.sandboxops.core.cloudrun.CloudRunSettings;
+import io.sandboxops.core.env.GoogleClients;
+import io.sandboxops.core.state.RetryPolicy;
+import io.sandboxops.emulator.LocalCloud;
+import io.sandboxops.emulator.LocalCloudConfig;
+import io.sandboxops.emulator.LocalCloudEndpoints;
+import io.sandboxops.emulator.run.ExecutionRunner;
+import io.sandboxops.emulator.run.ProcessExecutionRunner;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * The emulator with this module's executor as its task program: the executor runs from this test's own
+ * classpath (copied where uid 1000 can read it) in a private mount namespace, so no image is built.
+ */
+final class LocalCloudHarness implements AutoCloseable {
+    static final String BUCKET = "sandbox-state";
+
+    final LocalCloud cloud;
+    final Path work;
+    final GoogleClients clients;
+
+    private LocalCloudHarness(LocalCloud cloud, Path work) {
+        this.cloud = cloud;
+        this.work = work;
+        LocalCloudEndpoints e = cloud.endpoints();
+        this.clients = new GoogleClients(settings(Map.of()).target());
+        clients.storage().create(BucketInfo.of(BUCKET));
+    }
+
+    /** An emulator running executions as local processes of the executor. */
+    static LocalCloudHarness withProcessRunner() {
+        Path work = prepareWork();
+        Path classpath = copyClasspath(work.resolve("cp"));
+        Path tasks = mkdir(work.resolve("tasks"));
+        Path script = work.resolve("run-in-namespace.bash");
+        try (InputStream in = LocalCloudHarness.class.getResourceAsStream("run-in-namespace.bash")) {
+            Files.copy(in, script);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Supplier<ExecutionRunner> runner = () -> ProcessExecutionRunner.of(List.of("bash", script.toString(), classpath.toString(), tasks.toString()));
+        return new LocalCloudHarness(LocalCloud.start(LocalCloudConfig.newBuilder().runner(runner).build()), work);
+    }
+
+    /** An emulator with the given runner (the Docker runner for the image test). */
+    static LocalCloudHarness with(Supplier<ExecutionRunner> runner) {
+        return new LocalCloudHarness(LocalCloud.start(LocalCloudConfig.newBuilder().runner(runner).build()), prepareWork());
+    }
+
+    /** The backend's settings as its environment variables would give them, pointing at this emulator. */
+    CloudRunSettings settings(Map<String, String> extra) {
+        LocalCloudEndpoints e = cloud.endpoints();
+        Map<String, String> env = new HashMap<>();
+        env.put("GCP_PROJECT_ID", e.projectId());
+        env.put("GCP_REGION", e.location());
+        env.put("SANDBOXOPS_EMULATOR_GRPC", e.grpcTarget());
+        env.put("STORAGE_EMULATOR_HOST", e.storageHost());
+        env.put("SANDBOX_EXECUTOR_IMAGE", "sandboxops/executor:latest");
+        env.put("SANDBOX_STATE_BUCKET", BUCKET);
+        env.put("SANDBOX_JOB_TIMEOUT", "1h");
+        env.put("SANDBOX_JOB_MEMORY", "1Gi");
+        env.put("SANDBOX_JOB_CPU", "1");
+        env.putAll(extra);
+        return CloudRunSettings.fromEnvironment(env);
+    }
+
+    CloudRunJobsSandboxBackend backend(Map<String, String> extra) {
+        CloudRunSettings s = settings(extra);
+        return new CloudRunJobsSandboxBackend(s, new GoogleClients(s.target()), true, RetryPolicy.defaults());
+    }
+
+    @Override
+    public void close() {
+        clients.close();
+        cloud.close();
+        deleteTree(work);
+    }
+
+    private static Path prepareWork() {
+        try {
+            Path work = Files.createTempDirectory(Path.of("/var/tmp"), "sbx-it-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+            return work;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** This JVM's classpath, jars and class folders, copied to one folder uid 1000 can read. */
+    private static Path copyClasspath(Path into) {
+        mkdir(into);
+        mkdir(into.resolve("classes"));
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(entry);
+            try {
+                if (Files.isDirectory(p)) {
+                    copyTree(p, into.resolve("classes"));
+                } else if (Files.isRegularFile(p) && entry.endsWith(".jar")) {
+                    Files.copy(p, into.resolve(p.getFileName().toString().hashCode() + "-" + p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        try (Stream<Path> all = Files.walk(into)) {
+            all.forEach(f -> f.toFile().setReadable(true, false));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (Stream<Path> dirs = Files.walk(into)) {
+            dirs.filter(Files::isDirectory).forEach(d -> d.toFile().setExecutable(true, false));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return into;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> all = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else if (!Files.exists(target)) {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    private static Path mkdir(Path p) {
+        try {
+            Files.createDirectories(p);
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void deleteTree(Path p) {
+        try (Stream<Path> all = Files.walk(p)) {
+            all.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+}

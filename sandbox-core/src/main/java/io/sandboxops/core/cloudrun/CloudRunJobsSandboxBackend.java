@@ -1,0 +1,173 @@
+package io.sandboxops.core.cloudrun;
+
+import com.google.cloud.run.v2.EnvVar;
+import com.google.cloud.run.v2.Execution;
+import io.sandboxops.core.api.Sandbox;
+import io.sandboxops.core.api.SandboxBackend;
+import io.sandboxops.core.api.SandboxException;
+import io.sandboxops.core.api.SandboxInvalidInputException;
+import io.sandboxops.core.api.SandboxNotFoundException;
+import io.sandboxops.core.api.SandboxSpec;
+import io.sandboxops.core.api.SandboxSummary;
+import io.sandboxops.core.api.SessionIds;
+import io.sandboxops.core.api.SweepResult;
+import io.sandboxops.core.env.GoogleClients;
+import io.sandboxops.core.state.FileManifest;
+import io.sandboxops.core.state.RetryPolicy;
+import io.sandboxops.core.state.SandboxRecord;
+import io.sandboxops.core.state.SessionStateStore;
+import io.sandboxops.core.state.ShellState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Creates and finds {@link CloudRunJobsSandbox}es. A sandbox is its objects in the state bucket; executions of one
+ * shared job (per image, cpu, memory, task timeout) do its work. Thread-safe.
+ */
+public final class CloudRunJobsSandboxBackend implements SandboxBackend {
+    public static final String NAME = "cloudrun";
+
+    private final CloudRunSettings settings;
+    private final GoogleClients clients;
+    private final boolean ownsClients;
+    private final SessionStateStore store;
+    private final CloudRunJobManager jobs;
+    private final CloudRunJobManager.JobSpec jobSpec;
+
+    /**
+     * @param clients the clients to use; closed with this backend only when {@code ownsClients}
+     */
+    public CloudRunJobsSandboxBackend(CloudRunSettings settings, GoogleClients clients, boolean ownsClients, RetryPolicy retry) {
+        this.settings = settings;
+        this.clients = clients;
+        this.ownsClients = ownsClients;
+        this.store = new SessionStateStore(clients.storage(), settings.stateBucket(), retry);
+        this.jobs = new CloudRunJobManager(clients, retry);
+        Map<String, String> env = new HashMap<>();
+        env.put("SANDBOX_STATE_BUCKET", settings.stateBucket());
+        env.put("GCP_PROJECT_ID", settings.target().projectId());
+        env.put("GCP_REGION", settings.target().region());
+        this.jobSpec = new CloudRunJobManager.JobSpec(settings.executorImage(), settings.jobCpu(), settings.jobMemory(), settings.jobTimeout(), env);
+    }
+
+    /** A backend from the environment variables ({@link CloudRunSettings#fromEnvironment}). */
+    public static CloudRunJobsSandboxBackend fromEnvironment() {
+        CloudRunSettings settings = CloudRunSettings.fromEnvironment(System.getenv());
+        return new CloudRunJobsSandboxBackend(settings, new GoogleClients(settings.target()), true, RetryPolicy.defaults());
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    public CloudRunSettings settings() {
+        return settings;
+    }
+
+    SessionStateStore store() {
+        return store;
+    }
+
+    public CloudRunJobManager jobs() {
+        return jobs;
+    }
+
+    GoogleClients clients() {
+        return clients;
+    }
+
+    /** The job this backend's executions run in, created on first use. */
+    String job() {
+        return jobs.ensureJob(jobSpec);
+    }
+
+    @Override
+    public Sandbox create(SandboxSpec spec) {
+        String id = spec.sessionId().orElseGet(() -> SessionIds.generate("sbx"));
+        if (spec.image().isPresent() && !spec.image().get().equals(settings.executorImage())) {
+            throw new SandboxInvalidInputException("a Cloud Run sandbox runs the executor image " + settings.executorImage()
+                    + " (SANDBOX_EXECUTOR_IMAGE); it cannot run " + spec.image().get());
+        }
+        if (settings.persistedRoots().stream().noneMatch(r -> spec.workdir().equals(r) || spec.workdir().startsWith(r + "/"))) {
+            throw new SandboxInvalidInputException("the workdir " + spec.workdir() + " must lie in a persisted directory "
+                    + settings.persistedRoots() + " (SANDBOX_PERSISTED_ROOTS)");
+        }
+        String job = job();
+        Instant now = Instant.now();
+        SandboxRecord record = new SandboxRecord(ShellState.SCHEMA_VERSION, id, settings.mode().wire(), job, settings.executorImage(),
+                spec.workdir(), spec.env(), spec.labels(), settings.persistedRoots(), now);
+        store.createSandbox(record, FileManifest.empty(settings.persistedRoots(), now.toEpochMilli()));
+        return new CloudRunJobsSandbox(this, record);
+    }
+
+    @Override
+    public Sandbox get(String sandboxId) {
+        SessionIds.requireValid(sandboxId);
+        SandboxRecord record = store.readSandbox(sandboxId).orElseThrow(() -> new SandboxNotFoundException(
+                "no Cloud Run sandbox " + sandboxId + " in bucket " + settings.stateBucket() + "; list them with `sandboxctl session list`"));
+        return new CloudRunJobsSandbox(this, record);
+    }
+
+    @Override
+    public List<SandboxSummary> list() {
+        List<SandboxSummary> out = new ArrayList<>();
+        for (String id : store.sandboxIds()) {
+            Optional<SandboxRecord> r = store.readSandbox(id);
+            r.ifPresent(rec -> out.add(new SandboxSummary(rec.sandboxId(), NAME, rec.mode(), rec.image(), rec.createdAt(), rec.labels())));
+        }
+        return out;
+    }
+
+    /**
+     * Destroys sandboxes created more than {@code olderThan} ago, and cancels executions of this backend's jobs
+     * that serve a sandbox which no longer exists.
+     */
+    @Override
+    public SweepResult sweepOrphans(Duration olderThan, Set<String> exclude) {
+        List<String> removed = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        Instant cutoff = Instant.now().minus(olderThan);
+        for (SandboxSummary s : list()) {
+            if (exclude.contains(s.id()) || s.createdAt().isAfter(cutoff)) {
+                continue;
+            }
+            try {
+                get(s.id()).destroy();
+                removed.add(s.id());
+            } catch (SandboxException e) {
+                failed.add(s.id() + ": " + e.getMessage());
+            }
+        }
+        for (Execution e : jobs.runningExecutions()) {
+            String sandbox = sandboxOf(e);
+            if (sandbox != null && !exclude.contains(sandbox) && store.readSandbox(sandbox).isEmpty()) {
+                try {
+                    jobs.cancel(e.getName());
+                    removed.add(CloudRunJobManager.shortName(e.getName()));
+                } catch (SandboxException ex) {
+                    failed.add(CloudRunJobManager.shortName(e.getName()) + ": " + ex.getMessage());
+                }
+            }
+        }
+        return new SweepResult(removed, failed);
+    }
+
+    private static String sandboxOf(Execution e) {
+        return e.getTemplate().getContainersList().stream().flatMap(c -> c.getEnvList().stream())
+                .filter(v -> v.getName().equals("SESSION_ID")).map(EnvVar::getValue).reduce((a, b) -> b).orElse(null);
+    }
+
+    @Override
+    public void close() {
+        if (ownsClients) {
+            clients.close();
+        }
+    }
+}

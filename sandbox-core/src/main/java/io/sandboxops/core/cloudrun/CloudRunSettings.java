@@ -1,0 +1,151 @@
+package io.sandboxops.core.cloudrun;
+
+import io.sandboxops.core.api.SandboxInvalidInputException;
+import io.sandboxops.core.env.CloudTarget;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * How the Cloud Run Jobs backend runs: the original plan's environment variables plus the mode and idle
+ * timeout. Immutable; {@link #fromEnvironment} validates and names the variable in every error.
+ *
+ * @param target         project, region and endpoints ({@code GCP_PROJECT_ID}, {@code GCP_REGION})
+ * @param executorImage  {@code SANDBOX_EXECUTOR_IMAGE}
+ * @param stateBucket    {@code SANDBOX_STATE_BUCKET}
+ * @param jobTimeout     {@code SANDBOX_JOB_TIMEOUT}, seconds ({@code 3600}) or with a unit ({@code 1h}, {@code 30m})
+ * @param jobMemory      {@code SANDBOX_JOB_MEMORY}, as Cloud Run writes it ({@code 2Gi}, {@code 512Mi})
+ * @param jobCpu         {@code SANDBOX_JOB_CPU}, as Cloud Run writes it ({@code 1}, {@code 2}, {@code 500m})
+ * @param mode           {@code SANDBOX_MODE}: {@code session} (default) or {@code once}
+ * @param idleTimeout    {@code SANDBOX_IDLE_TIMEOUT}: how long a session worker waits for work before it exits
+ * @param persistedRoots {@code SANDBOX_PERSISTED_ROOTS}, colon-separated absolute directories
+ */
+public record CloudRunSettings(CloudTarget target, String executorImage, String stateBucket, Duration jobTimeout, String jobMemory,
+                               String jobCpu, Mode mode, Duration idleTimeout, List<String> persistedRoots) {
+
+    /** One execution per sandbox session that takes many commands, or one execution per command. */
+    public enum Mode {
+        SESSION, ONCE;
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static Mode parse(String variable, String value) {
+            return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "session" -> SESSION;
+                case "once" -> ONCE;
+                default -> throw new SandboxInvalidInputException(variable + " must be \"session\" or \"once\", not \"" + value + "\"");
+            };
+        }
+    }
+
+    public static final List<String> DEFAULT_ROOTS = List.of("/workspace", "/tmp", "/home/sandbox");
+    private static final Pattern MEMORY = Pattern.compile("[1-9][0-9]*(Mi|Gi)");
+    private static final Pattern CPU = Pattern.compile("[1-9][0-9]*(m)?|[0-9]+\\.[0-9]+");
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]");
+
+    public CloudRunSettings {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(mode, "mode");
+        persistedRoots = List.copyOf(persistedRoots);
+    }
+
+    /**
+     * Reads and checks the settings. {@code SANDBOXOPS_EMULATOR_GRPC} and {@code STORAGE_EMULATOR_HOST}, when set,
+     * point the clients at a local emulator instead of Google.
+     *
+     * @throws SandboxInvalidInputException naming the first variable that is missing or malformed
+     */
+    public static CloudRunSettings fromEnvironment(Map<String, String> env) {
+        String project = required(env, "GCP_PROJECT_ID");
+        String region = required(env, "GCP_REGION");
+        String grpc = env.get("SANDBOXOPS_EMULATOR_GRPC");
+        String storage = env.get("STORAGE_EMULATOR_HOST");
+        CloudTarget target;
+        if (grpc != null && storage != null) {
+            target = CloudTarget.plaintext(project, region, grpc, storage);
+        } else if (grpc != null || storage != null) {
+            throw new SandboxInvalidInputException("set both SANDBOXOPS_EMULATOR_GRPC and STORAGE_EMULATOR_HOST to use the emulator, or neither");
+        } else {
+            target = CloudTarget.google(project, region);
+        }
+        String image = required(env, "SANDBOX_EXECUTOR_IMAGE");
+        String bucket = required(env, "SANDBOX_STATE_BUCKET");
+        if (!BUCKET.matcher(bucket).matches()) {
+            throw new SandboxInvalidInputException("SANDBOX_STATE_BUCKET \"" + bucket + "\" is not a bucket name (lower-case letters, digits, - _ .; no gs://)");
+        }
+        Duration timeout = duration("SANDBOX_JOB_TIMEOUT", env.getOrDefault("SANDBOX_JOB_TIMEOUT", "3600"));
+        if (timeout.toSeconds() < 10 || timeout.toHours() > 168) {
+            throw new SandboxInvalidInputException("SANDBOX_JOB_TIMEOUT must be between 10 s and 168 h, not " + env.get("SANDBOX_JOB_TIMEOUT"));
+        }
+        String memory = env.getOrDefault("SANDBOX_JOB_MEMORY", "2Gi").strip();
+        if (!MEMORY.matcher(memory).matches()) {
+            throw new SandboxInvalidInputException("SANDBOX_JOB_MEMORY must look like 512Mi or 2Gi, not \"" + memory + "\"");
+        }
+        String cpu = env.getOrDefault("SANDBOX_JOB_CPU", "1").strip();
+        if (!CPU.matcher(cpu).matches()) {
+            throw new SandboxInvalidInputException("SANDBOX_JOB_CPU must look like 1, 2 or 500m, not \"" + cpu + "\"");
+        }
+        Mode mode = Mode.parse("SANDBOX_MODE", env.getOrDefault("SANDBOX_MODE", "session"));
+        Duration idle = duration("SANDBOX_IDLE_TIMEOUT", env.getOrDefault("SANDBOX_IDLE_TIMEOUT", "600"));
+        List<String> roots = roots("SANDBOX_PERSISTED_ROOTS", env.get("SANDBOX_PERSISTED_ROOTS"));
+        return new CloudRunSettings(target, image, bucket, timeout, memory, cpu, mode, idle, roots);
+    }
+
+    public CloudRunSettings withMode(Mode m) {
+        return new CloudRunSettings(target, executorImage, stateBucket, jobTimeout, jobMemory, jobCpu, m, idleTimeout, persistedRoots);
+    }
+
+    public CloudRunSettings withIdleTimeout(Duration idle) {
+        return new CloudRunSettings(target, executorImage, stateBucket, jobTimeout, jobMemory, jobCpu, mode, idle, persistedRoots);
+    }
+
+    static String required(Map<String, String> env, String name) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            throw new SandboxInvalidInputException(name + " is not set; the Cloud Run backend needs it");
+        }
+        return v.strip();
+    }
+
+    /** {@code 90}, {@code 90s}, {@code 15m}, {@code 2h}. */
+    public static Duration duration(String name, String value) {
+        String v = value.strip();
+        try {
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+            }
+            char unit = v.charAt(v.length() - 1);
+            long n = Character.isDigit(unit) ? Long.parseLong(v) : Long.parseLong(v.substring(0, v.length() - 1));
+            Duration d = switch (Character.isDigit(unit) ? 's' : unit) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                default -> throw new NumberFormatException();
+            };
+            if (d.isNegative() || d.isZero()) {
+                throw new NumberFormatException();
+            }
+            return d;
+        } catch (RuntimeException e) {
+            throw new SandboxInvalidInputException(name + " must be a positive duration such as 600, 90s, 15m or 2h, not \"" + value + "\"");
+        }
+    }
+
+    public static List<String> roots(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_ROOTS;
+        }
+        List<String> roots = Arrays.stream(value.split(":")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        for (String r : roots) {
+            if (!r.startsWith("/") || r.equals("/") || r.contains("/..") || r.endsWith("/")) {
+                throw new SandboxInvalidInputException(name + " must list absolute directories other than / separated by ':', not \"" + value + "\"");
+            }
+        }
+        return roots;
+    }
+}

@@ -1,0 +1,210 @@
+package io.sandboxops.core.cloudrun;
+
+import io.sandboxops.core.api.ExecResult;
+import io.sandboxops.core.api.SandboxConflictException;
+import io.sandboxops.core.api.SandboxException;
+import io.sandboxops.core.api.SandboxInvalidInputException;
+import io.sandboxops.core.api.SandboxNotFoundException;
+import io.sandboxops.core.api.SandboxTimeoutException;
+import io.sandboxops.core.api.SandboxTooLargeException;
+import io.sandboxops.core.api.SandboxUnavailableException;
+import io.sandboxops.core.api.SandboxUnsupportedException;
+import io.sandboxops.core.api.ShellView;
+import io.sandboxops.core.state.ShellState;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * What a client and an executor say to each other through the bucket: requests in an inbox, responses in an
+ * outbox (a session worker), and a once-mode {@code result.json}, which is a {@link Response}. Plain JSON
+ * records, shared by both ends.
+ */
+public final class WorkerProtocol {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private WorkerProtocol() {
+    }
+
+    /** The operations a worker answers. */
+    public static final class Op {
+        public static final String EXEC = "exec";
+        public static final String START = "start";
+        public static final String VIEW = "view";
+        public static final String WAIT = "wait";
+        public static final String INPUT = "input";
+        public static final String KILL = "kill";
+        public static final String BG_LIST = "bg-list";
+        public static final String BG_KILL = "bg-kill";
+        public static final String BG_LOGS = "bg-logs";
+        public static final String CLOSE_SESSION = "close-session";
+        public static final String SYNC = "sync";
+
+        private Op() {
+        }
+    }
+
+    /**
+     * One request. Fields not used by an operation are null or 0.
+     *
+     * @param id        unique, and sorting in the order requests were made
+     * @param op        one of {@link Op}
+     * @param session   the shell session
+     * @param command   the command of {@code exec} and {@code start}
+     * @param timeoutMillis how long {@code exec} may run, or {@code wait} may wait
+     * @param dir       where {@code start} runs its command; null for the cwd
+     * @param input     what {@code input} writes
+     * @param pids      what {@code bg-kill} ends
+     * @param pid       whose output {@code bg-logs} returns
+     * @param maxBytes  how much of it
+     */
+    public record Request(String id, String op, String session, String command, long timeoutMillis, String dir, String input,
+                          List<Long> pids, long pid, int maxBytes) {
+        public static Request of(String op, String session) {
+            return new Request(newId(), op, session, null, 0, null, null, null, 0, 0);
+        }
+
+        public Request withCommand(String c, Duration timeout) {
+            return new Request(id, op, session, c, timeout.toMillis(), dir, input, pids, pid, maxBytes);
+        }
+
+        public Request withDir(String d) {
+            return new Request(id, op, session, command, timeoutMillis, d, input, pids, pid, maxBytes);
+        }
+
+        public Request withInput(String in) {
+            return new Request(id, op, session, command, timeoutMillis, dir, in, pids, pid, maxBytes);
+        }
+
+        public Request withPids(List<Long> p) {
+            return new Request(id, op, session, command, timeoutMillis, dir, input, p, pid, maxBytes);
+        }
+
+        public Request withLogs(long p, int max) {
+            return new Request(id, op, session, command, timeoutMillis, dir, input, pids, p, max);
+        }
+
+        public Request withTimeout(Duration timeout) {
+            return new Request(id, op, session, command, timeout.toMillis(), dir, input, pids, pid, maxBytes);
+        }
+    }
+
+    /**
+     * One answer: exactly one of the payloads, or an error.
+     *
+     * @param errorType  the kind of {@link SandboxException} ({@link #errorType}), null when it succeeded
+     */
+    public record Response(String id, String errorType, String error, Exec exec, View view, List<ShellState.Background> background,
+                           List<Long> killed, String logs) {
+        public static Response ok(String id) {
+            return new Response(id, null, null, null, null, null, null, null);
+        }
+
+        public static Response failed(String id, Throwable t) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            return new Response(id, WorkerProtocol.errorType(t), message, null, null, null, null, null);
+        }
+
+        public Response withExec(Exec e) {
+            return new Response(id, errorType, error, e, view, background, killed, logs);
+        }
+
+        public Response withView(View v) {
+            return new Response(id, errorType, error, exec, v, background, killed, logs);
+        }
+
+        public Response withBackground(List<ShellState.Background> b) {
+            return new Response(id, errorType, error, exec, view, b, killed, logs);
+        }
+
+        public Response withKilled(List<Long> k) {
+            return new Response(id, errorType, error, exec, view, background, k, logs);
+        }
+
+        public Response withLogs(String l) {
+            return new Response(id, errorType, error, exec, view, background, killed, l);
+        }
+
+        /** @return this response, or throws the exception it carries */
+        public Response orThrow() {
+            if (errorType != null) {
+                throw toException(errorType, error);
+            }
+            return this;
+        }
+    }
+
+    /** An {@link ExecResult} as JSON. */
+    public record Exec(int exitCode, String stdout, String stderr, String cwd, String sessionId, Long backgroundPid, boolean timedOut,
+                       long durationMillis, long stdoutDroppedBytes, long stderrDroppedBytes) {
+        public static Exec of(ExecResult r) {
+            return new Exec(r.exitCode(), r.stdout(), r.stderr(), r.cwd(), r.sessionId(),
+                    r.backgroundPid().isPresent() ? r.backgroundPid().getAsLong() : null, r.timedOut(), r.duration().toMillis(),
+                    r.stdoutDroppedBytes(), r.stderrDroppedBytes());
+        }
+
+        public ExecResult toResult() {
+            return new ExecResult(exitCode, stdout, stderr, cwd, sessionId, backgroundPid == null ? OptionalLong.empty() : OptionalLong.of(backgroundPid),
+                    timedOut, Duration.ofMillis(durationMillis), stdoutDroppedBytes, stderrDroppedBytes);
+        }
+    }
+
+    /** A {@link ShellView} as JSON. */
+    public record View(String sessionId, String command, String output, boolean running, Integer exitCode) {
+        public static View of(ShellView v) {
+            return new View(v.sessionId(), v.command(), v.output(), v.running(), v.exitCode().isPresent() ? v.exitCode().getAsInt() : null);
+        }
+
+        public ShellView toView() {
+            return new ShellView(sessionId, command, output, running, exitCode == null ? OptionalInt.empty() : OptionalInt.of(exitCode));
+        }
+    }
+
+    /** A new request id: milliseconds first, so the inbox lists in arrival order. */
+    public static String newId() {
+        byte[] b = new byte[6];
+        RANDOM.nextBytes(b);
+        return String.format("%013d-%s", System.currentTimeMillis(), HexFormat.of().formatHex(b));
+    }
+
+    public static String errorType(Throwable t) {
+        if (t instanceof SandboxNotFoundException) {
+            return "not-found";
+        }
+        if (t instanceof SandboxConflictException) {
+            return "conflict";
+        }
+        if (t instanceof SandboxInvalidInputException) {
+            return "invalid";
+        }
+        if (t instanceof SandboxTimeoutException) {
+            return "timeout";
+        }
+        if (t instanceof SandboxTooLargeException) {
+            return "too-large";
+        }
+        if (t instanceof SandboxUnsupportedException) {
+            return "unsupported";
+        }
+        if (t instanceof SandboxUnavailableException) {
+            return "unavailable";
+        }
+        return "failed";
+    }
+
+    public static SandboxException toException(String type, String message) {
+        return switch (type) {
+            case "not-found" -> new SandboxNotFoundException(message);
+            case "conflict" -> new SandboxConflictException(message);
+            case "invalid" -> new SandboxInvalidInputException(message);
+            case "timeout" -> new SandboxTimeoutException(message);
+            case "too-large" -> new SandboxTooLargeException(message);
+            case "unsupported" -> new SandboxUnsupportedException(message);
+            case "unavailable" -> new SandboxUnavailableException(message);
+            default -> new SandboxException(message);
+        };
+    }
+}

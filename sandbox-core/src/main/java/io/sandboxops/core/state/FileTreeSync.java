@@ -1,0 +1,392 @@
+package io.sandboxops.core.state;
+
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageException;
+import io.sandboxops.core.api.FileEntry;
+import io.sandboxops.core.api.SandboxException;
+import io.sandboxops.core.api.SandboxUnavailableException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * Keeps an executor's local files and the sandbox's files in the bucket the same (DESIGN §5): {@link #restore}
+ * when an execution starts, {@link #pull} before a request (file operations may have changed the bucket), and
+ * {@link #push} after a command and when the execution ends: only what changed is uploaded, contents are named
+ * by their SHA-256 so an unchanged file is never sent twice, and the manifest is written with
+ * {@code ifGenerationMatch}. When another writer came first, its changes are pulled in and the push is made
+ * again; for one path changed on both sides, the bucket's version wins.
+ *
+ * <p>Not thread-safe: one executor syncs from one thread at a time.
+ */
+public final class FileTreeSync {
+    private final SessionStateStore store;
+    private final String sandboxId;
+    private final Path fsRoot;
+    private final Predicate<String> excluded;
+    private FileManifest base;
+    private long baseGeneration;
+    private long uploadedBytes;
+
+    /** What a push did. */
+    public record PushResult(boolean manifestWritten, int filesUploaded, long bytesUploaded, int entries) {
+    }
+
+    /**
+     * @param fsRoot   where sandbox path {@code /} is on this machine ({@code /} inside a container)
+     * @param excluded sandbox paths never synced (the executor's own scratch files)
+     */
+    public FileTreeSync(SessionStateStore store, String sandboxId, Path fsRoot, Predicate<String> excluded) {
+        this.store = store;
+        this.sandboxId = sandboxId;
+        this.fsRoot = fsRoot;
+        this.excluded = excluded;
+    }
+
+    public List<String> roots() {
+        return base == null ? List.of() : base.roots();
+    }
+
+    /** Materializes the whole tree of the bucket here. @return how many entries */
+    public int restore() {
+        SessionStateStore.Versioned<FileManifest> m = store.readManifest(sandboxId);
+        for (String root : m.value().roots()) {
+            mkdirs(local(root));
+        }
+        apply(FileManifest.empty(m.value().roots(), 0).withEntries(new TreeMap<>()), m.value());
+        base = m.value();
+        baseGeneration = m.generation();
+        return base.entries().size();
+    }
+
+    /** Brings in what changed in the bucket since the last sync. @return whether anything had */
+    public boolean pull() {
+        if (store.manifestGeneration(sandboxId) == baseGeneration) {
+            return false;
+        }
+        SessionStateStore.Versioned<FileManifest> m = store.readManifest(sandboxId);
+        apply(base, m.value());
+        base = m.value();
+        baseGeneration = m.generation();
+        return true;
+    }
+
+    /** Sends what changed here since the last sync. */
+    public PushResult push() {
+        for (int attempt = 1; ; attempt++) {
+            TreeMap<String, FileManifest.Entry> scanned = scan();
+            if (sameTree(base.entries(), scanned)) {
+                return new PushResult(false, 0, 0, scanned.size());
+            }
+            Map<String, String> blobBySha = new HashMap<>();
+            base.entries().values().forEach(e -> {
+                if (e.sha256() != null) {
+                    blobBySha.putIfAbsent(e.sha256(), e.blob());
+                }
+            });
+            int files = 0;
+            long before = uploadedBytes;
+            for (Map.Entry<String, FileManifest.Entry> e : scanned.entrySet()) {
+                FileManifest.Entry entry = e.getValue();
+                if (entry.type() != FileEntry.Type.FILE) {
+                    continue;
+                }
+                String blob = blobBySha.get(entry.sha256());
+                if (blob == null) {
+                    blob = "fs/" + entry.sha256();
+                    upload(e.getKey(), blob, entry.size());
+                    blobBySha.put(entry.sha256(), blob);
+                    files++;
+                }
+                e.setValue(new FileManifest.Entry(entry.type(), entry.mode(), entry.size(), entry.mtimeMillis(), entry.sha256(), blob, null));
+            }
+            FileManifest next = base.withEntries(scanned);
+            try {
+                long generation = store.write(SessionStateStore.manifestObject(sandboxId), next, baseGeneration);
+                Set<String> dropped = blobs(base);
+                dropped.removeAll(blobs(next));
+                base = next;
+                baseGeneration = generation;
+                for (String orphan : dropped) {
+                    try {
+                        store.delete(SessionStateStore.sandboxPrefix(sandboxId) + orphan);
+                    } catch (RuntimeException ignored) {
+                        // An unreferenced content object costs storage only; destroying the sandbox removes it.
+                    }
+                }
+                return new PushResult(true, files, uploadedBytes - before, scanned.size());
+            } catch (SessionStateStore.GenerationConflict conflict) {
+                if (attempt >= 20) {
+                    throw new SandboxException("could not save the sandbox's files: the manifest kept changing under " + attempt
+                            + " attempts", conflict);
+                }
+                pull();
+            }
+        }
+    }
+
+    // ---- local tree --------------------------------------------------------------------------------------
+
+    private TreeMap<String, FileManifest.Entry> scan() {
+        TreeMap<String, FileManifest.Entry> out = new TreeMap<>();
+        for (String root : base.roots()) {
+            Path start = local(root);
+            if (!Files.isDirectory(start, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            try {
+                Files.walkFileTree(start, EnumSet.noneOf(java.nio.file.FileVisitOption.class), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                        String p = sandboxPath(dir);
+                        if (excluded.test(p)) {
+                            return FileVisitResult.SKIP_SUBTREE;
+                        }
+                        FileManifest.Entry old = base.entries().get(p);
+                        int mode = base.roots().contains(p) && old != null ? old.mode() : mode(dir);
+                        out.put(p, FileManifest.Entry.directory(mode, attrs.lastModifiedTime().toMillis()));
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                        String p = sandboxPath(file);
+                        if (excluded.test(p)) {
+                            return FileVisitResult.CONTINUE;
+                        }
+                        if (attrs.isSymbolicLink()) {
+                            String target = Files.readSymbolicLink(file).toString();
+                            out.put(p, new FileManifest.Entry(FileEntry.Type.SYMLINK, 0777, 0, attrs.lastModifiedTime().toMillis(), null, null, target));
+                        } else if (attrs.isRegularFile()) {
+                            out.put(p, fileEntry(p, file, attrs));
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException exc) {
+                        // A file deleted while walking, or one the sandbox user cannot read: not synced.
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
+            } catch (IOException e) {
+                throw new SandboxException("could not scan " + start + " to save the sandbox's files: " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    private FileManifest.Entry fileEntry(String p, Path file, BasicFileAttributes attrs) throws IOException {
+        long mtime = attrs.lastModifiedTime().toMillis();
+        int mode = mode(file);
+        FileManifest.Entry old = base.entries().get(p);
+        if (old != null && old.type() == FileEntry.Type.FILE && old.size() == attrs.size() && old.mtimeMillis() == mtime) {
+            return new FileManifest.Entry(FileEntry.Type.FILE, mode, old.size(), mtime, old.sha256(), old.blob(), null);
+        }
+        MessageDigest sha = sha256();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return new FileManifest.Entry(FileEntry.Type.FILE, mode, attrs.size(), mtime, HexFormat.of().formatHex(sha.digest()), null, null);
+    }
+
+    private static boolean sameTree(SortedMap<String, FileManifest.Entry> a, SortedMap<String, FileManifest.Entry> b) {
+        if (!a.keySet().equals(b.keySet())) {
+            return false;
+        }
+        for (Map.Entry<String, FileManifest.Entry> e : a.entrySet()) {
+            FileManifest.Entry x = e.getValue();
+            FileManifest.Entry y = b.get(e.getKey());
+            if (!x.sameContent(y)) {
+                return false;
+            }
+            // A directory's time changes with every child; a file's time alone is worth recording.
+            if (x.type() == FileEntry.Type.FILE && x.mtimeMillis() != y.mtimeMillis()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Makes the local tree go from {@code from} to {@code to}. */
+    private void apply(FileManifest from, FileManifest to) {
+        List<String> gone = new ArrayList<>();
+        for (String p : from.entries().keySet()) {
+            if (!to.entries().containsKey(p)) {
+                gone.add(p);
+            }
+        }
+        Collections.reverse(gone);
+        for (String p : gone) {
+            deleteTree(local(p));
+        }
+        for (Map.Entry<String, FileManifest.Entry> e : to.entries().entrySet()) {
+            FileManifest.Entry old = from.entries().get(e.getKey());
+            FileManifest.Entry entry = e.getValue();
+            Path target = local(e.getKey());
+            try {
+                if (entry.sameContent(old) && (entry.type() != FileEntry.Type.FILE || entry.mtimeMillis() == old.mtimeMillis())) {
+                    continue;
+                }
+                switch (entry.type()) {
+                    case DIRECTORY -> {
+                        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                            deleteTree(target);
+                            Files.createDirectories(target);
+                        }
+                        if (!to.roots().contains(e.getKey())) {
+                            Files.setPosixFilePermissions(target, permissions(entry.mode()));
+                        }
+                    }
+                    case SYMLINK -> {
+                        deleteTree(target);
+                        Files.createSymbolicLink(target, Path.of(entry.target()));
+                    }
+                    case FILE -> {
+                        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                            deleteTree(target);
+                        }
+                        download(entry, target);
+                    }
+                    default -> { }
+                }
+            } catch (IOException ex) {
+                throw new SandboxException("could not restore " + e.getKey() + ": " + ex.getMessage(), ex);
+            }
+        }
+    }
+
+    private void download(FileManifest.Entry entry, Path target) throws IOException {
+        Path tmp = Files.createTempFile(target.getParent(), ".sbx-restore-", "");
+        BlobId id = BlobId.of(store.bucket(), SessionStateStore.sandboxPrefix(sandboxId) + entry.blob());
+        try {
+            store.retryPolicy().run("downloading " + id.getName(), RetryPolicy.Idempotency.IDEMPOTENT, () -> {
+                try (OutputStream out = Files.newOutputStream(tmp)) {
+                    store.storage().downloadTo(id, out);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Files.setPosixFilePermissions(tmp, permissions(entry.mode()));
+            Files.setLastModifiedTime(tmp, FileTime.fromMillis(entry.mtimeMillis()));
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private void upload(String path, String blob, long size) {
+        BlobInfo info = BlobInfo.newBuilder(BlobId.of(store.bucket(), SessionStateStore.sandboxPrefix(sandboxId) + blob)).build();
+        try {
+            // doesNotExist makes the upload idempotent (the client may retry it); 412 means the content is there.
+            store.storage().createFrom(info, local(path), Storage.BlobWriteOption.doesNotExist(), Storage.BlobWriteOption.disableGzipContent());
+            uploadedBytes += size;
+        } catch (StorageException e) {
+            if (e.getCode() != 412) {
+                throw new SandboxUnavailableException("uploading " + path + " to bucket " + store.bucket() + " failed: " + e.getMessage(), e);
+            }
+        } catch (NoSuchFileException e) {
+            // Deleted since the scan; the next push records that.
+        } catch (IOException e) {
+            throw new SandboxException("could not read " + path + " to save it: " + e.getMessage(), e);
+        }
+    }
+
+    private static Set<String> blobs(FileManifest m) {
+        Set<String> out = new HashSet<>();
+        m.entries().values().forEach(e -> {
+            if (e.blob() != null) {
+                out.add(e.blob());
+            }
+        });
+        return out;
+    }
+
+    private Path local(String sandboxPath) {
+        return sandboxPath.equals("/") ? fsRoot : fsRoot.resolve(sandboxPath.substring(1));
+    }
+
+    private String sandboxPath(Path local) {
+        Path rel = fsRoot.relativize(local);
+        return "/" + rel.toString();
+    }
+
+    private static void mkdirs(Path p) {
+        try {
+            Files.createDirectories(p);
+        } catch (IOException e) {
+            throw new SandboxException("cannot create " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteTree(Path p) {
+        try {
+            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                try (var children = Files.list(p)) {
+                    for (Path c : (Iterable<Path>) children::iterator) {
+                        deleteTree(c);
+                    }
+                }
+            }
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw new SandboxException("cannot remove " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int mode(Path p) throws IOException {
+        PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        int mode = 0;
+        for (PosixFilePermission perm : a.permissions()) {
+            mode |= 1 << (8 - perm.ordinal());
+        }
+        return mode;
+    }
+
+    private static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> out = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] all = PosixFilePermission.values();
+        for (int i = 0; i < 9; i++) {
+            if ((mode & (1 << (8 - i))) != 0) {
+                out.add(all[i]);
+            }
+        }
+        return out;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}
