@@ -1,0 +1,322 @@
+package io.sandboxops.core.observe;
+
+import com.google.cloud.run.v2.Execution;
+import com.google.logging.v2.ListLogEntriesRequest;
+import com.google.logging.v2.LogEntry;
+import com.google.monitoring.v3.Aggregation;
+import com.google.monitoring.v3.ListTimeSeriesRequest;
+import com.google.monitoring.v3.Point;
+import com.google.monitoring.v3.TimeInterval;
+import com.google.monitoring.v3.TimeSeries;
+import com.google.monitoring.v3.TypedValue;
+import com.google.protobuf.Timestamp;
+import io.sandboxops.core.api.SandboxException;
+import io.sandboxops.core.api.SandboxInvalidInputException;
+import io.sandboxops.core.api.SandboxUnavailableException;
+import io.sandboxops.core.env.GoogleClients;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The sandbox jobs' health from Cloud Monitoring, Cloud Run and Cloud Logging, over a window:
+ * <ul>
+ * <li>success rate: {@code run.googleapis.com/job/completed_execution_count} by {@code result}, succeeded ÷
+ * (succeeded + failed);</li>
+ * <li>running executions: {@code run.googleapis.com/job/running_executions}, its latest sample;</li>
+ * <li>latency p50/p99, from one of two sources ({@link LatencySource}, recorded in the snapshot): the executor's
+ * structured {@code command} and {@code request} log events ({@code jsonPayload.duration_ms}: what a user waits for
+ * per command or request; the default, because in the backend's default session mode one execution serves a whole
+ * session and its duration says nothing about latency), or each succeeded or failed execution's start → completion
+ * time from the Executions API (meaningful in {@code once} mode, one execution per command);</li>
+ * <li>error rate: completed executions with at least one log entry of severity ERROR or worse, other than plain
+ * stderr (a sandboxed command writing to stderr is not an error of the sandbox): structured application
+ * entries and Cloud Run's system log (start failures, timeouts, crashes);</li>
+ * <li>cost: {@code run.googleapis.com/container/billable_instance_time} priced by a {@link PriceTable}.</li>
+ * </ul>
+ */
+public final class MetricsService {
+    static final String COMPLETED = "run.googleapis.com/job/completed_execution_count";
+    static final String RUNNING = "run.googleapis.com/job/running_executions";
+    static final String BILLABLE = "run.googleapis.com/container/billable_instance_time";
+    /** Cap of the error-log scan, so a flood of errors cannot stall the console; beyond it the rate is a lower bound. */
+    static final int ERROR_SCAN_CAP = 20_000;
+    /** Executions created this long before the window can still complete inside it (Cloud Run's longest task is 24 h). */
+    static final Duration LONGEST_EXECUTION = Duration.ofHours(24);
+
+    /** Where latency comes from. */
+    public enum LatencySource {
+        /** {@code jsonPayload.duration_ms} of the executor's {@code command} and {@code request} events (Cloud Logging) */
+        COMMAND_LOGS("executor command/request events, jsonPayload.duration_ms (Cloud Logging)"),
+        /** start → completion of succeeded and failed executions (Cloud Run Executions API) */
+        EXECUTIONS("execution start → completion (Cloud Run Executions API)");
+
+        private final String description;
+
+        LatencySource(String description) {
+            this.description = description;
+        }
+
+        public String description() {
+            return description;
+        }
+    }
+
+    /** Cap of the latency scans (log entries or executions); beyond it the percentiles rest on the newest ones. */
+    static final int LATENCY_SCAN_CAP = 50_000;
+
+    private final GoogleClients clients;
+    private final LatencySource latencySource;
+    private final String jobNamePrefix;
+    private final PriceTable prices;
+    private final MetricTargets targets;
+
+    /**
+     * @param jobNamePrefix only jobs whose name starts with this (the sandbox backend's jobs); empty for every job
+     *                      in the region
+     */
+    public MetricsService(GoogleClients clients, String jobNamePrefix, PriceTable prices, MetricTargets targets) {
+        this(clients, jobNamePrefix, prices, targets, LatencySource.COMMAND_LOGS);
+    }
+
+    public MetricsService(GoogleClients clients, String jobNamePrefix, PriceTable prices, MetricTargets targets,
+                          LatencySource latencySource) {
+        if (!jobNamePrefix.matches("[a-z0-9-]*")) {
+            throw new SandboxInvalidInputException("job name prefix \"" + jobNamePrefix + "\": Cloud Run job names hold only a-z, 0-9 and '-'");
+        }
+        this.clients = clients;
+        this.jobNamePrefix = jobNamePrefix;
+        this.prices = prices;
+        this.targets = targets;
+        this.latencySource = latencySource;
+    }
+
+    public MetricTargets targets() {
+        return targets;
+    }
+
+    /** The window that ends now. */
+    public MetricsSnapshot snapshot(MetricsWindow window) {
+        Instant to = Instant.now();
+        return snapshot(to.minus(window.length()), to);
+    }
+
+    public MetricsSnapshot snapshot(Instant from, Instant to) {
+        try {
+            long[] results = completedByResult(from, to);
+            long running = running(to);
+            double billable = billableSeconds(from, to);
+            Scan<Duration> latencyScan = latencySource == LatencySource.COMMAND_LOGS ? commandLatencies(from, to) : executionLatencies(from, to);
+            List<Duration> latencies = latencyScan.items();
+            ErrorScan errors = executionsWithErrors(from, to);
+            Optional<Duration> p50 = percentile(latencies, 50);
+            Optional<Duration> p99 = percentile(latencies, 99);
+            MetricsSnapshot partial = new MetricsSnapshot(from, to, results[0], results[1], results[2], running, errors.count(),
+                    errors.truncated(), p50, p99, latencies.size(), latencySource, latencyScan.truncated(), billable, prices.cost(billable),
+                    prices, List.of());
+            List<Evaluation> evaluations = List.of(
+                    targets.evaluate(Indicator.SUCCESS_RATE, partial.successRate(), results[0] + results[1]),
+                    targets.evaluate(Indicator.LATENCY_P50, p50.map(MetricsService::secondsOf), latencies.size()),
+                    targets.evaluate(Indicator.LATENCY_P99, p99.map(MetricsService::secondsOf), latencies.size()),
+                    targets.evaluate(Indicator.ERROR_RATE, partial.errorRate(), partial.completed()),
+                    targets.evaluate(Indicator.COST_PER_1000, partial.costPer1000(), partial.completed()));
+            return new MetricsSnapshot(from, to, results[0], results[1], results[2], running, errors.count(), errors.truncated(),
+                    p50, p99, latencies.size(), latencySource, latencyScan.truncated(), billable, partial.cost(), prices, evaluations);
+        } catch (SandboxException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new SandboxUnavailableException("cannot read the sandbox metrics of project " + clients.target().projectId() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Nearest-rank percentile: the smallest value with at least p % of the values at or below it. */
+    static Optional<Duration> percentile(List<Duration> values, int p) {
+        if (values.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Duration> sorted = values.stream().sorted().toList();
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return Optional.of(sorted.get(Math.max(0, rank - 1)));
+    }
+
+    private String jobFilter() {
+        String f = "resource.type=\"cloud_run_job\" AND resource.labels.location=\"" + clients.target().region() + "\"";
+        return jobNamePrefix.isEmpty() ? f : f + " AND resource.labels.job_name=starts_with(\"" + jobNamePrefix + "\")";
+    }
+
+    /**
+     * The same jobs in the Logging query language, which has no {@code starts_with}: a prefix is an anchored regular
+     * expression there (job names hold only [a-z0-9-], checked in the constructor, so it needs no escaping).
+     */
+    private String logJobFilter() {
+        return "resource.type=\"cloud_run_job\" AND resource.labels.location=\"" + clients.target().region() + "\""
+                + (jobNamePrefix.isEmpty() ? "" : " AND resource.labels.job_name=~\"^" + jobNamePrefix + "\"");
+    }
+
+    /** {succeeded, failed, cancelled} */
+    private long[] completedByResult(Instant from, Instant to) {
+        long[] out = new long[3];
+        for (TimeSeries s : query(COMPLETED, from, to, Aggregation.newBuilder()
+                .setAlignmentPeriod(period(Duration.between(from, to)))
+                .setPerSeriesAligner(Aggregation.Aligner.ALIGN_DELTA)
+                .setCrossSeriesReducer(Aggregation.Reducer.REDUCE_SUM)
+                .addGroupByFields("metric.label.result").build())) {
+            long sum = s.getPointsList().stream().mapToLong(p -> Math.round(number(p.getValue()))).sum();
+            switch (s.getMetric().getLabelsOrDefault("result", "")) {
+                case "succeeded" -> out[0] += sum;
+                case "failed" -> out[1] += sum;
+                case "cancelled" -> out[2] += sum;
+                default -> {
+                    // a result Cloud Run may add later is neither a success nor a failure of ours
+                }
+            }
+        }
+        return out;
+    }
+
+    private long running(Instant at) {
+        List<TimeSeries> series = query(RUNNING, at.minus(Duration.ofMinutes(5)), at, Aggregation.newBuilder()
+                .setAlignmentPeriod(period(Duration.ofMinutes(1)))
+                .setPerSeriesAligner(Aggregation.Aligner.ALIGN_NEXT_OLDER)
+                .setCrossSeriesReducer(Aggregation.Reducer.REDUCE_SUM).build());
+        Point newest = null;
+        for (TimeSeries s : series) {
+            for (Point p : s.getPointsList()) {
+                if (newest == null || compare(p.getInterval().getEndTime(), newest.getInterval().getEndTime()) > 0) {
+                    newest = p;
+                }
+            }
+        }
+        return newest == null ? 0 : Math.round(number(newest.getValue()));
+    }
+
+    private double billableSeconds(Instant from, Instant to) {
+        double sum = 0;
+        for (TimeSeries s : query(BILLABLE, from, to, Aggregation.newBuilder()
+                .setAlignmentPeriod(period(Duration.between(from, to)))
+                .setPerSeriesAligner(Aggregation.Aligner.ALIGN_SUM)
+                .setCrossSeriesReducer(Aggregation.Reducer.REDUCE_SUM).build())) {
+            sum += s.getPointsList().stream().mapToDouble(p -> number(p.getValue())).sum();
+        }
+        return sum;
+    }
+
+    private List<TimeSeries> query(String metricType, Instant from, Instant to, Aggregation aggregation) {
+        List<TimeSeries> out = new ArrayList<>();
+        clients.metrics().listTimeSeries(ListTimeSeriesRequest.newBuilder()
+                .setName("projects/" + clients.target().projectId())
+                .setFilter("metric.type=\"" + metricType + "\" AND " + jobFilter())
+                .setInterval(TimeInterval.newBuilder().setStartTime(timestamp(from)).setEndTime(timestamp(to)))
+                .setAggregation(aggregation)
+                .setView(ListTimeSeriesRequest.TimeSeriesView.FULL)
+                .build()).iterateAll().forEach(out::add);
+        return out;
+    }
+
+    private record Scan<T>(List<T> items, boolean truncated) {
+    }
+
+    /** {@code duration_ms} of the executor's command and request events logged in the window. */
+    private Scan<Duration> commandLatencies(Instant from, Instant to) {
+        String filter = logJobFilter() + " AND (jsonPayload.event=\"command\" OR jsonPayload.event=\"request\")"
+                + " AND jsonPayload.duration_ms>=0 AND timestamp>=\"" + from + "\" AND timestamp<=\"" + to + "\"";
+        List<Duration> out = new ArrayList<>();
+        for (LogEntry entry : clients.logging().listLogEntries(ListLogEntriesRequest.newBuilder()
+                .addResourceNames("projects/" + clients.target().projectId()).setFilter(filter).setOrderBy("timestamp desc")
+                .setPageSize(1000).build()).iterateAll()) {
+            if (out.size() >= LATENCY_SCAN_CAP) {
+                return new Scan<>(out, true);
+            }
+            com.google.protobuf.Value ms = entry.getJsonPayload().getFieldsOrDefault("duration_ms", null);
+            if (ms != null && ms.hasNumberValue()) {
+                out.add(Duration.ofNanos((long) (ms.getNumberValue() * 1_000_000)));
+            }
+        }
+        return new Scan<>(out, false);
+    }
+
+    /** Durations of executions that succeeded or failed in the window, newest first as the API lists them. */
+    private Scan<Duration> executionLatencies(Instant from, Instant to) {
+        List<Duration> out = new ArrayList<>();
+        Instant oldestCreate = from.minus(LONGEST_EXECUTION);
+        for (Execution e : clients.executions().listExecutions(clients.target().locationName() + "/jobs/-").iterateAll()) {
+            if (e.hasCreateTime() && instant(e.getCreateTime()).isBefore(oldestCreate)) {
+                break;
+            }
+            if (out.size() >= LATENCY_SCAN_CAP) {
+                return new Scan<>(out, true);
+            }
+            // A cancelled execution's duration is when someone stopped it, not how long the work took.
+            if (!e.hasStartTime() || !e.hasCompletionTime() || e.getCancelledCount() > 0 || !jobMatches(e.getJob())) {
+                continue;
+            }
+            Instant done = instant(e.getCompletionTime());
+            if (!done.isBefore(from) && !done.isAfter(to)) {
+                out.add(Duration.between(instant(e.getStartTime()), done));
+            }
+        }
+        return new Scan<>(out, false);
+    }
+
+    private boolean jobMatches(String job) {
+        String shortName = job.substring(job.lastIndexOf('/') + 1);
+        return shortName.startsWith(jobNamePrefix);
+    }
+
+    private record ErrorScan(long count, boolean truncated) {
+    }
+
+    private ErrorScan executionsWithErrors(Instant from, Instant to) {
+        String project = clients.target().projectId();
+        String filter = logJobFilter() + " AND severity>=ERROR"
+                + " AND NOT logName=\"projects/" + project + "/logs/run.googleapis.com%2Fstderr\""
+                + " AND timestamp>=\"" + from + "\" AND timestamp<=\"" + to + "\"";
+        Set<String> executions = new HashSet<>();
+        int scanned = 0;
+        for (LogEntry entry : clients.logging().listLogEntries(ListLogEntriesRequest.newBuilder()
+                .addResourceNames("projects/" + project).setFilter(filter).setPageSize(1000).build()).iterateAll()) {
+            if (++scanned > ERROR_SCAN_CAP) {
+                return new ErrorScan(executions.size(), true);
+            }
+            String execution = entry.getLabelsOrDefault("run.googleapis.com/execution_name", "");
+            if (!execution.isEmpty()) {
+                executions.add(execution);
+            }
+        }
+        return new ErrorScan(executions.size(), false);
+    }
+
+    private static double number(TypedValue v) {
+        return switch (v.getValueCase()) {
+            case INT64_VALUE -> v.getInt64Value();
+            case DOUBLE_VALUE -> v.getDoubleValue();
+            default -> 0;
+        };
+    }
+
+    private static double secondsOf(Duration d) {
+        return d.toNanos() / 1e9;
+    }
+
+    /** An alignment period for a window: Cloud Monitoring refuses periods under 60 s; the interval still bounds the data. */
+    private static com.google.protobuf.Duration period(Duration d) {
+        return com.google.protobuf.Duration.newBuilder().setSeconds(Math.max(60, d.getSeconds())).build();
+    }
+
+    private static Timestamp timestamp(Instant t) {
+        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+    }
+
+    private static Instant instant(Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    }
+
+    private static int compare(Timestamp a, Timestamp b) {
+        return instant(a).compareTo(instant(b));
+    }
+}

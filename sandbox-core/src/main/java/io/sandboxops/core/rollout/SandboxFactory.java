@@ -1,0 +1,139 @@
+package io.sandboxops.core.rollout;
+
+import io.sandboxops.core.api.Sandbox;
+import io.sandboxops.core.api.SandboxBackend;
+import io.sandboxops.core.api.SandboxSpec;
+import io.sandboxops.core.api.SessionIds;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chooses the backend of each new sandbox session (DESIGN §6): flag off → Docker; on → Cloud Run for
+ * sticky keys whose bucket is below the percentage. Backends are given as suppliers and made on first use,
+ * so a process that only ever routes to one backend never connects to the other (no Docker engine is needed
+ * at 100 %, no Google credentials at 0 %). Thread-safe.
+ */
+public final class SandboxFactory implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SandboxFactory.class);
+
+    public static final String DOCKER = "docker";
+    public static final String CLOUDRUN = "cloudrun";
+
+    private final RolloutSettings settings;
+    private final Map<String, Supplier<? extends SandboxBackend>> suppliers;
+    private final Map<String, SandboxBackend> made = new LinkedHashMap<>();
+
+    /**
+     * @param settings  the flag and percentage, e.g. {@link RolloutSettings#fromEnvironment(Map)}
+     * @param backends  backend suppliers by name ({@value #DOCKER}, {@value #CLOUDRUN}); each is called at most once
+     * @throws RolloutConfigurationException when the settings can route to a backend that is not given
+     */
+    public SandboxFactory(RolloutSettings settings, Map<String, Supplier<? extends SandboxBackend>> backends) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.suppliers = Map.copyOf(backends);
+        boolean someCloudRun = settings.cloudRunEnabled() && settings.percentage() > 0;
+        boolean someDocker = !settings.cloudRunEnabled() || settings.percentage() < 100;
+        if (someCloudRun && !suppliers.containsKey(CLOUDRUN)) {
+            throw new RolloutConfigurationException(RolloutSettings.FLAG, "is true with " + RolloutSettings.PERCENTAGE + "="
+                    + settings.percentage() + " but no Cloud Run Jobs backend is configured");
+        }
+        if (someDocker && !suppliers.containsKey(DOCKER)) {
+            throw new RolloutConfigurationException(RolloutSettings.PERCENTAGE, "is " + settings.percentage()
+                    + (settings.cloudRunEnabled() ? "" : " with " + RolloutSettings.FLAG + "=false")
+                    + " so some sessions need Docker, but no Docker backend is configured");
+        }
+    }
+
+    /**
+     * The factory the agent backend builds at start-up: settings from its environment ({@code System.getenv()}).
+     *
+     * @throws RolloutConfigurationException naming the variable at fault
+     */
+    public static SandboxFactory fromEnvironment(Map<String, String> env, Map<String, Supplier<? extends SandboxBackend>> backends) {
+        return new SandboxFactory(RolloutSettings.fromEnvironment(env), backends);
+    }
+
+    public RolloutSettings settings() {
+        return settings;
+    }
+
+    /** Which backend a session with this sticky key (user or tenant id, else session id) gets. Touches no backend. */
+    public BackendChoice choose(String stickyKey) {
+        if (stickyKey == null || stickyKey.isBlank()) {
+            throw new IllegalArgumentException("a sticky key (user, tenant or session id) is required");
+        }
+        int bucket = Bucketing.bucket(Bucketing.FLAG_KEY, stickyKey);
+        boolean cloudRun = settings.cloudRunEnabled() && Bucketing.inRollout(bucket, settings.percentage());
+        return new BackendChoice(cloudRun ? CLOUDRUN : DOCKER, stickyKey, bucket, settings);
+    }
+
+    /**
+     * Creates a sandbox on the chosen backend.
+     *
+     * @param stickyKey a user or tenant id; when empty, the session id (the spec's, or a new one written into
+     *                  the spec) is the key, so that session alone is sticky
+     */
+    public Sandbox create(SandboxSpec spec, Optional<String> stickyKey) {
+        SandboxSpec effective = spec;
+        if (stickyKey.isEmpty() && spec.sessionId().isEmpty()) {
+            effective = spec.toBuilder().sessionId(SessionIds.generate("sbx")).build();
+        }
+        String key = stickyKey.filter(k -> !k.isBlank()).orElseGet(effectiveSessionId(effective));
+        BackendChoice choice = choose(key);
+        log.debug("new session {} → {}", effective.sessionId().orElse("?"), choice.reason());
+        return backend(choice.backend()).create(effective);
+    }
+
+    private static Supplier<String> effectiveSessionId(SandboxSpec spec) {
+        return () -> spec.sessionId().orElseThrow();
+    }
+
+    /**
+     * The named backend, made on first use: for opening existing sessions, listing, sweeping. Reopen a session on
+     * the backend recorded with it ({@code SandboxSummary.backend()}), not by {@link #choose}: after a change of
+     * percentage or a rollback, a key can map elsewhere, and only new sessions are meant to follow.
+     */
+    public synchronized SandboxBackend backend(String name) {
+        SandboxBackend backend = made.get(name);
+        if (backend == null) {
+            Supplier<? extends SandboxBackend> supplier = suppliers.get(name);
+            if (supplier == null) {
+                throw new IllegalArgumentException("no backend named \"" + name + "\"; configured: " + suppliers.keySet());
+            }
+            backend = Objects.requireNonNull(supplier.get(), () -> "the " + name + " backend supplier returned null");
+            if (!name.equals(backend.name())) {
+                // A wiring mistake that would send sessions to the wrong backend: refuse it loudly.
+                backend.close();
+                throw new IllegalStateException("the supplier registered as \"" + name + "\" made a \"" + backend.name() + "\" backend");
+            }
+            made.put(name, backend);
+        }
+        return backend;
+    }
+
+    /** Closes the backends this factory made; those never used were never made. */
+    @Override
+    public synchronized void close() {
+        RuntimeException first = null;
+        for (SandboxBackend backend : made.values()) {
+            try {
+                backend.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        made.clear();
+        if (first != null) {
+            throw first;
+        }
+    }
+}

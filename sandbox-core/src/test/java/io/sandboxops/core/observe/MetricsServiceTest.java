@@ -1,0 +1,156 @@
+package io.sandboxops.core.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import com.google.api.gax.longrunning.OperationFuture;
+import com.google.cloud.run.v2.Container;
+import com.google.cloud.run.v2.EnvVar;
+import com.google.cloud.run.v2.Execution;
+import com.google.cloud.run.v2.ExecutionTemplate;
+import com.google.cloud.run.v2.Job;
+import com.google.cloud.run.v2.RunJobRequest;
+import com.google.cloud.run.v2.TaskTemplate;
+import io.sandboxops.core.env.CloudTarget;
+import io.sandboxops.core.env.GoogleClients;
+import io.sandboxops.emulator.LocalCloud;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Metrics computed from executions the emulator ran, against a count made by hand from the same executions. */
+class MetricsServiceTest {
+
+    private static LocalCloud cloud;
+    private static GoogleClients clients;
+
+    @BeforeAll
+    static void start() {
+        cloud = LocalCloud.start();
+        clients = new GoogleClients(CloudTarget.plaintext(cloud.endpoints().projectId(), cloud.endpoints().location(),
+                cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost()));
+    }
+
+    @AfterAll
+    static void stop() {
+        clients.close();
+        cloud.close();
+    }
+
+    /** A job whose container runs {@code sh -c "$SCRIPT"}; the emulator's process runner runs it locally. */
+    static Job shellJob(String name) throws Exception {
+        Job job = Job.newBuilder().setTemplate(ExecutionTemplate.newBuilder().setTemplate(TaskTemplate.newBuilder().setMaxRetries(0)
+                .addContainers(Container.newBuilder().setImage("sandboxops/sandbox:latest").addCommand("sh").addArgs("-c")
+                        .addArgs("eval \"$SCRIPT\"")))).build();
+        return clients.jobs().createJobAsync(cloud.endpoints().locationName(), job, name).get(30, TimeUnit.SECONDS);
+    }
+
+    static OperationFuture<Execution, Execution> run(Job job, String script) {
+        return clients.jobs().runJobAsync(RunJobRequest.newBuilder().setName(job.getName())
+                .setOverrides(RunJobRequest.Overrides.newBuilder().addContainerOverrides(RunJobRequest.Overrides.ContainerOverride.newBuilder()
+                        .addEnv(EnvVar.newBuilder().setName("SCRIPT").setValue(script)))).build());
+    }
+
+    private static Duration duration(Execution e) {
+        return Duration.between(Instant.ofEpochSecond(e.getStartTime().getSeconds(), e.getStartTime().getNanos()),
+                Instant.ofEpochSecond(e.getCompletionTime().getSeconds(), e.getCompletionTime().getNanos()));
+    }
+
+    @Test
+    void metricsMatchAHandCountOfTheExecutionsRun() throws Exception {
+        Job sandbox = shellJob("sbx-metrics");
+        Job other = shellJob("other-job");
+        List<Execution> finished = new ArrayList<>();
+        // The executor's structured events carry each command's or request's duration (jsonPayload.duration_ms).
+        finished.add(run(sandbox, "echo '{\"event\":\"command\",\"duration_ms\":120}'; sleep 0.3").get(60, TimeUnit.SECONDS));
+        finished.add(run(sandbox, "echo '{\"event\":\"request\",\"op\":\"exec\",\"duration_ms\":80}';"
+                + " echo '{\"event\":\"request\",\"op\":\"read\",\"duration_ms\":40}'; sleep 0.1").get(60, TimeUnit.SECONDS));
+        finished.add(run(sandbox, "echo '{\"severity\":\"ERROR\",\"message\":\"state save failed\"}'; sleep 0.2").get(60, TimeUnit.SECONDS));
+        finished.add(run(sandbox, "echo 'ls: cannot access x' >&2; sleep 0.4").get(60, TimeUnit.SECONDS));
+        finished.add(run(sandbox, "echo '{\"event\":\"command\",\"duration_ms\":16000}'; sleep 0.2; exit 1").get(60, TimeUnit.SECONDS));
+        finished.add(run(sandbox, "exit 3").get(60, TimeUnit.SECONDS));
+        run(other, "exit 1").get(60, TimeUnit.SECONDS);
+        OperationFuture<Execution, Execution> busy = run(sandbox, "sleep 60");
+        String busyName = busy.getMetadata().get(30, TimeUnit.SECONDS).getName();
+        await().atMost(10, TimeUnit.SECONDS).until(() -> clients.executions().getExecution(busyName).getRunningCount() == 1);
+
+        MetricsService service = new MetricsService(clients, "sbx-", PriceTable.cloudRunJobsTier1(), MetricTargets.originalPlan(),
+                MetricsService.LatencySource.EXECUTIONS);
+        MetricsSnapshot running = service.snapshot(MetricsWindow.HOUR);
+        assertThat(running.running()).isEqualTo(1);
+
+        clients.executions().cancelExecutionAsync(busyName).get(30, TimeUnit.SECONDS);
+        MetricsSnapshot m = service.snapshot(MetricsWindow.HOUR);
+        System.out.println(String.join("\n", m.describe()));
+
+        // By hand: 4 succeeded, 2 failed, 1 cancelled in sbx-*; other-job's failure is not ours.
+        long succeeded = finished.stream().filter(e -> e.getSucceededCount() == 1).count();
+        assertThat(succeeded).isEqualTo(4);
+        assertThat(m.succeeded()).isEqualTo(4);
+        assertThat(m.failed()).isEqualTo(2);
+        assertThat(m.cancelled()).isEqualTo(1);
+        assertThat(m.running()).isZero();
+        assertThat(m.successRate()).hasValueSatisfying(r -> assertThat(r).isCloseTo(100.0 * 4 / 6, within(1e-9)));
+        // Errors: both failures (Cloud Run logs "Container called exit(n)") and the structured ERROR line; not plain stderr.
+        assertThat(m.executionsWithErrors()).isEqualTo(3);
+        assertThat(m.errorRate()).hasValueSatisfying(r -> assertThat(r).isCloseTo(100.0 * 3 / 7, within(1e-9)));
+
+        List<Duration> durations = finished.stream().map(MetricsServiceTest::duration).sorted().toList();
+        assertThat(m.latencySamples()).isEqualTo(6);
+        assertThat(m.latencyP50()).contains(durations.get(2)); // nearest rank: ceil(0.5 × 6) = 3rd
+        assertThat(m.latencyP99()).contains(durations.get(5)); // ceil(0.99 × 6) = 6th
+
+        double ran = finished.stream().mapToDouble(e -> duration(e).toNanos() / 1e9).sum();
+        assertThat(m.billableSeconds()).as("billable time ≈ the time the sbx- executions ran, plus the cancelled one")
+                .isGreaterThan(ran * 0.8);
+        assertThat(m.cost()).isCloseTo(m.billableSeconds() * (0.000018 + 2 * 0.000002), within(1e-12));
+        assertThat(m.costPer1000()).hasValueSatisfying(c -> assertThat(c).isCloseTo(m.cost() / 7 * 1000, within(1e-12)));
+
+        assertThat(m.evaluation(Indicator.SUCCESS_RATE)).hasValueSatisfying(e -> {
+            assertThat(e.level()).isEqualTo(Evaluation.Level.CRITICAL);
+            assertThat(e.sampleSize()).isEqualTo(6);
+        });
+        assertThat(m.evaluation(Indicator.LATENCY_P99)).hasValueSatisfying(e -> assertThat(e.level()).isEqualTo(Evaluation.Level.OK));
+        assertThat(m.evaluation(Indicator.COST_PER_1000)).hasValueSatisfying(e -> assertThat(e.level()).isEqualTo(Evaluation.Level.OK));
+
+        // Per command, from the executor's events: 40, 80, 120, 16000 ms by hand; nearest rank p50 = 2nd, p99 = 4th.
+        MetricsSnapshot commands = new MetricsService(clients, "sbx-", PriceTable.cloudRunJobsTier1(), MetricTargets.originalPlan())
+                .snapshot(MetricsWindow.HOUR);
+        System.out.println(String.join("\n", commands.describe()));
+        assertThat(commands.latencySource()).isEqualTo(MetricsService.LatencySource.COMMAND_LOGS);
+        assertThat(commands.latencySamples()).isEqualTo(4);
+        assertThat(commands.latencyP50()).contains(Duration.ofMillis(80));
+        assertThat(commands.latencyP99()).contains(Duration.ofMillis(16000));
+        assertThat(commands.evaluation(Indicator.LATENCY_P99)).hasValueSatisfying(e -> assertThat(e.level()).isEqualTo(Evaluation.Level.CRITICAL));
+        assertThat(commands.succeeded()).isEqualTo(m.succeeded());
+    }
+
+    @Test
+    void anEmptyWindowHasNoDataRatherThanPerfectScores() {
+        MetricsSnapshot m = new MetricsService(clients, "nothing-runs-here-", PriceTable.cloudRunJobsTier1(), MetricTargets.originalPlan())
+                .snapshot(MetricsWindow.parse("7d"));
+        assertThat(m.completed()).isZero();
+        assertThat(m.successRate()).isEmpty();
+        assertThat(m.evaluations()).allSatisfy(e -> assertThat(e.level()).isEqualTo(Evaluation.Level.NO_DATA));
+    }
+
+    @Test
+    void targetsClassifyValuesAsThePlanSays() {
+        MetricTargets t = MetricTargets.originalPlan();
+        assertThat(t.evaluate(Indicator.SUCCESS_RATE, java.util.Optional.of(99.7), 1000).level()).isEqualTo(Evaluation.Level.OK);
+        assertThat(t.evaluate(Indicator.SUCCESS_RATE, java.util.Optional.of(99.2), 1000).level()).isEqualTo(Evaluation.Level.WARNING);
+        assertThat(t.evaluate(Indicator.SUCCESS_RATE, java.util.Optional.of(98.9), 1000).level()).isEqualTo(Evaluation.Level.CRITICAL);
+        assertThat(t.evaluate(Indicator.LATENCY_P50, java.util.Optional.of(4.0), 10).level()).isEqualTo(Evaluation.Level.WARNING);
+        assertThat(t.evaluate(Indicator.LATENCY_P99, java.util.Optional.of(15.5), 10).level()).isEqualTo(Evaluation.Level.CRITICAL);
+        assertThat(t.evaluate(Indicator.ERROR_RATE, java.util.Optional.of(1.0), 10).level()).isEqualTo(Evaluation.Level.WARNING);
+        assertThat(t.evaluate(Indicator.COST_PER_1000, java.util.Optional.of(1.20), 10).level()).isEqualTo(Evaluation.Level.CRITICAL);
+        assertThat(MetricsWindow.parse("6h").length()).isEqualTo(Duration.ofHours(6));
+        assertThat(MetricsWindow.parse("90m").length()).isEqualTo(Duration.ofMinutes(90));
+    }
+}
