@@ -46,10 +46,26 @@ public final class LocalCloudMain {
 
     /** Starts the cloud, prints its endpoints, and blocks until the JVM is asked to stop. */
     public static void run(LocalCloudConfig config) throws InterruptedException {
+        run(config, cloud -> { }, () -> { });
+    }
+
+    /**
+     * As {@link #run(LocalCloudConfig)}, telling {@code onStarted} once the cloud serves (before its endpoints are
+     * printed) and {@code onStopping} before it closes.
+     */
+    public static void run(LocalCloudConfig config, java.util.function.Consumer<LocalCloud> onStarted, Runnable onStopping)
+            throws InterruptedException {
         LocalCloud cloud = LocalCloud.start(config);
+        try {
+            onStarted.accept(cloud);
+        } catch (RuntimeException e) {
+            cloud.close();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping the local cloud...");
+            onStopping.run();
             cloud.close();
             stopped.countDown();
         }, "local-cloud-shutdown"));

@@ -1,5 +1,10 @@
 package io.sandboxops.app.cli;
 
+import io.sandboxops.app.env.LocalCloudSeeder;
+import io.sandboxops.app.env.RunningEmulator;
+import io.sandboxops.core.env.Environment;
+import io.sandboxops.core.env.Environments;
+import io.sandboxops.core.env.GoogleClients;
 import io.sandboxops.emulator.LocalCloudConfig;
 import io.sandboxops.emulator.LocalCloudMain;
 import java.nio.file.Path;
@@ -45,7 +50,16 @@ final class EmulatorCommand {
             } catch (IllegalArgumentException e) {
                 throw new CliException(e.getMessage(), e);
             }
-            LocalCloudMain.run(config);
+            // Seeded like a project of the product and recorded, so `sandboxctl --env local` commands find it.
+            Environment local = Environments.load(Environments.defaultFile()).get(Environment.LOCAL);
+            LocalCloudMain.run(config, cloud -> {
+                try (GoogleClients clients = new GoogleClients(local.localTarget(cloud.endpoints().grpcTarget(),
+                        cloud.endpoints().storageHost()))) {
+                    LocalCloudSeeder.seed(clients, local);
+                }
+                RunningEmulator.record(cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost());
+                System.out.println("Seeded: bucket " + local.bucket() + ", service " + local.service() + " (rollout off).");
+            }, RunningEmulator::forget);
             return 0;
         }
 

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         versionProvider = Version.class,
         description = "Operate AI-agent sandboxes on Docker and Cloud Run Jobs.",
         subcommands = {SessionCommand.class, ExecCommand.class, BackgroundCommand.class, FileCommand.class, BenchCommand.class,
-                EmulatorCommand.class,
+                RolloutCommand.class, MetricsCommand.class, LogsCommand.class, EmulatorCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SandboxCtl {
     public static final int EXIT_FAILED = 1;

@@ -1,0 +1,33 @@
+package io.sandboxops.app.cli;
+
+import io.sandboxops.core.observe.MetricsSnapshot;
+import io.sandboxops.core.observe.MetricsWindow;
+import io.sandboxops.core.rollout.ControlPlane;
+import io.sandboxops.core.rollout.RolloutController;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "metrics", description = "Job success rate, latency p50/p99, error rate, running executions, cost per 1000, against the plan's targets.")
+final class MetricsCommand implements Callable<Integer> {
+    @Mixin
+    EnvironmentOption env;
+    @Mixin
+    Output output;
+    @Option(names = "--window", defaultValue = "1h", paramLabel = "W", description = "1h, 6h, 24h, 7d or Nm/Nh/Nd (default: ${DEFAULT-VALUE}).")
+    String window;
+
+    @Override
+    public Integer call() {
+        MetricsWindow w = MetricsWindow.parse(window);
+        try (ControlPlane cp = env.open(RolloutController.Options.defaults())) {
+            MetricsSnapshot s = cp.metrics().snapshot(w);
+            output.print(Output.object("window", w.label(), "from", s.from().toString(), "to", s.to().toString(),
+                    "succeeded", s.succeeded(), "failed", s.failed(), "cancelled", s.cancelled(), "running", s.running(),
+                    "success_rate", s.successRate().orElse(null), "error_rate", s.errorRate().orElse(null),
+                    "cost_per_1000", s.costPer1000().orElse(null), "summary", s.describe()), String.join("\n", s.describe()));
+        }
+        return 0;
+    }
+}

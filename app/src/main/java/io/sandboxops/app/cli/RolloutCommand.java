@@ -1,0 +1,230 @@
+package io.sandboxops.app.cli;
+
+import io.sandboxops.core.env.Environment;
+import io.sandboxops.core.rollout.AuditEntry;
+import io.sandboxops.core.rollout.ChangeResult;
+import io.sandboxops.core.rollout.ControlPlane;
+import io.sandboxops.core.rollout.PlanReview;
+import io.sandboxops.core.rollout.RollbackReport;
+import io.sandboxops.core.rollout.RolloutChange;
+import io.sandboxops.core.rollout.RolloutController;
+import io.sandboxops.core.rollout.RolloutHistory;
+import io.sandboxops.core.rollout.RolloutPlan;
+import io.sandboxops.core.rollout.RolloutPlanner;
+import io.sandboxops.core.rollout.RolloutProgress;
+import io.sandboxops.core.rollout.RolloutStatus;
+import io.sandboxops.core.rollout.TrafficShare;
+import java.io.Console;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "rollout", description = "The Cloud Run Jobs rollout: flag, percentage, plan, rollback, history.",
+        subcommands = {RolloutCommand.Status.class, RolloutCommand.Set.class, RolloutCommand.Enable.class, RolloutCommand.Disable.class,
+                RolloutCommand.Rollback.class, RolloutCommand.Plan.class, RolloutCommand.History.class})
+final class RolloutCommand {
+
+    /** What every verb has: the environment and --json. */
+    abstract static class Base {
+        @Mixin
+        EnvironmentOption env;
+        @Mixin
+        Output output;
+
+        RolloutProgress progress() {
+            return output.json ? RolloutProgress.NONE : (elapsed, step) -> {
+                output.err().printf("[%5.1f s] %s%n", elapsed.toMillis() / 1000.0, step);
+                output.err().flush();
+            };
+        }
+    }
+
+    /** A verb that writes: --reason is recorded; production needs the service name typed (or --confirm NAME). */
+    abstract static class Write extends Base {
+        @Option(names = "--reason", paramLabel = "TEXT", description = "Why, recorded in the audit log.")
+        String reason;
+        @Option(names = "--confirm", paramLabel = "SERVICE", description = "The service name, to confirm a write to a production environment.")
+        String confirm;
+
+        void authorize(Environment environment) {
+            Optional<String> typed = Optional.ofNullable(confirm);
+            Console console = System.console();
+            if (environment.production() && typed.isEmpty() && console != null) {
+                output.err().println("Environment " + environment.name() + " is PRODUCTION. Service: " + environment.service());
+                output.err().flush();
+                typed = Optional.ofNullable(console.readLine("Type the service name to confirm: "));
+            }
+            environment.requireWritable(typed);
+        }
+
+        String reasonOrDefault() {
+            return reason == null || reason.isBlank() ? "(no reason given)" : reason;
+        }
+    }
+
+    @Command(name = "status", description = "Flag, percentage, serving revision and traffic split, last change.")
+    static final class Status extends Base implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            try (ControlPlane cp = env.open(RolloutController.Options.defaults())) {
+                RolloutStatus s = cp.rollout().status();
+                output.print(statusJson(s), String.join("\n", s.describe()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "set", description = "Set CLOUDRUN_JOBS_ROLLOUT_PERCENTAGE (0-100); shows the diff first with --dry-run.")
+    static final class Set extends Write implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "PERCENT")
+        String percent;
+        @Option(names = "--dry-run", description = "Show the env-var diff, validated by Cloud Run, and write nothing.")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            int p = parsePercent(percent);
+            return change(this, RolloutChange.percentage(p), dryRun);
+        }
+    }
+
+    @Command(name = "enable", description = "Set USE_CLOUDRUN_JOBS_SANDBOX=true.")
+    static final class Enable extends Write implements Callable<Integer> {
+        @Option(names = "--dry-run", description = "Show the diff and write nothing.")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            return change(this, RolloutChange.enable(), dryRun);
+        }
+    }
+
+    @Command(name = "disable", description = "Set USE_CLOUDRUN_JOBS_SANDBOX=false.")
+    static final class Disable extends Write implements Callable<Integer> {
+        @Option(names = "--dry-run", description = "Show the diff and write nothing.")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            return change(this, RolloutChange.disable(), dryRun);
+        }
+    }
+
+    @Command(name = "rollback", description = "Flag off and 0 % in one update, wait for the revision, verify it serves 100 %.")
+    static final class Rollback extends Write implements Callable<Integer> {
+        @Option(names = "--no-route", description = "If traffic is pinned to an older revision, stop and say so instead of routing it.")
+        boolean noRoute;
+
+        @Override
+        public Integer call() {
+            Environment environment = env.environment();
+            authorize(environment);
+            RolloutController.Options options = RolloutController.Options.defaults();
+            if (noRoute) {
+                options = options.withPinnedTraffic(RolloutController.PinnedTraffic.STOP_AND_REPORT);
+            }
+            try (ControlPlane cp = new ControlPlane(environment, EnvironmentOption.target(environment),
+                    io.sandboxops.core.rollout.RolloutAuditLog.inUserHome(), options)) {
+                RollbackReport r = cp.rollout().rollback(reasonOrDefault(), EnvironmentOption.actor(), progress());
+                Map<String, Object> json = Output.object("outcome", r.outcome().name(), "revision", r.revision(),
+                        "elapsed_ms", r.elapsed().toMillis(), "steps", r.steps(), "problem", r.problem().orElse(null),
+                        "after", r.after().map(RolloutCommand::statusJson).orElse(null));
+                output.print(json, String.join("\n", r.describe()));
+                return switch (r.outcome()) {
+                    case VERIFIED -> 0;
+                    case NOT_SERVING -> 2;
+                    case FAILED -> 1;
+                };
+            }
+        }
+    }
+
+    @Command(name = "plan", description = "Where the rollout stands in the plan (1, 10, 25, 50, 75, 100 %), with its gate.")
+    static final class Plan extends Write implements Callable<Integer> {
+        @Option(names = "--advance", description = "Go to the next step when the review says so.")
+        boolean advance;
+
+        @Override
+        public Integer call() {
+            Environment environment = env.environment();
+            if (advance) {
+                authorize(environment);
+            }
+            try (ControlPlane cp = env.open(RolloutController.Options.defaults())) {
+                RolloutPlanner planner = cp.planner(RolloutPlan.originalPlan());
+                PlanReview review = advance ? planner.advance(reasonOrDefault(), EnvironmentOption.actor(), progress()).review()
+                        : planner.review(EnvironmentOption.actor(), progress());
+                output.print(Output.object("review", review.describe()), String.join("\n", review.describe()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "history", description = "Rollout changes: the local audit log and the service's Cloud Audit Log entries.")
+    static final class History extends Base implements Callable<Integer> {
+        @Option(names = "--limit", defaultValue = "50", description = "Most recent entries (default: ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Override
+        public Integer call() {
+            try (ControlPlane cp = env.open(RolloutController.Options.defaults())) {
+                RolloutHistory h = cp.rollout().history(limit);
+                List<String> lines = h.entries().stream().map(AuditEntry::describe).toList();
+                StringBuilder text = new StringBuilder(lines.isEmpty() ? "no rollout changes recorded" : String.join("\n", lines));
+                h.cloudAuditProblem().ifPresent(p -> text.append("\n(Cloud Audit Logs not read: ").append(p).append(')'));
+                output.print(Output.object("entries", lines, "cloud_audit_problem", h.cloudAuditProblem().orElse(null)), text.toString());
+            }
+            return 0;
+        }
+    }
+
+    static int change(Write verb, RolloutChange change, boolean dryRun) {
+        Environment environment = verb.env.environment();
+        if (!dryRun) {
+            verb.authorize(environment);
+        }
+        try (ControlPlane cp = verb.env.open(RolloutController.Options.defaults())) {
+            ChangeResult r = dryRun ? cp.rollout().preview(change)
+                    : cp.rollout().apply(change, verb.reasonOrDefault(), EnvironmentOption.actor(), verb.progress());
+            StringBuilder text = new StringBuilder();
+            text.append(dryRun ? "dry run (nothing written): " : "").append(r.outcome()).append('\n');
+            r.diff().lines().forEach(l -> text.append("  ").append(l).append('\n'));
+            r.warnings().forEach(w -> text.append("warning: ").append(w).append('\n'));
+            if (!dryRun) {
+                text.append("revision ").append(r.revision()).append(", ").append(r.elapsed().toMillis()).append(" ms\n");
+                r.after().describe().forEach(l -> text.append(l).append('\n'));
+            }
+            verb.output.print(Output.object("dry_run", r.dryRun(), "outcome", r.outcome().name(), "diff", r.diff().lines(),
+                    "warnings", r.warnings(), "revision", r.revision(), "elapsed_ms", r.elapsed().toMillis(),
+                    "after", statusJson(r.after())), text.toString());
+        }
+        return 0;
+    }
+
+    static int parsePercent(String text) {
+        try {
+            int p = Integer.parseInt(text.strip());
+            if (p >= 0 && p <= 100) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new CliException("the percentage must be a whole number from 0 to 100, not \"" + text + "\"");
+    }
+
+    static Map<String, Object> statusJson(RolloutStatus s) {
+        List<Map<String, Object>> traffic = s.traffic().stream().map((TrafficShare t) -> Output.object("revision", t.revision(),
+                "percent", t.percent(), "latest", t.latest(), "tag", t.tag())).toList();
+        return Output.object("environment", s.environment(), "service", s.service(),
+                "flag", s.template().flag(), "percentage", s.template().percentage(),
+                "latest_ready_revision", s.latestReadyRevision(), "latest_created_revision", s.latestCreatedRevision(),
+                "traffic", traffic, "last_change", s.lastChange().map(Object::toString).orElse(null),
+                "last_modifier", s.lastModifier(), "reconciling", s.reconciling());
+    }
+}
