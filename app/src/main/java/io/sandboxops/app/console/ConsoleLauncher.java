@@ -1,0 +1,32 @@
+package io.sandboxops.app.console;
+
+import javafx.application.Application;
+
+/**
+ * The console's {@code main}. It does not extend {@link Application}: started from a plain classpath (the
+ * shaded jar), the JavaFX launcher refuses a main class that does, because it expects JavaFX as modules.
+ */
+public final class ConsoleLauncher {
+    private ConsoleLauncher() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            Application.launch(ConsoleApp.class, args);
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            // Typically no display (an SSH session, a container): say so instead of a toolkit stack trace.
+            String display = System.getenv("DISPLAY");
+            System.err.println("console: cannot open a window: " + rootMessage(e)
+                    + (display == null || display.isBlank() ? " (no DISPLAY is set; run it on a desktop, or use sandboxctl in a terminal)" : ""));
+            System.exit(2);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

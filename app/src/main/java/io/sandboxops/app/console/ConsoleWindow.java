@@ -1,0 +1,154 @@
+package io.sandboxops.app.console;
+
+import atlantafx.base.theme.PrimerDark;
+import atlantafx.base.theme.PrimerLight;
+import io.sandboxops.app.console.dialog.DialogService;
+import io.sandboxops.app.console.dialog.FxDialogService;
+import io.sandboxops.app.console.dialog.UncaughtExceptionHandler;
+import io.sandboxops.app.console.environment.EnvironmentCatalog;
+import io.sandboxops.app.console.environment.EnvironmentsViewModel;
+import io.sandboxops.app.console.environment.WorkspaceOpener;
+import io.sandboxops.app.console.environment.WriteGuard;
+import io.sandboxops.app.console.files.FilesView;
+import io.sandboxops.app.console.files.FilesViewModel;
+import io.sandboxops.app.console.main.MainView;
+import io.sandboxops.app.console.main.MainViewModel;
+import io.sandboxops.app.console.processes.ProcessesView;
+import io.sandboxops.app.console.processes.ProcessesViewModel;
+import io.sandboxops.app.console.sessions.SessionsView;
+import io.sandboxops.app.console.sessions.SessionsViewModel;
+import io.sandboxops.app.console.shell.SessionConsoleView;
+import io.sandboxops.app.console.shell.SessionConsoleViewModel;
+import io.sandboxops.app.console.status.StatusLine;
+import io.sandboxops.app.console.task.FxTaskExecutor;
+import java.lang.management.ManagementFactory;
+import javafx.application.Application;
+import javafx.beans.binding.Bindings;
+import javafx.scene.Scene;
+import javafx.scene.image.Image;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.stage.Stage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts the console together: the one place that knows every view and view model, used by {@link ConsoleApp}
+ * and by the TestFX tests (which hand it a different {@link WorkspaceOpener}).
+ */
+public final class ConsoleWindow {
+    private static final Logger log = LoggerFactory.getLogger(ConsoleWindow.class);
+
+    /** What the window works on: where environments come from, and how one is opened. */
+    public record Options(EnvironmentCatalog catalog, WorkspaceOpener opener) {
+    }
+
+    private final Stage stage;
+    private final FxTaskExecutor executor;
+    private final MainViewModel main;
+    private final SessionsViewModel sessions;
+    private final ProcessesViewModel processes;
+    private final FilesViewModel files;
+
+    private ConsoleWindow(Stage stage, Options options) {
+        this.stage = stage;
+        DialogService dialogs = new FxDialogService(stage);
+        new UncaughtExceptionHandler(dialogs).install();
+        executor = new FxTaskExecutor(failed -> dialogs.showException("Could not " + failed.title(), failed.error()));
+        StatusLine status = new StatusLine();
+        EnvironmentsViewModel environments = new EnvironmentsViewModel(options.catalog());
+        WriteGuard guard = new WriteGuard(environments.selectedProperty(), dialogs);
+        main = new MainViewModel(executor, status, environments, options.opener());
+        sessions = new SessionsViewModel(executor, status, guard, main.workspaceProperty());
+
+        var session = sessions.openSessionProperty();
+        SessionConsoleViewModel console = new SessionConsoleViewModel(executor, status, guard, session);
+        processes = new ProcessesViewModel(executor, status, guard, session);
+        files = new FilesViewModel(executor, dialogs, status, guard, session);
+
+        MainView view = new MainView(main, new MainView.SessionViews(new SessionsView(sessions), new SessionConsoleView(console),
+                new ProcessesView(processes), new FilesView(files),
+                Bindings.isNotNull(session)));
+
+        applyTheme(main.darkThemeProperty().get());
+        main.darkThemeProperty().addListener((obs, old, dark) -> applyTheme(dark));
+        Scene scene = new Scene(view, 1280, 820);
+        installShortcuts(scene);
+        scene.getStylesheets().add(ConsoleWindow.class.getResource("console.css").toExternalForm());
+        stage.setScene(scene);
+        stage.setTitle("Sandbox Ops");
+        stage.setMinWidth(900);
+        stage.setMinHeight(600);
+        var icon = ConsoleWindow.class.getResourceAsStream("icon.png");
+        if (icon != null) {
+            stage.getIcons().add(new Image(icon));
+        }
+    }
+
+    /** Builds the window, shows it, and starts opening the selected environment. */
+    public static ConsoleWindow show(Stage stage, Options options) {
+        ConsoleWindow window = new ConsoleWindow(stage, options);
+        logFirstFrame(stage.getScene());
+        stage.show();
+        window.main.start();
+        window.sessions.start();
+        window.processes.start();
+        return window;
+    }
+
+    /** The frequent actions from the keyboard; each does what its button does, and only when the button could. */
+    private void installShortcuts(Scene scene) {
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F5), sessions::refresh);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN), () -> {
+            if (sessions.canCreateProperty().get()) {
+                sessions.create();
+            }
+        });
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN), () -> focus(scene, "#sessionsFilter"));
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN), () -> focus(scene, "#commandField"));
+    }
+
+    private static void focus(Scene scene, String selector) {
+        var node = scene.lookup(selector);
+        if (node != null && node.isVisible() && !node.isDisabled()) {
+            node.requestFocus();
+        }
+    }
+
+    /** Launch to first frame is a goal (≤ 2.5 s, issue 6); the log says what this start took. */
+    private static void logFirstFrame(Scene scene) {
+        Runnable[] once = new Runnable[1];
+        once[0] = () -> {
+            scene.removePostLayoutPulseListener(once[0]);
+            long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+            log.info("first frame {} ms after the JVM started", sinceJvmStart);
+        };
+        scene.addPostLayoutPulseListener(once[0]);
+    }
+
+    private static void applyTheme(boolean dark) {
+        Application.setUserAgentStylesheet(dark ? new PrimerDark().getUserAgentStylesheet() : new PrimerLight().getUserAgentStylesheet());
+    }
+
+    public Stage stage() {
+        return stage;
+    }
+
+    /** For the UI tests: uploads and downloads, which go through native file choosers a headless test cannot drive. */
+    FilesViewModel files() {
+        return files;
+    }
+
+    SessionsViewModel sessions() {
+        return sessions;
+    }
+
+    /** Stops timers and background work and closes the environment (the emulator, backend connections). */
+    public void close() {
+        sessions.dispose();
+        processes.dispose();
+        executor.shutdown();
+        main.shutdown();
+    }
+}

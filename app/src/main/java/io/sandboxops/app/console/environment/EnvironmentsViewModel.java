@@ -1,0 +1,58 @@
+package io.sandboxops.app.console.environment;
+
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.binding.StringBinding;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/** The environment switcher: the environments the catalog lists, the chosen one, and what its flags mean. */
+public final class EnvironmentsViewModel {
+
+    private final ObservableList<ConsoleEnvironment> environments = FXCollections.observableArrayList();
+    private final ObjectProperty<ConsoleEnvironment> selected = new SimpleObjectProperty<>(this, "selected");
+    private final BooleanBinding production = Bindings.createBooleanBinding(() -> selected.get() != null && selected.get().production(), selected);
+    private final BooleanBinding readOnly = Bindings.createBooleanBinding(() -> selected.get() != null && selected.get().readOnly(), selected);
+    private final StringBinding banner = Bindings.createStringBinding(this::bannerText, selected);
+
+    public EnvironmentsViewModel(EnvironmentCatalog catalog) {
+        environments.setAll(catalog.environments());
+        // The console opens on local (DESIGN §8), whatever order the catalog lists them in.
+        selected.set(environments.stream().filter(e -> e.name().equals(ConsoleEnvironment.LOCAL_NAME)).findFirst()
+                .orElse(environments.isEmpty() ? null : environments.get(0)));
+    }
+
+    private String bannerText() {
+        ConsoleEnvironment env = selected.get();
+        if (env == null) {
+            return "";
+        }
+        if (env.production()) {
+            return "PRODUCTION — " + env.name() + (env.readOnly() ? " (read-only)" : " — changes affect real users");
+        }
+        return env.readOnly() ? "READ-ONLY — " + env.name() + ": nothing can be changed here" : "";
+    }
+
+    public ObservableList<ConsoleEnvironment> environments() {
+        return environments;
+    }
+
+    public ObjectProperty<ConsoleEnvironment> selectedProperty() {
+        return selected;
+    }
+
+    public BooleanBinding productionProperty() {
+        return production;
+    }
+
+    public BooleanBinding readOnlyProperty() {
+        return readOnly;
+    }
+
+    /** @return the banner's text: empty for an ordinary environment */
+    public StringBinding bannerProperty() {
+        return banner;
+    }
+}

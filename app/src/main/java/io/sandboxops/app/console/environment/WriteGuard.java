@@ -1,0 +1,61 @@
+package io.sandboxops.app.console.environment;
+
+import io.sandboxops.app.console.dialog.DialogService;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.value.ObservableValue;
+
+/**
+ * Decides whether a write may happen in the current environment: never in a read-only one, after the
+ * environment's name is typed in a production one, after a plain confirmation elsewhere. Every view model
+ * asks it before changing anything, so the rule lives in one place.
+ */
+public final class WriteGuard {
+
+    private final ObservableValue<ConsoleEnvironment> environment;
+    private final DialogService dialogs;
+    private final BooleanBinding writesAllowed;
+
+    public WriteGuard(ObservableValue<ConsoleEnvironment> environment, DialogService dialogs) {
+        this.environment = environment;
+        this.dialogs = dialogs;
+        this.writesAllowed = Bindings.createBooleanBinding(() -> environment.getValue() != null && environment.getValue().writesAllowed(), environment);
+    }
+
+    /** For binding buttons: false in a read-only environment. */
+    public BooleanBinding writesAllowed() {
+        return writesAllowed;
+    }
+
+    /**
+     * Checks an everyday write (save a file, upload): refused when read-only, the name typed in production,
+     * no question elsewhere.
+     *
+     * @return whether to go ahead
+     */
+    public boolean approveRoutine(String title, String message) {
+        ConsoleEnvironment env = environment.getValue();
+        if (env == null || !env.writesAllowed()) {
+            dialogs.showError(title, "The environment " + (env == null ? "" : "\"" + env.name() + "\" ") + "is read-only; nothing was changed.");
+            return false;
+        }
+        return !env.production() || dialogs.confirmByTyping(title, message + "\n\nThis is the production environment \"" + env.name() + "\".", env.name());
+    }
+
+    /**
+     * Asks before a destructive write (close a session, kill a process, overwrite a file).
+     *
+     * @return whether to go ahead
+     */
+    public boolean approve(String title, String message, String confirmLabel) {
+        ConsoleEnvironment env = environment.getValue();
+        if (env == null || !env.writesAllowed()) {
+            dialogs.showError(title, "The environment " + (env == null ? "" : "\"" + env.name() + "\" ") + "is read-only; nothing was changed.");
+            return false;
+        }
+        if (env.production()) {
+            return dialogs.confirmByTyping(title, message + "\n\nThis is the production environment \"" + env.name() + "\".", env.name());
+        }
+        return dialogs.confirm(title, message, confirmLabel);
+    }
+}

@@ -1,0 +1,164 @@
+package io.sandboxops.app.console.main;
+
+import io.sandboxops.app.console.environment.ConsoleEnvironment;
+import io.sandboxops.app.console.environment.ServiceStatus;
+import io.sandboxops.app.console.fx.ViewLoader;
+import io.sandboxops.app.console.status.StatusLine;
+import javafx.beans.binding.Bindings;
+import javafx.collections.ListChangeListener;
+import javafx.fxml.FXML;
+import javafx.scene.Node;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.Button;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.StackPane;
+import org.kordamp.ikonli.feather.Feather;
+import org.kordamp.ikonli.javafx.FontIcon;
+
+/**
+ * The main window: production banner and environment switcher on top, the sessions table above the selected
+ * session's console, processes and files, and the status bar with each service's health at the bottom.
+ */
+public final class MainView extends BorderPane {
+
+    @FXML
+    private Label banner;
+    @FXML
+    private ComboBox<ConsoleEnvironment> environmentChoice;
+    @FXML
+    private ProgressIndicator openingIndicator;
+    @FXML
+    private Button themeToggle;
+    @FXML
+    private StackPane sessionsPane;
+    @FXML
+    private StackPane workspacePane;
+    @FXML
+    private TabPane sessionTabs;
+    @FXML
+    private Tab consoleTab;
+    @FXML
+    private Tab processesTab;
+    @FXML
+    private Tab filesTab;
+    @FXML
+    private Label noSessionLabel;
+    @FXML
+    private HBox serviceStatuses;
+    @FXML
+    private Label statusMessage;
+    @FXML
+    private Label readOnlyBadge;
+
+    private final MainViewModel viewModel;
+    private final SessionViews sessionViews;
+
+    /** The views that work on the selected session, and whether one is open. */
+    public record SessionViews(Node sessions, Node console, Node processes, Node files, javafx.beans.value.ObservableBooleanValue sessionOpen) {
+    }
+
+    public MainView(MainViewModel viewModel, SessionViews sessionViews) {
+        this.viewModel = viewModel;
+        this.sessionViews = sessionViews;
+        ViewLoader.load(this);
+    }
+
+    @FXML
+    private void initialize() {
+        var envs = viewModel.environments();
+        banner.textProperty().bind(envs.bannerProperty());
+        banner.visibleProperty().bind(envs.bannerProperty().isNotEmpty());
+        banner.managedProperty().bind(banner.visibleProperty());
+        banner.setGraphic(new FontIcon(Feather.ALERT_OCTAGON));
+        envs.productionProperty().addListener((obs, old, now) -> updateBannerStyle(now));
+        updateBannerStyle(envs.productionProperty().get());
+        readOnlyBadge.visibleProperty().bind(envs.readOnlyProperty());
+        readOnlyBadge.managedProperty().bind(readOnlyBadge.visibleProperty());
+        readOnlyBadge.setGraphic(new FontIcon(Feather.LOCK));
+
+        environmentChoice.setItems(envs.environments());
+        environmentChoice.valueProperty().bindBidirectional(envs.selectedProperty());
+        environmentChoice.setTooltip(new Tooltip());
+        environmentChoice.getTooltip().textProperty().bind(Bindings.createStringBinding(
+                () -> envs.selectedProperty().get() == null ? "" : envs.selectedProperty().get().description(), envs.selectedProperty()));
+        openingIndicator.visibleProperty().bind(viewModel.openingProperty());
+
+        themeToggle.setOnAction(e -> viewModel.darkThemeProperty().set(!viewModel.darkThemeProperty().get()));
+        themeToggle.graphicProperty().bind(Bindings.createObjectBinding(
+                () -> new FontIcon(viewModel.darkThemeProperty().get() ? Feather.SUN : Feather.MOON), viewModel.darkThemeProperty()));
+        themeToggle.setTooltip(new Tooltip("Switch between the dark and the light theme"));
+
+        sessionsPane.getChildren().setAll(sessionViews.sessions());
+        consoleTab.setContent(sessionViews.console());
+        consoleTab.setGraphic(new FontIcon(Feather.TERMINAL));
+        processesTab.setContent(sessionViews.processes());
+        processesTab.setGraphic(new FontIcon(Feather.ACTIVITY));
+        filesTab.setContent(sessionViews.files());
+        filesTab.setGraphic(new FontIcon(Feather.FOLDER));
+        sessionTabs.visibleProperty().bind(Bindings.createBooleanBinding(sessionViews.sessionOpen()::get, sessionViews.sessionOpen()));
+        noSessionLabel.visibleProperty().bind(sessionTabs.visibleProperty().not());
+
+        // Ctrl+1..3 switch between the session's console, processes and files.
+        sceneProperty().addListener((obs, old, scene) -> {
+            if (scene != null) {
+                for (int i = 0; i < sessionTabs.getTabs().size(); i++) {
+                    int index = i;
+                    scene.getAccelerators().put(new javafx.scene.input.KeyCodeCombination(javafx.scene.input.KeyCode.getKeyCode(String.valueOf(i + 1)),
+                            javafx.scene.input.KeyCombination.SHORTCUT_DOWN), () -> sessionTabs.getSelectionModel().select(index));
+                }
+            }
+        });
+        consoleTab.setTooltip(new Tooltip("Run commands in the session (Ctrl+1)"));
+        processesTab.setTooltip(new Tooltip("Its background processes and their logs (Ctrl+2)"));
+        filesTab.setTooltip(new Tooltip("Browse, edit, upload and download its files (Ctrl+3)"));
+
+        viewModel.services().addListener((ListChangeListener<ServiceStatus>) change -> showServices());
+        showServices();
+        statusMessage.textProperty().bind(viewModel.status().messageProperty());
+        // A long reason is cut to the bar's width; the tooltip holds all of it.
+        Tooltip fullMessage = new Tooltip();
+        fullMessage.textProperty().bind(viewModel.status().messageProperty());
+        fullMessage.setWrapText(true);
+        fullMessage.setMaxWidth(640);
+        statusMessage.setTooltip(fullMessage);
+        viewModel.status().severityProperty().addListener((obs, old, now) -> styleStatus(now));
+        styleStatus(viewModel.status().severity());
+    }
+
+    private void updateBannerStyle(boolean production) {
+        banner.getStyleClass().removeAll("banner-production", "banner-read-only");
+        banner.getStyleClass().add(production ? "banner-production" : "banner-read-only");
+    }
+
+    private void showServices() {
+        serviceStatuses.getChildren().clear();
+        for (ServiceStatus s : viewModel.services()) {
+            Label chip = new Label(s.service() + ": " + switch (s.health()) {
+                case UP -> "up";
+                case STARTING -> "starting";
+                case UNAVAILABLE -> "unavailable";
+            });
+            Feather icon = switch (s.health()) {
+                case UP -> Feather.CHECK_CIRCLE;
+                case STARTING -> Feather.LOADER;
+                case UNAVAILABLE -> Feather.X_CIRCLE;
+            };
+            chip.setGraphic(new FontIcon(icon));
+            chip.getStyleClass().addAll("service-chip", "service-" + s.health().name().toLowerCase());
+            chip.setTooltip(new Tooltip(s.service() + ": " + s.detail()));
+            chip.setId("service-" + s.service().toLowerCase());
+            serviceStatuses.getChildren().add(chip);
+        }
+    }
+
+    private void styleStatus(StatusLine.Severity severity) {
+        statusMessage.getStyleClass().removeAll("status-info", "status-warning", "status-error");
+        statusMessage.getStyleClass().add("status-" + severity.name().toLowerCase());
+    }
+}

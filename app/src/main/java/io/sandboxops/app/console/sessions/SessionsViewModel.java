@@ -1,0 +1,454 @@
+package io.sandboxops.app.console.sessions;
+
+import io.sandboxops.app.console.dialog.ErrorMessages;
+import io.sandboxops.app.console.environment.Workspace;
+import io.sandboxops.app.console.environment.WriteGuard;
+import io.sandboxops.app.console.status.StatusLine;
+import io.sandboxops.app.console.task.BackgroundTask;
+import io.sandboxops.app.console.task.RefreshGate;
+import io.sandboxops.app.console.task.TaskExecutor;
+import io.sandboxops.app.console.task.TaskHandle;
+import io.sandboxops.core.api.Sandbox;
+import io.sandboxops.core.api.SandboxBackend;
+import io.sandboxops.core.api.SandboxNotFoundException;
+import io.sandboxops.core.api.SandboxSpec;
+import io.sandboxops.core.api.SandboxSummary;
+import io.sandboxops.core.api.SessionInfo;
+import io.sandboxops.core.api.SweepResult;
+import io.sandboxops.core.env.Secrets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.beans.value.ObservableValue;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
+import javafx.collections.transformation.SortedList;
+
+/**
+ * The sessions table: every sandbox of every backend that answered, refreshed on a timer, with filter and
+ * sort; create, close, and clean up all but the selected one; and the session the workspace views work on.
+ */
+public final class SessionsViewModel {
+    /** How often the table follows the backends. */
+    public static final Duration REFRESH_PERIOD = Duration.ofSeconds(4);
+    /**
+     * A session's cwd and last command cost a call into its sandbox; with hundreds of sessions they are
+     * fetched again only this often (the selected session's on every refresh).
+     */
+    static final Duration DETAILS_MAX_AGE = Duration.ofSeconds(20);
+    static final int MAX_DETAILS_PER_REFRESH = 25;
+
+    private final TaskExecutor executor;
+    private final StatusLine status;
+    private final WriteGuard guard;
+    private final ObservableValue<Workspace> workspace;
+    private final Clock clock;
+
+    private final ObservableList<SessionRow> rows = FXCollections.observableArrayList();
+    private final FilteredList<SessionRow> filtered = new FilteredList<>(rows);
+    private final SortedList<SessionRow> sorted = new SortedList<>(filtered);
+    private final StringProperty filter = new SimpleStringProperty(this, "filter", "");
+    private final ObservableList<String> backendNames = FXCollections.observableArrayList();
+    private final ObjectProperty<String> createBackend = new SimpleObjectProperty<>(this, "createBackend");
+    private final ObjectProperty<SessionRow> selected = new SimpleObjectProperty<>(this, "selected");
+    private final ReadOnlyObjectWrapper<SessionHandle> openSession = new ReadOnlyObjectWrapper<>(this, "openSession");
+    private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
+    private final ReadOnlyStringWrapper placeholder = new ReadOnlyStringWrapper(this, "placeholder", "");
+    private final RefreshGate refreshing = new RefreshGate(Duration.ofSeconds(60));
+
+    // Clients used only to read each session's details; touched by one refresh at a time, off the UI thread.
+    private final Map<String, Sandbox> detailClients = new ConcurrentHashMap<>();
+    private final Map<String, Instant> detailsFetchedAt = new ConcurrentHashMap<>();
+    private TaskHandle timer = TaskHandle.DONE;
+    private long openGeneration;
+    private String selectWhenListed;
+
+    public SessionsViewModel(TaskExecutor executor, StatusLine status, WriteGuard guard, ObservableValue<Workspace> workspace) {
+        this(executor, status, guard, workspace, Clock.systemUTC());
+    }
+
+    SessionsViewModel(TaskExecutor executor, StatusLine status, WriteGuard guard, ObservableValue<Workspace> workspace, Clock clock) {
+        this.executor = executor;
+        this.status = status;
+        this.guard = guard;
+        this.workspace = workspace;
+        this.clock = clock;
+        filtered.predicateProperty().bind(Bindings.createObjectBinding(() -> row -> row.matches(filter.get()), filter));
+        selected.addListener((obs, old, now) -> openSelected(now));
+        workspace.addListener((obs, old, now) -> onWorkspaceChanged(now));
+        onWorkspaceChanged(workspace.getValue());
+    }
+
+    private void onWorkspaceChanged(Workspace now) {
+        selected.set(null);
+        rows.clear();
+        closeDetailClients();
+        List<String> names = now == null ? List.of() : List.copyOf(now.backends().keySet());
+        backendNames.setAll(names);
+        createBackend.set(names.isEmpty() ? null : names.get(0));
+        if (now == null) {
+            placeholder.set("Opening the environment…");
+        } else if (names.isEmpty()) {
+            placeholder.set("No sandbox backend answers in \"" + now.environment().name() + "\": see the status bar for why.");
+        } else {
+            placeholder.set("No sessions yet. Create one with the + button.");
+            refresh();
+        }
+    }
+
+    /** Starts following the backends on a timer. */
+    public void start() {
+        timer.cancel();
+        timer = executor.every(REFRESH_PERIOD, this::refresh);
+    }
+
+    /** Stops the timer and releases every sandbox client this view model opened. */
+    public void dispose() {
+        timer.cancel();
+        selected.set(null);
+        closeDetailClients();
+    }
+
+    /**
+     * Lists the sessions again; a refresh already under way makes this one a no-op. The sandboxes are listed
+     * (one cheap call per backend) and shown at once; then the details of a bounded number of sessions are
+     * read, so a thousand sessions appear immediately and their details fill in over a few refreshes.
+     */
+    public void refresh() {
+        Workspace ws = workspace.getValue();
+        if (ws == null || ws.backends().isEmpty()) {
+            return;
+        }
+        long entered = refreshing.tryEnter();
+        if (entered == 0) {
+            return;
+        }
+        List<SandboxBackend> backends = List.copyOf(ws.backends().values());
+        executor.execute(BackgroundTask.of("list sessions", context -> list(backends))
+                .onSuccess(listing -> {
+                    merge(listing);
+                    readDetails(backends, entered);
+                })
+                .onFailure(e -> {
+                    status.error("Could not list sessions: " + ErrorMessages.describe(e));
+                    refreshing.exit(entered);
+                }));
+    }
+
+    /** What one listing learned. */
+    record Listing(List<SandboxSummary> sandboxes, List<String> failures) {
+    }
+
+    private Listing list(List<SandboxBackend> backends) {
+        List<SandboxSummary> all = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        for (SandboxBackend b : backends) {
+            try {
+                all.addAll(b.list());
+            } catch (RuntimeException e) {
+                failures.add(b.name() + ": " + ErrorMessages.describe(e));
+            }
+        }
+        Set<String> listed = new java.util.HashSet<>();
+        all.forEach(s -> listed.add(s.id()));
+        detailClients.keySet().removeIf(id -> {
+            if (listed.contains(id)) {
+                return false;
+            }
+            Sandbox gone = detailClients.get(id);
+            if (gone != null) {
+                gone.close();
+            }
+            detailsFetchedAt.remove(id);
+            return true;
+        });
+        return new Listing(all, failures);
+    }
+
+    /** Sessions whose details are due: the selected one, then those never read, then the stalest. */
+    private List<SessionRow> dueForDetails(Instant now) {
+        SessionRow sel = selected.get();
+        return rows.stream()
+                .filter(SessionRow::isRunning)
+                .filter(r -> r == sel || detailsFetchedAt.get(r.id()) == null || detailsFetchedAt.get(r.id()).plus(DETAILS_MAX_AGE).isBefore(now))
+                .sorted(java.util.Comparator.comparing((SessionRow r) -> r != sel)
+                        .thenComparing(r -> detailsFetchedAt.getOrDefault(r.id(), Instant.MIN)))
+                .limit(MAX_DETAILS_PER_REFRESH)
+                .toList();
+    }
+
+    private void readDetails(List<SandboxBackend> backends, long entered) {
+        Instant now = clock.instant();
+        List<SessionRow> due = dueForDetails(now);
+        if (due.isEmpty()) {
+            refreshing.exit(entered);
+            return;
+        }
+        Map<String, SandboxBackend> byName = new HashMap<>();
+        backends.forEach(b -> byName.put(b.name(), b));
+        executor.execute(BackgroundTask.of("read session details", context -> {
+                    Map<String, Optional<SessionInfo>> details = new LinkedHashMap<>();
+                    for (SessionRow r : due) {
+                        SandboxBackend backend = byName.get(r.backend());
+                        if (backend == null) {
+                            continue;
+                        }
+                        try {
+                            Sandbox client = detailClients.computeIfAbsent(r.id(), backend::get);
+                            details.put(r.id(), Optional.of(client.sessionInfo(r.id())));
+                        } catch (SandboxNotFoundException e) {
+                            // A session that has not run a command yet has no details, which is not a failure.
+                            details.put(r.id(), Optional.empty());
+                        } catch (RuntimeException e) {
+                            // A sandbox going away between the listing and this read; the next listing will say so.
+                            details.put(r.id(), Optional.empty());
+                        }
+                        detailsFetchedAt.put(r.id(), now);
+                    }
+                    return details;
+                })
+                .onSuccess(details -> rows.forEach(row -> {
+                    Optional<SessionInfo> info = details.get(row.id());
+                    if (info != null) {
+                        info.ifPresentOrElse(
+                                i -> row.updateDetails(i.lastCommand().map(Secrets::maskCommand).orElse(""), i.cwd()),
+                                () -> row.updateDetails("", ""));
+                    }
+                }))
+                .onFailure(e -> status.warn("Could not read session details: " + ErrorMessages.describe(e)))
+                .onFinished(() -> refreshing.exit(entered)));
+    }
+
+    private void merge(Listing listing) {
+        Instant now = clock.instant();
+        Map<String, SessionRow> existing = new HashMap<>();
+        rows.forEach(r -> existing.put(r.id(), r));
+        List<SessionRow> added = new ArrayList<>();
+        Set<String> listed = new java.util.HashSet<>();
+        for (SandboxSummary s : listing.sandboxes()) {
+            listed.add(s.id());
+            SessionRow row = existing.get(s.id());
+            if (row == null) {
+                row = new SessionRow(s.id(), s.backend(), s.createdAt(), s.state());
+                added.add(row);
+            }
+            row.update(s.state(), now);
+        }
+        rows.removeIf(r -> !listed.contains(r.id()));
+        rows.addAll(added);
+        if (selectWhenListed != null && listed.contains(selectWhenListed)) {
+            String id = selectWhenListed;
+            selectWhenListed = null;
+            rows.stream().filter(r -> r.id().equals(id)).findFirst().ifPresent(selected::set);
+        }
+        if (selected.get() != null && !listed.contains(selected.get().id())) {
+            selected.set(null);
+        }
+        if (!listing.failures().isEmpty()) {
+            status.warn("Some sessions could not be listed: " + String.join("; ", listing.failures()));
+        }
+    }
+
+    // ---- the selected session ---------------------------------------------------------------------------
+
+    private void openSelected(SessionRow row) {
+        long generation = ++openGeneration;
+        SessionHandle previous = openSession.get();
+        openSession.set(null);
+        if (previous != null) {
+            executor.execute(BackgroundTask.ofRunnable("close the previous session's client", () -> previous.sandbox().close())
+                    // Closing a client only releases its connections; when that fails there is nothing left to do.
+                    .onFailure(e -> { }));
+        }
+        Workspace ws = workspace.getValue();
+        if (row == null || ws == null) {
+            return;
+        }
+        SandboxBackend backend = ws.backends().get(row.backend());
+        if (backend == null) {
+            status.error("The " + row.backend() + " backend of session " + row.id() + " does not answer in this environment.");
+            return;
+        }
+        executor.execute(BackgroundTask.of("open session " + row.id(), context -> backend.get(row.id()))
+                .onSuccess(sandbox -> {
+                    if (generation == openGeneration) {
+                        openSession.set(new SessionHandle(sandbox, row.id()));
+                    } else {
+                        // Another session was picked while this one opened.
+                        sandbox.close();
+                    }
+                })
+                .onFailure(e -> status.error("Could not open session " + row.id() + ": " + ErrorMessages.describe(e))));
+    }
+
+    // ---- create, close, clean up ------------------------------------------------------------------------
+
+    public BooleanBinding canCreateProperty() {
+        return guard.writesAllowed().and(createBackend.isNotNull()).and(busy.not());
+    }
+
+    public BooleanBinding canCloseProperty() {
+        return guard.writesAllowed().and(selected.isNotNull()).and(busy.not());
+    }
+
+    public void create() {
+        Workspace ws = workspace.getValue();
+        String backendName = createBackend.get();
+        if (ws == null || backendName == null || !guard.writesAllowed().get()) {
+            return;
+        }
+        SandboxBackend backend = ws.backends().get(backendName);
+        busy.set(true);
+        status.info("Creating a " + backendName + " session…");
+        executor.execute(BackgroundTask.of("create a session", context -> {
+                    try (Sandbox created = backend.create(SandboxSpec.newBuilder().build())) {
+                        return created.id();
+                    }
+                })
+                .onSuccess(id -> {
+                    status.info("Created session " + id + " on " + backendName + ".");
+                    // Selected by the listing that first shows it: this one, or the timer's next.
+                    selectWhenListed = id;
+                    refresh();
+                })
+                .onFailure(e -> status.error("Could not create a session on " + backendName + ": " + ErrorMessages.describe(e)))
+                .onFinished(() -> busy.set(false)));
+    }
+
+    /** Removes the selected session's sandbox, after confirmation. */
+    public void closeSelected() {
+        SessionRow row = selected.get();
+        Workspace ws = workspace.getValue();
+        if (row == null || ws == null || !guard.approve("Close session " + row.id(),
+                "Close session " + row.id() + "? Its processes end and its sandbox with all its files is removed.", "Close session")) {
+            return;
+        }
+        SandboxBackend backend = ws.backends().get(row.backend());
+        busy.set(true);
+        selected.set(null);
+        executor.execute(BackgroundTask.ofRunnable("close session " + row.id(), () -> {
+                    try (Sandbox sandbox = backend.get(row.id())) {
+                        sandbox.destroy();
+                    }
+                })
+                .onSuccess(v -> {
+                    status.info("Closed session " + row.id() + ".");
+                    rows.remove(row);
+                })
+                .onFailure(e -> status.error("Could not close session " + row.id() + ": " + ErrorMessages.describe(e)))
+                .onFinished(() -> {
+                    busy.set(false);
+                    refresh();
+                }));
+    }
+
+    /** Removes every session except the selected one, on every backend, after confirmation. */
+    public void cleanupAllButSelected() {
+        SessionRow keep = selected.get();
+        Workspace ws = workspace.getValue();
+        if (keep == null || ws == null) {
+            return;
+        }
+        long others = rows.stream().filter(r -> r != keep).count();
+        if (others == 0) {
+            status.info("There is no other session to clean up.");
+            return;
+        }
+        if (!guard.approve("Clean up sessions", "Remove " + others + " session" + (others == 1 ? "" : "s") + " and keep only "
+                + keep.id() + "? Their processes end and their files are removed.", "Remove " + others)) {
+            return;
+        }
+        List<SandboxBackend> backends = List.copyOf(ws.backends().values());
+        busy.set(true);
+        executor.execute(BackgroundTask.of("clean up sessions", context -> {
+                    List<String> removed = new ArrayList<>();
+                    List<String> failed = new ArrayList<>();
+                    for (SandboxBackend b : backends) {
+                        SweepResult r = b.sweepOrphans(Duration.ZERO, Set.of(keep.id()));
+                        removed.addAll(r.removed());
+                        failed.addAll(r.failed());
+                    }
+                    return new SweepResult(removed, failed);
+                })
+                .onSuccess(r -> {
+                    if (r.failed().isEmpty()) {
+                        status.info("Removed " + r.removed().size() + " session" + (r.removed().size() == 1 ? "" : "s") + "; kept " + keep.id() + ".");
+                    } else {
+                        status.error("Removed " + r.removed().size() + ", could not remove " + r.failed().size() + ": " + String.join("; ", r.failed()));
+                    }
+                })
+                .onFailure(e -> status.error("Could not clean up sessions: " + ErrorMessages.describe(e)))
+                .onFinished(() -> {
+                    busy.set(false);
+                    refresh();
+                }));
+    }
+
+    private void closeDetailClients() {
+        detailClients.values().forEach(Sandbox::close);
+        detailClients.clear();
+        detailsFetchedAt.clear();
+    }
+
+    // ---- properties -------------------------------------------------------------------------------------
+
+    /** The rows after filter; the view binds the sort order to its table's. */
+    public SortedList<SessionRow> rows() {
+        return sorted;
+    }
+
+    /** Every row, unfiltered. */
+    public ObservableList<SessionRow> allRows() {
+        return rows;
+    }
+
+    public StringProperty filterProperty() {
+        return filter;
+    }
+
+    public ObservableList<String> backendNames() {
+        return backendNames;
+    }
+
+    public ObjectProperty<String> createBackendProperty() {
+        return createBackend;
+    }
+
+    public ObjectProperty<SessionRow> selectedProperty() {
+        return selected;
+    }
+
+    public ReadOnlyObjectProperty<SessionHandle> openSessionProperty() {
+        return openSession.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty busyProperty() {
+        return busy.getReadOnlyProperty();
+    }
+
+    /** What the empty table says: why there is nothing, and what to do. */
+    public ReadOnlyStringProperty placeholderProperty() {
+        return placeholder.getReadOnlyProperty();
+    }
+}

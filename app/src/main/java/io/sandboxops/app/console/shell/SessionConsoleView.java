@@ -1,0 +1,186 @@
+package io.sandboxops.app.console.shell;
+
+import io.sandboxops.app.console.fx.ViewLoader;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.ListChangeListener;
+import javafx.fxml.FXML;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.SpinnerValueFactory;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import org.kordamp.ikonli.feather.Feather;
+import org.kordamp.ikonli.javafx.FontIcon;
+
+/** The session console: output above, the command line with its prompt below, the environment beside. */
+public final class SessionConsoleView extends SplitPane {
+
+    @FXML
+    private ListView<ConsoleLine> outputList;
+    @FXML
+    private Label promptLabel;
+    @FXML
+    private TextField commandField;
+    @FXML
+    private Spinner<Integer> timeoutSpinner;
+    @FXML
+    private Button runButton;
+    @FXML
+    private Button stopButton;
+    @FXML
+    private Button clearButton;
+    @FXML
+    private ProgressIndicator runningIndicator;
+    @FXML
+    private Label exitLabel;
+    @FXML
+    private Label durationLabel;
+    @FXML
+    private ToggleButton revealToggle;
+    @FXML
+    private TableView<EnvVariable> envTable;
+    @FXML
+    private TableColumn<EnvVariable, String> envNameColumn;
+    @FXML
+    private TableColumn<EnvVariable, String> envValueColumn;
+
+    private final SessionConsoleViewModel viewModel;
+
+    public SessionConsoleView(SessionConsoleViewModel viewModel) {
+        this.viewModel = viewModel;
+        ViewLoader.load(this);
+    }
+
+    @FXML
+    private void initialize() {
+        outputList.setItems(viewModel.output());
+        outputList.setCellFactory(list -> new OutputCell());
+        outputList.setPlaceholder(new Label("Type a command below and press Enter."));
+        outputList.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.MULTIPLE);
+        outputList.setOnKeyPressed(e -> {
+            if (new KeyCodeCombination(KeyCode.C, KeyCombination.SHORTCUT_DOWN).match(e)) {
+                copySelectedLines();
+            }
+        });
+        // Follow the output as a terminal does.
+        viewModel.output().addListener((ListChangeListener<ConsoleLine>) c -> {
+            if (!viewModel.output().isEmpty()) {
+                outputList.scrollTo(viewModel.output().size() - 1);
+            }
+        });
+
+        promptLabel.textProperty().bind(Bindings.createStringBinding(
+                () -> viewModel.cwdProperty().get().isEmpty() ? "$" : viewModel.cwdProperty().get() + " $", viewModel.cwdProperty()));
+        commandField.textProperty().bindBidirectional(viewModel.commandProperty());
+        commandField.disableProperty().bind(viewModel.runningProperty());
+        commandField.promptTextProperty().bind(Bindings.when(viewModel.writesAllowedProperty())
+                .then("command (Enter runs it, Up/Down for history)").otherwise("read-only environment: commands cannot be run here"));
+        commandField.setOnKeyPressed(e -> {
+            switch (e.getCode()) {
+                case ENTER -> viewModel.run();
+                case UP -> {
+                    viewModel.historyUp();
+                    commandField.end();
+                    e.consume();
+                }
+                case DOWN -> {
+                    viewModel.historyDown();
+                    commandField.end();
+                    e.consume();
+                }
+                default -> {
+                }
+            }
+        });
+        viewModel.runningProperty().addListener((obs, was, now) -> {
+            if (!now) {
+                commandField.requestFocus();
+            }
+        });
+
+        timeoutSpinner.setValueFactory(new SpinnerValueFactory.IntegerSpinnerValueFactory(1, 3600, viewModel.timeoutSecondsProperty().get(), 10));
+        timeoutSpinner.setEditable(true);
+        timeoutSpinner.getValueFactory().valueProperty().addListener((obs, old, now) -> {
+            if (now != null) {
+                viewModel.timeoutSecondsProperty().set(now);
+            }
+        });
+        timeoutSpinner.setTooltip(new Tooltip("Seconds a command may run; then it is interrupted and the session keeps its state"));
+
+        runButton.setGraphic(new FontIcon(Feather.PLAY));
+        runButton.disableProperty().bind(viewModel.canRunProperty().not());
+        runButton.setOnAction(e -> viewModel.run());
+        stopButton.setGraphic(new FontIcon(Feather.SQUARE));
+        stopButton.disableProperty().bind(viewModel.runningProperty().not().or(viewModel.stoppingProperty()));
+        stopButton.setOnAction(e -> viewModel.stop());
+        stopButton.setTooltip(new Tooltip("Stop the running command (Esc); the session keeps its cwd and exports"));
+        setOnKeyPressed(e -> {
+            if (e.getCode() == KeyCode.ESCAPE && viewModel.runningProperty().get()) {
+                viewModel.stop();
+            }
+        });
+        clearButton.setGraphic(new FontIcon(Feather.SLASH));
+        clearButton.setTooltip(new Tooltip("Clear the output"));
+        clearButton.setOnAction(e -> viewModel.clearOutput());
+        runningIndicator.visibleProperty().bind(viewModel.runningProperty());
+
+        exitLabel.textProperty().bind(Bindings.createStringBinding(() -> {
+            Integer code = viewModel.exitCodeProperty().get();
+            return viewModel.runningProperty().get() ? "running…" : code == null ? "" : "exit " + code;
+        }, viewModel.exitCodeProperty(), viewModel.runningProperty()));
+        viewModel.exitCodeProperty().addListener((obs, old, code) -> {
+            exitLabel.getStyleClass().removeAll("exit-ok", "exit-failed");
+            if (code != null) {
+                exitLabel.getStyleClass().add(code == 0 ? "exit-ok" : "exit-failed");
+            }
+        });
+        durationLabel.textProperty().bind(viewModel.lastDurationProperty());
+
+        revealToggle.selectedProperty().bindBidirectional(viewModel.revealSecretsProperty());
+        revealToggle.graphicProperty().bind(Bindings.createObjectBinding(
+                () -> new FontIcon(viewModel.revealSecretsProperty().get() ? Feather.EYE_OFF : Feather.EYE), viewModel.revealSecretsProperty()));
+        revealToggle.textProperty().bind(Bindings.when(viewModel.revealSecretsProperty()).then("Hide secrets").otherwise("Reveal secrets"));
+        envTable.setItems(viewModel.env());
+        envTable.setPlaceholder(new Label("No environment yet: it is read after the first command."));
+        envNameColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().name()));
+        envValueColumn.setCellValueFactory(c -> Bindings.createStringBinding(
+                () -> c.getValue().shown(viewModel.revealSecretsProperty().get()), viewModel.revealSecretsProperty()));
+    }
+
+    private void copySelectedLines() {
+        StringBuilder text = new StringBuilder();
+        outputList.getSelectionModel().getSelectedItems().forEach(l -> text.append(l.text()).append('\n'));
+        ClipboardContent content = new ClipboardContent();
+        content.putString(text.toString());
+        Clipboard.getSystemClipboard().setContent(content);
+    }
+
+    /** A line of output, styled by what it is (stderr red, the command bold, the verdict green or red). */
+    private static final class OutputCell extends ListCell<ConsoleLine> {
+        @Override
+        protected void updateItem(ConsoleLine line, boolean empty) {
+            super.updateItem(line, empty);
+            getStyleClass().removeIf(c -> c.startsWith("line-"));
+            if (empty || line == null) {
+                setText(null);
+                return;
+            }
+            setText(line.text().isEmpty() ? " " : line.text());
+            getStyleClass().add("line-" + line.kind().name().toLowerCase());
+        }
+    }
+}

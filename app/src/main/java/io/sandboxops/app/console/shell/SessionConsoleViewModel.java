@@ -1,0 +1,321 @@
+package io.sandboxops.app.console.shell;
+
+import io.sandboxops.app.console.dialog.ErrorMessages;
+import io.sandboxops.app.console.environment.WriteGuard;
+import io.sandboxops.app.console.sessions.SessionHandle;
+import io.sandboxops.app.console.status.HumanReadable;
+import io.sandboxops.app.console.status.StatusLine;
+import io.sandboxops.app.console.task.BackgroundTask;
+import io.sandboxops.app.console.task.TaskExecutor;
+import io.sandboxops.core.api.ExecResult;
+import io.sandboxops.core.api.SandboxNotFoundException;
+import io.sandboxops.core.api.SessionInfo;
+import io.sandboxops.core.env.Secrets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.beans.value.ObservableValue;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * The session console: a command line with history, the output of each command with stdout and stderr
+ * apart, its exit code and duration, the cwd as the prompt, a timeout, and the session's environment with
+ * secrets masked until revealed. Commands run with {@code execStateful}, so the cwd and exports persist and
+ * stdout and stderr arrive apart; a running command can be stopped.
+ */
+public final class SessionConsoleViewModel {
+    /** Output kept in the console; older lines go first, as in a terminal's scrollback. */
+    static final int MAX_LINES = 20_000;
+    static final int MAX_HISTORY = 500;
+
+    private final TaskExecutor executor;
+    private final StatusLine status;
+    private final WriteGuard guard;
+    private final ObservableValue<SessionHandle> session;
+
+    private final StringProperty command = new SimpleStringProperty(this, "command", "");
+    private final List<String> history = new ArrayList<>();
+    private int historyIndex;
+    private String draft = "";
+    private final ObservableList<ConsoleLine> output = FXCollections.observableArrayList();
+    private final ReadOnlyStringWrapper cwd = new ReadOnlyStringWrapper(this, "cwd", "");
+    private final ReadOnlyObjectWrapper<Integer> exitCode = new ReadOnlyObjectWrapper<>(this, "exitCode");
+    private final ReadOnlyStringWrapper lastDuration = new ReadOnlyStringWrapper(this, "lastDuration", "");
+    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
+    private final IntegerProperty timeoutSeconds = new SimpleIntegerProperty(this, "timeoutSeconds", 120);
+    private final ObservableList<EnvVariable> env = FXCollections.observableArrayList();
+    private final BooleanProperty revealSecrets = new SimpleBooleanProperty(this, "revealSecrets");
+    private final BooleanBinding canRun;
+    private final ReadOnlyBooleanWrapper stopping = new ReadOnlyBooleanWrapper(this, "stopping");
+
+    public SessionConsoleViewModel(TaskExecutor executor, StatusLine status, WriteGuard guard, ObservableValue<SessionHandle> session) {
+        this.executor = executor;
+        this.status = status;
+        this.guard = guard;
+        this.session = session;
+        this.canRun = Bindings.createBooleanBinding(() -> session.getValue() != null && !running.get() && guard.writesAllowed().get()
+                && !command.get().isBlank(), session, running, guard.writesAllowed(), command);
+        session.addListener((obs, old, now) -> onSessionChanged(now));
+        onSessionChanged(session.getValue());
+    }
+
+    private void onSessionChanged(SessionHandle now) {
+        output.clear();
+        env.clear();
+        exitCode.set(null);
+        lastDuration.set("");
+        cwd.set("");
+        revealSecrets.set(false);
+        running.set(false);
+        stopping.set(false);
+        if (now != null) {
+            output.add(new ConsoleLine(ConsoleLine.Kind.NOTE, "Session " + now.sessionId() + " on " + now.backend()
+                    + ". Commands run in its persistent shell: cd and export carry over."));
+            refreshInfo();
+        }
+    }
+
+    /** Reads the session's cwd and environment again. */
+    public void refreshInfo() {
+        SessionHandle s = session.getValue();
+        if (s == null) {
+            return;
+        }
+        executor.execute(BackgroundTask.of("read the session's environment", context -> {
+                    try {
+                        return s.sandbox().sessionInfo(s.sessionId());
+                    } catch (SandboxNotFoundException e) {
+                        // No command has run in this session yet: it has no cwd or environment to show.
+                        return null;
+                    }
+                })
+                .onSuccess(info -> {
+                    if (s != session.getValue()) {
+                        return;
+                    }
+                    showInfo(info);
+                })
+                .onFailure(e -> status.warn("Could not read the environment of " + s.sessionId() + ": " + ErrorMessages.describe(e))));
+    }
+
+    private void showInfo(SessionInfo info) {
+        if (info == null) {
+            env.clear();
+            return;
+        }
+        cwd.set(info.cwd());
+        env.setAll(info.env().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                .map(e -> EnvVariable.of(e.getKey(), e.getValue())).toList());
+    }
+
+    /** Runs the command line in the session. */
+    public void run() {
+        SessionHandle s = session.getValue();
+        String line = command.get();
+        if (s == null || running.get() || line == null || line.isBlank()) {
+            return;
+        }
+        if (!guard.writesAllowed().get()) {
+            status.warn("This environment is read-only: commands cannot be run.");
+            return;
+        }
+        remember(line);
+        command.set("");
+        int timeout = Math.max(1, timeoutSeconds.get());
+        append(new ConsoleLine(ConsoleLine.Kind.COMMAND, prompt() + Secrets.maskCommand(line)));
+        running.set(true);
+        stopping.set(false);
+        exitCode.set(null);
+        executor.execute(BackgroundTask.of("run a command in " + s.sessionId(),
+                        context -> s.sandbox().execStateful(line, s.sessionId(), Duration.ofSeconds(timeout)))
+                .onSuccess(r -> {
+                    if (s == session.getValue()) {
+                        show(r, timeout);
+                        refreshInfo();
+                    }
+                })
+                .onFailure(e -> {
+                    if (s == session.getValue()) {
+                        append(new ConsoleLine(ConsoleLine.Kind.FAILURE, "could not run it: " + ErrorMessages.describe(e)));
+                    }
+                })
+                .onFinished(() -> {
+                    if (s == session.getValue()) {
+                        running.set(false);
+                        stopping.set(false);
+                    }
+                }));
+    }
+
+    /**
+     * Stops the running command. The core has no call to interrupt a stateful command from outside yet, so this
+     * releases the console's shell of the session ({@link io.sandboxops.core.api.Sandbox#close()}): the
+     * foreground command is killed, the session's cwd and exports survive, and the next command gets a new shell.
+     */
+    public void stop() {
+        SessionHandle s = session.getValue();
+        if (s == null || !running.get() || stopping.get()) {
+            return;
+        }
+        stopping.set(true);
+        append(new ConsoleLine(ConsoleLine.Kind.NOTE, "stopping…"));
+        executor.execute(BackgroundTask.ofRunnable("stop the command in " + s.sessionId(), () -> s.sandbox().close())
+                .onFailure(e -> {
+                    stopping.set(false);
+                    append(new ConsoleLine(ConsoleLine.Kind.FAILURE, "could not stop it: " + ErrorMessages.describe(e)));
+                }));
+    }
+
+    private String prompt() {
+        // Before the first command the cwd is not known yet; a bare "$" says so without guessing.
+        return cwd.get().isEmpty() ? "$ " : cwd.get() + " $ ";
+    }
+
+    private void show(ExecResult r, int timeout) {
+        List<ConsoleLine> lines = new ArrayList<>();
+        r.stdout().lines().forEach(l -> lines.add(new ConsoleLine(ConsoleLine.Kind.STDOUT, l)));
+        r.stderr().lines().forEach(l -> lines.add(new ConsoleLine(ConsoleLine.Kind.STDERR, l)));
+        if (r.stdoutDroppedBytes() > 0 || r.stderrDroppedBytes() > 0) {
+            lines.add(new ConsoleLine(ConsoleLine.Kind.NOTE, "output capped: " + HumanReadable.bytes(r.stdoutDroppedBytes())
+                    + " of stdout and " + HumanReadable.bytes(r.stderrDroppedBytes()) + " of stderr were dropped"));
+        }
+        if (stopping.get()) {
+            lines.add(new ConsoleLine(ConsoleLine.Kind.FAILURE, "stopped; the session keeps its cwd and exports"));
+        }
+        if (r.timedOut()) {
+            lines.add(new ConsoleLine(ConsoleLine.Kind.FAILURE, "timed out after " + timeout + " s: interrupted; the session keeps its state"));
+        }
+        if (r.backgroundPid().isPresent()) {
+            lines.add(new ConsoleLine(ConsoleLine.Kind.NOTE, "started in the background as pid " + r.backgroundPid().getAsLong()
+                    + " (see Processes)"));
+        }
+        String footer = "exit " + r.exitCode() + " · " + HumanReadable.duration(r.duration());
+        lines.add(new ConsoleLine(r.succeeded() ? ConsoleLine.Kind.SUCCESS : ConsoleLine.Kind.FAILURE, footer));
+        append(lines);
+        exitCode.set(r.exitCode());
+        lastDuration.set(HumanReadable.duration(r.duration()));
+        cwd.set(r.cwd());
+    }
+
+    private void append(ConsoleLine line) {
+        append(List.of(line));
+    }
+
+    private void append(List<ConsoleLine> lines) {
+        output.addAll(lines);
+        int excess = output.size() - MAX_LINES;
+        if (excess > 0) {
+            output.remove(0, excess);
+        }
+    }
+
+    public void clearOutput() {
+        output.clear();
+    }
+
+    // ---- history ----------------------------------------------------------------------------------------
+
+    private void remember(String line) {
+        if (history.isEmpty() || !history.get(history.size() - 1).equals(line)) {
+            history.add(line);
+            if (history.size() > MAX_HISTORY) {
+                history.remove(0);
+            }
+        }
+        historyIndex = history.size();
+        draft = "";
+    }
+
+    /** Up: the previous command; the line being typed is kept to come back to. */
+    public void historyUp() {
+        if (historyIndex == 0) {
+            return;
+        }
+        if (historyIndex == history.size()) {
+            draft = command.get();
+        }
+        historyIndex--;
+        command.set(history.get(historyIndex));
+    }
+
+    /** Down: the next command, and past the last one the line that was being typed. */
+    public void historyDown() {
+        if (historyIndex >= history.size()) {
+            return;
+        }
+        historyIndex++;
+        command.set(historyIndex == history.size() ? draft : history.get(historyIndex));
+    }
+
+    public List<String> history() {
+        return List.copyOf(history);
+    }
+
+    // ---- properties -------------------------------------------------------------------------------------
+
+    public StringProperty commandProperty() {
+        return command;
+    }
+
+    public ObservableList<ConsoleLine> output() {
+        return output;
+    }
+
+    /** The cwd after the last command: the prompt. */
+    public ReadOnlyStringProperty cwdProperty() {
+        return cwd.getReadOnlyProperty();
+    }
+
+    /** The last command's exit code; null before the first one and while one runs. */
+    public ReadOnlyObjectProperty<Integer> exitCodeProperty() {
+        return exitCode.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty lastDurationProperty() {
+        return lastDuration.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty runningProperty() {
+        return running.getReadOnlyProperty();
+    }
+
+    /** False in a read-only environment, where no command runs. */
+    public BooleanBinding writesAllowedProperty() {
+        return guard.writesAllowed();
+    }
+
+    public ReadOnlyBooleanProperty stoppingProperty() {
+        return stopping.getReadOnlyProperty();
+    }
+
+    public IntegerProperty timeoutSecondsProperty() {
+        return timeoutSeconds;
+    }
+
+    public ObservableList<EnvVariable> env() {
+        return env;
+    }
+
+    public BooleanProperty revealSecretsProperty() {
+        return revealSecrets;
+    }
+
+    public BooleanBinding canRunProperty() {
+        return canRun;
+    }
+}

@@ -1,0 +1,110 @@
+package io.sandboxops.app.console.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sandboxops.app.console.testing.FakeSandbox;
+import io.sandboxops.app.console.testing.ViewModelFixture;
+import io.sandboxops.core.api.ExecResult;
+import java.time.Duration;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SessionConsoleViewModelTest {
+    private final ViewModelFixture f = new ViewModelFixture();
+    private SessionConsoleViewModel vm;
+
+    @BeforeEach
+    void setUp() {
+        vm = new SessionConsoleViewModel(f.executor, f.status, f.guard, f.session);
+        f.openSession();
+    }
+
+    private void type(String command) {
+        vm.commandProperty().set(command);
+        vm.run();
+    }
+
+    @Test
+    void aCommandShowsItsOutputAndTheNewCwdBecomesThePrompt() {
+        type("cd /tmp && echo hi");
+        assertThat(vm.output()).contains(new ConsoleLine(ConsoleLine.Kind.STDOUT, "hi"));
+        assertThat(vm.cwdProperty().get()).isEqualTo("/tmp");
+        assertThat(vm.exitCodeProperty().get()).isZero();
+        assertThat(vm.commandProperty().get()).isEmpty();
+        type("echo again");
+        assertThat(vm.output()).contains(new ConsoleLine(ConsoleLine.Kind.COMMAND, "/tmp $ echo again"));
+    }
+
+    @Test
+    void stderrIsToldApartAndAFailureIsMarked() {
+        f.sandbox.onCommand(c -> FakeSandbox.result(2, "partial\n", "ls: cannot access 'x': No such file\n"));
+        type("ls x");
+        assertThat(vm.output()).contains(new ConsoleLine(ConsoleLine.Kind.STDOUT, "partial"),
+                new ConsoleLine(ConsoleLine.Kind.STDERR, "ls: cannot access 'x': No such file"));
+        assertThat(vm.output().get(vm.output().size() - 1)).isEqualTo(new ConsoleLine(ConsoleLine.Kind.FAILURE, "exit 2 · 12 ms"));
+        assertThat(vm.exitCodeProperty().get()).isEqualTo(2);
+        assertThat(vm.lastDurationProperty().get()).isEqualTo("12 ms");
+    }
+
+    @Test
+    void theTimeoutFieldIsPassedAndATimeoutIsSaid() {
+        f.sandbox.onCommand(c -> new ExecResult(130, "", "", "", "", OptionalLong.empty(), true, Duration.ofSeconds(3), 0, 0));
+        vm.timeoutSecondsProperty().set(3);
+        type("sleep 100");
+        assertThat(vm.output()).anyMatch(l -> l.kind() == ConsoleLine.Kind.FAILURE && l.text().startsWith("timed out after 3 s"));
+    }
+
+    @Test
+    void historyGoesUpAndDownAndKeepsTheLineBeingTyped() {
+        type("echo one");
+        type("echo two");
+        vm.commandProperty().set("ec");
+        vm.historyUp();
+        assertThat(vm.commandProperty().get()).isEqualTo("echo two");
+        vm.historyUp();
+        vm.historyUp();
+        assertThat(vm.commandProperty().get()).isEqualTo("echo one");
+        vm.historyDown();
+        vm.historyDown();
+        assertThat(vm.commandProperty().get()).isEqualTo("ec");
+    }
+
+    @Test
+    void secretsInTheEnvAndInTheEchoedCommandAreMaskedUntilRevealed() {
+        type("export GITHUB_TOKEN=abc123");
+        assertThat(vm.output()).anyMatch(l -> l.kind() == ConsoleLine.Kind.COMMAND && l.text().endsWith("GITHUB_TOKEN=••••••"));
+        f.sandbox.setEnv("sbx-1", Map.of("GITHUB_TOKEN", "abc123", "LANG", "C.UTF-8"));
+        vm.refreshInfo();
+        EnvVariable token = vm.env().stream().filter(v -> v.name().equals("GITHUB_TOKEN")).findFirst().orElseThrow();
+        EnvVariable lang = vm.env().stream().filter(v -> v.name().equals("LANG")).findFirst().orElseThrow();
+        assertThat(token.shown(vm.revealSecretsProperty().get())).isEqualTo("••••••");
+        assertThat(lang.shown(false)).isEqualTo("C.UTF-8");
+        vm.revealSecretsProperty().set(true);
+        assertThat(token.shown(vm.revealSecretsProperty().get())).isEqualTo("abc123");
+    }
+
+    @Test
+    void aBackgroundCommandSaysItsPid() {
+        type("sleep 100 &");
+        assertThat(vm.output()).anyMatch(l -> l.text().startsWith("started in the background as pid 100"));
+    }
+
+    @Test
+    void aReadOnlyEnvironmentRunsNothing() {
+        f.readOnly();
+        vm.commandProperty().set("rm -rf /workspace");
+        assertThat(vm.canRunProperty().get()).isFalse();
+        vm.run();
+        assertThat(f.sandbox.commands).isEmpty();
+    }
+
+    @Test
+    void switchingSessionsStartsAFreshConsole() {
+        type("echo hi");
+        f.session.set(null);
+        assertThat(vm.output()).isEmpty();
+        assertThat(vm.cwdProperty().get()).isEmpty();
+    }
+}
