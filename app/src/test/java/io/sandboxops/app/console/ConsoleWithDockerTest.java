@@ -96,7 +96,8 @@ class ConsoleWithDockerTest {
         waitFor(SLOW, TimeUnit.SECONDS, () -> window.sessions().openSessionProperty().get() != null);
         SessionHandle session = window.sessions().openSessionProperty().get();
         sessionId = session.sessionId();
-        assertThat(robot.lookup("#sessionTabs").query().isVisible()).isTrue();
+        // The tabs show once the FX thread has applied the opened session; wait for it rather than race it.
+        waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#sessionTabs").query().isVisible());
 
         // The console: output, and the cwd as the prompt.
         robot.clickOn("#commandField").write("cd /tmp && echo hi").type(KeyCode.ENTER);

@@ -114,10 +114,14 @@ public interface Sandbox extends AutoCloseable {
     void writeToProcess(String sessionId, String input, boolean pressEnter);
 
     /**
-     * Interrupts the session's running command (SIGINT, then SIGKILL); the shell and its state survive.
+     * Interrupts the session's running command — one started by {@link #exec}, or an {@link #execStateful} that
+     * another thread waits for (which then returns with {@code timedOut} false and the interrupted exit status) —
+     * with SIGINT to the command and its shell, then SIGKILL; the shell and its state survive. Reaching an
+     * {@code execStateful} in flight is what the Docker backend does; the Cloud Run backend reaches only commands
+     * started by {@link #exec}.
      *
      * @return the view after it ended
-     * @throws SandboxNotFoundException when the session has no command started by {@link #exec}
+     * @throws SandboxNotFoundException when the session has no command it can reach
      */
     ShellView killProcess(String sessionId);
 

@@ -168,7 +168,7 @@ final class DockerSandbox implements Sandbox {
     @Override
     public ShellView killProcess(String sessionId) {
         ShellSession s = existingSession(sessionId);
-        RunningCommand c = interactive(s);
+        RunningCommand c = s.running().orElseGet(() -> interactive(s));
         if (!c.isDone()) {
             s.interrupt(c);
         }

@@ -1,12 +1,19 @@
 package io.sandboxops.core.docker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sandboxops.core.api.ExecResult;
 import io.sandboxops.core.api.SandboxBackend;
 import io.sandboxops.core.api.SandboxContractTest;
 import io.sandboxops.core.api.SandboxSpec;
 import io.sandboxops.core.testing.RequiresDocker;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** {@link SandboxContractTest} on a real Docker engine. */
 @RequiresDocker
@@ -39,5 +46,16 @@ class DockerSandboxContractTest extends SandboxContractTest {
         return SandboxSpec.newBuilder().label("test-run", RUN);
     }
 
-
+    /** Beyond the contract: Docker reaches a stateful command in flight (the console's Stop button). */
+    @Test
+    void killProcessStopsAStatefulCommandAnotherThreadWaitsFor() throws Exception {
+        sandbox.execStateful("cd /tmp", S, T);
+        CompletableFuture<ExecResult> waiting = CompletableFuture.supplyAsync(
+                () -> sandbox.execStateful("echo begun; sleep 100; echo never", S, T));
+        await().atMost(T).ignoreExceptions().untilAsserted(() -> assertThat(sandbox.killProcess(S).running()).isFalse());
+        ExecResult r = waiting.get(30, TimeUnit.SECONDS);
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.stdout()).isEqualTo("begun\n");
+        assertThat(sandbox.execStateful("pwd", S, T).stdout().strip()).isEqualTo("/tmp");
+    }
 }

@@ -163,9 +163,8 @@ public final class SessionConsoleViewModel {
     }
 
     /**
-     * Stops the running command. The core has no call to interrupt a stateful command from outside yet, so this
-     * releases the console's shell of the session ({@link io.sandboxops.core.api.Sandbox#close()}): the
-     * foreground command is killed, the session's cwd and exports survive, and the next command gets a new shell.
+     * Stops the running command ({@link io.sandboxops.core.api.Sandbox#killProcess}): SIGINT to it and its shell,
+     * then SIGKILL; the session keeps its cwd and exports.
      */
     public void stop() {
         SessionHandle s = session.getValue();
@@ -174,7 +173,7 @@ public final class SessionConsoleViewModel {
         }
         stopping.set(true);
         append(new ConsoleLine(ConsoleLine.Kind.NOTE, "stopping…"));
-        executor.execute(BackgroundTask.ofRunnable("stop the command in " + s.sessionId(), () -> s.sandbox().close())
+        executor.execute(BackgroundTask.ofRunnable("stop the command in " + s.sessionId(), () -> s.sandbox().killProcess(s.sessionId()))
                 .onFailure(e -> {
                     stopping.set(false);
                     append(new ConsoleLine(ConsoleLine.Kind.FAILURE, "could not stop it: " + ErrorMessages.describe(e)));
