@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Builds the ops-laptop installers with jlink and jpackage; `./mvnw -Ppackage -pl app -am package` calls it:
+#   packaging/build-installers.sh APP_JAR LIB_DIR DEST_DIR VERSION [TYPE...]
+# APP_JAR is the app module's own (unshaded) jar, LIB_DIR holds every library jar. The app image is always built; TYPEs are the
+# installers made from it, by default this OS's: deb on Linux, msi on Windows, dmg on macOS (each OS builds
+# only its own; see packaging/README.md).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+app_jar=$1 libs=$2 dest=$3 version=$4
+shift 4
+jdk=${JPACKAGE_JDK:-${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}}
+case "$(uname -s)" in
+  Linux) os=linux; default_types="deb" ;;
+  Darwin) os=macos; default_types="dmg" ;;
+  MINGW*|MSYS*|CYGWIN*) os=windows; default_types="msi" ;;
+  *) echo "build-installers: unknown OS $(uname -s)" >&2; exit 2 ;;
+esac
+types=${*:-$default_types}
+work=$(dirname "$dest")/jpackage-work
+rm -rf "$work" "$dest"
+mkdir -p "$work/input" "$dest"
+input=$work/input
+cp "$libs"/*.jar "$input/"
+cp "$app_jar" "$input/sandbox-ops-app.jar"
+
+echo "jlink: a runtime with only the modules the app needs"
+"$jdk/bin/jlink" --output "$work/runtime" --add-modules "$(tr -d ' \n' < "$here/modules.txt")" \
+  --strip-debug --no-header-files --no-man-pages --compress=2
+
+common=(--name sandbox-ops --app-version "$version" --vendor "Sandbox Ops"
+        --description "Operate AI-agent sandboxes on Docker and Cloud Run Jobs: sessions, files, rollout and rollback."
+        --copyright "Sandbox Ops")
+# One option or value a line, so values may hold spaces.
+mapfile -t options < <(grep -v -e '^#' -e '^$' "$here/$os/jpackage.options")
+
+echo "jpackage: app-image (the console and sandboxctl launchers, the runtime, the jars)"
+"$jdk/bin/jpackage" --type app-image "${common[@]}" --dest "$dest" \
+  --input "$input" --main-jar sandbox-ops-app.jar --main-class io.sandboxops.app.console.ConsoleLauncher \
+  --runtime-image "$work/runtime" --add-launcher "sandboxctl=$here/$os/sandboxctl.properties" \
+  --icon "$here/icons/sandbox-ops.png"
+image=$(ls -d "$dest"/sandbox-ops* | head -1)
+
+# Installers are made from that image, so every one carries the same two launchers.
+for type in $types; do
+  [ "$type" = app-image ] && continue
+  echo "jpackage: $type"
+  icon=()
+  [ "$os" = linux ] && icon=(--icon "$here/icons/sandbox-ops.png")
+  "$jdk/bin/jpackage" --type "$type" "${common[@]}" --dest "$dest" --app-image "$image" "${icon[@]}" "${options[@]}"
+done
+ls -la "$dest"
