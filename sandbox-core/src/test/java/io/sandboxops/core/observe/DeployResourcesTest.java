@@ -145,6 +145,10 @@ class DeployResourcesTest {
 
     @Test
     void theDashboardsQueriesParseAndRun() throws IOException {
+        // As a whole, strictly, into the Dashboards API's own type: an unknown or misspelt field fails here.
+        com.google.monitoring.dashboard.v1.Dashboard.Builder whole = com.google.monitoring.dashboard.v1.Dashboard.newBuilder();
+        JsonFormat.parser().merge(resource("dashboard.json"), whole);
+        assertThat(whole.getMosaicLayout().getTilesCount()).isGreaterThanOrEqualTo(5);
         JsonNode dashboard = new ObjectMapper().readTree(resource("dashboard.json"));
         assertThat(fieldNames(dashboard)).isSubsetOf(Set.of("displayName", "labels", "mosaicLayout", "dashboardFilters"));
         List<JsonNode> filters = new ArrayList<>();
