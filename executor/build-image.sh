@@ -1,8 +1,11 @@
 #!/bin/bash
 # Builds the executor image offline and tags it sandboxops/executor:latest (or $IMAGE):
 #   executor/build-image.sh                      # base: sandboxops/debian-base:bookworm (local, never pulled)
-#   BASE_IMAGE=debian:bookworm-slim executor/build-image.sh
-# The jar comes from Maven (offline when MAVEN_OFFLINE=1, the default), the runtime from the host's jlink.
+#   BASE_IMAGE=debian:bookworm-slim ALLOW_PULL=1 executor/build-image.sh
+# Idempotent and quick when nothing changed: Maven runs only when a source or POM is newer than the jar, jlink
+# only when the module list or the JDK changed, and docker build only when the inputs' fingerprint (jar,
+# libraries, runtime, Dockerfile, base image id) differs from the one labelled on the existing image.
+# FORCE=1 rebuilds everything. The jar comes from Maven (offline when MAVEN_OFFLINE=1, the default).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
@@ -10,24 +13,61 @@ image=${IMAGE:-sandboxops/executor:latest}
 base=${BASE_IMAGE:-sandboxops/debian-base:bookworm}
 jdk=${JLINK_JDK:-${JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}}
 offline=$([ "${MAVEN_OFFLINE:-1}" = 1 ] && echo -o || true)
+force=${FORCE:-0}
+# What the executor and its libraries use (jdeps --print-module-deps on executor.jar and lib/, plus the
+# providers nothing names at compile time: jdk.crypto.ec for TLS to Google, jdk.naming.dns for gRPC's resolver).
+modules=${JLINK_MODULES:-java.base,java.logging,java.naming,java.net.http,java.sql,java.management,java.xml,java.security.jgss,jdk.crypto.ec,jdk.unsupported,jdk.naming.dns}
+label=io.sandboxops.executor.inputs
 
-if ! docker image inspect "$base" >/dev/null 2>&1 && [ "${ALLOW_PULL:-0}" != 1 ]; then
-  echo "build-image: base image $base is not in the local Docker engine (and ALLOW_PULL is not 1)" >&2
-  exit 2
+if ! base_id=$(docker image inspect -f '{{.Id}}' "$base" 2>/dev/null); then
+  if [ "${ALLOW_PULL:-0}" != 1 ]; then
+    echo "build-image: base image $base is not in the local Docker engine (and ALLOW_PULL is not 1)" >&2
+    exit 2
+  fi
+  base_id=$base
 fi
 
-(cd "$repo" && mvn -B -q $offline -pl sandbox-core,executor -am package -DskipTests)
+jar=$here/target/executor.jar
+stale_sources() {
+  if [ ! -f "$jar" ] || [ ! -d "$here/target/lib" ]; then
+    return 0
+  fi
+  [ -n "$(find "$repo/pom.xml" "$repo/sandbox-core/pom.xml" "$repo/sandbox-core/src/main" "$here/pom.xml" "$here/src/main" \
+      -newer "$jar" -print -quit)" ]
+}
+if [ "$force" = 1 ] || stale_sources; then
+  (cd "$repo" && mvn -B -q $offline -pl sandbox-core,executor -am package -DskipTests)
+fi
 
 ctx=$here/target/image
+runtime=$here/target/jlink-runtime
+jdk_release=$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p')
+runtime_key="$jdk_release $modules"
+if [ "$force" = 1 ] || [ ! -f "$runtime/.key" ] || [ "$(cat "$runtime/.key")" != "$runtime_key" ]; then
+  rm -rf "$runtime"
+  "$jdk/bin/jlink" --output "$runtime" --strip-debug --no-header-files --no-man-pages --compress=2 --add-modules "$modules"
+  printf '%s' "$runtime_key" > "$runtime/.key"
+fi
+
+fingerprint=$( {
+  echo "base $base_id"
+  echo "runtime $runtime_key"
+  sha256sum "$here/Dockerfile" "$jar" "$here"/target/lib/*.jar | sed "s|$here/||"
+} | sha256sum | cut -d' ' -f1)
+current=$(docker image inspect -f "{{index .Config.Labels \"$label\"}}" "$image" 2>/dev/null || true)
+if [ "$force" != 1 ] && [ "$current" = "$fingerprint" ]; then
+  size=$(docker image inspect -f '{{.Size}}' "$image")
+  echo "$image is current ($((size / 1000000)) MB)"
+  exit 0
+fi
+
 rm -rf "$ctx"
 mkdir -p "$ctx"
-cp "$here/target/executor.jar" "$ctx/"
+cp "$jar" "$ctx/"
 cp -r "$here/target/lib" "$ctx/lib"
-# The modules the executor and its libraries use (gRPC/Netty, the Storage client, Jackson, logback).
-"$jdk/bin/jlink" --output "$ctx/runtime" --strip-debug --no-header-files --no-man-pages --compress=2 \
-  --add-modules java.base,java.logging,java.naming,java.net.http,java.sql,java.management,java.xml,java.security.jgss,jdk.crypto.ec,jdk.unsupported,jdk.naming.dns
+cp -r "$runtime" "$ctx/runtime"
+rm -f "$ctx/runtime/.key"
 cp "$here/Dockerfile" "$ctx/"
-
-docker build --quiet --build-arg BASE_IMAGE="$base" -t "$image" "$ctx" >/dev/null
+docker build --quiet --build-arg BASE_IMAGE="$base" --label "$label=$fingerprint" -t "$image" "$ctx" >/dev/null
 size=$(docker image inspect -f '{{.Size}}' "$image")
 echo "built $image on $base: $((size / 1000000)) MB"

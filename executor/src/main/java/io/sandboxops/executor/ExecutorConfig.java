@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * The executor's settings, from its environment and arguments. Every problem is a {@link ConfigException}
- * naming the setting; {@link Main} prints it on one line and exits with {@link Main#EXIT_CONFIG}.
+ * naming the setting; {@link Main} prints it on one line and exits with {@link Main#EXIT_CONFIG_MISSING} when a
+ * setting is absent, {@link Main#EXIT_CONFIG_INVALID} when one has a value it cannot use.
  *
  * <p>Environment: {@code EXECUTION_ID} (or Cloud Run's {@code CLOUD_RUN_EXECUTION}), {@code SESSION_ID} (the
  * sandbox), {@code SANDBOX_STATE_BUCKET}, {@code SANDBOX_MODE}, {@code SANDBOX_IDLE_TIMEOUT}, and for the
@@ -26,24 +27,40 @@ record ExecutorConfig(String executionId, String sandboxId, String bucket, Cloud
 
     enum Kind { FOREGROUND, BACKGROUND, INTERACTIVE }
 
+    /** A setting that is missing or malformed; the message names it. */
     static final class ConfigException extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        private final boolean missing;
 
-        ConfigException(String message) {
+        private ConfigException(String message, boolean missing) {
             super(message);
+            this.missing = missing;
+        }
+
+        static ConfigException missing(String message) {
+            return new ConfigException(message, true);
+        }
+
+        static ConfigException invalid(String message) {
+            return new ConfigException(message, false);
+        }
+
+        /** Whether the setting was absent, rather than present with a value that cannot be used. */
+        boolean isMissing() {
+            return missing;
         }
     }
 
     static ExecutorConfig parse(Map<String, String> env, List<String> args) {
         String execution = first(env, "EXECUTION_ID", "CLOUD_RUN_EXECUTION");
         if (execution == null) {
-            throw new ConfigException("EXECUTION_ID (or Cloud Run's CLOUD_RUN_EXECUTION) is not set");
+            throw ConfigException.missing("EXECUTION_ID (or Cloud Run's CLOUD_RUN_EXECUTION) is not set");
         }
         String sandbox = required(env, "SESSION_ID");
         try {
             SessionIds.requireValid(sandbox);
         } catch (RuntimeException e) {
-            throw new ConfigException("SESSION_ID: " + e.getMessage());
+            throw ConfigException.invalid("SESSION_ID: " + e.getMessage());
         }
         String bucket = required(env, "SANDBOX_STATE_BUCKET");
         CloudRunSettings.Mode mode;
@@ -52,11 +69,11 @@ record ExecutorConfig(String executionId, String sandboxId, String bucket, Cloud
             mode = CloudRunSettings.Mode.parse("SANDBOX_MODE", env.getOrDefault("SANDBOX_MODE", "session"));
             idle = CloudRunSettings.duration("SANDBOX_IDLE_TIMEOUT", env.getOrDefault("SANDBOX_IDLE_TIMEOUT", "600"));
         } catch (RuntimeException e) {
-            throw new ConfigException(e.getMessage());
+            throw ConfigException.invalid(e.getMessage());
         }
         String project = first(env, "GCP_PROJECT_ID", "GOOGLE_CLOUD_PROJECT");
         if (project == null) {
-            throw new ConfigException("GCP_PROJECT_ID (or GOOGLE_CLOUD_PROJECT) is not set");
+            throw ConfigException.missing("GCP_PROJECT_ID (or GOOGLE_CLOUD_PROJECT) is not set");
         }
         // Only Cloud Storage is used here, which has no region; the region only fills CloudTarget.
         String region = env.getOrDefault("GCP_REGION", "us-central1");
@@ -77,29 +94,30 @@ record ExecutorConfig(String executionId, String sandboxId, String bucket, Cloud
                     case "foreground" -> Kind.FOREGROUND;
                     case "background" -> Kind.BACKGROUND;
                     case "interactive" -> Kind.INTERACTIVE;
-                    default -> throw new ConfigException("--kind must be foreground, background or interactive, not \"" + value + "\"");
+                    default -> throw ConfigException.invalid("--kind must be foreground, background or interactive, not \"" + value + "\"");
                 };
                 case "--shell" -> shell = need(a, value);
                 case "--command" -> command = need(a, value);
                 case "--dir" -> dir = need(a, value);
                 case "--timeout" -> {
+                    String text = need(a, value);
                     try {
-                        timeout = CloudRunSettings.duration("--timeout", need(a, value));
+                        timeout = CloudRunSettings.duration("--timeout", text);
                     } catch (RuntimeException e) {
-                        throw new ConfigException(e.getMessage());
+                        throw ConfigException.invalid(e.getMessage());
                     }
                 }
-                default -> throw new ConfigException("unknown argument \"" + a + "\"; expected --kind, --shell, --command, --dir or --timeout");
+                default -> throw ConfigException.invalid("unknown argument \"" + a + "\"; expected --kind, --shell, --command, --dir or --timeout");
             }
             i++;
         }
         try {
             SessionIds.requireValid(shell);
         } catch (RuntimeException e) {
-            throw new ConfigException("--shell: " + e.getMessage());
+            throw ConfigException.invalid("--shell: " + e.getMessage());
         }
         if (mode == CloudRunSettings.Mode.ONCE && command == null) {
-            throw new ConfigException("--command is required in once mode (SANDBOX_MODE=once)");
+            throw ConfigException.missing("--command is required in once mode (SANDBOX_MODE=once)");
         }
         Path fsRoot = Path.of(env.getOrDefault("SANDBOX_FS_ROOT", "/"));
         Path scratch = Path.of(env.getOrDefault("SANDBOX_SCRATCH_DIR", "/var/tmp/sandboxops")).resolve(execution);
@@ -108,7 +126,7 @@ record ExecutorConfig(String executionId, String sandboxId, String bucket, Cloud
 
     private static String need(String flag, String value) {
         if (value == null) {
-            throw new ConfigException(flag + " needs a value");
+            throw ConfigException.missing(flag + " needs a value");
         }
         return value;
     }
@@ -116,7 +134,7 @@ record ExecutorConfig(String executionId, String sandboxId, String bucket, Cloud
     private static String required(Map<String, String> env, String name) {
         String v = env.get(name);
         if (v == null || v.isBlank()) {
-            throw new ConfigException(name + " is not set");
+            throw ConfigException.missing(name + " is not set");
         }
         return v.strip();
     }

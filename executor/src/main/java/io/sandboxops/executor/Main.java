@@ -34,9 +34,12 @@ import java.util.concurrent.Executors;
 public final class Main {
     /** Exit statuses, distinct so that an execution's failure says what kind it was. */
     public static final int EXIT_OK = 0;
-    public static final int EXIT_CONFIG = 64;
+    /** A setting is missing (sysexits' EX_USAGE). */
+    public static final int EXIT_CONFIG_MISSING = 64;
     public static final int EXIT_STATE = 65;
     public static final int EXIT_INTERNAL = 70;
+    /** A setting has a value that cannot be used (sysexits' EX_CONFIG). */
+    public static final int EXIT_CONFIG_INVALID = 78;
 
     private static final Duration HEARTBEAT = Duration.ofSeconds(10);
 
@@ -53,11 +56,13 @@ public final class Main {
         try {
             config = ExecutorConfig.parse(env, args);
         } catch (ExecutorConfig.ConfigException e) {
-            System.err.println("executor: configuration error: " + e.getMessage());
-            return EXIT_CONFIG;
+            // One line, so that the execution's log shows the whole reason where Cloud Run lists the failure.
+            System.err.println("executor: configuration error: " + e.getMessage().replace('\n', ' '));
+            return e.isMissing() ? EXIT_CONFIG_MISSING : EXIT_CONFIG_INVALID;
         }
         JsonLog log = new JsonLog(System.out, config.executionId(), config.sandboxId());
-        log.info("start", "mode", config.mode().wire(), "kind", config.kind().name().toLowerCase(java.util.Locale.ROOT));
+        log.info("start", "mode", config.mode().wire(), "kind", config.kind().name().toLowerCase(java.util.Locale.ROOT),
+                "jvm_start_ms", sinceProcessStart());
         try (GoogleClients clients = new GoogleClients(config.target())) {
             SessionStateStore store = new SessionStateStore(clients.storage(), config.bucket(), RetryPolicy.defaults());
             Worker worker;
@@ -173,7 +178,7 @@ public final class Main {
             }
             generation = store.write(record, new WorkerRecord(config.executionId(), startedAt, startedAt), other.map(SessionStateStore.Versioned::generation).orElse(0L));
         }
-        log.info("worker-ready");
+        log.info("worker-ready", "since_start_ms", sinceProcessStart());
         Mailbox mailbox = new Mailbox(store, SessionStateStore.sandboxPrefix(config.sandboxId()));
         ExecutorService pool = Executors.newCachedThreadPool(daemon());
         Set<String> seen = new HashSet<>();
@@ -187,8 +192,10 @@ public final class Main {
                     generation = store.write(record, new WorkerRecord(config.executionId(), startedAt, Instant.now()), generation);
                     lastHeartbeat = now;
                 }
-                if (now - lastCheckpoint > Duration.ofSeconds(5).toNanos()) {
-                    // Background processes write files between requests; keep the bucket close behind.
+                if (now - lastCheckpoint > Duration.ofSeconds(5).toNanos() && !worker.commandRunning()) {
+                    // Background processes write files between requests; keep the bucket close behind. Never while
+                    // a command runs: the bucket holds what completed commands left, so a crash mid-command
+                    // leaves the files as the last completed command had them.
                     worker.checkpoint();
                     lastCheckpoint = now;
                 }
@@ -242,6 +249,11 @@ public final class Main {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    /** Milliseconds since this process started, JVM start-up included: the container start cost as the executor sees it. */
+    static long sinceProcessStart() {
+        return ProcessHandle.current().info().startInstant().map(t -> Duration.between(t, Instant.now()).toMillis()).orElse(-1L);
     }
 
     private static long ms(long startNanos) {

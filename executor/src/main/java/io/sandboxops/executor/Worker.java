@@ -29,14 +29,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 
 /**
  * The sandbox as one executor holds it: its files restored from the bucket, and a {@link ShellSession} per shell
  * session, each restored from its {@code state.json} on first use. Answers {@link WorkerProtocol} requests; after
- * each command it syncs the files back and writes the shell's state with {@code ifGenerationMatch}.
+ * each command it syncs the files back and writes the shell's state with {@code ifGenerationMatch}, both before the
+ * result is answered: a reported result means its state and files are in the bucket. The worker answers from its
+ * live shells, writing each state on top of the generation it last wrote (one call, not a read and a write).
  * Thread-safe: requests for different shells run at once.
  */
 final class Worker implements AutoCloseable {
@@ -52,7 +58,18 @@ final class Worker implements AutoCloseable {
     private final String stateRoot;
     private final SessionDirectory directory;
     private final ConcurrentMap<String, ShellSession> shells = new ConcurrentHashMap<>();
+    /** Each shell's state.json as this worker last read or wrote it: the next save writes on top of it. */
+    private final ConcurrentMap<String, SessionStateStore.Versioned<ShellState>> written = new ConcurrentHashMap<>();
+    private final SavedShells saved;
+    private final ExecutorService persisting = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "persist");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile long lastActivity = System.nanoTime();
+    private volatile boolean firstRequestLogged;
+    /** Per shell, the interactive command whose end was last saved. */
+    private final ConcurrentMap<String, RunningCommand> persistedInteractive = new ConcurrentHashMap<>();
 
     Worker(ExecutorConfig config, SessionStateStore store, JsonLog log) {
         this.config = config;
@@ -68,6 +85,7 @@ final class Worker implements AutoCloseable {
         Path workdir = local(sandbox.workdir());
         this.host = new LocalShellHost(Files.isDirectory(workdir) ? workdir : config.fsRoot());
         this.directory = new SessionDirectory(host, stateRoot);
+        this.saved = new SavedShells(directory);
     }
 
     /** Restores the files. @return how many entries */
@@ -93,9 +111,14 @@ final class Worker implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - lastActivity);
     }
 
+    /** Whether a foreground command runs in any shell. */
+    boolean commandRunning() {
+        return shells.values().stream().anyMatch(s -> s.running().isPresent());
+    }
+
     /** Whether a command runs in any shell, or a background process of this executor is alive. */
     boolean busy() {
-        if (shells.values().stream().anyMatch(s -> s.running().isPresent())) {
+        if (commandRunning()) {
             return true;
         }
         return !shells.isEmpty() && directory.background(Optional.empty()).stream().anyMatch(BackgroundProcess::running);
@@ -105,6 +128,10 @@ final class Worker implements AutoCloseable {
 
     Response handle(Request r) {
         lastActivity = System.nanoTime();
+        if (!firstRequestLogged) {
+            firstRequestLogged = true;
+            log.info("first-request", "op", r.op(), "since_start_ms", Main.sinceProcessStart());
+        }
         long start = System.nanoTime();
         try {
             Response response = switch (r.op()) {
@@ -140,13 +167,63 @@ final class Worker implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a command. What it changed, its shell's state and its files, is in the bucket before this returns, so a
+     * result is never reported for a command whose effects a crash right after could still lose.
+     */
     ExecResult exec(String shell, String command, Duration timeout) {
+        long t0 = System.nanoTime();
         pull();
+        long t1 = System.nanoTime();
         ShellSession s = shell(shell);
         ExecResult r = s.run(command, timeout);
-        saveState(shell);
-        checkpoint();
+        long t2 = System.nanoTime();
+        Persisted p = persist(shell);
+        log.info("exec-phases", "shell", shell, "pull_ms", millis(t1 - t0), "run_ms", millis(t2 - t1),
+                "state_save_ms", p.stateMillis(), "files_ms", p.filesMillis(), "persist_ms", millis(System.nanoTime() - t2));
         return r;
+    }
+
+    /**
+     * Saves the shell's state and the changed files, side by side: they are different objects, so neither waits
+     * for the other; both are done when this returns.
+     */
+    private Persisted persist(String shell) {
+        CompletableFuture<Double> files = CompletableFuture.supplyAsync(() -> {
+            long t = System.nanoTime();
+            checkpoint();
+            return millis(System.nanoTime() - t);
+        }, persisting);
+        long t = System.nanoTime();
+        RuntimeException failure = null;
+        try {
+            saveState(shell);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        double stateMillis = millis(System.nanoTime() - t);
+        try {
+            double filesMillis = files.join();
+            if (failure == null) {
+                return new Persisted(stateMillis, filesMillis);
+            }
+        } catch (CompletionException e) {
+            RuntimeException cause = e.getCause() instanceof RuntimeException re ? re : e;
+            if (failure == null) {
+                failure = cause;
+            } else {
+                failure.addSuppressed(cause);
+            }
+        }
+        throw failure;
+    }
+
+    /** How long saving the state and the files took, for the log. */
+    private record Persisted(double stateMillis, double filesMillis) {
+    }
+
+    private static double millis(long nanos) {
+        return Math.round(nanos / 10_000.0) / 100.0;
     }
 
     ShellView start(String shell, String command, Optional<String> dir) {
@@ -182,10 +259,17 @@ final class Worker implements AutoCloseable {
         return view(s, interactive(s));
     }
 
-    /** The interactive command of {@code shell} ended: keep what it changed. */
+    /**
+     * The interactive command of {@code shell} ended: keep what it changed, once. A second save of the same command
+     * (its end seen by a kill or wait, then by the execution's own loop) could land after the next command of the
+     * session, run by another execution, and put its older cwd and environment back.
+     */
     void finishInteractive(String shell) {
-        saveState(shell);
-        checkpoint();
+        RunningCommand ended = interactiveCommand(shell).orElse(null);
+        if (ended != null && persistedInteractive.put(shell, ended) == ended) {
+            return;
+        }
+        persist(shell);
     }
 
     Optional<RunningCommand> interactiveCommand(String shell) {
@@ -209,6 +293,8 @@ final class Worker implements AutoCloseable {
             s.close();
         }
         directory.remove(shell);
+        written.remove(shell);
+        saved.forget(shell);
     }
 
     /** Brings in file changes made in the bucket (file operations) since the last sync. */
@@ -260,7 +346,11 @@ final class Worker implements AutoCloseable {
 
     /** Writes a shell's saved state (or a fresh one) where the shell engine restores it from. */
     private void materialize(String shell) {
-        Optional<ShellState> saved = store.readShell(config.sandboxId(), shell).map(SessionStateStore.Versioned::value);
+        long t = System.nanoTime();
+        Optional<SessionStateStore.Versioned<ShellState>> read = store.readShell(config.sandboxId(), shell);
+        log.info("state-loaded", "shell", shell, "found", read.isPresent(), "duration_ms", millis(System.nanoTime() - t));
+        read.ifPresent(v -> written.put(shell, v));
+        Optional<ShellState> saved = read.map(SessionStateStore.Versioned::value);
         Path dir = Path.of(stateRoot, shell);
         Map<String, String> env = saved.map(ShellState::env).orElseGet(this::freshEnvironment);
         String cwd = saved.map(ShellState::cwd).filter(c -> !c.isEmpty()).orElse(sandbox.workdir());
@@ -296,17 +386,17 @@ final class Worker implements AutoCloseable {
 
     /** Writes what the shell engine saved for {@code shell} to its {@code state.json}, merged with what others added. */
     void saveState(String shell) {
-        List<SessionDirectory.SavedSession> found = directory.read(List.of(shell));
+        Optional<SessionDirectory.SavedSession> found = saved.read(shell);
         if (found.isEmpty()) {
             return;
         }
-        SessionDirectory.SavedSession s = found.get(0);
+        SessionDirectory.SavedSession s = found.get();
         List<ShellState.Background> local = new ArrayList<>();
         for (BackgroundProcess b : s.background()) {
             local.add(new ShellState.Background(b.pid(), b.command(), b.startedAt(), b.logFile(), null, b.running()));
         }
         Instant now = Instant.now();
-        store.updateShell(config.sandboxId(), shell, current -> {
+        SessionStateStore.Versioned<ShellState> w = store.updateShell(config.sandboxId(), shell, Optional.ofNullable(written.get(shell)), current -> {
             List<ShellState.Background> merged = new ArrayList<>(local);
             current.ifPresent(c -> c.backgroundProcesses().forEach(b -> {
                 if (merged.stream().noneMatch(m -> m.pid() == b.pid())) {
@@ -317,6 +407,7 @@ final class Worker implements AutoCloseable {
             Instant created = current.map(ShellState::createdAt).orElse(s.createdAt());
             return new ShellState(ShellState.SCHEMA_VERSION, shell, s.cwd(), s.env(), merged, s.lastCommand().orElse(null), created, now);
         });
+        written.put(shell, w);
     }
 
     private Path local(String sandboxPath) {
@@ -333,5 +424,6 @@ final class Worker implements AutoCloseable {
     public void close() {
         shells.values().forEach(ShellSession::close);
         shells.clear();
+        persisting.shutdown();
     }
 }

@@ -1,5 +1,6 @@
 package io.sandboxops.executor;
 
+import com.google.logging.v2.ListLogEntriesRequest;
 import io.sandboxops.core.api.ExecResult;
 import io.sandboxops.core.api.Sandbox;
 import io.sandboxops.core.api.SandboxSpec;
@@ -13,7 +14,9 @@ import java.util.Map;
 
 /**
  * Benchmarks of the Cloud Run backend against the emulator (not a test): a warm command in session mode, a
- * once-mode command end to end with the Google API calls it made. Prints median and p90.
+ * once-mode command end to end with the Google API calls it made. Prints median and p90, and from the executors'
+ * own JSON log lines (read back from the emulator's Cloud Logging) where a warm command's time goes in the worker,
+ * the executor's start-up (process start to restored files, to worker ready, to first request) and the state load.
  *
  * <pre>java -cp "$(cat executor/target/test-cp.txt):executor/target/classes:executor/target/test-classes" io.sandboxops.executor.CloudRunBench [warm-runs] [once-runs]</pre>
  */
@@ -41,6 +44,8 @@ public final class CloudRunBench {
                     }
                 }
                 report("session: warm `echo` round trip", warm);
+                workerPhases(harness, warmRuns);
+                startup(harness);
                 s.destroy();
             }
             try (CloudRunJobsSandboxBackend backend = harness.backend(Map.of("SANDBOX_MODE", "once"))) {
@@ -61,6 +66,52 @@ public final class CloudRunBench {
                 s.destroy();
             }
         }
+    }
+
+    /** The executor's start-up and state-load timings, from its JSON log lines. */
+    private static void startup(LocalCloudHarness harness) {
+        for (String event : List.of("start", "restored", "worker-ready", "first-request", "state-loaded")) {
+            harness.clients.logging().listLogEntries(ListLogEntriesRequest.newBuilder()
+                    .addResourceNames("projects/" + harness.cloud.endpoints().projectId())
+                    .setFilter("jsonPayload.event=\"" + event + "\"").setOrderBy("timestamp asc").build())
+                    .iterateAll().forEach(e -> {
+                        StringBuilder out = new StringBuilder("executor: ").append(event);
+                        e.getJsonPayload().getFieldsMap().forEach((k, v) -> {
+                            if (k.endsWith("_ms")) {
+                                out.append(' ').append(k).append('=').append(v.getNumberValue());
+                            }
+                        });
+                        System.out.println(out);
+                    });
+        }
+    }
+
+    /** The worker's own timings of the last {@code n} commands, from its JSON log lines in the emulator's Cloud Logging. */
+    private static void workerPhases(LocalCloudHarness harness, int n) {
+        String filter = "jsonPayload.event=\"exec-phases\"";
+        List<Map<String, Double>> lines = new ArrayList<>();
+        harness.clients.logging().listLogEntries(ListLogEntriesRequest.newBuilder()
+                .addResourceNames("projects/" + harness.cloud.endpoints().projectId()).setFilter(filter).setOrderBy("timestamp desc").build())
+                .iterateAll().forEach(e -> {
+                    if (lines.size() < n) {
+                        Map<String, Double> m = new java.util.TreeMap<>();
+                        e.getJsonPayload().getFieldsMap().forEach((k, v) -> {
+                            if (k.endsWith("_ms")) {
+                                m.put(k, v.getNumberValue());
+                            }
+                        });
+                        lines.add(m);
+                    }
+                });
+        if (lines.isEmpty()) {
+            return;
+        }
+        StringBuilder out = new StringBuilder("session: worker-side phases per warm command (median ms):");
+        for (String k : lines.get(0).keySet()) {
+            List<Double> v = lines.stream().map(m -> m.getOrDefault(k, 0.0)).sorted().toList();
+            out.append(String.format(" %s %.1f", k.substring(0, k.length() - 3), v.get(v.size() / 2)));
+        }
+        System.out.println(out);
     }
 
     private static void report(String what, List<Long> ms) {

@@ -1,6 +1,8 @@
 package io.sandboxops.executor;
 
 import com.google.cloud.storage.BucketInfo;
+import com.google.logging.v2.ListLogEntriesRequest;
+import com.google.protobuf.TextFormat;
 import io.sandboxops.core.cloudrun.CloudRunJobsSandboxBackend;
 import io.sandboxops.core.cloudrun.CloudRunSettings;
 import io.sandboxops.core.env.GoogleClients;
@@ -83,6 +85,17 @@ final class LocalCloudHarness implements AutoCloseable {
     CloudRunJobsSandboxBackend backend(Map<String, String> extra) {
         CloudRunSettings s = settings(extra);
         return new CloudRunJobsSandboxBackend(s, new GoogleClients(s.target()), true, RetryPolicy.defaults());
+    }
+
+    /** Every line the executions wrote, oldest first, with the execution's name: for a failed test's report. */
+    String executionLogs() {
+        StringBuilder out = new StringBuilder();
+        clients.logging().listLogEntries(ListLogEntriesRequest.newBuilder()
+                .addResourceNames("projects/" + cloud.endpoints().projectId()).setOrderBy("timestamp asc").build()).iterateAll()
+                .forEach(e -> out.append(e.getLabelsMap().getOrDefault("run.googleapis.com/execution_name", "-")).append(' ')
+                        .append(e.hasJsonPayload() ? TextFormat.shortDebugString(e.getJsonPayload()) : e.getTextPayload())
+                        .append('\n'));
+        return out.toString();
     }
 
     @Override

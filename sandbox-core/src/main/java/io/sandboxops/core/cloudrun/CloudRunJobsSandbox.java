@@ -72,6 +72,12 @@ final class CloudRunJobsSandbox implements Sandbox {
     private final Mailbox sessionMailbox;
     /** Once mode: the execution running each shell's interactive command, and the last one that ran. */
     private final ConcurrentMap<String, String> interactive = new ConcurrentHashMap<>();
+    /**
+     * Once-mode executions whose interactive command this client saw end (a view said it no longer runs). The
+     * execution itself lingers a moment to write its result; its state was saved before that view was answered,
+     * so the session may take its next command at once.
+     */
+    private final Set<String> interactiveEnded = ConcurrentHashMap.newKeySet();
     private volatile String workerExecution;
 
     CloudRunJobsSandbox(CloudRunJobsSandboxBackend backend, SandboxRecord record) {
@@ -273,7 +279,11 @@ final class CloudRunJobsSandbox implements Sandbox {
         }
         Mailbox mailbox = new Mailbox(store, SessionStateStore.executionPrefix(id(), shortName));
         try {
-            return mailbox.call(request, wait.plus(START_ALLOWANCE), () -> !CloudRunJobManager.isDone(jobs.get(execution))).orThrow();
+            Response r = mailbox.call(request, wait.plus(START_ALLOWANCE), () -> !CloudRunJobManager.isDone(jobs.get(execution))).orThrow();
+            if (r.view() != null && !r.view().running()) {
+                interactiveEnded.add(execution);
+            }
+            return r;
         } catch (Mailbox.WorkerGoneException gone) {
             return finishedInteractive(shortName).orElseThrow(() -> new SandboxUnavailableException("the execution running session "
                     + request.session() + "'s command ended without a result; see its logs in Cloud Logging", gone));
@@ -286,7 +296,7 @@ final class CloudRunJobsSandbox implements Sandbox {
 
     private void requireNoInteractive(String sessionId) {
         String execution = interactive.get(sessionId);
-        if (execution == null) {
+        if (execution == null || interactiveEnded.contains(execution)) {
             return;
         }
         Optional<Response> finished = finishedInteractive(CloudRunJobManager.shortName(execution));
@@ -313,8 +323,9 @@ final class CloudRunJobsSandbox implements Sandbox {
                 return sessionMailbox.call(request, timeout, () -> workerAlive(execution)).orThrow();
             } catch (Mailbox.WorkerGoneException gone) {
                 // It idled out as the request came; a request nobody claimed was withdrawn, so send it to a new one.
+                // One it claimed is never sent again: running a command twice is worse than reporting it lost.
                 workerExecution = null;
-                if (attempt >= 3) {
+                if (gone.claimed() || attempt >= 3) {
                     throw gone;
                 }
             }
@@ -326,8 +337,17 @@ final class CloudRunJobsSandbox implements Sandbox {
     }
 
     private Optional<String> currentWorker() {
-        return store.read(SessionStateStore.workerObject(id()), WorkerRecordView.class).map(v -> v.value().execution())
-                .map(e -> e.contains("/") ? e : backend.job() + "/executions/" + e);
+        return currentWorkerRecord().map(SessionStateStore.Versioned::value);
+    }
+
+    /** The execution named in {@code worker.json}, with the record's generation. */
+    private Optional<SessionStateStore.Versioned<String>> currentWorkerRecord() {
+        return store.read(SessionStateStore.workerObject(id()), WorkerRecordView.class)
+                .map(v -> new SessionStateStore.Versioned<>(fullExecutionName(v.value().execution()), v.generation()));
+    }
+
+    private String fullExecutionName(String execution) {
+        return execution.contains("/") ? execution : backend.job() + "/executions/" + execution;
     }
 
     /** The worker's record as clients read it (the executor writes it). */
@@ -340,10 +360,15 @@ final class CloudRunJobsSandbox implements Sandbox {
         if (known != null) {
             return known;
         }
-        Optional<String> current = currentWorker();
-        if (current.isPresent() && workerAlive(current.get())) {
-            workerExecution = current.get();
-            return workerExecution;
+        Optional<SessionStateStore.Versioned<String>> current = currentWorkerRecord();
+        if (current.isPresent()) {
+            if (workerAlive(current.get().value())) {
+                workerExecution = current.get().value();
+                return workerExecution;
+            }
+            // A worker that crashed leaves its record behind, with a heartbeat fresh enough that a new worker would
+            // defer to it; Cloud Run says it ended, so the record goes (unless a new worker replaced it meanwhile).
+            store.deleteIfGeneration(SessionStateStore.workerObject(id()), current.get().generation());
         }
         String execution = jobs.run(backend.job(), List.of(), Map.of("SESSION_ID", id(), "SANDBOX_MODE", "session",
                 "SANDBOX_IDLE_TIMEOUT", backend.settings().idleTimeout().toMillis() + "ms"));

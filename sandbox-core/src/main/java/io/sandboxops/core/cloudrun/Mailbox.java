@@ -13,6 +13,13 @@ import java.util.function.BooleanSupplier;
  * next worker: nothing is lost and nothing runs twice.
  */
 public final class Mailbox {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Mailbox.class);
+    /** One daemon thread for every mailbox of the process: removing answers is never urgent. */
+    private static final java.util.concurrent.ExecutorService CLEANUP = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "mailbox-cleanup");
+        t.setDaemon(true);
+        return t;
+    });
     private final SessionStateStore store;
     private final String prefix;
 
@@ -39,7 +46,7 @@ public final class Mailbox {
      */
     public WorkerProtocol.Response call(WorkerProtocol.Request request, Duration timeout, BooleanSupplier serverAlive) {
         String in = inbox() + request.id() + ".json";
-        store.write(in, request, 0);
+        long written = store.write(in, request, 0);
         long deadline = System.nanoTime() + timeout.toNanos();
         long sleep = 2;
         long nextAliveCheck = System.nanoTime() + Duration.ofSeconds(2).toNanos();
@@ -52,14 +59,15 @@ public final class Mailbox {
             if (now > nextAliveCheck) {
                 nextAliveCheck = now + Duration.ofSeconds(2).toNanos();
                 if (!serverAlive.getAsBoolean()) {
-                    // Gone without answering: if the request was never claimed, withdraw it; a claimed one may
-                    // still have been answered just before the worker ended.
+                    // Gone without answering: a claimed request may still have been answered just before the worker
+                    // ended; one never claimed is withdrawn and may go to another worker. One claimed and never
+                    // answered was lost with the worker, part-way perhaps: it is not sent again.
                     answer = take(request.id());
                     if (answer.isPresent()) {
                         return answer.get();
                     }
-                    store.delete(in);
-                    throw new WorkerGoneException("the worker ended before answering " + request.op() + " " + request.id());
+                    boolean withdrawn = store.deleteIfGeneration(in, written);
+                    throw new WorkerGoneException(request, !withdrawn);
                 }
             }
             if (now > deadline) {
@@ -71,20 +79,42 @@ public final class Mailbox {
         }
     }
 
-    /** The answer to {@code requestId}, removed from the outbox, if it came. */
+    /**
+     * The answer to {@code requestId}, if it came. It is removed from the outbox behind the caller's back: the
+     * answer is already in hand, and a delete that fails only leaves an object that destroying the sandbox removes.
+     */
     public Optional<WorkerProtocol.Response> take(String requestId) {
         String out = outbox() + requestId + ".json";
         Optional<SessionStateStore.Versioned<WorkerProtocol.Response>> r = store.read(out, WorkerProtocol.Response.class);
-        r.ifPresent(v -> store.delete(out));
+        r.ifPresent(v -> CLEANUP.execute(() -> deleteQuietly(out)));
         return r.map(SessionStateStore.Versioned::value);
+    }
+
+    private void deleteQuietly(String object) {
+        try {
+            store.delete(object);
+        } catch (RuntimeException e) {
+            LOG.debug("could not remove the answered {}: {}", object, e.toString());
+        }
     }
 
     /** The worker went away without answering; the request was withdrawn when nobody had claimed it. */
     public static final class WorkerGoneException extends io.sandboxops.core.api.SandboxUnavailableException {
         private static final long serialVersionUID = 1L;
+        private final boolean claimed;
 
-        public WorkerGoneException(String message) {
-            super(message);
+        WorkerGoneException(WorkerProtocol.Request request, boolean claimed) {
+            super(claimed
+                    ? "the sandbox's worker stopped while handling " + request.op() + " " + request.id() + " (it crashed or was "
+                            + "stopped); what it did may be partly done and was not repeated. The session keeps its state and "
+                            + "files as of its last completed command; see the worker's logs in Cloud Logging"
+                    : "the sandbox's worker ended before taking " + request.op() + " " + request.id() + "; the request was withdrawn");
+            this.claimed = claimed;
+        }
+
+        /** Whether a worker took the request before it went: then it must not be sent again. */
+        public boolean claimed() {
+            return claimed;
         }
     }
 

@@ -143,6 +143,28 @@ public final class SessionStateStore {
         return update(shellObject(sandboxId, sessionId), ShellState.class, change).value();
     }
 
+    /**
+     * Like {@link #updateShell(String, String, Function)}, but starting from a state this writer read or wrote
+     * before: when nobody wrote since, that is one call (the write) instead of two; a stale {@code known} costs a
+     * conflict, then the usual read-modify-write.
+     *
+     * @param known the state as this writer last saw it; empty when it has none (or saw none)
+     * @return what was written, with its generation
+     */
+    public Versioned<ShellState> updateShell(String sandboxId, String sessionId, Optional<Versioned<ShellState>> known,
+                                             Function<Optional<ShellState>, ShellState> change) {
+        String object = shellObject(sandboxId, sessionId);
+        if (known.isPresent()) {
+            ShellState next = change.apply(Optional.of(known.get().value()));
+            try {
+                return new Versioned<>(next, write(object, next, known.get().generation()));
+            } catch (GenerationConflict e) {
+                // another writer came in between; fall through to read what it wrote and apply the change to that
+            }
+        }
+        return update(object, ShellState.class, change);
+    }
+
     /** Every shell session of a sandbox that saved a state. */
     public List<ShellState> listShells(String sandboxId) {
         String prefix = sandboxPrefix(sandboxId) + "shells/";

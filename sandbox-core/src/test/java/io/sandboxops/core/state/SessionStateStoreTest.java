@@ -75,6 +75,29 @@ class SessionStateStoreTest {
     }
 
     @Test
+    void anUpdateFromAKnownStateThatWentStaleIsAppliedOnTopOfTheNewerOne() {
+        SessionStateStore.Versioned<ShellState> known = store.updateShell("sbx-known", "main", Optional.empty(),
+                s -> ShellState.fresh("main", "/a", Map.of("A", "1"), Instant.now()));
+        SessionStateStore.Versioned<ShellState> again = store.updateShell("sbx-known", "main", Optional.of(known),
+                s -> withCwd(s.orElseThrow(), "/b"));
+        assertThat(again.generation()).isEqualTo(store.readShell("sbx-known", "main").orElseThrow().generation());
+
+        store.updateShell("sbx-known", "main", s -> {
+            ShellState c = s.orElseThrow();
+            return new ShellState(c.schemaVersion(), c.sessionId(), c.cwd(), Map.of("A", "1", "OTHER", "writer"), c.backgroundProcesses(),
+                    c.lastCommand(), c.createdAt(), Instant.now());
+        });
+        ShellState last = store.updateShell("sbx-known", "main", Optional.of(again), s -> withCwd(s.orElseThrow(), "/c")).value();
+        assertThat(last.cwd()).isEqualTo("/c");
+        assertThat(last.env()).as("the other writer's change survives").containsEntry("OTHER", "writer");
+        assertThat(store.readShell("sbx-known", "main").orElseThrow().value()).isEqualTo(last);
+    }
+
+    private static ShellState withCwd(ShellState s, String cwd) {
+        return new ShellState(s.schemaVersion(), s.sessionId(), cwd, s.env(), s.backgroundProcesses(), s.lastCommand(), s.createdAt(), Instant.now());
+    }
+
+    @Test
     void aStaleGenerationIsAConflictAndNothingIsLost() {
         long g1 = store.write("sessions/sbx-gen/x.json", Map.of("v", 1), 0);
         store.write("sessions/sbx-gen/x.json", Map.of("v", 2), g1);

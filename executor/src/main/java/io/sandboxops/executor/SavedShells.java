@@ -1,0 +1,89 @@
+package io.sandboxops.executor;
+
+import io.sandboxops.core.shell.SessionDirectory;
+import io.sandboxops.core.shell.SessionDirectory.SavedSession;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.stream.Stream;
+
+/**
+ * What the worker's shells saved after their last command, read without a process when it can be.
+ *
+ * <p>{@link SessionDirectory#read} runs a script (bash, {@code env -0} of the saved {@code export -p}, a check of
+ * each background pid in {@code /proc}): tens of milliseconds, after every command. Most commands change neither
+ * the exported environment nor the background processes, so this keeps the environment parsed from the last
+ * {@code env.sh} it saw, and reads the small files itself when {@code env.sh} is byte for byte the same and the
+ * shell never started a background process. Anything else, and the first read of a shell, goes through the
+ * script, which stays the one parser of the shell's saved state. The files are those {@code init.bash} writes.
+ * Thread-safe.
+ */
+final class SavedShells {
+    private final SessionDirectory directory;
+    private final ConcurrentMap<String, Parsed> parsed = new ConcurrentHashMap<>();
+
+    /** The environment the script parsed from {@code envSh}, and the session's creation time. */
+    private record Parsed(byte[] envSh, Map<String, String> env, Instant createdAt) {
+    }
+
+    SavedShells(SessionDirectory directory) {
+        this.directory = directory;
+    }
+
+    /** What {@code shell} saved; empty when it never saved anything. */
+    Optional<SavedSession> read(String shell) {
+        Path dir = Path.of(directory.stateRoot(), shell);
+        try {
+            Parsed known = parsed.get(shell);
+            byte[] envSh = Files.readAllBytes(dir.resolve("env.sh"));
+            if (known != null && Arrays.equals(known.envSh(), envSh) && !hasBackground(dir)) {
+                String cwd = Files.readString(dir.resolve("cwd"), StandardCharsets.UTF_8);
+                Optional<String> last = readIfPresent(dir.resolve("last_command"));
+                Instant updated = Files.getLastModifiedTime(dir.resolve("cwd")).toInstant();
+                return Optional.of(new SavedSession(shell, cwd, known.env(), known.createdAt(), updated, last, List.of()));
+            }
+            List<SavedSession> found = directory.read(List.of(shell));
+            if (found.isEmpty()) {
+                return Optional.empty();
+            }
+            SavedSession s = found.get(0);
+            parsed.put(shell, new Parsed(envSh, s.env(), s.createdAt()));
+            return Optional.of(s);
+        } catch (IOException e) {
+            // Not saved yet, closed, or unreadable: the script says what there is, or why not.
+            return directory.read(List.of(shell)).stream().findFirst();
+        }
+    }
+
+    /** Drops what is known of a closed shell. */
+    void forget(String shell) {
+        parsed.remove(shell);
+    }
+
+    private static boolean hasBackground(Path dir) throws IOException {
+        Path bg = dir.resolve("bg");
+        if (!Files.isDirectory(bg)) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(bg)) {
+            return entries.findAny().isPresent();
+        }
+    }
+
+    private static Optional<String> readIfPresent(Path file) throws IOException {
+        try {
+            return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+}

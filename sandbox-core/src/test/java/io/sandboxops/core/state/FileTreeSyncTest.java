@@ -1,0 +1,177 @@
+package io.sandboxops.core.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.cloud.storage.BucketInfo;
+import io.sandboxops.core.env.CloudTarget;
+import io.sandboxops.core.env.GoogleClients;
+import io.sandboxops.emulator.LocalCloud;
+import io.sandboxops.emulator.LocalCloudEndpoints;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link FileTreeSync} between two local trees (two executors of one sandbox, one after the other) through the
+ * emulator's Cloud Storage: what one pushes, the other restores or pulls, with modes, symlinks and empty
+ * directories kept, and only changed contents sent.
+ */
+class FileTreeSyncTest {
+    private static final AtomicInteger SANDBOXES = new AtomicInteger();
+    private static LocalCloud cloud;
+    private static GoogleClients clients;
+    private static SessionStateStore store;
+
+    @TempDir
+    Path first;
+    @TempDir
+    Path second;
+    private String sandbox;
+
+    @BeforeAll
+    static void start() {
+        cloud = LocalCloud.start();
+        LocalCloudEndpoints e = cloud.endpoints();
+        clients = new GoogleClients(CloudTarget.plaintext(e.projectId(), e.location(), e.grpcTarget(), e.storageHost()));
+        clients.storage().create(BucketInfo.of("state"));
+        store = new SessionStateStore(clients.storage(), "state", RetryPolicy.defaults());
+    }
+
+    @AfterAll
+    static void stop() {
+        clients.close();
+        cloud.close();
+    }
+
+    @BeforeEach
+    void newSandbox() {
+        sandbox = "sbx-sync-" + SANDBOXES.incrementAndGet();
+        store.write(SessionStateStore.manifestObject(sandbox), FileManifest.empty(List.of("/workspace"), 0), 0);
+    }
+
+    private FileTreeSync sync(Path root) {
+        return new FileTreeSync(store, sandbox, root, p -> p.startsWith("/workspace/.scratch"));
+    }
+
+    @Test
+    void modesSymlinksAndEmptyDirectoriesSurviveARestoreElsewhere() throws IOException {
+        FileTreeSync a = sync(first);
+        a.restore();
+        Path ws = first.resolve("workspace");
+        write(ws.resolve("src/run.sh"), "#!/bin/sh\necho hi\n", "rwxr-x---");
+        write(ws.resolve("src/secret.txt"), "s", "rw-------");
+        Files.createDirectories(ws.resolve("empty/nested-empty"));
+        Files.setPosixFilePermissions(ws.resolve("empty"), PosixFilePermissions.fromString("rwx------"));
+        Files.createSymbolicLink(ws.resolve("link"), Path.of("src/run.sh"));
+        Files.createSymbolicLink(ws.resolve("dangling"), Path.of("/nowhere/at/all"));
+        FileTreeSync.PushResult pushed = a.push();
+        assertThat(pushed.manifestWritten()).isTrue();
+        assertThat(pushed.filesUploaded()).isEqualTo(2);
+
+        FileTreeSync b = sync(second);
+        b.restore();
+        Path restored = second.resolve("workspace");
+        assertThat(Files.readString(restored.resolve("src/run.sh"))).isEqualTo("#!/bin/sh\necho hi\n");
+        assertThat(mode(restored.resolve("src/run.sh"))).isEqualTo("rwxr-x---");
+        assertThat(mode(restored.resolve("src/secret.txt"))).isEqualTo("rw-------");
+        assertThat(restored.resolve("empty/nested-empty")).isEmptyDirectory();
+        assertThat(mode(restored.resolve("empty"))).isEqualTo("rwx------");
+        assertThat(Files.readSymbolicLink(restored.resolve("link"))).isEqualTo(Path.of("src/run.sh"));
+        assertThat(Files.readSymbolicLink(restored.resolve("dangling"))).isEqualTo(Path.of("/nowhere/at/all"));
+        assertThat(Files.getLastModifiedTime(restored.resolve("src/run.sh")).toMillis())
+                .isEqualTo(Files.getLastModifiedTime(ws.resolve("src/run.sh")).toMillis());
+    }
+
+    @Test
+    void onlyWhatChangedIsUploaded() throws IOException {
+        FileTreeSync a = sync(first);
+        a.restore();
+        Path ws = first.resolve("workspace");
+        write(ws.resolve("big.bin"), "x".repeat(100_000), "rw-r--r--");
+        write(ws.resolve("small.txt"), "one", "rw-r--r--");
+        assertThat(a.push().filesUploaded()).isEqualTo(2);
+
+        FileTreeSync.PushResult nothing = a.push();
+        assertThat(nothing.manifestWritten()).as("an unchanged tree writes nothing").isFalse();
+        assertThat(nothing.filesUploaded()).isZero();
+
+        write(ws.resolve("small.txt"), "two", "rw-r--r--");
+        FileTreeSync.PushResult one = a.push();
+        assertThat(one.filesUploaded()).isEqualTo(1);
+        assertThat(one.bytesUploaded()).isEqualTo(3);
+
+        write(ws.resolve("copy-of-big.bin"), "x".repeat(100_000), "rw-r--r--");
+        FileTreeSync.PushResult copy = a.push();
+        assertThat(copy.manifestWritten()).isTrue();
+        assertThat(copy.filesUploaded()).as("a content the bucket has is referenced, not sent again").isZero();
+
+        Files.setPosixFilePermissions(ws.resolve("small.txt"), PosixFilePermissions.fromString("rwxr--r--"));
+        FileTreeSync.PushResult chmod = a.push();
+        assertThat(chmod.manifestWritten()).as("a mode change is a change").isTrue();
+        assertThat(chmod.filesUploaded()).isZero();
+    }
+
+    @Test
+    void pullBringsInChangesAndDeletionsMadeElsewhere() throws IOException {
+        FileTreeSync a = sync(first);
+        a.restore();
+        write(first.resolve("workspace/keep.txt"), "keep", "rw-r--r--");
+        write(first.resolve("workspace/gone/inner.txt"), "gone", "rw-r--r--");
+        a.push();
+
+        FileTreeSync b = sync(second);
+        b.restore();
+        assertThat(b.pull()).as("nothing changed since the restore").isFalse();
+        deleteRecursively(second.resolve("workspace/gone"));
+        write(second.resolve("workspace/new.txt"), "new", "rw-r--r--");
+        b.push();
+
+        assertThat(a.pull()).isTrue();
+        assertThat(first.resolve("workspace/gone")).doesNotExist();
+        assertThat(Files.readString(first.resolve("workspace/new.txt"))).isEqualTo("new");
+        assertThat(Files.readString(first.resolve("workspace/keep.txt"))).isEqualTo("keep");
+    }
+
+    @Test
+    void excludedPathsStayLocal() throws IOException {
+        FileTreeSync a = sync(first);
+        a.restore();
+        write(first.resolve("workspace/.scratch/own.txt"), "executor's own", "rw-r--r--");
+        write(first.resolve("workspace/shared.txt"), "shared", "rw-r--r--");
+        a.push();
+
+        FileManifest m = store.readManifest(sandbox).value();
+        assertThat(m.entries()).containsKey("/workspace/shared.txt").doesNotContainKeys("/workspace/.scratch", "/workspace/.scratch/own.txt");
+    }
+
+    private static void write(Path file, String content, String mode) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+    }
+
+    private static String mode(Path p) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    private static void deleteRecursively(Path p) throws IOException {
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            try (var children = Files.list(p)) {
+                for (Path c : (Iterable<Path>) children::iterator) {
+                    deleteRecursively(c);
+                }
+            }
+        }
+        Files.deleteIfExists(p);
+    }
+}
