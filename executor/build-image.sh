@@ -5,14 +5,14 @@
 # Idempotent and quick when nothing changed: Maven runs only when a source or POM is newer than the jar, jlink
 # only when the module list or the JDK changed, and docker build only when the inputs' fingerprint (jar,
 # libraries, runtime, Dockerfile, base image id) differs from the one labelled on the existing image.
-# FORCE=1 rebuilds everything. The jar comes from Maven (offline when MAVEN_OFFLINE=1, the default).
+# FORCE=1 rebuilds everything. The jar comes from the Maven wrapper (offline when MAVEN_OFFLINE=1).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 image=${IMAGE:-sandboxops/executor:latest}
 base=${BASE_IMAGE:-sandboxops/debian-base:bookworm}
 jdk=${JLINK_JDK:-${JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}}
-offline=$([ "${MAVEN_OFFLINE:-1}" = 1 ] && echo -o || true)
+offline=$([ "${MAVEN_OFFLINE:-0}" = 1 ] && echo -o || true)
 force=${FORCE:-0}
 # What the executor and its libraries use (jdeps --print-module-deps on executor.jar and lib/, plus the
 # providers nothing names at compile time: jdk.crypto.ec for TLS to Google, jdk.naming.dns for gRPC's resolver).
@@ -36,7 +36,7 @@ stale_sources() {
       -newer "$jar" -print -quit)" ]
 }
 if [ "$force" = 1 ] || stale_sources; then
-  (cd "$repo" && mvn -B -q $offline -pl sandbox-core,executor -am package -DskipTests)
+  (cd "$repo" && ./mvnw -B -q $offline -pl sandbox-core,executor -am package -DskipTests)
 fi
 
 ctx=$here/target/image
