@@ -26,8 +26,10 @@ final class SessionCommand {
 
     @Command(name = "create", description = "Create a session (a new sandbox with its first shell).")
     static final class Create implements Callable<Integer> {
-        @Option(names = "--backend", defaultValue = Backends.DOCKER, description = "docker (default).")
+        @Option(names = "--backend", defaultValue = Backends.DOCKER, description = "docker (default) or cloudrun.")
         String backend;
+        @Mixin
+        EnvironmentOption env;
         @Option(names = "--image", paramLabel = "IMG", description = "Image to run (default: $SANDBOX_IMAGE or sandboxops/sandbox:latest).")
         String image;
         @Option(names = "--id", paramLabel = "ID", description = "Session id to use instead of a generated one.")
@@ -47,7 +49,7 @@ final class SessionCommand {
             if (id != null) {
                 spec.sessionId(SessionIds.requireValid(id));
             }
-            try (SandboxBackend b = Backends.open(backend); Sandbox sandbox = b.create(spec.build())) {
+            try (SandboxBackend b = Backends.open(backend, env); Sandbox sandbox = b.create(spec.build())) {
                 output.print(Output.object("session_id", sandbox.id(), "backend", sandbox.backend()), sandbox.id());
             }
             return 0;
@@ -56,14 +58,16 @@ final class SessionCommand {
 
     @Command(name = "list", description = "List sessions.")
     static final class ListSessions implements Callable<Integer> {
-        @Option(names = "--backend", defaultValue = Backends.DOCKER)
+        @Option(names = "--backend", defaultValue = Backends.DOCKER, description = "docker (default) or cloudrun.")
         String backend;
+        @Mixin
+        EnvironmentOption env;
         @Mixin
         Output output;
 
         @Override
         public Integer call() {
-            try (SandboxBackend b = Backends.open(backend)) {
+            try (SandboxBackend b = Backends.open(backend, env)) {
                 List<SandboxSummary> all = b.list();
                 List<Map<String, Object>> json = new ArrayList<>();
                 StringBuilder text = new StringBuilder(String.format("%-24s %-8s %-10s %-22s %s%n", "SESSION", "BACKEND", "STATE", "CREATED", "IMAGE"));
@@ -115,8 +119,10 @@ final class SessionCommand {
 
     @Command(name = "cleanup", description = "Remove sessions: all but those kept, or only those older than an age.")
     static final class Cleanup implements Callable<Integer> {
-        @Option(names = "--backend", defaultValue = Backends.DOCKER)
+        @Option(names = "--backend", defaultValue = Backends.DOCKER, description = "docker (default) or cloudrun.")
         String backend;
+        @Mixin
+        EnvironmentOption env;
         @Option(names = "--keep", paramLabel = "ID", description = "A session to keep (repeatable).")
         List<String> keep = new ArrayList<>();
         @Option(names = "--older-than", paramLabel = "DURATION", defaultValue = "PT0S",
@@ -127,7 +133,7 @@ final class SessionCommand {
 
         @Override
         public Integer call() {
-            try (SandboxBackend b = Backends.open(backend)) {
+            try (SandboxBackend b = Backends.open(backend, env)) {
                 SweepResult r = b.sweepOrphans(olderThan, new HashSet<>(keep));
                 output.print(Output.object("removed", r.removed(), "failed", r.failed()),
                         "removed " + r.removed().size() + (r.removed().isEmpty() ? "" : ": " + String.join(" ", r.removed()))

@@ -11,15 +11,19 @@ abstract class SessionScoped {
     @Option(names = "--session", required = true, paramLabel = "ID", description = "The session (from `session create`).")
     String session;
 
-    @Option(names = "--backend", defaultValue = Backends.DOCKER, paramLabel = "NAME", description = "Backend of the session (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--backend", defaultValue = Backends.DOCKER, paramLabel = "NAME",
+            description = "Backend of the session: docker or cloudrun (default: ${DEFAULT-VALUE}).")
     String backend;
+
+    @Mixin
+    EnvironmentOption env;
 
     @Mixin
     Output output;
 
     /** Opens the session's sandbox, applies {@code work}, and releases the client (the sandbox keeps running). */
     <T> T withSandbox(Function<Sandbox, T> work) {
-        try (SandboxBackend b = Backends.open(backend); Sandbox sandbox = Backends.sandbox(b, session)) {
+        try (SandboxBackend b = Backends.open(backend, env); Sandbox sandbox = Backends.sandbox(b, session)) {
             return work.apply(sandbox);
         }
     }

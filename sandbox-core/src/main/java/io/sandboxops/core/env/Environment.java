@@ -46,7 +46,7 @@ public record Environment(String name, Kind kind, String projectId, String regio
     /** The default: the emulator's project and region, the original plan's service name. */
     public static Environment local() {
         return new Environment(LOCAL, Kind.LOCAL, "local-project", "us-central1", "manus-backend", "local-project-sandbox-sessions",
-                "sandboxops/sandbox:latest", "", false, false);
+                "sandboxops/executor:latest", "", false, false);
     }
 
     /** Google's endpoints with Application Default Credentials; for a GCP environment. */

@@ -1,0 +1,87 @@
+package io.sandboxops.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sandboxops.app.env.LocalCloudSeeder;
+import io.sandboxops.app.env.RunningEmulator;
+import io.sandboxops.core.env.Environment;
+import io.sandboxops.core.env.GoogleClients;
+import io.sandboxops.core.testing.RequiresDocker;
+import io.sandboxops.emulator.LocalCloud;
+import io.sandboxops.emulator.LocalCloudConfig;
+import io.sandboxops.emulator.run.DockerExecutionRunner;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * sandboxctl on a Cloud Run Jobs session of the local environment: the emulator runs the real executor image
+ * (built by executor/build-image.sh) through its Docker runner, as Cloud Run would run it.
+ */
+@RequiresDocker
+class CloudRunCliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path home;
+    private static String savedHome;
+    private static LocalCloud cloud;
+
+    static RolloutCliTest.Run ctl(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = SandboxCtl.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new RolloutCliTest.Run(status, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void startLocalCloud() throws Exception {
+        boolean image = new ProcessBuilder("docker", "image", "inspect", "sandboxops/executor:latest").start().waitFor() == 0;
+        if (!Boolean.getBoolean("sandbox.requireDocker")) {
+            Assumptions.assumeTrue(image, "SKIPPED: the executor image is not built (bash executor/build-image.sh)");
+        }
+        savedHome = System.getProperty("user.home");
+        System.setProperty("user.home", home.toString());
+        cloud = LocalCloud.start(LocalCloudConfig.newBuilder().runner(DockerExecutionRunner::connect).build());
+        Environment local = Environment.local();
+        try (GoogleClients clients = new GoogleClients(local.localTarget(cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost()))) {
+            LocalCloudSeeder.seed(clients, local);
+        }
+        RunningEmulator.record(cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cloud != null) {
+            RunningEmulator.forget();
+            cloud.close();
+            System.setProperty("user.home", savedHome);
+        }
+    }
+
+    @Test
+    void aCloudRunSessionTakesCommandsFilesAndBackgroundProcesses() throws Exception {
+        RolloutCliTest.Run created = ctl("session", "create", "--backend", "cloudrun", "--json");
+        assertThat(created.status()).as(created.err()).isZero();
+        JsonNode c = JSON.readTree(created.out());
+        assertThat(c.get("backend").asText()).isEqualTo("cloudrun");
+        String id = c.get("session_id").asText();
+        try {
+            assertThat(ctl("exec", "--backend", "cloudrun", "--session", id, "--", "cd /tmp && export X=kept").status()).isZero();
+            JsonNode r = JSON.readTree(ctl("exec", "--backend", "cloudrun", "--session", id, "--json", "--", "pwd; echo $X; id -u").out());
+            assertThat(r.get("stdout").asText()).isEqualTo("/tmp\nkept\n1000\n");
+            assertThat(r.get("cwd").asText()).isEqualTo("/tmp");
+            assertThat(ctl("file", "exists", "--backend", "cloudrun", "--session", id, "/workspace").out().strip()).isEqualTo("true");
+            RolloutCliTest.Run list = ctl("session", "list", "--backend", "cloudrun", "--json");
+            assertThat(JSON.readTree(list.out()).findValuesAsText("session_id")).contains(id);
+        } finally {
+            assertThat(ctl("session", "close", "--backend", "cloudrun", "--session", id).status()).isZero();
+        }
+    }
+}
