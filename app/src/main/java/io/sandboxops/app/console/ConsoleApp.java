@@ -2,6 +2,7 @@ package io.sandboxops.app.console;
 
 import io.sandboxops.app.console.environment.EnvironmentCatalog;
 import io.sandboxops.app.console.environment.LocalWorkspaceOpener;
+import io.sandboxops.core.env.Environments;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Scene;
@@ -22,7 +23,7 @@ public final class ConsoleApp extends Application {
     public void start(Stage stage) {
         long started = System.nanoTime();
         boolean emulator = Boolean.parseBoolean(System.getProperty("sandboxops.console.emulator", "true"));
-        window = ConsoleWindow.show(stage, new ConsoleWindow.Options(EnvironmentCatalog.localOnly(), new LocalWorkspaceOpener(emulator)));
+        window = ConsoleWindow.show(stage, new ConsoleWindow.Options(EnvironmentCatalog.fromFile(Environments.defaultFile()), new LocalWorkspaceOpener(emulator)));
         if (getParameters().getRaw().contains(SMOKE)) {
             Scene scene = stage.getScene();
             scene.addPostLayoutPulseListener(new Runnable() {

@@ -11,10 +11,17 @@ import io.sandboxops.app.console.environment.WorkspaceOpener;
 import io.sandboxops.app.console.environment.WriteGuard;
 import io.sandboxops.app.console.files.FilesView;
 import io.sandboxops.app.console.files.FilesViewModel;
+import io.sandboxops.app.console.logs.LogsView;
+import io.sandboxops.app.console.logs.LogsViewModel;
 import io.sandboxops.app.console.main.MainView;
 import io.sandboxops.app.console.main.MainViewModel;
+import io.sandboxops.app.console.metrics.MetricsView;
+import io.sandboxops.app.console.metrics.MetricsViewModel;
 import io.sandboxops.app.console.processes.ProcessesView;
 import io.sandboxops.app.console.processes.ProcessesViewModel;
+import io.sandboxops.app.console.rollout.Actor;
+import io.sandboxops.app.console.rollout.RolloutView;
+import io.sandboxops.app.console.rollout.RolloutViewModel;
 import io.sandboxops.app.console.sessions.SessionsView;
 import io.sandboxops.app.console.sessions.SessionsViewModel;
 import io.sandboxops.app.console.shell.SessionConsoleView;
@@ -22,6 +29,7 @@ import io.sandboxops.app.console.shell.SessionConsoleViewModel;
 import io.sandboxops.app.console.status.StatusLine;
 import io.sandboxops.app.console.task.FxTaskExecutor;
 import java.lang.management.ManagementFactory;
+import java.util.List;
 import javafx.application.Application;
 import javafx.beans.binding.Bindings;
 import javafx.scene.Scene;
@@ -30,6 +38,7 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.stage.Stage;
+import org.kordamp.ikonli.feather.Feather;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +59,9 @@ public final class ConsoleWindow {
     private final SessionsViewModel sessions;
     private final ProcessesViewModel processes;
     private final FilesViewModel files;
+    private final RolloutViewModel rollout;
+    private final MetricsViewModel metrics;
+    private final LogsViewModel logs;
 
     private ConsoleWindow(Stage stage, Options options) {
         this.stage = stage;
@@ -67,9 +79,20 @@ public final class ConsoleWindow {
         processes = new ProcessesViewModel(executor, status, guard, session);
         files = new FilesViewModel(executor, dialogs, status, guard, session);
 
+        String actor = Actor.current();
+        rollout = new RolloutViewModel(executor, status, dialogs, main.workspaceProperty(), actor);
+        metrics = new MetricsViewModel(executor, status, main.workspaceProperty());
+        logs = new LogsViewModel(executor, status, main.workspaceProperty());
+
         MainView view = new MainView(main, new MainView.SessionViews(new SessionsView(sessions), new SessionConsoleView(console),
                 new ProcessesView(processes), new FilesView(files),
-                Bindings.isNotNull(session)));
+                Bindings.isNotNull(session)), List.of(
+                new MainView.Page("rolloutTab", "Rollout", Feather.GIT_BRANCH,
+                        "Where the rollout stands, change it, roll back (Alt+2)", new RolloutView(rollout), rollout.shownProperty()),
+                new MainView.Page("metricsTab", "Metrics", Feather.BAR_CHART_2,
+                        "Success rate, latency, errors, running executions and cost against the plan (Alt+3)", new MetricsView(metrics), metrics.shownProperty()),
+                new MainView.Page("logsTab", "Logs & audit", Feather.FILE_TEXT,
+                        "Execution logs, the prepared queries, and who changed the rollout (Alt+4)", new LogsView(logs), logs.shownProperty())));
 
         applyTheme(main.darkThemeProperty().get());
         main.darkThemeProperty().addListener((obs, old, dark) -> applyTheme(dark));
@@ -94,6 +117,9 @@ public final class ConsoleWindow {
         window.main.start();
         window.sessions.start();
         window.processes.start();
+        window.rollout.start();
+        window.metrics.start();
+        window.logs.start();
         return window;
     }
 
@@ -144,10 +170,17 @@ public final class ConsoleWindow {
         return sessions;
     }
 
+    RolloutViewModel rollout() {
+        return rollout;
+    }
+
     /** Stops timers and background work and closes the environment (the emulator, backend connections). */
     public void close() {
         sessions.dispose();
         processes.dispose();
+        rollout.dispose();
+        metrics.dispose();
+        logs.dispose();
         executor.shutdown();
         main.shutdown();
     }

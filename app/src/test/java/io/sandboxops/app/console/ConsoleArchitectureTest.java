@@ -30,6 +30,21 @@ class ConsoleArchitectureTest {
             .because("the console works through core.api; which backend answers is decided in one place");
 
     @ArchTest
+    static final ArchRule onlyViewModelsDriveTheControlPlane = noClasses().that().resideInAPackage("io.sandboxops.app.console..")
+            .and().haveNameNotMatching(".*ViewModel(\\$.*)?")
+            .and().resideOutsideOfPackage("io.sandboxops.app.console.environment..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.sandboxops.core.rollout..", "io.sandboxops.core.observe..")
+            .because("the rollout, metrics and logs views bind to their view models, which alone call the control plane; "
+                    + "the environment opener only builds it");
+
+    @ArchTest
+    static final ArchRule controlPlaneViewsStayOutOfTheSessionViews = noClasses().that().resideInAnyPackage("io.sandboxops.app.console.rollout..",
+                    "io.sandboxops.app.console.metrics..", "io.sandboxops.app.console.logs..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.sandboxops.app.console.sessions..", "io.sandboxops.app.console.shell..",
+                    "io.sandboxops.app.console.processes..", "io.sandboxops.app.console.files..")
+            .because("the environment's views (rollout, metrics, logs) work on the control plane, not on a sandbox session");
+
+    @ArchTest
     static final ArchRule consoleAndCliStayApart = noClasses().that().resideInAPackage("io.sandboxops.app.console..")
             .should().dependOnClassesThat().resideInAPackage("io.sandboxops.app.cli..")
             .because("the console and sandboxctl are two thin clients of the same core");

@@ -1,5 +1,6 @@
 package io.sandboxops.app.console.environment;
 
+import java.util.Optional;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.binding.StringBinding;
@@ -16,9 +17,11 @@ public final class EnvironmentsViewModel {
     private final BooleanBinding production = Bindings.createBooleanBinding(() -> selected.get() != null && selected.get().production(), selected);
     private final BooleanBinding readOnly = Bindings.createBooleanBinding(() -> selected.get() != null && selected.get().readOnly(), selected);
     private final StringBinding banner = Bindings.createStringBinding(this::bannerText, selected);
+    private final Optional<String> catalogProblem;
 
     public EnvironmentsViewModel(EnvironmentCatalog catalog) {
         environments.setAll(catalog.environments());
+        catalogProblem = catalog.problem();
         // The console opens on local (DESIGN §8), whatever order the catalog lists them in.
         selected.set(environments.stream().filter(e -> e.name().equals(ConsoleEnvironment.LOCAL_NAME)).findFirst()
                 .orElse(environments.isEmpty() ? null : environments.get(0)));
@@ -33,6 +36,11 @@ public final class EnvironmentsViewModel {
             return "PRODUCTION — " + env.name() + (env.readOnly() ? " (read-only)" : " — changes affect real users");
         }
         return env.readOnly() ? "READ-ONLY — " + env.name() + ": nothing can be changed here" : "";
+    }
+
+    /** @return why the environments file could not be read, when it could not: said in the status bar */
+    public Optional<String> catalogProblem() {
+        return catalogProblem;
     }
 
     public ObservableList<ConsoleEnvironment> environments() {

@@ -1,35 +1,53 @@
 package io.sandboxops.app.console.environment;
 
 import io.sandboxops.app.console.dialog.ErrorMessages;
+import io.sandboxops.app.env.LocalCloudSeeder;
 import io.sandboxops.core.api.SandboxBackend;
 import io.sandboxops.core.docker.DockerSandboxBackend;
+import io.sandboxops.core.env.Environment;
+import io.sandboxops.core.env.GoogleClients;
+import io.sandboxops.core.rollout.ControlPlane;
+import io.sandboxops.core.rollout.RolloutAuditLog;
+import io.sandboxops.core.rollout.RolloutController;
 import io.sandboxops.emulator.LocalCloud;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens the {@code local} environment: the Docker engine {@code DOCKER_HOST} names (when one answers) and,
- * optionally, the emulator started embedded. What does not answer becomes a status line, never an exception.
+ * Opens an environment. {@code local}: the Docker engine {@code DOCKER_HOST} names (when one answers) and,
+ * optionally, the emulator started embedded, seeded with the agent backend's service so the rollout can be
+ * rehearsed. A GCP environment: the control plane of its Cloud Run service with Application Default Credentials.
+ * What does not answer becomes a status line, never an exception.
  */
 public final class LocalWorkspaceOpener implements WorkspaceOpener {
     private static final Logger log = LoggerFactory.getLogger(LocalWorkspaceOpener.class);
 
+    static final String CLOUD_RUN = "Cloud Run";
+
     private final boolean startEmulator;
+    private final RolloutAuditLog audit;
 
     /** @param startEmulator whether to start the embedded emulator (the console does; some tests need not) */
     public LocalWorkspaceOpener(boolean startEmulator) {
+        this(startEmulator, RolloutAuditLog.inUserHome());
+    }
+
+    /** @param audit where rollout changes are recorded: the same file {@code sandboxctl} writes, in the application */
+    public LocalWorkspaceOpener(boolean startEmulator, RolloutAuditLog audit) {
         this.startEmulator = startEmulator;
+        this.audit = audit;
     }
 
     @Override
     public Workspace open(ConsoleEnvironment environment) {
         if (environment.kind() != ConsoleEnvironment.Kind.LOCAL) {
-            return new LocalWorkspace(environment, Map.of(), List.of(new ServiceStatus("Cloud Run",
-                    ServiceStatus.Health.UNAVAILABLE, "GCP environments are not supported by this build yet")), null);
+            return openGcp(environment);
         }
         Map<String, SandboxBackend> backends = new LinkedHashMap<>();
         List<ServiceStatus> statuses = new ArrayList<>();
@@ -42,6 +60,7 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
             statuses.add(new ServiceStatus("Docker", ServiceStatus.Health.UNAVAILABLE, ErrorMessages.describe(e)));
         }
         LocalCloud emulator = null;
+        ControlPlane controlPlane = null;
         if (startEmulator) {
             try {
                 emulator = LocalCloud.start();
@@ -51,19 +70,88 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
                 statuses.add(new ServiceStatus("Emulator", ServiceStatus.Health.UNAVAILABLE, ErrorMessages.describe(e)));
             }
         }
-        return new LocalWorkspace(environment, backends, statuses, emulator);
+        if (emulator != null) {
+            controlPlane = openLocalControlPlane(localDefinition(environment), emulator, statuses);
+        }
+        return new LocalWorkspace(environment, backends, statuses, emulator, controlPlane);
+    }
+
+    private static Environment localDefinition(ConsoleEnvironment environment) {
+        return environment.coreDefinition().orElseGet(Environment::local);
+    }
+
+    /** The emulated agent backend's service, created when missing, so the rollout view works out of the box. */
+    private ControlPlane openLocalControlPlane(Environment definition, LocalCloud emulator, List<ServiceStatus> statuses) {
+        ControlPlane plane = null;
+        try {
+            var target = definition.localTarget(emulator.endpoints().grpcTarget(), emulator.endpoints().storageHost());
+            try (GoogleClients clients = new GoogleClients(target)) {
+                LocalCloudSeeder.seed(clients, definition);
+            }
+            plane = new ControlPlane(definition, target, audit, RolloutController.Options.defaults());
+            statuses.add(new ServiceStatus(CLOUD_RUN, ServiceStatus.Health.UP, "emulated service " + definition.service()
+                    + "; rollout changes recorded in " + audit.file()));
+            return plane;
+        } catch (RuntimeException e) {
+            log.warn("the emulated Cloud Run service could not be prepared", e);
+            if (plane != null) {
+                plane.close();
+            }
+            statuses.add(new ServiceStatus(CLOUD_RUN, ServiceStatus.Health.UNAVAILABLE, "the emulated service could not be prepared: "
+                    + ErrorMessages.describe(e)));
+            return null;
+        }
+    }
+
+    /**
+     * A GCP environment: its control plane with Application Default Credentials. Whether the credentials exist is
+     * checked here, on this machine; whether they may read the service is said by the first read of the rollout view.
+     */
+    private Workspace openGcp(ConsoleEnvironment environment) {
+        List<ServiceStatus> statuses = new ArrayList<>();
+        Optional<Environment> definition = environment.coreDefinition();
+        if (definition.isEmpty()) {
+            statuses.add(new ServiceStatus(CLOUD_RUN, ServiceStatus.Health.UNAVAILABLE, "environment " + environment.name()
+                    + " has no project, region and service; define it in " + io.sandboxops.core.env.Environments.defaultFile()));
+            return new LocalWorkspace(environment, Map.of(), statuses, null, null);
+        }
+        Environment env = definition.get();
+        try {
+            com.google.auth.oauth2.GoogleCredentials.getApplicationDefault();
+        } catch (IOException e) {
+            statuses.add(new ServiceStatus(CLOUD_RUN, ServiceStatus.Health.UNAVAILABLE, "no Application Default Credentials for project "
+                    + env.projectId() + ": run `gcloud auth application-default login` or set GOOGLE_APPLICATION_CREDENTIALS, then switch to "
+                    + environment.name() + " again"));
+            return new LocalWorkspace(environment, Map.of(), statuses, null, null);
+        }
+        ControlPlane plane = new ControlPlane(env, env.googleTarget(), audit, RolloutController.Options.defaults());
+        statuses.add(new ServiceStatus(CLOUD_RUN, ServiceStatus.Health.UP, "project " + env.projectId() + ", " + env.region()
+                + ", service " + env.service() + " (Application Default Credentials)"));
+        // Sessions on Cloud Run Jobs are listed through the state bucket, which this console does not open yet.
+        statuses.add(new ServiceStatus("Sessions", ServiceStatus.Health.UNAVAILABLE, "the sessions of a GCP environment are not listed by "
+                + "this console yet; its rollout, metrics, logs and audit are"));
+        return new LocalWorkspace(environment, Map.of(), statuses, null, plane);
     }
 
     private record LocalWorkspace(ConsoleEnvironment environment, Map<String, SandboxBackend> backends, List<ServiceStatus> statuses,
-                                  LocalCloud emulator) implements Workspace {
+                                  LocalCloud emulator, ControlPlane plane) implements Workspace {
         LocalWorkspace {
             backends = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(backends));
             statuses = List.copyOf(statuses);
         }
 
         @Override
+        public Optional<ControlPlane> controlPlane() {
+            return Optional.ofNullable(plane);
+        }
+
+        @Override
         public void close() {
             backends.values().forEach(SandboxBackend::close);
+            // The clients first: they talk to the emulator, which is stopped next.
+            if (plane != null) {
+                plane.close();
+            }
             if (emulator != null) {
                 emulator.close();
             }

@@ -4,6 +4,7 @@ import io.sandboxops.app.console.environment.ConsoleEnvironment;
 import io.sandboxops.app.console.environment.ServiceStatus;
 import io.sandboxops.app.console.fx.ViewLoader;
 import io.sandboxops.app.console.status.StatusLine;
+import java.util.List;
 import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
@@ -36,6 +37,10 @@ public final class MainView extends BorderPane {
     @FXML
     private Button themeToggle;
     @FXML
+    private TabPane mainTabs;
+    @FXML
+    private Tab sessionsTab;
+    @FXML
     private StackPane sessionsPane;
     @FXML
     private StackPane workspacePane;
@@ -58,14 +63,29 @@ public final class MainView extends BorderPane {
 
     private final MainViewModel viewModel;
     private final SessionViews sessionViews;
+    private final List<Page> pages;
 
     /** The views that work on the selected session, and whether one is open. */
     public record SessionViews(Node sessions, Node console, Node processes, Node files, javafx.beans.value.ObservableBooleanValue sessionOpen) {
     }
 
-    public MainView(MainViewModel viewModel, SessionViews sessionViews) {
+    /**
+     * A view of the whole environment, shown as a tab beside the sessions (rollout, metrics, logs).
+     *
+     * @param id      the tab's id, for tests and shortcuts
+     * @param title   the tab's text
+     * @param icon    the tab's icon
+     * @param tooltip what the tab is for, and its shortcut
+     * @param content the view
+     * @param shown   set while the tab is the one shown, so a view reads its backend only when someone looks at it
+     */
+    public record Page(String id, String title, Feather icon, String tooltip, Node content, javafx.beans.property.BooleanProperty shown) {
+    }
+
+    public MainView(MainViewModel viewModel, SessionViews sessionViews, List<Page> pages) {
         this.viewModel = viewModel;
         this.sessionViews = sessionViews;
+        this.pages = List.copyOf(pages);
         ViewLoader.load(this);
     }
 
@@ -95,6 +115,16 @@ public final class MainView extends BorderPane {
         themeToggle.setTooltip(new Tooltip("Switch between the dark and the light theme"));
 
         sessionsPane.getChildren().setAll(sessionViews.sessions());
+        sessionsTab.setGraphic(new FontIcon(Feather.LAYERS));
+        sessionsTab.setTooltip(new Tooltip("Sandbox sessions on every backend (Alt+1)"));
+        for (Page page : pages) {
+            Tab tab = new Tab(page.title(), page.content());
+            tab.setId(page.id());
+            tab.setGraphic(new FontIcon(page.icon()));
+            tab.setTooltip(new Tooltip(page.tooltip()));
+            mainTabs.getTabs().add(tab);
+            page.shown().bind(tab.selectedProperty());
+        }
         consoleTab.setContent(sessionViews.console());
         consoleTab.setGraphic(new FontIcon(Feather.TERMINAL));
         processesTab.setContent(sessionViews.processes());
@@ -110,7 +140,16 @@ public final class MainView extends BorderPane {
                 for (int i = 0; i < sessionTabs.getTabs().size(); i++) {
                     int index = i;
                     scene.getAccelerators().put(new javafx.scene.input.KeyCodeCombination(javafx.scene.input.KeyCode.getKeyCode(String.valueOf(i + 1)),
-                            javafx.scene.input.KeyCombination.SHORTCUT_DOWN), () -> sessionTabs.getSelectionModel().select(index));
+                            javafx.scene.input.KeyCombination.SHORTCUT_DOWN), () -> {
+                        mainTabs.getSelectionModel().select(sessionsTab);
+                        sessionTabs.getSelectionModel().select(index);
+                    });
+                }
+                // Alt+1.. switch between the sessions and the environment's views (rollout, metrics, logs).
+                for (int i = 0; i < mainTabs.getTabs().size(); i++) {
+                    int index = i;
+                    scene.getAccelerators().put(new javafx.scene.input.KeyCodeCombination(javafx.scene.input.KeyCode.getKeyCode(String.valueOf(i + 1)),
+                            javafx.scene.input.KeyCombination.ALT_DOWN), () -> mainTabs.getSelectionModel().select(index));
                 }
             }
         });

@@ -70,8 +70,9 @@ public final class MainViewModel {
                     workspace.set(ws);
                     services.setAll(ws.statuses());
                     // Say what is missing and why right in the status bar: the core's messages say what to do.
-                    String unavailable = ws.statuses().stream().filter(st -> st.health() != ServiceStatus.Health.UP)
-                            .map(st -> st.service() + " unavailable: " + st.detail()).collect(java.util.stream.Collectors.joining("; "));
+                    String unavailable = java.util.stream.Stream.concat(ws.statuses().stream().filter(st -> st.health() != ServiceStatus.Health.UP)
+                            .map(st -> st.service() + " unavailable: " + st.detail()), environments.catalogProblem().stream())
+                            .collect(java.util.stream.Collectors.joining("; "));
                     if (ws.backends().isEmpty()) {
                         status.warn("No sandbox backend answers in " + environment.name() + ", so no sessions can be shown. " + unavailable);
                     } else if (!unavailable.isEmpty()) {

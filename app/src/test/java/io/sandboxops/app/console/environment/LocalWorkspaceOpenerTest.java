@@ -1,35 +1,85 @@
 package io.sandboxops.app.console.environment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
+import io.sandboxops.core.rollout.EnvValues;
+import io.sandboxops.core.rollout.RolloutAuditLog;
 import io.sandboxops.core.testing.RequiresDocker;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The local environment for real: this machine's Docker engine and the emulator started embedded. */
 class LocalWorkspaceOpenerTest {
 
+    @TempDir
+    Path home;
+
     @Test
     @RequiresDocker
     void opensTheLocalDockerEngineAndStartsTheEmulator() {
-        try (Workspace ws = new LocalWorkspaceOpener(true).open(ConsoleEnvironment.local())) {
+        try (Workspace ws = new LocalWorkspaceOpener(true, new RolloutAuditLog(home.resolve("audit.jsonl"))).open(ConsoleEnvironment.local())) {
             assertThat(ws.backends()).containsOnlyKeys("docker");
             assertThat(ws.statuses()).extracting(ServiceStatus::service, ServiceStatus::health)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple("Docker", ServiceStatus.Health.UP),
-                            org.assertj.core.groups.Tuple.tuple("Emulator", ServiceStatus.Health.UP));
+                    .containsExactly(tuple("Docker", ServiceStatus.Health.UP), tuple("Emulator", ServiceStatus.Health.UP),
+                            tuple("Cloud Run", ServiceStatus.Health.UP));
             assertThat(ws.statuses().get(1).detail()).startsWith("embedded: gRPC 127.0.0.1:");
             assertThat(ws.backends().get("docker").list()).isNotNull();
         }
     }
 
     @Test
-    void aGcpEnvironmentIsSaidToBeUnsupportedNotThrown() {
+    void theEmbeddedEmulatorHasTheAgentBackendsServiceWithTheRolloutOff() {
+        try (Workspace ws = new LocalWorkspaceOpener(true, new RolloutAuditLog(home.resolve("audit.jsonl"))).open(ConsoleEnvironment.local())) {
+            assertThat(ws.controlPlane()).isPresent();
+            assertThat(ws.controlPlane().get().rollout().status().template()).isEqualTo(new EnvValues("false", "0"));
+            assertThat(ws.statuses()).filteredOn(s -> s.service().equals("Cloud Run")).singleElement()
+                    .satisfies(s -> assertThat(s.detail()).startsWith("emulated service manus-backend"));
+        }
+    }
+
+    @Test
+    void aGcpEnvironmentWithoutADefinitionIsSaidToBeUnusableNotThrown() {
         ConsoleEnvironment gcp = new ConsoleEnvironment("prod-eu", ConsoleEnvironment.Kind.GCP, true, false, "prod");
         try (Workspace ws = new LocalWorkspaceOpener(false).open(gcp)) {
             assertThat(ws.backends()).isEmpty();
+            assertThat(ws.controlPlane()).isEmpty();
             assertThat(ws.statuses()).singleElement().satisfies(s -> {
                 assertThat(s.health()).isEqualTo(ServiceStatus.Health.UNAVAILABLE);
-                assertThat(s.detail()).isEqualTo("GCP environments are not supported by this build yet");
+                assertThat(s.detail()).startsWith("environment prod-eu has no project, region and service");
             });
         }
+    }
+
+    @Test
+    void theCatalogListsLocalAndTheEnvironmentsOfTheFile() throws Exception {
+        Path file = home.resolve("environments.json");
+        Files.writeString(file, """
+                { "environments": [
+                  { "name": "staging", "project": "acme-staging", "region": "us-central1", "service": "manus-backend-staging" },
+                  { "name": "prod", "project": "acme-prod", "region": "europe-west1", "service": "manus-backend", "production": true },
+                  { "name": "audit", "project": "acme-prod", "region": "europe-west1", "service": "manus-backend", "readOnly": true } ] }
+                """);
+        EnvironmentCatalog catalog = EnvironmentCatalog.fromFile(file);
+        assertThat(catalog.problem()).isEmpty();
+        assertThat(catalog.environments()).extracting(ConsoleEnvironment::name, ConsoleEnvironment::kind, ConsoleEnvironment::production,
+                ConsoleEnvironment::readOnly).containsExactly(
+                tuple("local", ConsoleEnvironment.Kind.LOCAL, false, false),
+                tuple("staging", ConsoleEnvironment.Kind.GCP, false, false),
+                tuple("prod", ConsoleEnvironment.Kind.GCP, true, false),
+                tuple("audit", ConsoleEnvironment.Kind.GCP, false, true));
+        assertThat(catalog.environments().get(2).description()).isEqualTo("project acme-prod, europe-west1, service manus-backend (production)");
+        assertThat(catalog.environments().get(2).coreDefinition().orElseThrow().service()).isEqualTo("manus-backend");
+    }
+
+    @Test
+    void aBrokenEnvironmentsFileLeavesLocalAndSaysWhatIsWrong() throws Exception {
+        Path file = home.resolve("environments.json");
+        Files.writeString(file, "{ \"environments\": [ { \"name\": \"staging\", \"region\": \"us-central1\", \"service\": \"s\" } ] }");
+        EnvironmentCatalog catalog = EnvironmentCatalog.fromFile(file);
+        assertThat(catalog.environments()).extracting(ConsoleEnvironment::name).containsExactly("local");
+        assertThat(catalog.problem()).hasValueSatisfying(p -> assertThat(p).startsWith("Only local is listed: ").contains("\"project\" is required"));
     }
 }

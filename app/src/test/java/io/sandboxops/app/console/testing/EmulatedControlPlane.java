@@ -1,0 +1,119 @@
+package io.sandboxops.app.console.testing;
+
+import com.google.cloud.run.v2.Container;
+import com.google.cloud.run.v2.EnvVar;
+import com.google.cloud.run.v2.Execution;
+import com.google.cloud.run.v2.ExecutionTemplate;
+import com.google.cloud.run.v2.Job;
+import com.google.cloud.run.v2.RunJobRequest;
+import com.google.cloud.run.v2.TaskTemplate;
+import io.sandboxops.app.console.environment.ConsoleEnvironment;
+import io.sandboxops.app.console.environment.ServiceStatus;
+import io.sandboxops.app.console.environment.Workspace;
+import io.sandboxops.app.env.LocalCloudSeeder;
+import io.sandboxops.core.api.SandboxBackend;
+import io.sandboxops.core.env.CloudTarget;
+import io.sandboxops.core.env.Environment;
+import io.sandboxops.core.env.GoogleClients;
+import io.sandboxops.core.rollout.ControlPlane;
+import io.sandboxops.core.rollout.RolloutAuditLog;
+import io.sandboxops.core.rollout.RolloutController;
+import io.sandboxops.emulator.LocalCloud;
+import io.sandboxops.emulator.LocalCloudConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real control plane over an embedded emulator, seeded as the console seeds {@code local}: the agent backend's
+ * service with the rollout off. Its audit log is a file of the test's, never the user's.
+ */
+public final class EmulatedControlPlane implements AutoCloseable {
+    public final LocalCloud cloud;
+    public final Environment environment;
+    public final CloudTarget target;
+    public final RolloutAuditLog audit;
+    public final ControlPlane plane;
+
+    public EmulatedControlPlane(Path auditFile) {
+        this(auditFile, Environment.local());
+    }
+
+    /** @param environment e.g. a production variant of local, to check what production asks for */
+    public EmulatedControlPlane(Path auditFile, Environment environment) {
+        cloud = LocalCloud.start(LocalCloudConfig.newBuilder().revisionReadyDelay(Duration.ofMillis(200)).build());
+        this.environment = environment;
+        target = environment.localTarget(cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost());
+        try (GoogleClients clients = new GoogleClients(target)) {
+            LocalCloudSeeder.seed(clients, environment);
+        }
+        audit = new RolloutAuditLog(auditFile);
+        plane = new ControlPlane(environment, target, audit, RolloutController.Options.defaults());
+    }
+
+    /** Creates a job whose container runs {@code sh -c "$SCRIPT"}; the emulator runs it as a local process. */
+    public Job shellJob(String name) {
+        try (GoogleClients clients = new GoogleClients(target)) {
+            return clients.jobs().createJobAsync(target.locationName(), Job.newBuilder().setTemplate(ExecutionTemplate.newBuilder()
+                    .setTemplate(TaskTemplate.newBuilder().setMaxRetries(0).addContainers(Container.newBuilder()
+                            .setImage("sandboxops/sandbox:latest").addCommand("sh").addArgs("-c").addArgs("eval \"$SCRIPT\"")))).build(),
+                    name).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not create the job " + name, e);
+        }
+    }
+
+    /** Runs one execution of {@code job} with {@code script} and waits until it has finished. */
+    public Execution run(Job job, String script) {
+        try (GoogleClients clients = new GoogleClients(target)) {
+            return clients.jobs().runJobAsync(RunJobRequest.newBuilder().setName(job.getName())
+                    .setOverrides(RunJobRequest.Overrides.newBuilder().addContainerOverrides(RunJobRequest.Overrides.ContainerOverride
+                            .newBuilder().addEnv(EnvVar.newBuilder().setName("SCRIPT").setValue(script)))).build()).get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not run " + script, e);
+        }
+    }
+
+    /** A workspace of {@code console} whose control plane is this one, and no sandbox backends. */
+    public Workspace workspace(ConsoleEnvironment console) {
+        return new Workspace() {
+            @Override
+            public ConsoleEnvironment environment() {
+                return console;
+            }
+
+            @Override
+            public Map<String, SandboxBackend> backends() {
+                return Map.of();
+            }
+
+            @Override
+            public List<ServiceStatus> statuses() {
+                return List.of(new ServiceStatus("Cloud Run", ServiceStatus.Health.UP, "emulated"));
+            }
+
+            @Override
+            public Optional<ControlPlane> controlPlane() {
+                return Optional.of(plane);
+            }
+
+            @Override
+            public void close() {
+                // the test closes the emulator itself, after the view models are done with it
+            }
+        };
+    }
+
+    public Workspace workspace() {
+        return workspace(ConsoleEnvironment.of(environment));
+    }
+
+    @Override
+    public void close() {
+        plane.close();
+        cloud.close();
+    }
+}
