@@ -13,9 +13,12 @@ import javafx.scene.image.WritableImage;
 import javax.imageio.ImageIO;
 import org.testfx.util.WaitForAsyncUtils;
 
-/** Writes what a window shows to {@code target/screenshots/NAME.png}, to look at and to put in the docs. */
+/**
+ * Writes what a window shows to {@code target/screenshots/NAME.png}, to look at; with
+ * {@code -Dsandboxops.screenshots=DIR} (e.g. the repository's {@code docs/screenshots}) to that folder instead.
+ */
 public final class Screenshots {
-    public static final Path DIR = Path.of("target", "screenshots");
+    public static final Path DIR = Path.of(System.getProperty("sandboxops.screenshots", "target/screenshots"));
 
     private Screenshots() {
     }
