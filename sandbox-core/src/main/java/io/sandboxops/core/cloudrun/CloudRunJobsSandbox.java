@@ -6,7 +6,6 @@ import com.google.logging.v2.ListLogEntriesRequest;
 import com.google.logging.v2.LogEntry;
 import io.sandboxops.core.api.BackgroundProcess;
 import io.sandboxops.core.api.ExecResult;
-import io.sandboxops.core.api.FileEntry;
 import io.sandboxops.core.api.KillResult;
 import io.sandboxops.core.api.KillTarget;
 import io.sandboxops.core.api.LineRange;
@@ -16,26 +15,22 @@ import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.api.SandboxInvalidInputException;
 import io.sandboxops.core.api.SandboxNotFoundException;
 import io.sandboxops.core.api.SandboxUnavailableException;
-import io.sandboxops.core.api.SearchMatch;
 import io.sandboxops.core.api.SessionIds;
 import io.sandboxops.core.api.SessionInfo;
 import io.sandboxops.core.api.ShellView;
-import io.sandboxops.core.api.TransferProgress;
 import io.sandboxops.core.cloudrun.WorkerProtocol.Op;
 import io.sandboxops.core.cloudrun.WorkerProtocol.Request;
 import io.sandboxops.core.cloudrun.WorkerProtocol.Response;
 import io.sandboxops.core.files.BucketFileStore;
 import io.sandboxops.core.files.FileOperations;
+import io.sandboxops.core.files.FileOperationsSandbox;
 import io.sandboxops.core.shell.ShellSession;
 import io.sandboxops.core.state.RetryPolicy;
 import io.sandboxops.core.state.SandboxRecord;
 import io.sandboxops.core.state.SessionStateStore;
 import io.sandboxops.core.state.ShellState;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,7 +55,7 @@ import java.util.concurrent.ConcurrentMap;
  * </ul>
  * File operations always go to the bucket: no execution is started for a {@code fileRead}. Thread-safe.
  */
-final class CloudRunJobsSandbox implements Sandbox {
+final class CloudRunJobsSandbox implements FileOperationsSandbox {
     /** Time an execution is given beyond a command's own timeout: a container to start, files to restore. */
     private static final Duration START_ALLOWANCE = Duration.ofMinutes(3);
 
@@ -541,58 +536,8 @@ final class CloudRunJobsSandbox implements Sandbox {
     // ---- files -------------------------------------------------------------------------------------------
 
     @Override
-    public String fileRead(String path, LineRange range) {
-        return files.read(path, range);
-    }
-
-    @Override
-    public void fileWrite(String path, String content, boolean append, boolean leadingNewline, boolean trailingNewline) {
-        files.write(path, content, append, leadingNewline, trailingNewline);
-    }
-
-    @Override
-    public boolean fileExists(String path) {
-        return files.exists(path);
-    }
-
-    @Override
-    public void fileDelete(String path) {
-        files.delete(path);
-    }
-
-    @Override
-    public List<FileEntry> fileList(String path) {
-        return files.list(path);
-    }
-
-    @Override
-    public List<SearchMatch> fileSearch(String path, String regex) {
-        return files.search(path, regex);
-    }
-
-    @Override
-    public List<String> fileFind(String dir, String glob) {
-        return files.find(dir, glob);
-    }
-
-    @Override
-    public int fileReplace(String path, String oldText, String newText) {
-        return files.replace(path, oldText, newText);
-    }
-
-    @Override
-    public long fileUpload(InputStream content, long size, String path, TransferProgress progress) {
-        return files.upload(content, size, path, progress);
-    }
-
-    @Override
-    public long fileDownload(String path, OutputStream out, TransferProgress progress) {
-        return files.download(path, out, progress);
-    }
-
-    @Override
-    public long fileDownload(String path, Path localTarget, TransferProgress progress) {
-        return files.download(path, localTarget, progress);
+    public FileOperations fileOperations() {
+        return files;
     }
 
     // ---- sessions ----------------------------------------------------------------------------------------

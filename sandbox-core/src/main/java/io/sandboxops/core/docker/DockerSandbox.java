@@ -5,27 +5,21 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.sandboxops.core.api.BackgroundProcess;
 import io.sandboxops.core.api.ExecResult;
-import io.sandboxops.core.api.FileEntry;
 import io.sandboxops.core.api.KillResult;
 import io.sandboxops.core.api.KillTarget;
-import io.sandboxops.core.api.LineRange;
 import io.sandboxops.core.api.Sandbox;
 import io.sandboxops.core.api.SandboxNotFoundException;
 import io.sandboxops.core.api.SandboxTimeoutException;
 import io.sandboxops.core.api.SandboxUnavailableException;
-import io.sandboxops.core.api.SearchMatch;
 import io.sandboxops.core.api.SessionIds;
 import io.sandboxops.core.api.SessionInfo;
 import io.sandboxops.core.api.ShellView;
-import io.sandboxops.core.api.TransferProgress;
 import io.sandboxops.core.files.FileOperations;
+import io.sandboxops.core.files.FileOperationsSandbox;
 import io.sandboxops.core.shell.RunningCommand;
 import io.sandboxops.core.shell.SessionDirectory;
 import io.sandboxops.core.shell.ShellSession;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +34,7 @@ import java.util.stream.Collectors;
  * A sandbox that is one Docker container (DESIGN §4). Each session is a bash started by a Docker exec with
  * attached stdin, so a command costs a round trip on an open stream, not a new exec.
  */
-final class DockerSandbox implements Sandbox {
+final class DockerSandbox implements FileOperationsSandbox {
     /** Where session shells save their state inside the container. */
     static final String STATE_ROOT = "/tmp/.sandboxops/sessions";
     private static final Duration KILL_GRACE = Duration.ofSeconds(2);
@@ -229,58 +223,8 @@ final class DockerSandbox implements Sandbox {
     // ---- files -------------------------------------------------------------------------------------------
 
     @Override
-    public String fileRead(String path, LineRange range) {
-        return files.read(path, range);
-    }
-
-    @Override
-    public void fileWrite(String path, String content, boolean append, boolean leadingNewline, boolean trailingNewline) {
-        files.write(path, content, append, leadingNewline, trailingNewline);
-    }
-
-    @Override
-    public boolean fileExists(String path) {
-        return files.exists(path);
-    }
-
-    @Override
-    public void fileDelete(String path) {
-        files.delete(path);
-    }
-
-    @Override
-    public List<FileEntry> fileList(String path) {
-        return files.list(path);
-    }
-
-    @Override
-    public List<SearchMatch> fileSearch(String path, String regex) {
-        return files.search(path, regex);
-    }
-
-    @Override
-    public List<String> fileFind(String dir, String glob) {
-        return files.find(dir, glob);
-    }
-
-    @Override
-    public int fileReplace(String path, String oldText, String newText) {
-        return files.replace(path, oldText, newText);
-    }
-
-    @Override
-    public long fileUpload(InputStream content, long size, String path, TransferProgress progress) {
-        return files.upload(content, size, path, progress);
-    }
-
-    @Override
-    public long fileDownload(String path, OutputStream out, TransferProgress progress) {
-        return files.download(path, out, progress);
-    }
-
-    @Override
-    public long fileDownload(String path, Path localTarget, TransferProgress progress) {
-        return files.download(path, localTarget, progress);
+    public FileOperations fileOperations() {
+        return files;
     }
 
     // ---- sessions ----------------------------------------------------------------------------------------
