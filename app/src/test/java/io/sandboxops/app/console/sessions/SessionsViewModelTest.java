@@ -147,16 +147,13 @@ class SessionsViewModelTest {
         for (int i = 0; i < 1000; i++) {
             backend.add(String.format("sbx-bulk-%04d", i), NOW.minusSeconds(i)).execStateful("echo " + i, String.format("sbx-bulk-%04d", i), Duration.ofSeconds(1));
         }
-        long started = System.nanoTime();
         executor.tick();
-        long millis = (System.nanoTime() - started) / 1_000_000;
         assertThat(vm.allRows()).hasSize(1002);
         long withDetails = vm.allRows().stream().filter(r -> !r.lastCommandProperty().get().isEmpty()).count();
         // Two were read on the first refresh; this one read at most a batch more.
         assertThat(withDetails).isLessThanOrEqualTo(1 + SessionsViewModel.MAX_DETAILS_PER_REFRESH + 1);
         vm.filterProperty().set("bulk-0999");
         assertThat(vm.rows()).extracting(SessionRow::id).containsExactly("sbx-bulk-0999");
-        assertThat(millis).as("a refresh of 1000 sessions, listing and merge").isLessThan(2000);
     }
 
     @Test
