@@ -2,6 +2,7 @@ package io.sandboxops.app.console;
 
 import io.sandboxops.app.console.environment.EnvironmentCatalog;
 import io.sandboxops.app.console.environment.LocalWorkspaceOpener;
+import io.sandboxops.app.console.preferences.ConsolePreferences;
 import io.sandboxops.core.env.Environments;
 import javafx.application.Application;
 import javafx.application.Platform;
@@ -11,7 +12,8 @@ import javafx.stage.Stage;
 /**
  * The desktop console. Opens on the {@code local} environment: the local Docker engine when one answers and
  * the emulator started embedded ({@code -Dsandboxops.console.emulator=false} skips it). With {@code --smoke}
- * it quits after its first frame: the installer check that the packaged console really starts.
+ * it quits after its first frame: the installer check that the packaged console really starts. The window's size and the
+ * environment last open are remembered in {@code ~/.sandbox-ops/console.properties}.
  */
 public final class ConsoleApp extends Application {
     /** The argument that makes the console quit after its first frame. */
@@ -23,8 +25,12 @@ public final class ConsoleApp extends Application {
     public void start(Stage stage) {
         long started = System.nanoTime();
         boolean emulator = Boolean.parseBoolean(System.getProperty("sandboxops.console.emulator", "true"));
-        window = ConsoleWindow.show(stage, new ConsoleWindow.Options(EnvironmentCatalog.fromFile(Environments.defaultFile()), new LocalWorkspaceOpener(emulator)));
-        if (getParameters().getRaw().contains(SMOKE)) {
+        boolean smoke = getParameters().getRaw().contains(SMOKE);
+        // The installer's check must not change the size and environment the person sees next time.
+        ConsolePreferences preferences = smoke ? ConsolePreferences.none() : ConsolePreferences.load(ConsolePreferences.defaultFile());
+        window = ConsoleWindow.show(stage, new ConsoleWindow.Options(EnvironmentCatalog.fromFile(Environments.defaultFile()),
+                new LocalWorkspaceOpener(emulator), preferences));
+        if (smoke) {
             Scene scene = stage.getScene();
             scene.addPostLayoutPulseListener(new Runnable() {
                 @Override

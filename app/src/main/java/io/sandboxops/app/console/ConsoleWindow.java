@@ -4,6 +4,8 @@ import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
 import io.sandboxops.app.console.dialog.DialogService;
 import io.sandboxops.app.console.dialog.FxDialogService;
+import io.sandboxops.app.console.dialog.FxNotifier;
+import io.sandboxops.app.console.dialog.Notifier;
 import io.sandboxops.app.console.dialog.UncaughtExceptionHandler;
 import io.sandboxops.app.console.environment.EnvironmentCatalog;
 import io.sandboxops.app.console.environment.EnvironmentsViewModel;
@@ -17,6 +19,7 @@ import io.sandboxops.app.console.main.MainView;
 import io.sandboxops.app.console.main.MainViewModel;
 import io.sandboxops.app.console.metrics.MetricsView;
 import io.sandboxops.app.console.metrics.MetricsViewModel;
+import io.sandboxops.app.console.preferences.ConsolePreferences;
 import io.sandboxops.app.console.processes.ProcessesView;
 import io.sandboxops.app.console.processes.ProcessesViewModel;
 import io.sandboxops.app.console.rollout.Actor;
@@ -49,11 +52,22 @@ import org.slf4j.LoggerFactory;
 public final class ConsoleWindow {
     private static final Logger log = LoggerFactory.getLogger(ConsoleWindow.class);
 
-    /** What the window works on: where environments come from, and how one is opened. */
-    public record Options(EnvironmentCatalog catalog, WorkspaceOpener opener) {
+    /**
+     * What the window works on: where environments come from, how one is opened, and where the window's size and the
+     * last environment are remembered.
+     */
+    public record Options(EnvironmentCatalog catalog, WorkspaceOpener opener, ConsolePreferences preferences) {
+        /** Remembers nothing: the tests' windows leave the user's home alone. */
+        public Options(EnvironmentCatalog catalog, WorkspaceOpener opener) {
+            this(catalog, opener, ConsolePreferences.none());
+        }
     }
 
+    static final double DEFAULT_WIDTH = 1280;
+    static final double DEFAULT_HEIGHT = 820;
+
     private final Stage stage;
+    private final ConsolePreferences preferences;
     private final FxTaskExecutor executor;
     private final MainViewModel main;
     private final SessionsViewModel sessions;
@@ -65,11 +79,13 @@ public final class ConsoleWindow {
 
     private ConsoleWindow(Stage stage, Options options) {
         this.stage = stage;
+        this.preferences = options.preferences();
         DialogService dialogs = new FxDialogService(stage);
+        Notifier notifier = new FxNotifier(stage);
         new UncaughtExceptionHandler(dialogs).install();
         executor = new FxTaskExecutor(failed -> dialogs.showException("Could not " + failed.title(), failed.error()));
         StatusLine status = new StatusLine();
-        EnvironmentsViewModel environments = new EnvironmentsViewModel(options.catalog());
+        EnvironmentsViewModel environments = new EnvironmentsViewModel(options.catalog(), preferences);
         WriteGuard guard = new WriteGuard(environments.selectedProperty(), dialogs);
         main = new MainViewModel(executor, status, environments, options.opener());
         sessions = new SessionsViewModel(executor, status, guard, main.workspaceProperty());
@@ -77,10 +93,10 @@ public final class ConsoleWindow {
         var session = sessions.openSessionProperty();
         SessionConsoleViewModel console = new SessionConsoleViewModel(executor, status, guard, session);
         processes = new ProcessesViewModel(executor, status, guard, session);
-        files = new FilesViewModel(executor, dialogs, status, guard, session);
+        files = new FilesViewModel(executor, dialogs, notifier, status, guard, session);
 
         String actor = Actor.current();
-        rollout = new RolloutViewModel(executor, status, dialogs, main.workspaceProperty(), actor);
+        rollout = new RolloutViewModel(executor, status, dialogs, notifier, main.workspaceProperty(), actor);
         metrics = new MetricsViewModel(executor, status, main.workspaceProperty());
         logs = new LogsViewModel(executor, status, main.workspaceProperty());
 
@@ -96,13 +112,16 @@ public final class ConsoleWindow {
 
         applyTheme(main.darkThemeProperty().get());
         main.darkThemeProperty().addListener((obs, old, dark) -> applyTheme(dark));
-        Scene scene = new Scene(view, 1280, 820);
+        ConsolePreferences.WindowSize size = preferences.windowSize()
+                .orElse(new ConsolePreferences.WindowSize(DEFAULT_WIDTH, DEFAULT_HEIGHT, false));
+        Scene scene = new Scene(view, size.width(), size.height());
         installShortcuts(scene);
         scene.getStylesheets().add(ConsoleWindow.class.getResource("console.css").toExternalForm());
         stage.setScene(scene);
         stage.setTitle("Sandbox Ops");
-        stage.setMinWidth(900);
-        stage.setMinHeight(600);
+        stage.setMinWidth(ConsolePreferences.WindowSize.MIN_WIDTH);
+        stage.setMinHeight(ConsolePreferences.WindowSize.MIN_HEIGHT);
+        stage.setMaximized(size.maximized());
         var icon = ConsoleWindow.class.getResourceAsStream("icon.png");
         if (icon != null) {
             stage.getIcons().add(new Image(icon));
@@ -174,8 +193,21 @@ public final class ConsoleWindow {
         return rollout;
     }
 
+    /** The size the window had before it was maximized stays the size it opens at when it is not. */
+    private void rememberWindow() {
+        Scene scene = stage.getScene();
+        if (scene != null && scene.getWidth() > 0 && scene.getHeight() > 0) {
+            ConsolePreferences.WindowSize was = preferences.windowSize().orElse(new ConsolePreferences.WindowSize(DEFAULT_WIDTH, DEFAULT_HEIGHT, false));
+            preferences.windowSize(stage.isMaximized() ? new ConsolePreferences.WindowSize(was.width(), was.height(), true)
+                    : new ConsolePreferences.WindowSize(scene.getWidth(), scene.getHeight(), false));
+        }
+        // A few hundred bytes, once, as the application exits: nothing is left to keep responsive.
+        preferences.save();
+    }
+
     /** Stops timers and background work and closes the environment (the emulator, backend connections). */
     public void close() {
+        rememberWindow();
         sessions.dispose();
         processes.dispose();
         rollout.dispose();

@@ -120,6 +120,17 @@ class ConsoleWithDockerTest {
         WaitForAsyncUtils.waitForFxEvents();
         Screenshots.save(window.stage().getScene(), "session-console");
 
+        // Live output: the first line shows while the command still runs; the shell keeps its cwd.
+        robot.clickOn("#liveOutput");
+        robot.clickOn("#commandField").write("echo first; sleep 2; echo second >&2").type(KeyCode.ENTER);
+        waitFor(SLOW, TimeUnit.SECONDS, () -> output.getItems().contains(new ConsoleLine(ConsoleLine.Kind.LIVE, "first"))
+                && !output.getItems().contains(new ConsoleLine(ConsoleLine.Kind.LIVE, "second")));
+        waitFor(SLOW, TimeUnit.SECONDS, () -> robot.lookup("#exitCode").queryAs(Label.class).getText().equals("exit 0"));
+        assertThat(output.getItems()).contains(new ConsoleLine(ConsoleLine.Kind.LIVE, "second"));
+        robot.clickOn("#commandField").write("pwd").type(KeyCode.ENTER);
+        waitFor(SLOW, TimeUnit.SECONDS, () -> output.getItems().get(output.getItems().size() - 2).equals(new ConsoleLine(ConsoleLine.Kind.LIVE, "/tmp")));
+        robot.clickOn("#liveOutput");
+
         // Background processes: listed, then killed after confirming.
         robot.clickOn("#processesTab");
         TableView<ProcessRow> processes = robot.lookup("#processesTable").queryTableView();

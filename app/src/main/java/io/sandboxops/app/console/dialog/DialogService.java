@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * Every dialog the console shows goes through here, so view models can ask questions without knowing about
- * windows, and their tests can answer them.
+ * windows, and their tests can answer them. Notices that need no answer go through {@link Notifier}.
  */
 public interface DialogService {
 
@@ -31,7 +31,4 @@ public interface DialogService {
 
     /** @return where to save, empty when cancelled */
     Optional<Path> chooseSaveFile(String title, String suggestedName);
-
-    /** A short notice that goes away by itself (a finished transfer). */
-    void notify(String title, String message);
 }

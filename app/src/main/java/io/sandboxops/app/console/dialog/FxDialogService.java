@@ -15,7 +15,6 @@ import javafx.scene.control.TextField;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
-import org.controlsfx.control.Notifications;
 
 /** The dialogs of the running application, owned by its main window. */
 public final class FxDialogService implements DialogService {
@@ -84,11 +83,6 @@ public final class FxDialogService implements DialogService {
         chooser.setTitle(title);
         chooser.setInitialFileName(suggestedName);
         return Optional.ofNullable(chooser.showSaveDialog(owner)).map(java.io.File::toPath);
-    }
-
-    @Override
-    public void notify(String title, String message) {
-        Notifications.create().owner(owner).title(title).text(message).showInformation();
     }
 
     private void prepare(Alert alert, String title) {

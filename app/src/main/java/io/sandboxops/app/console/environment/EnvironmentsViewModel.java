@@ -1,5 +1,6 @@
 package io.sandboxops.app.console.environment;
 
+import io.sandboxops.app.console.preferences.ConsolePreferences;
 import java.util.Optional;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
@@ -20,11 +21,26 @@ public final class EnvironmentsViewModel {
     private final Optional<String> catalogProblem;
 
     public EnvironmentsViewModel(EnvironmentCatalog catalog) {
+        this(catalog, ConsolePreferences.none());
+    }
+
+    /** @param preferences where the environment last open is remembered; it opens again when the catalog still lists it */
+    public EnvironmentsViewModel(EnvironmentCatalog catalog, ConsolePreferences preferences) {
         environments.setAll(catalog.environments());
         catalogProblem = catalog.problem();
-        // The console opens on local (DESIGN §8), whatever order the catalog lists them in.
-        selected.set(environments.stream().filter(e -> e.name().equals(ConsoleEnvironment.LOCAL_NAME)).findFirst()
+        // Else the console opens on local (DESIGN §8), whatever order the catalog lists them in.
+        selected.set(preferences.lastEnvironment().flatMap(this::named)
+                .or(() -> named(ConsoleEnvironment.LOCAL_NAME))
                 .orElse(environments.isEmpty() ? null : environments.get(0)));
+        selected.addListener((obs, old, now) -> {
+            if (now != null) {
+                preferences.lastEnvironment(now.name());
+            }
+        });
+    }
+
+    private Optional<ConsoleEnvironment> named(String name) {
+        return environments.stream().filter(e -> e.name().equals(name)).findFirst();
     }
 
     private String bannerText() {

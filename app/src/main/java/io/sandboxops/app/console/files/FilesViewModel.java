@@ -2,6 +2,7 @@ package io.sandboxops.app.console.files;
 
 import io.sandboxops.app.console.dialog.DialogService;
 import io.sandboxops.app.console.dialog.ErrorMessages;
+import io.sandboxops.app.console.dialog.Notifier;
 import io.sandboxops.app.console.environment.WriteGuard;
 import io.sandboxops.app.console.sessions.SessionHandle;
 import io.sandboxops.app.console.status.HumanReadable;
@@ -50,6 +51,7 @@ public final class FilesViewModel {
 
     private final TaskExecutor executor;
     private final DialogService dialogs;
+    private final Notifier notifier;
     private final StatusLine status;
     private final WriteGuard guard;
     private final ObservableValue<SessionHandle> session;
@@ -65,14 +67,16 @@ public final class FilesViewModel {
             editorPath, editorText, savedText);
     private final ObservableList<Transfer> transfers = FXCollections.observableArrayList();
 
-    public FilesViewModel(TaskExecutor executor, DialogService dialogs, StatusLine status, WriteGuard guard, ObservableValue<SessionHandle> session) {
-        this(executor, dialogs, status, guard, session, System::nanoTime);
+    public FilesViewModel(TaskExecutor executor, DialogService dialogs, Notifier notifier, StatusLine status, WriteGuard guard,
+                          ObservableValue<SessionHandle> session) {
+        this(executor, dialogs, notifier, status, guard, session, System::nanoTime);
     }
 
-    FilesViewModel(TaskExecutor executor, DialogService dialogs, StatusLine status, WriteGuard guard, ObservableValue<SessionHandle> session,
-                   LongSupplier nanoClock) {
+    FilesViewModel(TaskExecutor executor, DialogService dialogs, Notifier notifier, StatusLine status, WriteGuard guard,
+                   ObservableValue<SessionHandle> session, LongSupplier nanoClock) {
         this.executor = executor;
         this.dialogs = dialogs;
+        this.notifier = notifier;
         this.status = status;
         this.guard = guard;
         this.session = session;
@@ -302,7 +306,8 @@ public final class FilesViewModel {
 
     private void finished(Transfer t, SessionHandle refreshIn, String what, String directory) {
         t.finish(Transfer.State.DONE, HumanReadable.bytes(t.size()) + " · done");
-        dialogs.notify(t.direction() == Transfer.Direction.UPLOAD ? "Upload finished" : "Download finished", what);
+        notifier.done(t.direction() == Transfer.Direction.UPLOAD ? "Upload finished" : "Download finished",
+                what + " (" + HumanReadable.bytes(t.size()) + ")");
         if (refreshIn != null && refreshIn == session.getValue()) {
             reloadDirectory(directory);
         }
@@ -313,6 +318,9 @@ public final class FilesViewModel {
             t.finish(Transfer.State.CANCELLED, "cancelled");
         } else {
             t.finish(Transfer.State.FAILED, ErrorMessages.describe(e));
+            // Several run at once and take minutes: whoever started one may be looking elsewhere when it fails.
+            notifier.warn(t.direction() == Transfer.Direction.UPLOAD ? "Upload failed" : "Download failed",
+                    t.name() + ": " + ErrorMessages.describe(e));
             status.error("Could not " + t.direction().name().toLowerCase() + " " + t.name() + ": " + ErrorMessages.describe(e));
         }
     }

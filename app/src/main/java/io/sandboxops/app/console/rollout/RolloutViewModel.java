@@ -2,6 +2,7 @@ package io.sandboxops.app.console.rollout;
 
 import io.sandboxops.app.console.dialog.DialogService;
 import io.sandboxops.app.console.dialog.ErrorMessages;
+import io.sandboxops.app.console.dialog.Notifier;
 import io.sandboxops.app.console.environment.ConsoleEnvironment;
 import io.sandboxops.app.console.environment.ServiceStatus;
 import io.sandboxops.app.console.environment.Workspace;
@@ -63,6 +64,7 @@ public final class RolloutViewModel {
     private final TaskExecutor executor;
     private final StatusLine status;
     private final DialogService dialogs;
+    private final Notifier notifier;
     private final ObservableValue<Workspace> workspace;
     private final String actor;
     private final RolloutPlan plan;
@@ -106,12 +108,16 @@ public final class RolloutViewModel {
     /** When the gate was last measured (null: measure on the next read), and what it said, for the reads between. */
     private Instant gateMeasured;
     private Optional<PlanReview> lastReview = Optional.empty();
+    /** The step whose breached gate was last announced, so a breach is announced once, not on every read. */
+    private Integer breachAnnounced;
 
     /** @param actor who is acting, recorded with every change ({@link Actor#current()} in the application) */
-    public RolloutViewModel(TaskExecutor executor, StatusLine status, DialogService dialogs, ObservableValue<Workspace> workspace, String actor) {
+    public RolloutViewModel(TaskExecutor executor, StatusLine status, DialogService dialogs, Notifier notifier, ObservableValue<Workspace> workspace,
+                            String actor) {
         this.executor = executor;
         this.status = status;
         this.dialogs = dialogs;
+        this.notifier = notifier;
         this.workspace = workspace;
         this.actor = actor;
         this.plan = RolloutPlan.originalPlan();
@@ -237,13 +243,34 @@ public final class RolloutViewModel {
         if (review.isEmpty() && reading.gateProblem().isEmpty()) {
             gateMeasured = null;
         }
-        planSteps.setAll(timeline(plan, at, review.flatMap(PlanReview::gate), reading.gateProblem()));
+        showTimeline(timeline(plan, at, review.flatMap(PlanReview::gate), reading.gateProblem()));
         planAdvice.set(review.map(r -> advice(r)).orElse(reading.gateProblem().map(p -> "Plan: " + p)
                 .orElse("Measuring the plan's gate…")));
         if (followServer) {
             EnvValues template = effectiveTemplate(s);
             flag.set(template.flagValue().orElse(false));
             percentage.set(snap(template.percentageValue().orElse(0)));
+        }
+    }
+
+    /**
+     * Shows the plan's timeline. A gate that turns red is said out loud, once per step: the person may be on another
+     * view, or away from the screen.
+     */
+    void showTimeline(List<PlanStepRow> rows) {
+        planSteps.setAll(rows);
+        Optional<PlanStepRow> breached = planSteps.stream()
+                .filter(r -> r.position() == PlanStepRow.Position.CURRENT && r.gate() == PlanStepRow.GateState.BREACH).findFirst();
+        if (breached.isEmpty()) {
+            breachAnnounced = null;
+            return;
+        }
+        int step = breached.get().percentage();
+        if (!Integer.valueOf(step).equals(breachAnnounced)) {
+            breachAnnounced = step;
+            String checks = breached.get().detail().lines().skip(1).filter(l -> !l.isBlank()).findFirst().orElse("");
+            notifier.alarm("Gate breached at " + step + " %", serviceName() + " in " + environment().map(ConsoleEnvironment::name).orElse("?")
+                    + ": roll back." + (checks.isEmpty() ? "" : "\n" + checks));
         }
     }
 
@@ -463,6 +490,7 @@ public final class RolloutViewModel {
                     markRunningStageFailed();
                     rollbackOutcome.set("Rollback FAILED: " + ErrorMessages.describe(e) + ". Read the service's state above before trying again.");
                     status.error(rollbackOutcome.get());
+                    notifier.alarm("Rollback FAILED", service + ": " + ErrorMessages.describe(e));
                     refresh();
                 })
                 .onFinished(() -> {
@@ -480,20 +508,20 @@ public final class RolloutViewModel {
                 setStages(RollbackStage.State.DONE, RollbackStage.State.DONE, RollbackStage.State.DONE);
                 rollbackOutcome.set("VERIFIED in " + elapsed + " at " + clock() + ": revision " + report.revision() + " serves 100 % with the flag off, 0 %.");
                 status.info("Rollback of " + serviceName() + " verified in " + elapsed + ".");
-                dialogs.notify("Rollback verified", serviceName() + ": every new session goes to Docker (" + elapsed + ").");
+                notifier.done("Rollback verified", serviceName() + ": every new session goes to Docker (" + elapsed + ").");
                 reason.set("");
             }
             case NOT_SERVING -> {
                 setStages(RollbackStage.State.DONE, RollbackStage.State.DONE, RollbackStage.State.FAILED);
                 rollbackOutcome.set("NOT SERVING after " + elapsed + " at " + clock() + ": " + report.problem().orElse("the new revision gets no traffic"));
                 status.error("Rollback of " + serviceName() + " is not serving: " + report.problem().orElse(""));
-                dialogs.notify("Rollback NOT serving", rollbackOutcome.get());
+                notifier.alarm("Rollback NOT serving", serviceName() + ": " + rollbackOutcome.get());
             }
             case FAILED -> {
                 markRunningStageFailed();
                 rollbackOutcome.set("FAILED after " + elapsed + " at " + clock() + ": " + report.problem().orElse("unknown problem"));
                 status.error("Rollback of " + serviceName() + " failed: " + report.problem().orElse(""));
-                dialogs.notify("Rollback FAILED", rollbackOutcome.get());
+                notifier.alarm("Rollback FAILED", serviceName() + ": " + rollbackOutcome.get());
             }
         }
         report.after().ifPresent(after -> show(new Reading(after, Optional.empty(), Optional.empty())));
@@ -541,6 +569,7 @@ public final class RolloutViewModel {
     private void clear() {
         gateMeasured = null;
         lastReview = Optional.empty();
+        breachAnnounced = null;
         current.set(null);
         loaded.set(false);
         headline.set("");

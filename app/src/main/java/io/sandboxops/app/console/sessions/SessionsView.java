@@ -28,6 +28,10 @@ public final class SessionsView extends VBox {
     @FXML
     private ComboBox<String> backendChoice;
     @FXML
+    private TextField stickyKeyField;
+    @FXML
+    private Label ruleChoiceLabel;
+    @FXML
     private Button createButton;
     @FXML
     private Button closeButton;
@@ -52,6 +56,8 @@ public final class SessionsView extends VBox {
     @FXML
     private TableColumn<SessionRow, Duration> ageColumn;
 
+    private static final javafx.css.PseudoClass UNAVAILABLE = javafx.css.PseudoClass.getPseudoClass("unavailable");
+
     private final SessionsViewModel viewModel;
 
     public SessionsView(SessionsViewModel viewModel) {
@@ -69,11 +75,21 @@ public final class SessionsView extends VBox {
         });
         backendChoice.setItems(viewModel.backendNames());
         backendChoice.valueProperty().bindBidirectional(viewModel.createBackendProperty());
+        stickyKeyField.textProperty().bindBidirectional(viewModel.stickyKeyProperty());
+        stickyKeyField.visibleProperty().bind(viewModel.byRolloutRuleProperty());
+        stickyKeyField.managedProperty().bind(stickyKeyField.visibleProperty());
+        ruleChoiceLabel.textProperty().bind(viewModel.ruleChoiceProperty());
+        ruleChoiceLabel.visibleProperty().bind(viewModel.ruleChoiceProperty().isNotEmpty());
+        ruleChoiceLabel.managedProperty().bind(ruleChoiceLabel.visibleProperty());
+        viewModel.ruleChoiceUnavailableProperty().addListener((obs, old, unavailable) ->
+                ruleChoiceLabel.pseudoClassStateChanged(UNAVAILABLE, unavailable));
+        ruleChoiceLabel.setGraphic(new FontIcon(Feather.GIT_BRANCH));
 
         createButton.setGraphic(new FontIcon(Feather.PLUS));
         createButton.disableProperty().bind(viewModel.canCreateProperty().not());
         createButton.setOnAction(e -> viewModel.create());
-        createButton.setTooltip(new Tooltip("Create a session on the chosen backend"));
+        createButton.setTooltip(new Tooltip("Create a session on the chosen backend (Ctrl+N); \"" + SessionsViewModel.BY_ROLLOUT_RULE
+                + "\" lets the environment's rollout pick it for the key"));
         closeButton.setGraphic(new FontIcon(Feather.X_CIRCLE));
         closeButton.disableProperty().bind(viewModel.canCloseProperty().not());
         closeButton.setOnAction(e -> viewModel.closeSelected());

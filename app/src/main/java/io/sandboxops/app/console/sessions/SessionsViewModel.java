@@ -15,7 +15,14 @@ import io.sandboxops.core.api.SandboxSpec;
 import io.sandboxops.core.api.SandboxSummary;
 import io.sandboxops.core.api.SessionInfo;
 import io.sandboxops.core.api.SweepResult;
+import io.sandboxops.core.env.Environment;
 import io.sandboxops.core.env.Secrets;
+import io.sandboxops.core.rollout.BackendChoice;
+import io.sandboxops.core.rollout.ControlPlane;
+import io.sandboxops.core.rollout.EnvValues;
+import io.sandboxops.core.rollout.RolloutSettings;
+import io.sandboxops.core.rollout.RolloutStatus;
+import io.sandboxops.core.rollout.SandboxFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
@@ -47,7 +55,8 @@ import javafx.collections.transformation.SortedList;
 
 /**
  * The sessions table: every sandbox of every backend that answered, refreshed on a timer, with filter and
- * sort; create, close, and clean up all but the selected one; and the session the workspace views work on.
+ * sort; create (on a chosen backend, or on the one the environment's rollout rule picks for a sticky key), close,
+ * and clean up all but the selected one; and the session the workspace views work on.
  */
 public final class SessionsViewModel {
     /** How often the table follows the backends. */
@@ -58,6 +67,11 @@ public final class SessionsViewModel {
      */
     static final Duration DETAILS_MAX_AGE = Duration.ofSeconds(20);
     static final int MAX_DETAILS_PER_REFRESH = 25;
+    /**
+     * The create choice that lets the environment's rollout pick the backend, as the agent backend would for a
+     * session of the sticky key: offered when the environment's rollout service can be read.
+     */
+    public static final String BY_ROLLOUT_RULE = "by rollout rule";
 
     private final TaskExecutor executor;
     private final StatusLine status;
@@ -75,6 +89,10 @@ public final class SessionsViewModel {
     private final ReadOnlyObjectWrapper<SessionHandle> openSession = new ReadOnlyObjectWrapper<>(this, "openSession");
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
     private final ReadOnlyStringWrapper placeholder = new ReadOnlyStringWrapper(this, "placeholder", "");
+    private final StringProperty stickyKey = new SimpleStringProperty(this, "stickyKey", System.getProperty("user.name", ""));
+    private final ReadOnlyStringWrapper ruleChoice = new ReadOnlyStringWrapper(this, "ruleChoice", "");
+    private final ReadOnlyBooleanWrapper ruleChoiceUnavailable = new ReadOnlyBooleanWrapper(this, "ruleChoiceUnavailable");
+    private final BooleanBinding byRolloutRule = createBackend.isEqualTo(BY_ROLLOUT_RULE);
     private final RefreshGate refreshing = new RefreshGate(Duration.ofSeconds(60));
 
     // Clients used only to read each session's details; touched by one refresh at a time, off the UI thread.
@@ -106,7 +124,12 @@ public final class SessionsViewModel {
         closeDetailClients();
         List<String> names = now == null ? List.of() : List.copyOf(now.backends().keySet());
         backendNames.setAll(names);
+        if (!names.isEmpty() && now.controlPlane().isPresent()) {
+            backendNames.add(BY_ROLLOUT_RULE);
+        }
         createBackend.set(names.isEmpty() ? null : names.get(0));
+        ruleChoice.set("");
+        ruleChoiceUnavailable.set(false);
         if (now == null) {
             placeholder.set("Opening the environment…");
         } else if (names.isEmpty()) {
@@ -305,7 +328,8 @@ public final class SessionsViewModel {
     // ---- create, close, clean up ------------------------------------------------------------------------
 
     public BooleanBinding canCreateProperty() {
-        return guard.writesAllowed().and(createBackend.isNotNull()).and(busy.not());
+        return guard.writesAllowed().and(createBackend.isNotNull()).and(busy.not())
+                .and(byRolloutRule.not().or(Bindings.createBooleanBinding(() -> !stickyKey.get().isBlank(), stickyKey)));
     }
 
     public BooleanBinding canCloseProperty() {
@@ -318,7 +342,87 @@ public final class SessionsViewModel {
         if (ws == null || backendName == null || !guard.writesAllowed().get()) {
             return;
         }
-        SandboxBackend backend = ws.backends().get(backendName);
+        if (BY_ROLLOUT_RULE.equals(backendName)) {
+            createByRolloutRule(ws);
+            return;
+        }
+        createOn(backendName, ws.backends().get(backendName));
+    }
+
+    /**
+     * Asks the rollout rule ({@link SandboxFactory#choose}) with the flag and percentage the service runs with now and
+     * the sticky key, says which backend it picked and why, then creates the session there: what the agent backend
+     * would do for a session of that key. A pick this environment has no backend for is said, and nothing is created.
+     */
+    private void createByRolloutRule(Workspace ws) {
+        Optional<ControlPlane> plane = ws.controlPlane();
+        String key = stickyKey.get() == null ? "" : stickyKey.get().trim();
+        if (plane.isEmpty() || key.isEmpty()) {
+            return;
+        }
+        ControlPlane cp = plane.get();
+        Set<String> available = Set.copyOf(ws.backends().keySet());
+        String project = ws.environment().coreDefinition().map(Environment::projectId).filter(p -> !p.isBlank()).orElse(ws.environment().name());
+        busy.set(true);
+        ruleChoiceUnavailable.set(false);
+        ruleChoice.set("Reading the rollout of " + cp.rollout().service() + "…");
+        executor.execute(BackgroundTask.of("choose a backend by the rollout rule", context -> pick(cp.rollout().status(), cp.rollout().service(), project, key, available))
+                .onSuccess(pick -> {
+                    if (ws != workspace.getValue()) {
+                        busy.set(false);
+                        return;
+                    }
+                    ruleChoice.set(pick.explanation());
+                    SandboxBackend backend = ws.backends().get(pick.choice().backend());
+                    if (backend == null) {
+                        ruleChoiceUnavailable.set(true);
+                        status.error(pick.explanation());
+                        busy.set(false);
+                        return;
+                    }
+                    busy.set(false);
+                    createOn(pick.choice().backend(), backend);
+                })
+                .onFailure(e -> {
+                    ruleChoiceUnavailable.set(true);
+                    ruleChoice.set("The rollout rule could not be asked: " + ErrorMessages.describe(e) + ". No session was created.");
+                    status.error(ruleChoice.get());
+                    busy.set(false);
+                }));
+    }
+
+    /** What the rule picked, in words, with what it was asked on. */
+    record RulePick(BackendChoice choice, String explanation) {
+    }
+
+    static RulePick pick(RolloutStatus rollout, String service, String project, String key, Set<String> available) {
+        // The serving revisions' values decide new sessions; during a split the template is what is being moved to.
+        EnvValues values = rollout.effective().orElse(rollout.template());
+        RolloutSettings settings = RolloutSettings.fromEnvironment(Map.of(RolloutSettings.FLAG, values.flag(),
+                RolloutSettings.PERCENTAGE, values.percentage(), RolloutSettings.PROJECT, project));
+        Map<String, Supplier<? extends SandboxBackend>> suppliers = new HashMap<>();
+        // Only asked to choose: the factory makes no backend, so nothing of the workspace's is opened or closed by it.
+        for (String name : List.of(SandboxFactory.DOCKER, SandboxFactory.CLOUDRUN)) {
+            suppliers.put(name, () -> {
+                throw new IllegalStateException("the console asks the rule only to choose");
+            });
+        }
+        BackendChoice choice;
+        try (SandboxFactory factory = new SandboxFactory(settings, suppliers)) {
+            choice = factory.choose(key);
+        }
+        String why = "By the rollout rule, \"" + key + "\" gets " + choice.reason() + " — " + service + " runs with "
+                + RolloutSettings.FLAG + "=" + settings.cloudRunEnabled() + ", " + settings.percentage() + " %";
+        if (!available.contains(choice.backend())) {
+            why += ". But this environment has no " + choice.backend() + " backend (it has " + String.join(", ", available.stream().sorted().toList())
+                    + "): no session was created. Pick a backend yourself, or another key.";
+        } else {
+            why += ".";
+        }
+        return new RulePick(choice, why);
+    }
+
+    private void createOn(String backendName, SandboxBackend backend) {
         busy.set(true);
         status.info("Creating a " + backendName + " session…");
         executor.execute(BackgroundTask.of("create a session", context -> {
@@ -445,6 +549,26 @@ public final class SessionsViewModel {
 
     public ReadOnlyBooleanProperty busyProperty() {
         return busy.getReadOnlyProperty();
+    }
+
+    /** The sticky key the rollout rule is asked with: a user id; the OS user by default. */
+    public StringProperty stickyKeyProperty() {
+        return stickyKey;
+    }
+
+    /** Whether the create choice is {@link #BY_ROLLOUT_RULE}: the view then asks for the sticky key. */
+    public BooleanBinding byRolloutRuleProperty() {
+        return byRolloutRule;
+    }
+
+    /** Which backend the rollout rule picked for the last create, and why; empty before one. */
+    public ReadOnlyStringProperty ruleChoiceProperty() {
+        return ruleChoice.getReadOnlyProperty();
+    }
+
+    /** Set when the rule picked a backend this environment does not have, or could not be asked. */
+    public ReadOnlyBooleanProperty ruleChoiceUnavailableProperty() {
+        return ruleChoiceUnavailable.getReadOnlyProperty();
     }
 
     /** What the empty table says: why there is nothing, and what to do. */

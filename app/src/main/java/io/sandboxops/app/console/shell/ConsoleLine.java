@@ -13,6 +13,8 @@ public record ConsoleLine(Kind kind, String text) {
         COMMAND,
         STDOUT,
         STDERR,
+        /** Live output of a running command: stdout and stderr interleaved, as the interactive shell gives them. */
+        LIVE,
         /** What the console says about a command: exit code and duration, a timeout, dropped output. */
         SUCCESS,
         FAILURE,

@@ -6,6 +6,7 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
@@ -35,6 +36,8 @@ public final class SessionConsoleView extends SplitPane {
     private Label promptLabel;
     @FXML
     private TextField commandField;
+    @FXML
+    private CheckBox liveCheck;
     @FXML
     private Spinner<Integer> timeoutSpinner;
     @FXML
@@ -121,6 +124,10 @@ public final class SessionConsoleView extends SplitPane {
         });
         timeoutSpinner.setTooltip(new Tooltip("Seconds a command may run; then it is interrupted and the session keeps its state"));
 
+        liveCheck.selectedProperty().bindBidirectional(viewModel.liveOutputProperty());
+        liveCheck.disableProperty().bind(viewModel.runningProperty());
+        liveCheck.setTooltip(new Tooltip("Show the output while the command runs, stdout and stderr interleaved as the interactive "
+                + "shell gives them. Off: the output shows when it ends, stderr apart in red. Commands ending in & always run as background processes."));
         runButton.setGraphic(new FontIcon(Feather.PLAY));
         runButton.disableProperty().bind(viewModel.canRunProperty().not());
         runButton.setOnAction(e -> viewModel.run());

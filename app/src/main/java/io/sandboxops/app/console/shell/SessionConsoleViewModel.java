@@ -7,13 +7,17 @@ import io.sandboxops.app.console.status.HumanReadable;
 import io.sandboxops.app.console.status.StatusLine;
 import io.sandboxops.app.console.task.BackgroundTask;
 import io.sandboxops.app.console.task.TaskExecutor;
+import io.sandboxops.app.console.task.TaskHandle;
 import io.sandboxops.core.api.ExecResult;
 import io.sandboxops.core.api.SandboxNotFoundException;
+import io.sandboxops.core.api.SandboxUnsupportedException;
+import io.sandboxops.core.api.ShellView;
 import io.sandboxops.core.api.SessionInfo;
 import io.sandboxops.core.env.Secrets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
@@ -37,11 +41,19 @@ import javafx.collections.ObservableList;
  * apart, its exit code and duration, the cwd as the prompt, a timeout, and the session's environment with
  * secrets masked until revealed. Commands run with {@code execStateful}, so the cwd and exports persist and
  * stdout and stderr arrive apart; a running command can be stopped.
+ *
+ * <p>With {@link #liveOutputProperty() live output} on, a command runs in the session's interactive shell
+ * ({@code exec}) instead and its output is read every {@link #LIVE_POLL} while it runs. The interactive shell gives
+ * stdout and stderr interleaved and the core offers no separated result for such a command, so its output stays
+ * interleaved ({@link ConsoleLine.Kind#LIVE}); the footer says so. A command ending in {@code &}, and every command on
+ * a backend without an interactive shell, still runs with {@code execStateful}.
  */
 public final class SessionConsoleViewModel {
     /** Output kept in the console; older lines go first, as in a terminal's scrollback. */
     static final int MAX_LINES = 20_000;
     static final int MAX_HISTORY = 500;
+    /** How often a running command's output is read in live mode: often enough to feel live, rarely enough to be cheap. */
+    public static final Duration LIVE_POLL = Duration.ofMillis(300);
 
     private final TaskExecutor executor;
     private final StatusLine status;
@@ -62,6 +74,8 @@ public final class SessionConsoleViewModel {
     private final BooleanProperty revealSecrets = new SimpleBooleanProperty(this, "revealSecrets");
     private final BooleanBinding canRun;
     private final ReadOnlyBooleanWrapper stopping = new ReadOnlyBooleanWrapper(this, "stopping");
+    private final BooleanProperty liveOutput = new SimpleBooleanProperty(this, "liveOutput");
+    private LiveCommand live;
 
     public SessionConsoleViewModel(TaskExecutor executor, StatusLine status, WriteGuard guard, ObservableValue<SessionHandle> session) {
         this.executor = executor;
@@ -75,6 +89,7 @@ public final class SessionConsoleViewModel {
     }
 
     private void onSessionChanged(SessionHandle now) {
+        endLive();
         output.clear();
         env.clear();
         exitCode.set(null);
@@ -141,6 +156,20 @@ public final class SessionConsoleViewModel {
         running.set(true);
         stopping.set(false);
         exitCode.set(null);
+        if (liveOutput.get() && !startsInTheBackground(line)) {
+            runLive(s, line, timeout);
+        } else {
+            runToTheEnd(s, line, timeout);
+        }
+    }
+
+    /** {@code cmd &} (not {@code a && b}): only {@code execStateful} turns it into a listed background process. */
+    static boolean startsInTheBackground(String line) {
+        String t = line.strip();
+        return t.endsWith("&") && !t.endsWith("&&");
+    }
+
+    private void runToTheEnd(SessionHandle s, String line, int timeout) {
         executor.execute(BackgroundTask.of("run a command in " + s.sessionId(),
                         context -> s.sandbox().execStateful(line, s.sessionId(), Duration.ofSeconds(timeout)))
                 .onSuccess(r -> {
@@ -160,6 +189,157 @@ public final class SessionConsoleViewModel {
                         stopping.set(false);
                     }
                 }));
+    }
+
+    // ---- live output -------------------------------------------------------------------------------------
+
+    /** A command started in the interactive shell, and how much of its output is on screen. */
+    private final class LiveCommand {
+        final SessionHandle session;
+        final String line;
+        final int timeout;
+        final long startNanos = System.nanoTime();
+        TaskHandle timer = TaskHandle.DONE;
+        /** Characters of the output shown as whole lines. */
+        int shown;
+        /** The unfinished last line of the output, replaced when more of it arrives; null when none. */
+        ConsoleLine partial;
+        boolean reading;
+        boolean timedOut;
+
+        LiveCommand(SessionHandle session, String line, int timeout) {
+            this.session = session;
+            this.line = line;
+            this.timeout = timeout;
+        }
+
+        boolean current() {
+            return live == this && session == SessionConsoleViewModel.this.session.getValue();
+        }
+    }
+
+    private void runLive(SessionHandle s, String line, int timeout) {
+        LiveCommand c = new LiveCommand(s, line, timeout);
+        live = c;
+        executor.execute(BackgroundTask.of("start a command in " + s.sessionId(), context -> s.sandbox().exec(s.sessionId(), Optional.empty(), line))
+                .onSuccess(view -> {
+                    if (!c.current()) {
+                        return;
+                    }
+                    showLive(c, view);
+                    if (c.current()) {
+                        c.timer = executor.every(LIVE_POLL, () -> readLive(c));
+                    }
+                })
+                .onFailure(e -> {
+                    if (!c.current()) {
+                        return;
+                    }
+                    live = null;
+                    if (e instanceof SandboxUnsupportedException) {
+                        append(new ConsoleLine(ConsoleLine.Kind.NOTE, "this backend has no interactive shell, so no live output: "
+                                + "the output shows when the command ends"));
+                        runToTheEnd(s, line, timeout);
+                    } else {
+                        append(new ConsoleLine(ConsoleLine.Kind.FAILURE, "could not run it: " + ErrorMessages.describe(e)));
+                        running.set(false);
+                        stopping.set(false);
+                    }
+                }));
+    }
+
+    /** One tick: reads the output so far; past the timeout, interrupts the command as {@code execStateful} would. */
+    private void readLive(LiveCommand c) {
+        if (!c.current() || c.reading) {
+            return;
+        }
+        c.reading = true;
+        boolean overTime = !c.timedOut && System.nanoTime() - c.startNanos >= Duration.ofSeconds(c.timeout).toNanos();
+        if (overTime) {
+            c.timedOut = true;
+        }
+        executor.execute(BackgroundTask.of("read the output of " + c.session.sessionId(),
+                        context -> overTime ? c.session.sandbox().killProcess(c.session.sessionId()) : c.session.sandbox().viewShell(c.session.sessionId()))
+                .onSuccess(view -> {
+                    if (c.current()) {
+                        showLive(c, view);
+                    }
+                })
+                .onFailure(e -> {
+                    if (c.current()) {
+                        endLive();
+                        append(new ConsoleLine(ConsoleLine.Kind.FAILURE, "lost the command's output: " + ErrorMessages.describe(e)));
+                        running.set(false);
+                        stopping.set(false);
+                    }
+                })
+                .onFinished(() -> c.reading = false));
+    }
+
+    private void showLive(LiveCommand c, ShellView view) {
+        String text = view.output();
+        if (text.length() < c.shown) {
+            // The output was capped from its start: what is on screen stays, what follows is shown from here on.
+            c.shown = text.length();
+        }
+        if (c.partial != null) {
+            // Looked up, not assumed last: a note ("stopping…") may have come after it.
+            int at = output.lastIndexOf(c.partial);
+            if (at >= 0) {
+                output.remove(at);
+            }
+            c.partial = null;
+        }
+        String fresh = text.substring(c.shown);
+        int end = fresh.lastIndexOf('\n');
+        List<ConsoleLine> lines = new ArrayList<>();
+        if (end >= 0) {
+            for (String l : fresh.substring(0, end).split("\n", -1)) {
+                lines.add(new ConsoleLine(ConsoleLine.Kind.LIVE, stripCarriageReturn(l)));
+            }
+            c.shown += end + 1;
+        }
+        String tail = fresh.substring(end + 1);
+        if (!tail.isEmpty()) {
+            c.partial = new ConsoleLine(ConsoleLine.Kind.LIVE, stripCarriageReturn(tail));
+            lines.add(c.partial);
+        }
+        append(lines);
+        if (!view.running()) {
+            finishLive(c, view);
+        }
+    }
+
+    private void finishLive(LiveCommand c, ShellView view) {
+        endLive();
+        Duration took = Duration.ofNanos(System.nanoTime() - c.startNanos);
+        int exit = view.exitCode().orElse(-1);
+        List<ConsoleLine> lines = new ArrayList<>();
+        if (c.timedOut) {
+            lines.add(new ConsoleLine(ConsoleLine.Kind.FAILURE, "timed out after " + c.timeout + " s: interrupted; the session keeps its state"));
+        } else if (stopping.get()) {
+            lines.add(new ConsoleLine(ConsoleLine.Kind.FAILURE, "stopped; the session keeps its cwd and exports"));
+        }
+        lines.add(new ConsoleLine(exit == 0 ? ConsoleLine.Kind.SUCCESS : ConsoleLine.Kind.FAILURE, "exit " + exit + " · "
+                + HumanReadable.duration(took) + " · live: stdout and stderr interleaved"));
+        append(lines);
+        exitCode.set(exit);
+        lastDuration.set(HumanReadable.duration(took));
+        running.set(false);
+        stopping.set(false);
+        // The interactive view has no cwd; the session's info has it.
+        refreshInfo();
+    }
+
+    private void endLive() {
+        if (live != null) {
+            live.timer.cancel();
+            live = null;
+        }
+    }
+
+    private static String stripCarriageReturn(String l) {
+        return l.endsWith("\r") ? l.substring(0, l.length() - 1) : l;
     }
 
     /**
@@ -312,6 +492,11 @@ public final class SessionConsoleViewModel {
 
     public BooleanProperty revealSecretsProperty() {
         return revealSecrets;
+    }
+
+    /** Whether commands show their output while they run (interleaved), rather than apart when they end. */
+    public BooleanProperty liveOutputProperty() {
+        return liveOutput;
     }
 
     public BooleanBinding canRunProperty() {

@@ -25,7 +25,7 @@ class FilesViewModelTest {
     void setUp() {
         f.sandbox.putFile("/workspace/README.md", "# hello\n");
         f.sandbox.putFile("/workspace/src/main.py", "print('hi')\n");
-        vm = new FilesViewModel(f.executor, f.dialogs, f.status, f.guard, f.session, () -> nanos);
+        vm = new FilesViewModel(f.executor, f.dialogs, f.notifier, f.status, f.guard, f.session, () -> nanos);
         f.openSession();
     }
 
@@ -64,13 +64,15 @@ class FilesViewModelTest {
         vm.upload(List.of(a, b), vm.uploadDirectory());
         assertThat(vm.transfers()).extracting(Transfer::state).containsOnly(Transfer.State.DONE);
         assertThat(f.sandbox.file("/workspace/src/a.txt")).hasValue("alpha");
-        assertThat(f.dialogs.shown).anyMatch(s -> s.startsWith("notify: Upload finished"));
+        assertThat(f.notifier.lines()).containsExactly("DONE: Upload finished: /workspace/src/a.txt (5 B)",
+                "DONE: Upload finished: /workspace/src/b.bin (4 B)");
 
         FileNode bin = child(child(vm.rootProperty().get(), "src"), "b.bin");
         Path back = local.resolve("back.bin");
         vm.download(bin, back);
         assertThat(Files.readAllBytes(back)).isEqualTo(new byte[] {0, 1, 2, (byte) 255});
         assertThat(local.resolve("back.bin.part")).doesNotExist();
+        assertThat(f.notifier.lines()).last().isEqualTo("DONE: Download finished: " + back + " (4 B)");
     }
 
     @Test
@@ -79,6 +81,17 @@ class FilesViewModelTest {
         t.progress(1_000_000, 2_000_000, 2_000_000_000L);
         assertThat(t.progressProperty().get()).isEqualTo(0.5);
         assertThat(t.detailProperty().get()).isEqualTo("1.0 MB of 2.0 MB · 500 kB/s");
+    }
+
+    @Test
+    void aFailedTransferIsAWarningNotice() {
+        vm.download(new FileNode("gone.txt", "/workspace/gone.txt", false, 10, null), local.resolve("gone.txt"));
+        assertThat(vm.transfers().get(0).state()).isEqualTo(Transfer.State.FAILED);
+        assertThat(f.notifier.notices).singleElement().satisfies(n -> {
+            assertThat(n.level()).isEqualTo(io.sandboxops.app.console.dialog.Notifier.Level.WARNING);
+            assertThat(n.title()).isEqualTo("Download failed");
+            assertThat(n.text()).startsWith(local.resolve("gone.txt") + ": ");
+        });
     }
 
     @Test
@@ -113,6 +126,7 @@ class FilesViewModelTest {
         assertThat(vm.transfers().get(0).state()).isEqualTo(Transfer.State.CANCELLED);
         assertThat(target).doesNotExist();
         assertThat(local.resolve("data.txt.part")).doesNotExist();
+        assertThat(f.notifier.notices).as("whoever cancelled knows").isEmpty();
     }
 
     @Test

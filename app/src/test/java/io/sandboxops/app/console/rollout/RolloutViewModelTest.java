@@ -2,12 +2,14 @@ package io.sandboxops.app.console.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sandboxops.app.console.dialog.Notifier;
 import io.sandboxops.app.console.environment.ConsoleEnvironment;
 import io.sandboxops.app.console.environment.Workspace;
 import io.sandboxops.app.console.status.StatusLine;
 import io.sandboxops.app.console.task.CurrentThreadTaskExecutor;
 import io.sandboxops.app.console.testing.EmulatedControlPlane;
 import io.sandboxops.app.console.testing.RecordingDialogService;
+import io.sandboxops.app.console.testing.RecordingNotifier;
 import io.sandboxops.core.env.Environment;
 import io.sandboxops.core.rollout.AuditEntry;
 import io.sandboxops.core.rollout.ChangeResult;
@@ -32,6 +34,7 @@ class RolloutViewModelTest {
 
     private final CurrentThreadTaskExecutor executor = new CurrentThreadTaskExecutor();
     private final RecordingDialogService dialogs = new RecordingDialogService();
+    private final RecordingNotifier notifier = new RecordingNotifier();
     private final StatusLine status = new StatusLine();
     private final SimpleObjectProperty<Workspace> workspace = new SimpleObjectProperty<>();
     private EmulatedControlPlane cloud;
@@ -40,7 +43,7 @@ class RolloutViewModelTest {
     @BeforeEach
     void open() {
         cloud = new EmulatedControlPlane(home.resolve("audit.jsonl"));
-        vm = new RolloutViewModel(executor, status, dialogs, workspace, "alice");
+        vm = new RolloutViewModel(executor, status, dialogs, notifier, workspace, "alice");
     }
 
     @AfterEach
@@ -135,7 +138,11 @@ class RolloutViewModelTest {
         assertThat(vm.rollbackOutcomeProperty().get()).startsWith("VERIFIED in ").contains("serves 100 % with the flag off, 0 %");
         assertThat(vm.headlineProperty().get()).isEqualTo("Cloud Run OFF — every new session on Docker");
         assertThat(cloud.plane.rollout().status().template()).isEqualTo(new EnvValues("false", "0"));
-        assertThat(dialogs.shown).anySatisfy(s -> assertThat(s).startsWith("notify: Rollback verified"));
+        assertThat(notifier.notices).singleElement().satisfies(n -> {
+            assertThat(n.level()).isEqualTo(Notifier.Level.DONE);
+            assertThat(n.title()).isEqualTo("Rollback verified");
+            assertThat(n.text()).startsWith("manus-backend: every new session goes to Docker (");
+        });
         assertThat(cloud.audit.read()).extracting(AuditEntry::action, AuditEntry::reason)
                 .contains(org.assertj.core.groups.Tuple.tuple("rollback", "error rate 3 % at 25 %"));
     }
@@ -202,5 +209,29 @@ class RolloutViewModelTest {
                 PlanStepRow.Position.CURRENT, PlanStepRow.Position.NEXT, PlanStepRow.Position.LATER, PlanStepRow.Position.LATER);
         assertThat(rows.get(2).gate()).isEqualTo(PlanStepRow.GateState.BREACH);
         assertThat(rows.get(2).detail()).contains("error rate 3.00 % (gate ≤ 1.00 %, n=200) BREACHED");
+    }
+
+    @Test
+    void aGateTurningRedRaisesOneAlarmPerStep() {
+        workspace.set(cloud.workspace());
+        Gate.Result breach = new Gate.Result(Gate.Verdict.BREACH, List.of(new Gate.Check("error rate", Optional.of("3.00 %"), "≤ 1.00 %", true, 200)), 200, 100);
+        Gate.Result pass = new Gate.Result(Gate.Verdict.PASS, List.of(), 200, 100);
+        RolloutPlan plan = RolloutPlan.originalPlan();
+        assertThat(notifier.notices).as("the seeded service has no gate measured").isEmpty();
+
+        vm.showTimeline(RolloutViewModel.timeline(plan, 25, Optional.of(pass), Optional.empty()));
+        vm.showTimeline(RolloutViewModel.timeline(plan, 25, Optional.of(breach), Optional.empty()));
+        vm.showTimeline(RolloutViewModel.timeline(plan, 25, Optional.of(breach), Optional.empty()));
+        assertThat(notifier.notices).as("the next read of the same breach says nothing new").singleElement().satisfies(n -> {
+            assertThat(n.level()).isEqualTo(Notifier.Level.ALARM);
+            assertThat(n.title()).isEqualTo("Gate breached at 25 %");
+            assertThat(n.text()).startsWith("manus-backend in local: roll back.").contains("error rate 3.00 %");
+        });
+
+        vm.showTimeline(RolloutViewModel.timeline(plan, 50, Optional.of(breach), Optional.empty()));
+        vm.showTimeline(RolloutViewModel.timeline(plan, 50, Optional.of(pass), Optional.empty()));
+        vm.showTimeline(RolloutViewModel.timeline(plan, 50, Optional.of(breach), Optional.empty()));
+        assertThat(notifier.notices).extracting(Notifier.Notice::title)
+                .containsExactly("Gate breached at 25 %", "Gate breached at 50 %", "Gate breached at 50 %");
     }
 }

@@ -107,4 +107,55 @@ class SessionConsoleViewModelTest {
         assertThat(vm.output()).isEmpty();
         assertThat(vm.cwdProperty().get()).isEmpty();
     }
+
+    @Test
+    void withLiveOutputTheLinesShowAsTheyArriveAndTheUnfinishedLineIsReplaced() {
+        vm.liveOutputProperty().set(true);
+        f.sandbox.scriptInteractive(0, "building\npart", "building\npartial done\nwarning: slow\n", "building\npartial done\nwarning: slow\nok\n");
+        type("make");
+        assertThat(vm.runningProperty().get()).isTrue();
+        assertThat(vm.output()).endsWith(new ConsoleLine(ConsoleLine.Kind.COMMAND, "$ make"),
+                new ConsoleLine(ConsoleLine.Kind.LIVE, "building"), new ConsoleLine(ConsoleLine.Kind.LIVE, "part"));
+
+        f.executor.tick();
+        assertThat(vm.output()).endsWith(new ConsoleLine(ConsoleLine.Kind.LIVE, "building"),
+                new ConsoleLine(ConsoleLine.Kind.LIVE, "partial done"), new ConsoleLine(ConsoleLine.Kind.LIVE, "warning: slow"));
+        assertThat(vm.exitCodeProperty().get()).isNull();
+
+        f.executor.tick();
+        assertThat(vm.runningProperty().get()).isFalse();
+        assertThat(vm.exitCodeProperty().get()).isZero();
+        assertThat(vm.output()).filteredOn(l -> l.kind() == ConsoleLine.Kind.LIVE).extracting(ConsoleLine::text)
+                .containsExactly("building", "partial done", "warning: slow", "ok");
+        assertThat(vm.output().get(vm.output().size() - 1).text()).startsWith("exit 0 · ").endsWith(" · live: stdout and stderr interleaved");
+        assertThat(f.executor.liveTimers()).as("the poll ends with the command").isZero();
+        assertThat(f.sandbox.interactiveCalls).containsExactly("exec: make", "view", "view");
+    }
+
+    @Test
+    void stoppingALiveCommandKillsItAndSaysSo() {
+        vm.liveOutputProperty().set(true);
+        f.sandbox.scriptInteractive(0, "waiting\n", "waiting\nstill\n");
+        type("sleep 100");
+        vm.stop();
+        f.executor.tick();
+        assertThat(f.sandbox.interactiveCalls).contains("kill");
+        assertThat(vm.runningProperty().get()).isFalse();
+        assertThat(vm.exitCodeProperty().get()).isEqualTo(130);
+        assertThat(vm.output()).extracting(ConsoleLine::text).contains("stopped; the session keeps its cwd and exports");
+    }
+
+    @Test
+    void aBackendWithoutAnInteractiveShellAndABackgroundCommandRunToTheEndWithStreamsApart() {
+        vm.liveOutputProperty().set(true);
+        type("cd /tmp && echo hi");
+        assertThat(vm.output()).anySatisfy(l -> assertThat(l.text()).startsWith("this backend has no interactive shell"))
+                .contains(new ConsoleLine(ConsoleLine.Kind.STDOUT, "hi"));
+        assertThat(vm.cwdProperty().get()).isEqualTo("/tmp");
+
+        f.sandbox.scriptInteractive(0, "never used\n");
+        type("sleep 100 &");
+        assertThat(f.sandbox.interactiveCalls).as("only execStateful lists a background process").isEmpty();
+        assertThat(SessionConsoleViewModel.startsInTheBackground("make && make install")).isFalse();
+    }
 }

@@ -147,14 +147,42 @@ public final class FakeSandbox implements Sandbox {
                 Instant.now(), Instant.now(), s == null ? Optional.empty() : s.lastCommand(), 0));
     }
 
-    @Override
-    public ShellView exec(String sessionId, Optional<String> execDir, String command) {
-        throw new SandboxUnsupportedException("the fake sandbox has no interactive shell");
+    private final java.util.Deque<ShellView> interactive = new java.util.ArrayDeque<>();
+    /** What was asked of the interactive shell: {@code exec: <command>}, {@code view}, {@code kill}. */
+    public final List<String> interactiveCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Gives this sandbox an interactive shell for the next {@link #exec}: it returns the first output, each
+     * {@link #viewShell} the next, and the last one has ended with {@code exitCode}.
+     */
+    public synchronized void scriptInteractive(int exitCode, String... outputsSoFar) {
+        interactive.clear();
+        for (int i = 0; i < outputsSoFar.length; i++) {
+            boolean last = i == outputsSoFar.length - 1;
+            interactive.add(new ShellView("", "", outputsSoFar[i], !last, last ? java.util.OptionalInt.of(exitCode) : java.util.OptionalInt.empty()));
+        }
     }
 
     @Override
-    public ShellView viewShell(String sessionId) {
-        throw new SandboxUnsupportedException("the fake sandbox has no interactive shell");
+    public synchronized ShellView exec(String sessionId, Optional<String> execDir, String command) {
+        if (interactive.isEmpty()) {
+            throw new SandboxUnsupportedException("the fake sandbox has no interactive shell");
+        }
+        interactiveCalls.add("exec: " + command);
+        return next();
+    }
+
+    @Override
+    public synchronized ShellView viewShell(String sessionId) {
+        if (interactive.isEmpty()) {
+            throw new SandboxUnsupportedException("the fake sandbox has no interactive shell");
+        }
+        interactiveCalls.add("view");
+        return next();
+    }
+
+    private ShellView next() {
+        return interactive.size() > 1 ? interactive.poll() : interactive.peek();
     }
 
     @Override
@@ -168,8 +196,15 @@ public final class FakeSandbox implements Sandbox {
     }
 
     @Override
-    public ShellView killProcess(String sessionId) {
-        throw new SandboxUnsupportedException("the fake sandbox has no interactive shell");
+    public synchronized ShellView killProcess(String sessionId) {
+        if (interactive.isEmpty()) {
+            throw new SandboxUnsupportedException("the fake sandbox has no interactive shell");
+        }
+        interactiveCalls.add("kill");
+        ShellView now = interactive.peek();
+        interactive.clear();
+        interactive.add(new ShellView("", "", now.output(), false, java.util.OptionalInt.of(130)));
+        return interactive.peek();
     }
 
     @Override

@@ -17,6 +17,16 @@ import java.util.concurrent.ConcurrentHashMap;
 /** A backend of {@link FakeSandbox}es: every {@code get} of an id returns the same instance. */
 public final class FakeSandboxBackend implements SandboxBackend {
     public static final String NAME = "fake";
+    private final String name;
+
+    public FakeSandboxBackend() {
+        this(NAME);
+    }
+
+    /** @param name e.g. {@code docker}, for what picks a backend by name (the rollout rule) */
+    public FakeSandboxBackend(String name) {
+        this.name = name;
+    }
 
     private final Map<String, FakeSandbox> sandboxes = new ConcurrentHashMap<>();
     private final Map<String, String> states = new ConcurrentHashMap<>();
@@ -40,7 +50,7 @@ public final class FakeSandboxBackend implements SandboxBackend {
 
     @Override
     public String name() {
-        return NAME;
+        return name;
     }
 
     @Override
@@ -62,7 +72,7 @@ public final class FakeSandboxBackend implements SandboxBackend {
         listCalls++;
         return sandboxes.values().stream().filter(s -> !s.destroyed)
                 .sorted(java.util.Comparator.comparing(FakeSandbox::id))
-                .map(s -> new SandboxSummary(s.id(), NAME, states.get(s.id()), "fake:latest", s.created(), Map.of())).toList();
+                .map(s -> new SandboxSummary(s.id(), name, states.get(s.id()), "fake:latest", s.created(), Map.of())).toList();
     }
 
     @Override

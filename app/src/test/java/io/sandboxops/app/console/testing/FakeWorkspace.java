@@ -4,7 +4,9 @@ import io.sandboxops.app.console.environment.ConsoleEnvironment;
 import io.sandboxops.app.console.environment.ServiceStatus;
 import io.sandboxops.app.console.environment.Workspace;
 import io.sandboxops.core.api.SandboxBackend;
+import io.sandboxops.core.rollout.ControlPlane;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 /** A workspace over given backends, with given statuses; tells when it is closed. */
@@ -13,6 +15,7 @@ public final class FakeWorkspace implements Workspace {
     private final Map<String, SandboxBackend> backends;
     private final List<ServiceStatus> statuses;
     private Runnable onClose = () -> { };
+    private ControlPlane controlPlane;
 
     public FakeWorkspace(ConsoleEnvironment environment, Map<String, SandboxBackend> backends, List<ServiceStatus> statuses) {
         this.environment = environment;
@@ -23,6 +26,17 @@ public final class FakeWorkspace implements Workspace {
     public static FakeWorkspace of(FakeSandboxBackend backend) {
         return new FakeWorkspace(ConsoleEnvironment.local(), Map.of(FakeSandboxBackend.NAME, backend),
                 List.of(new ServiceStatus("Docker", ServiceStatus.Health.UP, "fake engine")));
+    }
+
+    /** With the rollout, metrics and logs of {@code plane} (an {@link EmulatedControlPlane}'s). */
+    public FakeWorkspace withControlPlane(ControlPlane plane) {
+        this.controlPlane = plane;
+        return this;
+    }
+
+    @Override
+    public Optional<ControlPlane> controlPlane() {
+        return Optional.ofNullable(controlPlane);
     }
 
     public FakeWorkspace onClose(Runnable callback) {

@@ -45,9 +45,4 @@ public final class RecordingDialogService implements DialogService {
     public Optional<Path> chooseSaveFile(String title, String suggestedName) {
         return saveTo;
     }
-
-    @Override
-    public void notify(String title, String message) {
-        shown.add("notify: " + title + ": " + message);
-    }
 }

@@ -12,6 +12,7 @@ import javafx.beans.property.SimpleObjectProperty;
 public final class ViewModelFixture {
     public final CurrentThreadTaskExecutor executor = new CurrentThreadTaskExecutor();
     public final RecordingDialogService dialogs = new RecordingDialogService();
+    public final RecordingNotifier notifier = new RecordingNotifier();
     public final StatusLine status = new StatusLine();
     public final SimpleObjectProperty<ConsoleEnvironment> environment = new SimpleObjectProperty<>(ConsoleEnvironment.local());
     public final WriteGuard guard = new WriteGuard(environment, dialogs);
