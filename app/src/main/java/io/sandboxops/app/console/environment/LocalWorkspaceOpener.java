@@ -1,8 +1,10 @@
 package io.sandboxops.app.console.environment;
 
 import io.sandboxops.app.console.dialog.ErrorMessages;
+import io.sandboxops.app.env.CloudRunBackends;
 import io.sandboxops.app.env.LocalCloudSeeder;
 import io.sandboxops.core.api.SandboxBackend;
+import io.sandboxops.core.docker.DockerEngine;
 import io.sandboxops.core.docker.DockerSandboxBackend;
 import io.sandboxops.core.env.Environment;
 import io.sandboxops.core.env.GoogleClients;
@@ -10,6 +12,8 @@ import io.sandboxops.core.rollout.ControlPlane;
 import io.sandboxops.core.rollout.RolloutAuditLog;
 import io.sandboxops.core.rollout.RolloutController;
 import io.sandboxops.emulator.LocalCloud;
+import io.sandboxops.emulator.LocalCloudConfig;
+import io.sandboxops.emulator.run.DockerExecutionRunner;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,7 +67,10 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
         ControlPlane controlPlane = null;
         if (startEmulator) {
             try {
-                emulator = LocalCloud.start();
+                // With a Docker engine the emulated Cloud Run runs the real executor image, as Cloud Run would.
+                emulator = LocalCloud.start(backends.containsKey(DockerSandboxBackend.NAME)
+                        ? LocalCloudConfig.newBuilder().runner(DockerExecutionRunner::connect).build()
+                        : LocalCloudConfig.newBuilder().build());
                 statuses.add(new ServiceStatus("Emulator", ServiceStatus.Health.UP, "embedded: gRPC " + emulator.endpoints().grpcTarget() + ", storage " + emulator.endpoints().storageHost()));
             } catch (RuntimeException e) {
                 log.warn("embedded emulator did not start", e);
@@ -72,6 +79,9 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
         }
         if (emulator != null) {
             controlPlane = openLocalControlPlane(localDefinition(environment), emulator, statuses);
+            if (controlPlane != null && backends.containsKey(DockerSandboxBackend.NAME)) {
+                openLocalCloudRun(localDefinition(environment), emulator, backends, statuses);
+            }
         }
         return new LocalWorkspace(environment, backends, statuses, emulator, controlPlane);
     }
@@ -103,6 +113,31 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
         }
     }
 
+    /** Cloud Run Jobs sessions on the emulator, when the executor image is on the local engine. */
+    private static void openLocalCloudRun(Environment definition, LocalCloud emulator, Map<String, SandboxBackend> backends,
+                                          List<ServiceStatus> statuses) {
+        String image = definition.executorImage();
+        try (var docker = DockerEngine.connect()) {
+            docker.inspectImageCmd(image).exec();
+        } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+            statuses.add(new ServiceStatus("Cloud Run Jobs", ServiceStatus.Health.UNAVAILABLE, "the executor image " + image
+                    + " is not on the local engine: build it with `bash executor/build-image.sh`"));
+            return;
+        } catch (Exception e) {
+            statuses.add(new ServiceStatus("Cloud Run Jobs", ServiceStatus.Health.UNAVAILABLE, ErrorMessages.describe(e)));
+            return;
+        }
+        try {
+            var cloudRun = CloudRunBackends.open(definition, definition.localTarget(emulator.endpoints().grpcTarget(),
+                    emulator.endpoints().storageHost()));
+            backends.put(cloudRun.name(), cloudRun);
+            statuses.add(new ServiceStatus("Cloud Run Jobs", ServiceStatus.Health.UP, "emulated, executor image " + image));
+        } catch (RuntimeException e) {
+            log.warn("the emulated Cloud Run Jobs backend could not be opened", e);
+            statuses.add(new ServiceStatus("Cloud Run Jobs", ServiceStatus.Health.UNAVAILABLE, ErrorMessages.describe(e)));
+        }
+    }
+
     /**
      * A GCP environment: its control plane with Application Default Credentials. Whether the credentials exist is
      * checked here, on this machine; whether they may read the service is said by the first read of the rollout view.
@@ -127,10 +162,15 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
         ControlPlane plane = new ControlPlane(env, env.googleTarget(), audit, RolloutController.Options.defaults());
         statuses.add(new ServiceStatus(CLOUD_RUN, ServiceStatus.Health.UP, "project " + env.projectId() + ", " + env.region()
                 + ", service " + env.service() + " (Application Default Credentials)"));
-        // Sessions on Cloud Run Jobs are listed through the state bucket, which this console does not open yet.
-        statuses.add(new ServiceStatus("Sessions", ServiceStatus.Health.UNAVAILABLE, "the sessions of a GCP environment are not listed by "
-                + "this console yet; its rollout, metrics, logs and audit are"));
-        return new LocalWorkspace(environment, Map.of(), statuses, null, plane);
+        Map<String, SandboxBackend> backends = new LinkedHashMap<>();
+        try {
+            // Its sessions are listed through the state bucket; nothing is called until the sessions view asks.
+            var cloudRun = CloudRunBackends.open(env, env.googleTarget());
+            backends.put(cloudRun.name(), cloudRun);
+        } catch (RuntimeException e) {
+            statuses.add(new ServiceStatus("Cloud Run Jobs", ServiceStatus.Health.UNAVAILABLE, ErrorMessages.describe(e)));
+        }
+        return new LocalWorkspace(environment, backends, statuses, null, plane);
     }
 
     private record LocalWorkspace(ConsoleEnvironment environment, Map<String, SandboxBackend> backends, List<ServiceStatus> statuses,
