@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", description = "Benchmarks.", subcommands = BenchCommand.Exec.class)
+@Command(name = "bench", description = "Benchmarks.", subcommands = {BenchCommand.Exec.class, LoadBenchCommands.Concurrent.class,
+        LoadBenchCommands.Sessions.class, LoadBenchCommands.Files.class})
 final class BenchCommand {
 
     @Command(name = "exec", description = "Warm stateful exec (echo hello) against a raw Docker exec round trip, same container, same run.")

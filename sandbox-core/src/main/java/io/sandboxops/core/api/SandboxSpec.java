@@ -46,6 +46,12 @@ public record SandboxSpec(
         if (memoryBytes <= 0 || nanoCpus <= 0 || pidsLimit <= 0) {
             throw new SandboxInvalidInputException("memory, cpu and pids limits must be positive");
         }
+        for (String name : env.keySet()) {
+            // Docker splits "NAME=VALUE" at the first "=": a name holding one would silently become another variable.
+            if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new SandboxInvalidInputException("env name \"" + name + "\" is not a shell variable name (letters, digits, _)");
+            }
+        }
         env = Map.copyOf(env);
         labels = Map.copyOf(labels);
     }

@@ -26,7 +26,10 @@ public final class DockerEngine {
                 .dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig())
                 .connectionTimeout(Duration.ofSeconds(5))
-                .maxConnections(64)
+                // Every open session shell holds one connection for its lifetime: at 64, the 64th session and every
+                // call after it waited on the pool (bench sessions --sessions 70 hung). Sessions are bounded by each
+                // sandbox's pids limit (512), so the pool is sized for a few sandboxes' worth of shells.
+                .maxConnections(2048)
                 .build();
         DockerClient client = DockerClientImpl.getInstance(config, http);
         try {

@@ -1,0 +1,162 @@
+package io.sandboxops.app.cli;
+
+import io.sandboxops.core.api.SandboxSpec;
+import io.sandboxops.core.bench.LoadBenchmark;
+import io.sandboxops.core.docker.DockerSandboxBackend;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The original plan's load tests as {@code sandboxctl bench concurrent | sessions | files}, on the Docker backend.
+ * Without options they run the full setting (the plan's numbers); {@code --short} runs the seconds-long setting the
+ * tests use. An option given explicitly wins over either. Exit status 1 when anything failed or did not match.
+ */
+final class LoadBenchCommands {
+    private LoadBenchCommands() {
+    }
+
+    /** What every load verb shares: --short, --image, --json, and a progress line on a terminal. */
+    abstract static class LoadVerb implements Callable<Integer> {
+        @Option(names = "--short", description = "The short setting (seconds, as the tests run it) instead of the full one.")
+        boolean quick;
+        @Option(names = "--image", paramLabel = "IMG", description = "Image (default: the backend's).")
+        String image;
+        @Mixin
+        Output output;
+
+        LoadBenchmark benchmark(DockerSandboxBackend backend) {
+            SandboxSpec.Builder spec = SandboxSpec.newBuilder();
+            if (image != null) {
+                spec.image(image);
+            }
+            return new LoadBenchmark(backend, spec.build());
+        }
+
+        LoadBenchmark.Progress progress(String unit) {
+            if (output.json || System.console() == null) {
+                return LoadBenchmark.Progress.NONE;
+            }
+            return (done, total) -> {
+                if (done % 10 == 0 || done == total) {
+                    synchronized (this) {
+                        output.err().print("\r" + unit + ": " + done + (total > 0 ? "/" + total : ""));
+                        output.err().flush();
+                    }
+                }
+            };
+        }
+
+        void endProgress() {
+            if (!output.json && System.console() != null) {
+                output.err().println();
+            }
+        }
+
+        static Object latency(LoadBenchmark.Latency l) {
+            return Output.object("samples", l.samples(), "p50", l.p50Ms(), "p99", l.p99Ms(), "min", l.minMs(), "max", l.maxMs());
+        }
+
+        static String problems(List<String> problems) {
+            return problems.isEmpty() ? "" : "\nproblems (first " + problems.size() + "):\n  " + String.join("\n  ", problems);
+        }
+    }
+
+    @Command(name = "concurrent", description = "N sessions running commands at once for a duration: p50, p99, failures.")
+    static final class Concurrent extends LoadVerb {
+        @Option(names = "--sessions", paramLabel = "N", description = "Sessions at once (full: 20, short: 4).")
+        Integer sessions;
+        @Option(names = "--duration", paramLabel = "SECONDS", description = "How long (full: 300, short: 5).")
+        Integer duration;
+
+        @Override
+        public Integer call() {
+            LoadBenchmark.ConcurrentSettings base = quick ? LoadBenchmark.ConcurrentSettings.SHORT : LoadBenchmark.ConcurrentSettings.FULL;
+            LoadBenchmark.ConcurrentSettings settings = new LoadBenchmark.ConcurrentSettings(sessions == null ? base.sessions() : sessions,
+                    duration == null ? base.duration() : Duration.ofSeconds(duration));
+            LoadBenchmark.ConcurrentReport r;
+            try (DockerSandboxBackend backend = DockerSandboxBackend.fromEnvironment()) {
+                r = benchmark(backend).concurrent(settings, progress("commands"));
+            }
+            endProgress();
+            String text = String.format("backend: %s, %d sessions for %d s%n"
+                            + "commands: %d (%.1f/s), failures: %d%n"
+                            + "latency: p50 %.3f ms, p99 %.3f ms (min %.3f, max %.3f)%s",
+                    r.backend(), r.sessions(), r.duration().toSeconds(), r.commands(), r.commandsPerSecond(), r.failures(),
+                    r.latency().p50Ms(), r.latency().p99Ms(), r.latency().minMs(), r.latency().maxMs(), problems(r.problems()));
+            output.print(Output.object("benchmark", "concurrent", "backend", r.backend(), "sessions", r.sessions(),
+                    "duration_s", r.duration().toSeconds(), "commands", r.commands(), "commands_per_s", r.commandsPerSecond(),
+                    "failures", r.failures(), "latency_ms", latency(r.latency()), "problems", r.problems()), text);
+            return r.failures() == 0 ? 0 : SandboxCtl.EXIT_FAILED;
+        }
+    }
+
+    @Command(name = "sessions", description = "S sessions x C commands; then every session's cwd/env must be its own.")
+    static final class Sessions extends LoadVerb {
+        @Option(names = "--sessions", paramLabel = "S", description = "Sessions (full: 100, short: 8).")
+        Integer sessions;
+        @Option(names = "--commands", paramLabel = "C", description = "Commands per session (full: 50, short: 10).")
+        Integer commands;
+        @Option(names = "--parallel", paramLabel = "P", defaultValue = "8", description = "Sessions running at once (default: ${DEFAULT-VALUE}).")
+        int parallel;
+
+        @Override
+        public Integer call() {
+            LoadBenchmark.SessionSettings base = quick ? LoadBenchmark.SessionSettings.SHORT : LoadBenchmark.SessionSettings.FULL;
+            LoadBenchmark.SessionSettings settings = new LoadBenchmark.SessionSettings(sessions == null ? base.sessions() : sessions,
+                    commands == null ? base.commands() : commands);
+            LoadBenchmark.SessionReport r;
+            try (DockerSandboxBackend backend = DockerSandboxBackend.fromEnvironment()) {
+                r = benchmark(backend).sessions(settings, parallel, progress("commands"));
+            }
+            endProgress();
+            String text = String.format("backend: %s, %d sessions x %d commands (%d at once), %.1f s%n"
+                            + "failures: %d, sessions verified: %d/%d, isolation violations: %d%n"
+                            + "latency: p50 %.3f ms, p99 %.3f ms (min %.3f, max %.3f)%s",
+                    r.backend(), r.sessions(), r.commandsPerSession(), Math.min(parallel, r.sessions()), r.elapsed().toMillis() / 1e3,
+                    r.failures(), r.sessionsVerified(), r.sessions(), r.isolationViolations(),
+                    r.latency().p50Ms(), r.latency().p99Ms(), r.latency().minMs(), r.latency().maxMs(), problems(r.problems()));
+            output.print(Output.object("benchmark", "sessions", "backend", r.backend(), "sessions", r.sessions(),
+                    "commands_per_session", r.commandsPerSession(), "parallel", Math.min(parallel, r.sessions()),
+                    "elapsed_ms", r.elapsed().toMillis(), "failures", r.failures(), "sessions_verified", r.sessionsVerified(),
+                    "isolation_violations", r.isolationViolations(), "latency_ms", latency(r.latency()), "problems", r.problems()), text);
+            return r.failures() == 0 && r.isolationViolations() == 0 ? 0 : SandboxCtl.EXIT_FAILED;
+        }
+    }
+
+    @Command(name = "files", description = "F files up and down, compared by SHA-256: MB/s and JVM heap before/after.")
+    static final class Files extends LoadVerb {
+        @Option(names = "--files", paramLabel = "F", description = "Files (full: 100, short: 4).")
+        Integer files;
+        @Option(names = "--size", paramLabel = "BYTES", description = "Bytes per file, at most 500000000 (full: 10000000, short: 1000000).")
+        Long size;
+
+        @Override
+        public Integer call() {
+            LoadBenchmark.FileSettings base = quick ? LoadBenchmark.FileSettings.SHORT : LoadBenchmark.FileSettings.FULL;
+            LoadBenchmark.FileSettings settings = new LoadBenchmark.FileSettings(files == null ? base.files() : files,
+                    size == null ? base.sizeBytes() : size);
+            LoadBenchmark.FileReport r;
+            try (DockerSandboxBackend backend = DockerSandboxBackend.fromEnvironment()) {
+                r = benchmark(backend).files(settings, progress("files"));
+            }
+            endProgress();
+            String text = String.format("backend: %s, %d files x %d bytes, %.1f s%n"
+                            + "upload: %.1f MB/s, download: %.1f MB/s%n"
+                            + "sha256 mismatches: %d, failures: %d%n"
+                            + "JVM heap used: %.1f MB before, %.1f MB after (heap pools' peak sum %.1f MB)%s",
+                    r.backend(), r.files(), r.sizeBytes(), r.elapsed().toMillis() / 1e3, r.uploadMBps(), r.downloadMBps(),
+                    r.hashMismatches(), r.failures(), r.heapUsedBeforeBytes() / 1e6, r.heapUsedAfterBytes() / 1e6,
+                    r.heapPeakBytes() / 1e6, problems(r.problems()));
+            output.print(Output.object("benchmark", "files", "backend", r.backend(), "files", r.files(), "size_bytes", r.sizeBytes(),
+                    "elapsed_ms", r.elapsed().toMillis(), "bytes_up", r.bytesUp(), "bytes_down", r.bytesDown(),
+                    "upload_mb_per_s", r.uploadMBps(), "download_mb_per_s", r.downloadMBps(), "sha256_mismatches", r.hashMismatches(),
+                    "failures", r.failures(), "heap_used_before_bytes", r.heapUsedBeforeBytes(),
+                    "heap_used_after_bytes", r.heapUsedAfterBytes(), "heap_peak_bytes", r.heapPeakBytes(), "problems", r.problems()), text);
+            return r.failures() == 0 && r.hashMismatches() == 0 ? 0 : SandboxCtl.EXIT_FAILED;
+        }
+    }
+}
