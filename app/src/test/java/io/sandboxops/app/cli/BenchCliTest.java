@@ -1,6 +1,7 @@
 package io.sandboxops.app.cli;
 
-import static io.sandboxops.app.cli.SandboxCtlTest.ctl;
+import static io.sandboxops.app.cli.CliRun.ctl;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,7 +14,7 @@ class BenchCliTest {
 
     @Test
     void concurrentPrintsLatencyPercentilesAndNoFailures() throws Exception {
-        SandboxCtlTest.Run r = ctl("bench", "concurrent", "--short", "--sessions", "2", "--duration", "2", "--json");
+        CliRun r = ctl("bench", "concurrent", "--short", "--sessions", "2", "--duration", "2", "--json");
         assertThat(r.status()).as(r.err()).isZero();
         JsonNode j = r.json();
         assertThat(j.get("benchmark").asText()).isEqualTo("concurrent");
@@ -25,7 +26,7 @@ class BenchCliTest {
 
     @Test
     void sessionsVerifiesEverySessionsOwnState() throws Exception {
-        SandboxCtlTest.Run r = ctl("bench", "sessions", "--sessions", "3", "--commands", "4", "--parallel", "3", "--json");
+        CliRun r = ctl("bench", "sessions", "--sessions", "3", "--commands", "4", "--parallel", "3", "--json");
         assertThat(r.status()).as(r.err()).isZero();
         JsonNode j = r.json();
         assertThat(j.get("sessions_verified").asInt()).isEqualTo(3);
@@ -35,7 +36,7 @@ class BenchCliTest {
 
     @Test
     void filesComeBackWithMatchingHashesAndTheHeapIsReported() throws Exception {
-        SandboxCtlTest.Run r = ctl("bench", "files", "--files", "2", "--size", "300000", "--json");
+        CliRun r = ctl("bench", "files", "--files", "2", "--size", "300000", "--json");
         assertThat(r.status()).as(r.err()).isZero();
         JsonNode j = r.json();
         assertThat(j.get("sha256_mismatches").asInt()).isZero();
@@ -45,15 +46,15 @@ class BenchCliTest {
 
     @Test
     void badSettingsAreClearErrorsWithoutAStackTrace() {
-        SandboxCtlTest.Run tooBig = ctl("bench", "files", "--files", "1", "--size", "1000000000");
+        CliRun tooBig = ctl("bench", "files", "--files", "1", "--size", "1000000000");
         assertThat(tooBig.status()).isEqualTo(SandboxCtl.EXIT_FAILED);
         assertThat(tooBig.err()).contains("500 MB").doesNotContain("Exception").doesNotContain("\tat ");
 
-        SandboxCtlTest.Run words = ctl("bench", "concurrent", "--sessions", "ten");
+        CliRun words = ctl("bench", "concurrent", "--sessions", "ten");
         assertThat(words.status()).isEqualTo(SandboxCtl.EXIT_USAGE);
         assertThat(words.err()).contains("--sessions").doesNotContain("\tat ");
 
-        SandboxCtlTest.Run none = ctl("bench", "sessions", "--sessions", "0", "--commands", "2");
+        CliRun none = ctl("bench", "sessions", "--sessions", "0", "--commands", "2");
         assertThat(none.status()).isEqualTo(SandboxCtl.EXIT_FAILED);
         assertThat(none.err()).contains("sessions must be from 1");
     }

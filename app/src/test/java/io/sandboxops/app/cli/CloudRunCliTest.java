@@ -1,9 +1,10 @@
 package io.sandboxops.app.cli;
 
+import static io.sandboxops.app.cli.CliRun.ctl;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sandboxops.app.env.LocalCloudSeeder;
 import io.sandboxops.app.env.RunningEmulator;
 import io.sandboxops.core.env.Environment;
@@ -12,8 +13,6 @@ import io.sandboxops.core.testing.RequiresDocker;
 import io.sandboxops.emulator.LocalCloud;
 import io.sandboxops.emulator.LocalCloudConfig;
 import io.sandboxops.emulator.run.DockerExecutionRunner;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -22,23 +21,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * sandboxctl on a Cloud Run Jobs session of the local environment: the emulator runs the real executor image
- * (built by executor/build-image.sh) through its Docker runner, as Cloud Run would run it.
+ * sandboxctl on a Cloud CliRun Jobs session of the local environment: the emulator runs the real executor image
+ * (built by executor/build-image.sh) through its Docker runner, as Cloud CliRun would run it.
  */
 @RequiresDocker
 class CloudRunCliTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     static Path home;
     private static String savedHome;
     private static LocalCloud cloud;
-
-    static RolloutCliTest.Run ctl(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = SandboxCtl.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new RolloutCliTest.Run(status, out.toString(), err.toString());
-    }
 
     @BeforeAll
     static void startLocalCloud() throws Exception {
@@ -67,19 +58,19 @@ class CloudRunCliTest {
 
     @Test
     void aCloudRunSessionTakesCommandsFilesAndBackgroundProcesses() throws Exception {
-        RolloutCliTest.Run created = ctl("session", "create", "--backend", "cloudrun", "--json");
+        CliRun created = ctl("session", "create", "--backend", "cloudrun", "--json");
         assertThat(created.status()).as(created.err()).isZero();
-        JsonNode c = JSON.readTree(created.out());
+        JsonNode c = created.json();
         assertThat(c.get("backend").asText()).isEqualTo("cloudrun");
         String id = c.get("session_id").asText();
         try {
             assertThat(ctl("exec", "--backend", "cloudrun", "--session", id, "--", "cd /tmp && export X=kept").status()).isZero();
-            JsonNode r = JSON.readTree(ctl("exec", "--backend", "cloudrun", "--session", id, "--json", "--", "pwd; echo $X; id -u").out());
+            JsonNode r = ctl("exec", "--backend", "cloudrun", "--session", id, "--json", "--", "pwd; echo $X; id -u").json();
             assertThat(r.get("stdout").asText()).isEqualTo("/tmp\nkept\n1000\n");
             assertThat(r.get("cwd").asText()).isEqualTo("/tmp");
             assertThat(ctl("file", "exists", "--backend", "cloudrun", "--session", id, "/workspace").out().strip()).isEqualTo("true");
-            RolloutCliTest.Run list = ctl("session", "list", "--backend", "cloudrun", "--json");
-            assertThat(JSON.readTree(list.out()).findValuesAsText("session_id")).contains(id);
+            CliRun list = ctl("session", "list", "--backend", "cloudrun", "--json");
+            assertThat(list.json().findValuesAsText("session_id")).contains(id);
         } finally {
             assertThat(ctl("session", "close", "--backend", "cloudrun", "--session", id).status()).isZero();
         }

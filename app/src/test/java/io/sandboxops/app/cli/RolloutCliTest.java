@@ -1,17 +1,16 @@
 package io.sandboxops.app.cli;
 
+import static io.sandboxops.app.cli.CliRun.ctl;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sandboxops.app.env.LocalCloudSeeder;
 import io.sandboxops.app.env.RunningEmulator;
 import io.sandboxops.core.env.Environment;
 import io.sandboxops.core.env.GoogleClients;
 import io.sandboxops.emulator.LocalCloud;
 import io.sandboxops.emulator.LocalCloudConfig;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,21 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** sandboxctl rollout / metrics / logs on the local environment, as an on-call engineer would run them. */
 class RolloutCliTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     static Path home;
     private static String savedHome;
     private static LocalCloud cloud;
-
-    record Run(int status, String out, String err) {
-    }
-
-    static Run ctl(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = SandboxCtl.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(status, out.toString(), err.toString());
-    }
 
     @BeforeAll
     static void startLocalCloud() {
@@ -60,34 +48,34 @@ class RolloutCliTest {
 
     @Test
     void setRollbackAndHistoryOnTheLocalEnvironment() throws Exception {
-        Run dry = ctl("rollout", "set", "50", "--dry-run", "--json");
+        CliRun dry = ctl("rollout", "set", "50", "--dry-run", "--json");
         assertThat(dry.status()).as(dry.err()).isZero();
-        assertThat(JSON.readTree(dry.out()).get("diff").toString()).contains("CLOUDRUN_JOBS_ROLLOUT_PERCENTAGE");
-        assertThat(JSON.readTree(ctl("rollout", "status", "--json").out()).get("percentage").asText()).isEqualTo("0");
+        assertThat(dry.json().get("diff").toString()).contains("CLOUDRUN_JOBS_ROLLOUT_PERCENTAGE");
+        assertThat(ctl("rollout", "status", "--json").json().get("percentage").asText()).isEqualTo("0");
 
         assertThat(ctl("rollout", "enable", "--reason", "start").status()).isZero();
         assertThat(ctl("rollout", "set", "50", "--reason", "half").status()).isZero();
-        JsonNode status = JSON.readTree(ctl("rollout", "status", "--json").out());
+        JsonNode status = ctl("rollout", "status", "--json").json();
         assertThat(status.get("flag").asText()).isEqualTo("true");
         assertThat(status.get("percentage").asText()).isEqualTo("50");
 
-        Run rollback = ctl("rollout", "rollback", "--reason", "p99 over 15 s", "--json");
+        CliRun rollback = ctl("rollout", "rollback", "--reason", "p99 over 15 s", "--json");
         assertThat(rollback.status()).as(rollback.err()).isZero();
-        JsonNode r = JSON.readTree(rollback.out());
+        JsonNode r = rollback.json();
         assertThat(r.get("outcome").asText()).isEqualTo("VERIFIED");
         assertThat(r.get("after").get("flag").asText()).isEqualTo("false");
         assertThat(r.get("after").get("percentage").asText()).isEqualTo("0");
         assertThat(r.get("after").get("traffic").get(0).get("percent").asInt()).isEqualTo(100);
         System.out.println("rollback command to verified (emulator, revision ready delay 200 ms): " + r.get("elapsed_ms").asLong() + " ms");
 
-        Run history = ctl("rollout", "history");
+        CliRun history = ctl("rollout", "history");
         assertThat(history.out()).contains("rollback").contains("reason: p99 over 15 s").contains("recorded by Cloud Audit Logs");
     }
 
     @Test
     void badPercentagesAreRefusedWithOneLine() {
         for (String bad : new String[] {"101", "-1", "ten"}) {
-            Run r = ctl("rollout", "set", bad);
+            CliRun r = ctl("rollout", "set", bad);
             assertThat(r.status()).isNotZero();
             assertThat(r.err().strip().lines()).hasSize(1);
         }
@@ -100,10 +88,10 @@ class RolloutCliTest {
         Files.writeString(file, "{\"environments\":[{\"name\":\"prod\",\"project\":\"p\",\"region\":\"europe-west1\","
                 + "\"service\":\"agent-backend\",\"production\":true}]}");
         try {
-            Run r = ctl("rollout", "rollback", "--env", "prod", "--reason", "drill");
+            CliRun r = ctl("rollout", "rollback", "--env", "prod", "--reason", "drill");
             assertThat(r.status()).isEqualTo(1);
             assertThat(r.err()).contains("production").contains("--confirm agent-backend");
-            Run wrong = ctl("rollout", "set", "10", "--env", "prod", "--confirm", "other");
+            CliRun wrong = ctl("rollout", "set", "10", "--env", "prod", "--confirm", "other");
             assertThat(wrong.err()).contains("got \"other\"");
         } finally {
             Files.delete(file);
@@ -112,12 +100,12 @@ class RolloutCliTest {
 
     @Test
     void metricsAndLogsAnswerOnTheLocalEnvironment() throws Exception {
-        Run m = ctl("metrics", "--window", "1h", "--json");
+        CliRun m = ctl("metrics", "--window", "1h", "--json");
         assertThat(m.status()).as(m.err()).isZero();
-        assertThat(JSON.readTree(m.out()).get("window").asText()).isEqualTo("1h");
-        Run q = ctl("logs", "--list-queries", "--json");
-        assertThat(JSON.readTree(q.out())).hasSizeGreaterThanOrEqualTo(3);
-        Run l = ctl("logs", "--query", "failed-executions");
+        assertThat(m.json().get("window").asText()).isEqualTo("1h");
+        CliRun q = ctl("logs", "--list-queries", "--json");
+        assertThat(q.json()).hasSizeGreaterThanOrEqualTo(3);
+        CliRun l = ctl("logs", "--query", "failed-executions");
         assertThat(l.status()).as(l.err()).isZero();
     }
 }

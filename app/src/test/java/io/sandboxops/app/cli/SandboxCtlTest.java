@@ -1,15 +1,12 @@
 package io.sandboxops.app.cli;
 
+import static io.sandboxops.app.cli.CliRun.ctl;
+import static io.sandboxops.app.cli.CliRun.ctlWithStdin;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sandboxops.core.testing.RequiresDocker;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -21,38 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** sandboxctl as a user runs it: each call a fresh client, as a new process would be. */
 @RequiresDocker
 class SandboxCtlTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
     private String session;
 
-    record Run(int status, String out, String err) {
-        JsonNode json() throws Exception {
-            return JSON.readTree(out);
-        }
-    }
-
-    static Run ctl(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = SandboxCtl.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(status, out.toString(), err.toString());
-    }
-
-    static Run ctlWithStdin(String stdin, String... args) {
-        InputStream saved = System.in;
-        System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-        try {
-            return ctl(args);
-        } finally {
-            System.setIn(saved);
-        }
-    }
-
     @BeforeEach
     void create() throws Exception {
-        Run r = ctl("session", "create", "--json");
+        CliRun r = ctl("session", "create", "--json");
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.json().get("backend").asText()).isEqualTo("docker");
         session = r.json().get("session_id").asText();
@@ -66,7 +39,7 @@ class SandboxCtlTest {
     @Test
     void execPrintsTheDocumentedJsonAndStateCarriesOverToTheNextProcess() throws Exception {
         assertThat(ctl("exec", "--session", session, "--", "cd /tmp && export GREETING=hi").status()).isZero();
-        Run r = ctl("exec", "--json", "--session", session, "--", "echo $GREETING; pwd; echo oops >&2; exit 3");
+        CliRun r = ctl("exec", "--json", "--session", session, "--", "echo $GREETING; pwd; echo oops >&2; exit 3");
         JsonNode j = r.json();
         assertThat(j.get("session_id").asText()).isEqualTo(session);
         assertThat(j.get("exit_code").asInt()).isEqualTo(3);
@@ -129,7 +102,7 @@ class SandboxCtlTest {
     void sessionsAreListedAndInspectedWithSecretsMasked() throws Exception {
         ctl("exec", "--session", session, "--", "export API_TOKEN=supersecretvalue PLAIN=visible");
         assertThat(ctl("session", "list", "--json").json().findValuesAsText("session_id")).contains(session);
-        Run info = ctl("session", "info", "--json", "--session", session);
+        CliRun info = ctl("session", "info", "--json", "--session", session);
         assertThat(info.out()).doesNotContain("supersecretvalue");
         assertThat(info.json().get("env").get("PLAIN").asText()).isEqualTo("visible");
         assertThat(ctl("session", "info", "--json", "--reveal", "--session", session).out()).contains("supersecretvalue");
@@ -137,15 +110,15 @@ class SandboxCtlTest {
 
     @Test
     void failuresExitOneWithOneLineAndUsageErrorsExitTwo() {
-        Run missing = ctl("exec", "--session", "no-such-session", "--", "true");
+        CliRun missing = ctl("exec", "--session", "no-such-session", "--", "true");
         assertThat(missing.status()).isEqualTo(1);
         assertThat(missing.err().strip().lines()).hasSize(1).first().asString().startsWith("sandboxctl: no sandbox no-such-session");
 
-        Run badPath = ctl("file", "read", "--session", session, "/nope");
+        CliRun badPath = ctl("file", "read", "--session", session, "/nope");
         assertThat(badPath.status()).isEqualTo(1);
         assertThat(badPath.err()).contains("no such file or directory: /nope");
 
-        Run bigUpload = ctl("file", "upload", "--session", session, dir.resolve("absent").toString(), "/x");
+        CliRun bigUpload = ctl("file", "upload", "--session", session, dir.resolve("absent").toString(), "/x");
         assertThat(bigUpload.status()).isEqualTo(1);
 
         assertThat(ctl("exec", "--session", session).status()).isEqualTo(2);
