@@ -46,15 +46,6 @@ public final class DockerEngine {
         return client;
     }
 
-    /** Whether an engine answers, for tests and status bars. */
-    public static boolean available() {
-        try (DockerClient c = connect()) {
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
     static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
