@@ -107,6 +107,11 @@ public final class LocalCloud implements AutoCloseable {
         return dataDir;
     }
 
+    /** How many Cloud Storage writes were refused with 412 (a generation precondition lost a race) so far. */
+    public long storagePreconditionFailures() {
+        return storage.preconditionFailures();
+    }
+
     /** Fault injection, off until a rule is added. */
     public FaultInjector faults() {
         return faults;

@@ -87,6 +87,28 @@ final class LocalCloudHarness implements AutoCloseable {
         return new CloudRunJobsSandboxBackend(s, new GoogleClients(s.target()), true, RetryPolicy.defaults());
     }
 
+    /** Every execution that has not ended, of every job: what an operator would see in the console. */
+    List<String> runningExecutions() {
+        List<String> out = new java.util.ArrayList<>();
+        for (com.google.cloud.run.v2.Job job : clients.jobs().listJobs(cloud.endpoints().locationName()).iterateAll()) {
+            for (com.google.cloud.run.v2.Execution e : clients.executions().listExecutions(job.getName()).iterateAll()) {
+                if (!e.hasCompletionTime()) {
+                    out.add(e.getName());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Cancels an execution as an operator would ({@code gcloud run jobs executions cancel}), not through the backend. */
+    void cancelFromOutside(String execution) {
+        try {
+            clients.executions().cancelExecutionAsync(execution).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not cancel " + execution + ": " + e, e);
+        }
+    }
+
     /** Every line the executions wrote, oldest first, with the execution's name: for a failed test's report. */
     String executionLogs() {
         StringBuilder out = new StringBuilder();

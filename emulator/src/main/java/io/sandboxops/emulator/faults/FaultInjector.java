@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -19,6 +21,7 @@ public final class FaultInjector {
     }
 
     private final List<MutableRule> rules = new ArrayList<>();
+    private final Map<String, Long> injected = new TreeMap<>();
     private int crashesLeft;
     private Duration crashAfter = Duration.ZERO;
 
@@ -38,10 +41,21 @@ public final class FaultInjector {
         return this;
     }
 
-    /** Removes every rule and pending crash. */
+    /** Removes every rule and pending crash, and forgets what was injected. */
     public synchronized void clear() {
         rules.clear();
         crashesLeft = 0;
+        injected.clear();
+    }
+
+    /** How many calls of each method were failed by a rule since the last {@link #clear()}: what a test report quotes. */
+    public synchronized Map<String, Long> injectedErrors() {
+        return Map.copyOf(injected);
+    }
+
+    /** The sum of {@link #injectedErrors()}. */
+    public synchronized long injectedErrorCount() {
+        return injected.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** Decides the fault for one call of {@code method}; {@link Optional#empty()} when it goes through untouched. */
@@ -51,6 +65,10 @@ public final class FaultInjector {
         Iterator<MutableRule> it = rules.iterator();
         while (it.hasNext()) {
             MutableRule r = it.next();
+            if (r.rule.duration() != null && System.nanoTime() - r.expiresAtNanos > 0) {
+                it.remove();
+                continue;
+            }
             if (!r.rule.matches(method)) {
                 continue;
             }
@@ -67,6 +85,9 @@ public final class FaultInjector {
         }
         if (latency.isZero() && error == null) {
             return Optional.empty();
+        }
+        if (error != null) {
+            injected.merge(method, 1L, Long::sum);
         }
         return Optional.of(new Fault(latency, Optional.ofNullable(error)));
     }
@@ -94,11 +115,13 @@ public final class FaultInjector {
 
     private static final class MutableRule {
         final FaultRule rule;
+        final long expiresAtNanos;
         int remaining;
 
         MutableRule(FaultRule rule) {
             this.rule = rule;
             this.remaining = rule.times();
+            this.expiresAtNanos = rule.duration() == null ? 0 : System.nanoTime() + rule.duration().toNanos();
         }
     }
 }

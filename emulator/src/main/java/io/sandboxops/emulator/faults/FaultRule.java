@@ -9,15 +9,17 @@ import java.util.Objects;
  *
  * <p>{@code method} is the gRPC full method name ({@code google.cloud.run.v2.Jobs/RunJob}) or, for the
  * Cloud Storage JSON API, its discovery name ({@code storage.objects.insert}); {@code "*"} matches every
- * method.
+ * method, and a name ending in {@code "*"} every method it begins ({@code google.cloud.run.v2.Jobs/*},
+ * {@code storage.objects.*}).
  *
  * @param method      which calls the rule applies to
  * @param error       the code to fail with, or {@code null} for latency only
  * @param probability chance in [0, 1] that a matching call is affected
  * @param times       how many calls to affect at most; {@code -1} for no limit
  * @param latency     delay added before the call is answered (or failed)
+ * @param duration    how long after it is added the rule applies (a burst); {@code null} for as long as it is there
  */
-public record FaultRule(String method, Status.Code error, double probability, int times, Duration latency) {
+public record FaultRule(String method, Status.Code error, double probability, int times, Duration latency, Duration duration) {
 
     public FaultRule {
         Objects.requireNonNull(method, "method");
@@ -28,6 +30,9 @@ public record FaultRule(String method, Status.Code error, double probability, in
         if (times < -1 || times == 0) {
             throw new IllegalArgumentException("times must be positive or -1 (unlimited): " + times);
         }
+        if (duration != null && (duration.isNegative() || duration.isZero())) {
+            throw new IllegalArgumentException("duration must be positive: " + duration);
+        }
     }
 
     public static Builder forMethod(String method) {
@@ -35,7 +40,10 @@ public record FaultRule(String method, Status.Code error, double probability, in
     }
 
     boolean matches(String calledMethod) {
-        return method.equals("*") || method.equals(calledMethod);
+        if (method.endsWith("*")) {
+            return calledMethod.startsWith(method.substring(0, method.length() - 1));
+        }
+        return method.equals(calledMethod);
     }
 
     /** Builds a rule; by default it affects every matching call, forever, with no error and no latency. */
@@ -45,6 +53,7 @@ public record FaultRule(String method, Status.Code error, double probability, in
         private double probability = 1.0;
         private int times = -1;
         private Duration latency = Duration.ZERO;
+        private Duration duration;
 
         private Builder(String method) {
             this.method = method;
@@ -70,8 +79,14 @@ public record FaultRule(String method, Status.Code error, double probability, in
             return this;
         }
 
+        /** Makes the rule a burst: it applies for {@code duration} from when it is added, then no more. */
+        public Builder forDuration(Duration duration) {
+            this.duration = duration;
+            return this;
+        }
+
         public FaultRule build() {
-            return new FaultRule(method, error, probability, times, latency);
+            return new FaultRule(method, error, probability, times, latency, duration);
         }
     }
 }

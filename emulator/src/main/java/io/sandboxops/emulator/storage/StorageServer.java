@@ -30,6 +30,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -50,6 +51,7 @@ public final class StorageServer implements AutoCloseable {
 
     private final ObjectStore store;
     private final FaultInjector faults;
+    private final LongAdder preconditionFailures = new LongAdder();
     private final HttpServer server;
     private final ExecutorService executor;
     private final Map<String, ResumableUpload> uploads = new ConcurrentHashMap<>();
@@ -82,6 +84,11 @@ public final class StorageServer implements AutoCloseable {
         return server;
     }
 
+    /** How many requests were answered 412 because a precondition did not hold: the races writers lost. */
+    public long preconditionFailures() {
+        return preconditionFailures.sum();
+    }
+
     public int port() {
         return server.getAddress().getPort();
     }
@@ -103,6 +110,9 @@ public final class StorageServer implements AutoCloseable {
                 route(exchange);
             } catch (StorageException e) {
                 drain(exchange);
+                if (e.status == 412) {
+                    preconditionFailures.increment();
+                }
                 sendError(exchange, e);
             } catch (RuntimeException e) {
                 drain(exchange);

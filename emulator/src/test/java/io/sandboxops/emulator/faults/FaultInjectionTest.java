@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.api.gax.rpc.PermissionDeniedException;
+import com.google.api.gax.rpc.UnavailableException;
 import com.google.cloud.logging.v2.LoggingClient;
 import com.google.cloud.run.v2.Execution;
 import com.google.cloud.run.v2.Job;
@@ -82,6 +83,32 @@ class FaultInjectionTest {
         }
         // Binomial(200, 0.5): outside [50, 150] has a probability far below one in a billion.
         assertThat(failed).isBetween(50, 150);
+    }
+
+    @Test
+    void aBurstFailsEveryMethodOfAServiceUntilItEndsAndIsCounted() throws Exception {
+        jobs.createJobAsync(cloud.endpoints().locationName(), JobFixtures.shellJob("true", 0), "bursty").get(30, TimeUnit.SECONDS);
+        cloud.faults().add(FaultRule.forMethod("google.cloud.run.v2.Jobs/*").failWith(Status.Code.UNAVAILABLE)
+                .forDuration(Duration.ofMillis(700)).build());
+        assertThatThrownBy(() -> jobs.listJobs(cloud.endpoints().locationName()).getPage()).isInstanceOf(UnavailableException.class);
+        assertThatThrownBy(() -> jobs.getJob(cloud.endpoints().locationName() + "/jobs/bursty")).isInstanceOf(UnavailableException.class);
+        storage.list(); // another API is untouched
+        assertThat(cloud.faults().injectedErrors()).containsEntry("google.cloud.run.v2.Jobs/ListJobs", 1L)
+                .containsEntry("google.cloud.run.v2.Jobs/GetJob", 1L);
+        Thread.sleep(800);
+        assertThat(jobs.getJob(cloud.endpoints().locationName() + "/jobs/bursty").getName()).endsWith("/bursty");
+        assertThat(cloud.faults().injectedErrorCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aLostPreconditionIsCountedAsARace() {
+        storage.create(BucketInfo.of("race-bucket"));
+        BlobInfo info = BlobInfo.newBuilder("race-bucket", "state.json").build();
+        storage.create(info, new byte[] {1}, Storage.BlobTargetOption.doesNotExist());
+        long before = cloud.storagePreconditionFailures();
+        assertThatThrownBy(() -> storage.create(info, new byte[] {2}, Storage.BlobTargetOption.doesNotExist()))
+                .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.getCode()).isEqualTo(412));
+        assertThat(cloud.storagePreconditionFailures()).isEqualTo(before + 1);
     }
 
     @Test

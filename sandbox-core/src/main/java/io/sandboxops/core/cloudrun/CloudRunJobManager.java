@@ -139,45 +139,80 @@ public final class CloudRunJobManager {
                                 .setMaxRetries(0)
                                 .setTimeout(Duration.newBuilder().setSeconds(spec.taskTimeout().toSeconds()))))
                 .build();
-        try {
-            counters.createJob.incrementAndGet();
-            clients.jobs().createJobAsync(clients.target().locationName(), job, spec.jobId()).get();
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof AlreadyExistsException)) {
+        // Safe to repeat: the job id is fixed, so a second attempt either creates the job or finds it made.
+        retry.run("creating Cloud Run job " + name, Idempotency.IDEMPOTENT, () -> {
+            try {
+                counters.createJob.incrementAndGet();
+                clients.jobs().createJobAsync(clients.target().locationName(), job, spec.jobId()).get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof AlreadyExistsException) {
+                    return; // another client (or an attempt whose answer was lost) created it: the same spec, so the same job
+                }
+                if (e.getCause() instanceof RuntimeException r && RetryPolicy.isTransient(r)) {
+                    throw r;
+                }
                 throw new SandboxUnavailableException("could not create Cloud Run job " + name + ": " + e.getCause().getMessage(), e.getCause());
+            } catch (AlreadyExistsException e) {
+                // as above
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SandboxUnavailableException("interrupted while creating job " + name, e);
             }
-            // another client created it first: the same spec, so the same job
-        } catch (AlreadyExistsException e) {
-            // as above
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandboxUnavailableException("interrupted while creating job " + name, e);
-        }
+        });
     }
 
     /**
-     * Starts an execution of {@code job} with {@code args} and {@code env} as the container's overrides.
+     * Starts an execution of {@code job} with {@code args} and {@code env} as the container's overrides, once: a
+     * command must not run twice, so a failed RunJob is reported, never repeated.
      *
      * @return the execution's full name
      */
     public String run(String job, List<String> args, Map<String, String> env) {
+        try {
+            return start(request(job, args, env));
+        } catch (ApiException e) {
+            throw runFailed(job, e);
+        }
+    }
+
+    /**
+     * {@link #run}, repeated on transient failures, for an execution that may safely start twice: a session
+     * worker, which steps aside when another worker of its sandbox is already live.
+     */
+    public String runRepeatable(String job, List<String> args, Map<String, String> env) {
+        RunJobRequest request = request(job, args, env);
+        try {
+            return retry.call("starting an execution of " + job, Idempotency.IDEMPOTENT, () -> start(request));
+        } catch (NotFoundException e) {
+            throw runFailed(job, e);
+        } catch (ApiException e) {
+            throw new SandboxUnavailableException("RunJob on " + job + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static RunJobRequest request(String job, List<String> args, Map<String, String> env) {
         RunJobRequest.Overrides.ContainerOverride.Builder o = RunJobRequest.Overrides.ContainerOverride.newBuilder().setName("executor")
                 .addAllArgs(args).setClearArgs(args.isEmpty());
         env.forEach((k, v) -> o.addEnv(EnvVar.newBuilder().setName(k).setValue(v)));
-        RunJobRequest request = RunJobRequest.newBuilder().setName(job)
+        return RunJobRequest.newBuilder().setName(job)
                 .setOverrides(RunJobRequest.Overrides.newBuilder().addContainerOverrides(o)).build();
+    }
+
+    /** One RunJob; the API's own exception when it fails. */
+    private String start(RunJobRequest request) {
         try {
             counters.runJob.incrementAndGet();
             OperationFuture<Execution, Execution> op = clients.jobs().runJobAsync(request);
             // The metadata is the execution as it starts; the result would only come when it ends.
             return op.getMetadata().get().getName();
         } catch (ExecutionException e) {
-            throw runFailed(job, e.getCause());
-        } catch (ApiException e) {
-            throw runFailed(job, e);
+            if (e.getCause() instanceof ApiException api) {
+                throw api;
+            }
+            throw new SandboxUnavailableException("RunJob on " + request.getName() + " failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SandboxUnavailableException("interrupted while starting an execution of " + job, e);
+            throw new SandboxUnavailableException("interrupted while starting an execution of " + request.getName(), e);
         }
     }
 

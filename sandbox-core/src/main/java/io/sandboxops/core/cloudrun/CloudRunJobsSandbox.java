@@ -365,7 +365,8 @@ final class CloudRunJobsSandbox implements FileOperationsSandbox {
             // defer to it; Cloud Run says it ended, so the record goes (unless a new worker replaced it meanwhile).
             store.deleteIfGeneration(SessionStateStore.workerObject(id()), current.get().generation());
         }
-        String execution = jobs.run(backend.job(), List.of(), Map.of("SESSION_ID", id(), "SANDBOX_MODE", "session",
+        // Repeatable: a second worker of the same sandbox finds the first one live and exits by itself.
+        String execution = jobs.runRepeatable(backend.job(), List.of(), Map.of("SESSION_ID", id(), "SANDBOX_MODE", "session",
                 "SANDBOX_IDLE_TIMEOUT", backend.settings().idleTimeout().toMillis() + "ms"));
         long deadline = System.nanoTime() + START_ALLOWANCE.toNanos();
         long sleep = 5;
