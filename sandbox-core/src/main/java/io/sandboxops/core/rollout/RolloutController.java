@@ -675,6 +675,9 @@ public final class RolloutController {
                 case PERMISSION_DENIED, UNAUTHENTICATED -> new SandboxUnavailableException(what + ": " + describe(e)
                         + " (reading needs roles/run.viewer, changing roles/run.developer and iam.serviceAccountUser on the service's"
                         + " account: deploy/iam/README.md)", e);
+                case UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, ABORTED -> new SandboxUnavailableException(what + ": "
+                        + describe(e) + " (the Cloud Run API kept failing through every retry; try again in a minute, and check"
+                        + " https://status.cloud.google.com and the project's quotas)", e);
                 default -> new SandboxUnavailableException(what + ": " + describe(e), e);
             };
         }

@@ -9,8 +9,8 @@ import java.util.concurrent.Callable;
 
 /**
  * How a read-modify-write of the service is repeated: which failures mean "read again and recompute" (a stale
- * etag, an unreachable API), how often and how far apart. Data, so every write retries the same way. (Reads need
- * none of this: the clients' own settings retry them. {@code core.state.RetryPolicy} is the storage side's
+ * etag, an unreachable API), how often and how far apart. Data, so every write retries the same way. (Reads on their
+ * own rely on the clients' settings, which repeat UNAVAILABLE. {@code core.state.RetryPolicy} is the storage side's
  * policy for idempotent calls; a stale etag is not transient there.)
  *
  * @param maxAttempts    attempts in all, at least 1
@@ -30,12 +30,15 @@ public record WriteRetryPolicy(int maxAttempts, Duration initialBackoff, double 
     }
 
     /**
-     * Read-modify-write of a service with its etag: a concurrent change (stale etag) or an unreachable API means
-     * read again and recompute; the etag makes a repeated write safe, it can never overwrite someone else's change.
+     * Read-modify-write of a service with its etag: a concurrent change (stale etag), an unreachable API or an
+     * exhausted quota means read again and recompute; the etag makes a repeated write safe, it can never overwrite
+     * someone else's change. Six attempts wait 200 ms growing to 2 s, about 5 s in all: a rollback rides out a
+     * few seconds of trouble rather than failing in the middle of an incident.
      */
     public static WriteRetryPolicy readModifyWrite() {
-        return new WriteRetryPolicy(4, Duration.ofMillis(200), 2.0, Duration.ofSeconds(2),
-                Set.of(StatusCode.Code.UNAVAILABLE, StatusCode.Code.ABORTED, StatusCode.Code.FAILED_PRECONDITION));
+        return new WriteRetryPolicy(6, Duration.ofMillis(200), 2.0, Duration.ofSeconds(2),
+                Set.of(StatusCode.Code.UNAVAILABLE, StatusCode.Code.RESOURCE_EXHAUSTED, StatusCode.Code.ABORTED,
+                        StatusCode.Code.FAILED_PRECONDITION));
     }
 
     /** Whether this failure (an {@link ApiException}, possibly wrapped by a future) is worth another attempt. */

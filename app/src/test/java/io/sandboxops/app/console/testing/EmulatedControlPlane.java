@@ -44,7 +44,12 @@ public final class EmulatedControlPlane implements AutoCloseable {
 
     /** @param environment e.g. a production variant of local, to check what production asks for */
     public EmulatedControlPlane(Path auditFile, Environment environment) {
-        cloud = LocalCloud.start(LocalCloudConfig.newBuilder().revisionReadyDelay(Duration.ofMillis(200)).build());
+        this(auditFile, environment, Duration.ofMillis(200));
+    }
+
+    /** @param revisionReadyDelay how long a new revision takes to become ready: long, to catch a change half-way */
+    public EmulatedControlPlane(Path auditFile, Environment environment, Duration revisionReadyDelay) {
+        cloud = LocalCloud.start(LocalCloudConfig.newBuilder().revisionReadyDelay(revisionReadyDelay).build());
         this.environment = environment;
         target = environment.localTarget(cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost());
         try (GoogleClients clients = new GoogleClients(target)) {
