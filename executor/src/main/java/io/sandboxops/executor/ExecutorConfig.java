@@ -2,6 +2,7 @@ package io.sandboxops.executor;
 
 import io.sandboxops.core.api.SessionIds;
 import io.sandboxops.core.cloudrun.CloudRunSettings;
+import io.sandboxops.core.state.SessionStateStore;
 import io.sandboxops.core.env.CloudTarget;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,14 +17,17 @@ import java.util.Map;
  * <p>Environment: {@code EXECUTION_ID} (or Cloud Run's {@code CLOUD_RUN_EXECUTION}), {@code SESSION_ID} (the
  * sandbox), {@code SANDBOX_STATE_BUCKET}, {@code SANDBOX_MODE}, {@code SANDBOX_IDLE_TIMEOUT}, and for the
  * emulator {@code STORAGE_EMULATOR_HOST}. Arguments (once mode): {@code --kind foreground|background|interactive},
- * {@code --shell ID}, {@code --timeout DURATION}, {@code --dir PATH}, {@code --command TEXT}.
+ * {@code --shell ID}, {@code --timeout DURATION}, {@code --dir PATH}, and the command as {@code --command-object NAME}
+ * (an object in the bucket holding it: what the backend sends, so that a command, and any secret typed into it, never
+ * appears in the execution's arguments, which Cloud Run shows to every viewer and Cloud Audit Logs may record) or, for
+ * a person running the executor by hand, {@code --command TEXT}.
  *
  * @param fsRoot     where sandbox path {@code /} is ({@code SANDBOX_FS_ROOT}, default {@code /})
  * @param scratchDir the executor's own files, never synced ({@code SANDBOX_SCRATCH_DIR})
  */
 record ExecutorConfig(String executionId, String sandboxId, String bucket, CloudRunSettings.Mode mode, Duration idleTimeout,
-                      CloudTarget target, Kind kind, String shell, String command, Duration timeout, String dir, Path fsRoot,
-                      Path scratchDir) {
+                      CloudTarget target, Kind kind, String shell, String command, String commandObject, Duration timeout, String dir,
+                      Path fsRoot, Path scratchDir) {
 
     enum Kind { FOREGROUND, BACKGROUND, INTERACTIVE }
 
@@ -84,6 +88,7 @@ record ExecutorConfig(String executionId, String sandboxId, String bucket, Cloud
         Kind kind = Kind.FOREGROUND;
         String shell = "main";
         String command = null;
+        String commandObject = null;
         String dir = null;
         Duration timeout = Duration.ofMinutes(10);
         for (int i = 0; i < args.size(); i++) {
@@ -98,6 +103,7 @@ record ExecutorConfig(String executionId, String sandboxId, String bucket, Cloud
                 };
                 case "--shell" -> shell = need(a, value);
                 case "--command" -> command = need(a, value);
+                case "--command-object" -> commandObject = need(a, value);
                 case "--dir" -> dir = need(a, value);
                 case "--timeout" -> {
                     String text = need(a, value);
@@ -107,7 +113,7 @@ record ExecutorConfig(String executionId, String sandboxId, String bucket, Cloud
                         throw ConfigException.invalid(e.getMessage());
                     }
                 }
-                default -> throw ConfigException.invalid("unknown argument \"" + a + "\"; expected --kind, --shell, --command, --dir or --timeout");
+                default -> throw ConfigException.invalid("unknown argument \"" + a + "\"; expected --kind, --shell, --command-object, --command, --dir or --timeout");
             }
             i++;
         }
@@ -116,12 +122,26 @@ record ExecutorConfig(String executionId, String sandboxId, String bucket, Cloud
         } catch (RuntimeException e) {
             throw ConfigException.invalid("--shell: " + e.getMessage());
         }
-        if (mode == CloudRunSettings.Mode.ONCE && command == null) {
-            throw ConfigException.missing("--command is required in once mode (SANDBOX_MODE=once)");
+        if (mode == CloudRunSettings.Mode.ONCE && command == null && commandObject == null) {
+            throw ConfigException.missing("--command-object (or --command) is required in once mode (SANDBOX_MODE=once)");
+        }
+        if (command != null && commandObject != null) {
+            throw ConfigException.invalid("give --command-object or --command, not both");
+        }
+        if (commandObject != null && !commandObject.startsWith(SessionStateStore.sandboxPrefix(sandbox))) {
+            throw ConfigException.invalid("--command-object must name an object of sandbox " + sandbox + " (under "
+                    + SessionStateStore.sandboxPrefix(sandbox) + "), not \"" + commandObject + "\"");
         }
         Path fsRoot = Path.of(env.getOrDefault("SANDBOX_FS_ROOT", "/"));
         Path scratch = Path.of(env.getOrDefault("SANDBOX_SCRATCH_DIR", "/var/tmp/sandboxops")).resolve(execution);
-        return new ExecutorConfig(execution, sandbox, bucket, mode, idle, target, kind, shell, command, timeout, dir, fsRoot, scratch);
+        return new ExecutorConfig(execution, sandbox, bucket, mode, idle, target, kind, shell, command, commandObject, timeout, dir, fsRoot,
+                scratch);
+    }
+
+    /** This configuration with the command read from its {@code --command-object}. */
+    ExecutorConfig withCommand(String text) {
+        return new ExecutorConfig(executionId, sandboxId, bucket, mode, idleTimeout, target, kind, shell, text, null, timeout, dir, fsRoot,
+                scratchDir);
     }
 
     private static String need(String flag, String value) {

@@ -76,6 +76,18 @@ public final class Main {
                 System.err.println("executor: cannot restore sandbox " + config.sandboxId() + ": " + e.getMessage());
                 return EXIT_STATE;
             }
+            if (config.commandObject() != null) {
+                Optional<String> command = store.read(config.commandObject(), WorkerProtocol.CommandText.class)
+                        .map(v -> v.value().command());
+                if (command.isEmpty()) {
+                    log.error("command-missing", "object", config.commandObject());
+                    System.err.println("executor: the command object " + config.commandObject() + " is not in bucket " + config.bucket());
+                    worker.close();
+                    return EXIT_STATE;
+                }
+                store.delete(config.commandObject());
+                config = config.withCommand(command.get());
+            }
             try (worker) {
                 int status = config.mode() == CloudRunSettings.Mode.ONCE ? once(config, store, worker, log) : session(config, store, worker, log);
                 log.info("end", "status", status, "duration_ms", ms(started));

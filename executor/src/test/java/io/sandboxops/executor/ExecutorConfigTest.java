@@ -83,7 +83,14 @@ class ExecutorConfigTest {
     void onceModeWithoutACommandIsMissingOne() {
         Outcome o = run(env("SANDBOX_MODE", "once"), List.of("--kind", "foreground"));
         assertThat(o.status).isEqualTo(Main.EXIT_CONFIG_MISSING);
-        assertThat(o.stderr).contains("--command is required in once mode");
+        assertThat(o.stderr).contains("--command-object (or --command) is required in once mode");
+    }
+
+    @Test
+    void aCommandObjectOfAnotherSandboxIsRefused() {
+        Outcome o = run(env("SANDBOX_MODE", "once"), List.of("--command-object", "sessions/someone-else/commands/x.json"));
+        assertThat(o.status).isEqualTo(Main.EXIT_CONFIG_INVALID);
+        assertThat(o.stderr).contains("--command-object must name an object of sandbox");
     }
 
     @Test

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (run-in-namespace.bash): they need root, {@code unshare} and {@code setpriv}. Elsewhere they are skipped with
  * the reason; with {@code -Dsandbox.requireDocker=true} (CI, which runs as root) they run and fail loudly.
  */
-@Target(ElementType.TYPE)
+@Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
 @Tag("namespaces")
 @ExtendWith(PrivateNamespacesCondition.class)

@@ -40,6 +40,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -159,13 +160,29 @@ final class CloudRunJobsSandbox implements FileOperationsSandbox {
         if (background.isPresent()) {
             return startBackground(sessionId, background.get());
         }
-        String execution = runOnce(sessionId, List.of("--kind", "foreground", "--shell", sessionId, "--timeout", timeout.toMillis() + "ms",
-                "--command", command));
+        String execution = runOnce(command, List.of("--kind", "foreground", "--shell", sessionId, "--timeout", timeout.toMillis() + "ms"));
         return onceResult(execution, timeout.plus(START_ALLOWANCE)).orThrow().exec().toResult();
     }
 
-    private String runOnce(String sessionId, List<String> args) {
-        return jobs.run(backend.job(), args, Map.of("SESSION_ID", id(), "SANDBOX_MODE", "once"));
+    /**
+     * Starts one once-mode execution of {@code command}. The command goes through the bucket, never in the arguments:
+     * Cloud Run shows an execution's arguments to every viewer, and a command may carry a secret.
+     */
+    private String runOnce(String command, List<String> args) {
+        String object = SessionStateStore.commandObject(id(), UUID.randomUUID().toString());
+        store.write(object, new WorkerProtocol.CommandText(command), 0);
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of("--command-object", object));
+        try {
+            return jobs.run(backend.job(), all, Map.of("SESSION_ID", id(), "SANDBOX_MODE", "once"));
+        } catch (RuntimeException e) {
+            try {
+                store.delete(object);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
     }
 
     /** Waits for a once-mode execution and reads its result; a crashed executor is a clear error. */
@@ -202,7 +219,7 @@ final class CloudRunJobsSandbox implements FileOperationsSandbox {
             // A background command needs the shell's environment: a shell that never ran a command gets one first.
             execStateful("true", sessionId, Duration.ofMinutes(1));
         }
-        String execution = runOnce(sessionId, List.of("--kind", "background", "--shell", sessionId, "--command", command));
+        String execution = runOnce(command, List.of("--kind", "background", "--shell", sessionId));
         long pid = pidOf(execution);
         Instant now = Instant.now();
         ShellState after = store.updateShell(id(), sessionId, current -> {
@@ -228,9 +245,9 @@ final class CloudRunJobsSandbox implements FileOperationsSandbox {
             return toWorker(dir.map(r::withDir).orElse(r), START_ALLOWANCE).view().toView();
         }
         requireNoInteractive(sessionId);
-        List<String> args = new ArrayList<>(List.of("--kind", "interactive", "--shell", sessionId, "--command", command));
+        List<String> args = new ArrayList<>(List.of("--kind", "interactive", "--shell", sessionId));
         dir.ifPresent(d -> args.addAll(List.of("--dir", d)));
-        String execution = runOnce(sessionId, args);
+        String execution = runOnce(command, args);
         interactive.put(sessionId, execution);
         return new ShellView(sessionId, command, "", true, OptionalInt.empty());
     }

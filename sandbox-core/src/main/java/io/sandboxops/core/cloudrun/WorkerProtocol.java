@@ -61,6 +61,13 @@ public final class WorkerProtocol {
      * @param pid       whose output {@code bg-logs} returns
      * @param maxBytes  how much of it
      */
+    /**
+     * A once-mode command, handed to its execution through the bucket rather than its arguments: Cloud Run shows an
+     * execution's arguments to every viewer of the project, and a command may hold a secret.
+     */
+    public record CommandText(String command) {
+    }
+
     public record Request(String id, String op, String session, String command, long timeoutMillis, String dir, String input,
                           List<Long> pids, long pid, int maxBytes) {
         public static Request of(String op, String session) {

@@ -120,6 +120,11 @@ public final class SessionStateStore {
         return sandboxPrefix(sandboxId) + "worker.json";
     }
 
+    /** A once-mode command waiting for the execution about to start; {@code requestId} is the client's. */
+    public static String commandObject(String sandboxId, String requestId) {
+        return sandboxPrefix(sandboxId) + "commands/" + requestId + ".json";
+    }
+
     public static String resultObject(String sandboxId, String execution) {
         return executionPrefix(sandboxId, execution) + "result.json";
     }
