@@ -1,12 +1,14 @@
 package io.sandboxops.core.env;
 
 import com.google.api.gax.core.CredentialsProvider;
+import com.google.api.gax.core.FixedCredentialsProvider;
 import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
 import com.google.api.gax.longrunning.OperationTimedPollAlgorithm;
 import com.google.api.gax.retrying.RetrySettings;
 import com.google.api.gax.rpc.ClientSettings;
 import com.google.api.gax.rpc.TransportChannelProvider;
+import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.logging.v2.LoggingClient;
 import com.google.cloud.logging.v2.LoggingSettings;
@@ -33,6 +35,7 @@ import java.util.List;
  * Thread-safe.
  */
 public final class GoogleClients implements AutoCloseable {
+    private static final String CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";
     private final CloudTarget target;
     private final List<AutoCloseable> open = new ArrayList<>();
     private JobsClient jobs;
@@ -42,6 +45,7 @@ public final class GoogleClients implements AutoCloseable {
     private MetricServiceClient metrics;
     private LoggingClient logging;
     private Storage storage;
+    private GoogleCredentials credentials;
 
     public GoogleClients(CloudTarget target) {
         this.target = target;
@@ -133,6 +137,8 @@ public final class GoogleClients implements AutoCloseable {
             target.storageHost().ifPresent(b::setHost);
             if (target.plaintextNoCredentials()) {
                 b.setCredentials(NoCredentials.getInstance());
+            } else {
+                b.setCredentials(credentials());
             }
             storage = b.build().getService();
             open.add(storage);
@@ -157,6 +163,7 @@ public final class GoogleClients implements AutoCloseable {
         metrics = null;
         logging = null;
         storage = null;
+        credentials = null;
     }
 
     /** Endpoint, channel and credentials, the same for every gRPC client. */
@@ -167,7 +174,41 @@ public final class GoogleClients implements AutoCloseable {
         if (target.plaintextNoCredentials()) {
             CredentialsProvider none = NoCredentialsProvider.create();
             builder.setCredentialsProvider(none);
+        } else {
+            builder.setCredentialsProvider(FixedCredentialsProvider.create(credentials()));
         }
+    }
+
+    /**
+     * Application Default Credentials, loaded once for every client: a key file that is missing, not JSON or holds a
+     * damaged key is one clear error here, before any call, instead of a parser's message from deep in the first one.
+     * The message names the file, never its content.
+     */
+    private synchronized GoogleCredentials credentials() {
+        if (credentials == null) {
+            String file = System.getenv("GOOGLE_APPLICATION_CREDENTIALS");
+            String source = file == null || file.isBlank() ? "Application Default Credentials"
+                    : "the key file in GOOGLE_APPLICATION_CREDENTIALS (" + file + ")";
+            try {
+                GoogleCredentials c = GoogleCredentials.getApplicationDefault();
+                credentials = c.createScopedRequired() ? c.createScoped(List.of(CLOUD_PLATFORM)) : c;
+            } catch (IOException | RuntimeException e) {
+                throw new SandboxUnavailableException("cannot load Google credentials from " + source + " for project "
+                        + target.projectId() + ": " + rootMessage(e) + "; run `gcloud auth application-default login`, or set "
+                        + "GOOGLE_APPLICATION_CREDENTIALS to a valid service-account key file", e);
+            }
+        }
+        return credentials;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        String outer = String.valueOf(e.getMessage());
+        return root == e || outer.contains(m) ? outer : outer + " (" + m + ")";
     }
 
     // gax declares the channel configurator on the raw ManagedChannelBuilder type.
