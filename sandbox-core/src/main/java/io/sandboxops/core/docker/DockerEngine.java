@@ -1,11 +1,14 @@
 package io.sandboxops.core.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import io.sandboxops.core.api.SandboxUnavailableException;
+import java.io.IOException;
 import java.time.Duration;
 
 /** Connects to the Docker engine that {@code DOCKER_HOST} (or the default socket) names. */
@@ -31,7 +34,7 @@ public final class DockerEngine {
                 // sandbox's pids limit (512), so the pool is sized for a few sandboxes' worth of shells.
                 .maxConnections(2048)
                 .build();
-        DockerClient client = DockerClientImpl.getInstance(config, http);
+        DockerClient client = DockerClientImpl.getInstance(config, new ConnectionPerRequest(http));
         try {
             client.pingCmd().exec();
         } catch (RuntimeException e) {
@@ -44,6 +47,62 @@ public final class DockerEngine {
                     + rootMessage(e) + "); start one (README: \"Getting a Docker engine\") or point DOCKER_HOST at it", e);
         }
         return client;
+    }
+
+    /**
+     * A failed call to the engine as a person reads it: when the engine could not be reached at all (dockerd
+     * stopped or restarting, no socket), that, and the question to ask; otherwise what the engine answered.
+     *
+     * @param doing what the call was for, completing "to ...", e.g. "run a command in sandbox x"
+     */
+    static SandboxUnavailableException failure(String doing, Throwable e) {
+        if (unreachable(e)) {
+            return new SandboxUnavailableException("cannot reach the Docker engine at " + address() + " to " + doing + " (" + rootMessage(e)
+                    + "); is dockerd running? Start it (README: \"Getting a Docker engine\") and try again", e);
+        }
+        return new SandboxUnavailableException("the Docker engine refused to " + doing + ": " + rootMessage(e), e);
+    }
+
+    /** Whether a call failed for want of a connection (an I/O error), not because the engine answered with an error. */
+    static boolean unreachable(Throwable e) {
+        if (e instanceof DockerException) {
+            return false;
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Where the engine is looked for: {@code DOCKER_HOST}, or the default socket. */
+    static String address() {
+        return DefaultDockerClientConfig.createDefaultConfigBuilder().build().getDockerHost().toString();
+    }
+
+    /**
+     * Asks the engine to close each connection after its answer. The zerodep client keeps idle connections in a pool
+     * and reuses them unchecked: after dockerd restarted, each pooled one failed a request with "Broken pipe" although
+     * the engine answered again. A new connection per call costs little next to any engine call; a shell's
+     * attached stream keeps its connection for its life, as before (the client sets {@code Connection: Upgrade} there).
+     */
+    private static final class ConnectionPerRequest implements DockerHttpClient {
+        private final DockerHttpClient http;
+
+        ConnectionPerRequest(DockerHttpClient http) {
+            this.http = http;
+        }
+
+        @Override
+        public Response execute(Request request) {
+            return http.execute(Request.builder().from(request).putHeader("Connection", "close").build());
+        }
+
+        @Override
+        public void close() throws IOException {
+            http.close();
+        }
     }
 
     static String rootMessage(Throwable e) {

@@ -1,7 +1,6 @@
 package io.sandboxops.core.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.sandboxops.core.api.BackgroundProcess;
 import io.sandboxops.core.api.ExecResult;
@@ -9,8 +8,6 @@ import io.sandboxops.core.api.KillResult;
 import io.sandboxops.core.api.KillTarget;
 import io.sandboxops.core.api.Sandbox;
 import io.sandboxops.core.api.SandboxNotFoundException;
-import io.sandboxops.core.api.SandboxTimeoutException;
-import io.sandboxops.core.api.SandboxUnavailableException;
 import io.sandboxops.core.api.SessionIds;
 import io.sandboxops.core.api.SessionInfo;
 import io.sandboxops.core.api.ShellView;
@@ -76,21 +73,7 @@ final class DockerSandbox implements FileOperationsSandbox {
 
     @Override
     public void ensureReady() {
-        InspectContainerResponse c = inspect();
-        if (!Boolean.TRUE.equals(c.getState().getRunning())) {
-            try {
-                docker.startContainerCmd(containerId).exec();
-            } catch (RuntimeException e) {
-                throw new SandboxUnavailableException("sandbox " + id + " is stopped and did not start again: " + DockerEngine.rootMessage(e), e);
-            }
-        }
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!Boolean.TRUE.equals(inspect().getState().getRunning())) {
-            if (System.nanoTime() > deadline) {
-                throw new SandboxTimeoutException("sandbox " + id + " did not start running within 30 s");
-            }
-            sleep(100);
-        }
+        host.ensureRunning();
     }
 
     @Override
@@ -101,7 +84,7 @@ final class DockerSandbox implements FileOperationsSandbox {
         } catch (NotFoundException e) {
             // already gone: destroying is idempotent
         } catch (RuntimeException e) {
-            throw new SandboxUnavailableException("could not remove sandbox " + id + ": " + DockerEngine.rootMessage(e), e);
+            throw DockerEngine.failure("remove sandbox " + id, e);
         }
     }
 
@@ -267,23 +250,6 @@ final class DockerSandbox implements FileOperationsSandbox {
         int running = (int) s.background().stream().filter(BackgroundProcess::running).count();
         return new SessionInfo(s.sessionId(), id, DockerSandboxBackend.NAME, s.cwd(), s.env(), s.createdAt(), s.updatedAt(),
                 s.lastCommand(), running);
-    }
-
-    private InspectContainerResponse inspect() {
-        try {
-            return docker.inspectContainerCmd(containerId).exec();
-        } catch (NotFoundException e) {
-            throw new SandboxNotFoundException("sandbox " + id + " no longer exists (its container is gone)", e);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandboxUnavailableException("interrupted", e);
-        }
     }
 
     @Override

@@ -112,7 +112,7 @@ public final class DockerSandboxBackend implements SandboxBackend {
         } catch (ConflictException e) {
             throw new SandboxConflictException("a sandbox named " + id + " already exists; pick another id or close it first", e);
         } catch (RuntimeException e) {
-            throw new SandboxUnavailableException("the Docker engine refused to create the sandbox: " + DockerEngine.rootMessage(e), e);
+            throw DockerEngine.failure("create sandbox " + id, e);
         }
         try {
             docker.startContainerCmd(created.getId()).exec();
@@ -138,6 +138,8 @@ public final class DockerSandboxBackend implements SandboxBackend {
             c = docker.inspectContainerCmd(found.get(0).getId()).exec();
         } catch (NotFoundException e) {
             throw new SandboxNotFoundException("sandbox " + sandboxId + " was removed while it was being opened", e);
+        } catch (RuntimeException e) {
+            throw DockerEngine.failure("open sandbox " + sandboxId, e);
         }
         String user = c.getConfig().getUser() == null || c.getConfig().getUser().isEmpty() ? "0:0" : c.getConfig().getUser();
         String workdir = c.getConfig().getWorkingDir() == null ? "/" : c.getConfig().getWorkingDir();
@@ -194,7 +196,7 @@ public final class DockerSandboxBackend implements SandboxBackend {
         try {
             return docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec();
         } catch (RuntimeException e) {
-            throw new SandboxUnavailableException("cannot list containers on the Docker engine: " + DockerEngine.rootMessage(e), e);
+            throw DockerEngine.failure("list the sandboxes", e);
         }
     }
 

@@ -3,6 +3,8 @@ package io.sandboxops.core.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.ExecCreateCmdResponse;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
@@ -20,13 +22,28 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Shells and one-shot commands as Docker execs in one container, as the sandbox user. */
+/**
+ * Shells and one-shot commands as Docker execs in one container, as the sandbox user. A container found
+ * stopped (killed, out of memory, the engine restarted) is started again once before a command, so that a
+ * session's next shell restores its saved state in it.
+ */
 final class DockerShellHost implements ShellHost {
+    private static final Logger log = LoggerFactory.getLogger(DockerShellHost.class);
+    /** How long the engine may take to record that a container died after its shells' streams ended. */
+    private static final Duration CONTAINER_END_GRACE = Duration.ofSeconds(2);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** What the next command does for a session whose shell was lost, as the messages about it end. */
+    private static final String RESTORES = "restores the session's cwd and exported variables as saved after its last finished command";
+
     private final DockerClient docker;
     private final String containerId;
     private final String sandboxId;
@@ -69,7 +86,10 @@ final class DockerShellHost implements ShellHost {
 
             /** Off the stream's thread: it is interrupted as the stream ends, which would cancel the inspect call. */
             private void reportExit() {
-                CompletableFuture.runAsync(() -> output.closed(exitCode(execId)));
+                CompletableFuture.runAsync(() -> {
+                    int exit = exitCode(execId);
+                    lostWith(exit).ifPresentOrElse(output::lost, () -> output.closed(exit));
+                });
             }
         };
         docker.execStartCmd(execId).withDetach(false).withTty(false).withStdIn(stdin).exec(callback);
@@ -101,6 +121,7 @@ final class DockerShellHost implements ShellHost {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         AtomicLong overflow = new AtomicLong();
+        AtomicReference<Throwable> broken = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(1);
         ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
             @Override
@@ -127,6 +148,7 @@ final class DockerShellHost implements ShellHost {
 
             @Override
             public void onError(Throwable throwable) {
+                broken.set(throwable);
                 super.onError(throwable);
                 done.countDown();
             }
@@ -144,31 +166,156 @@ final class DockerShellHost implements ShellHost {
         if (overflow.get() > 0) {
             throw new SandboxTooLargeException(argv.get(0) + " printed more than " + maxOutputBytes + " bytes in sandbox " + sandboxId);
         }
+        int exit = exitCode(execId);
+        if (exit < 0 && broken.get() != null) {
+            throw DockerEngine.failure("run " + argv.get(0) + " in sandbox " + sandboxId, broken.get());
+        }
         synchronized (out) {
-            return new ProcessOutcome(exitCode(execId), out.toByteArray(), err.toByteArray());
+            return new ProcessOutcome(exit, out.toByteArray(), err.toByteArray());
+        }
+    }
+
+    /**
+     * Starts the container when it is stopped and waits until it runs.
+     *
+     * @throws SandboxUnavailableException when it does not start, saying why
+     */
+    void ensureRunning() {
+        if (!Boolean.TRUE.equals(inspect().getState().getRunning())) {
+            try {
+                docker.startContainerCmd(containerId).exec();
+            } catch (NotFoundException e) {
+                throw gone(e);
+            } catch (RuntimeException e) {
+                throw DockerEngine.failure("start sandbox " + sandboxId + " again (it is stopped)", e);
+            }
+        }
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!Boolean.TRUE.equals(inspect().getState().getRunning())) {
+            if (System.nanoTime() > deadline) {
+                throw new SandboxTimeoutException("sandbox " + sandboxId + " did not start running within " + START_TIMEOUT.toSeconds() + " s");
+            }
+            sleep(100);
         }
     }
 
     private String create(List<String> argv, Map<String, String> env, boolean attachStdin) {
         try {
-            ExecCreateCmdResponse r = docker.execCreateCmd(containerId)
-                    .withCmd(argv.toArray(String[]::new))
-                    .withEnv(env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
-                    .withUser(user)
-                    .withAttachStdin(attachStdin)
-                    .withAttachStdout(true)
-                    .withAttachStderr(true)
-                    .withTty(false)
-                    .exec();
-            return r.getId();
+            try {
+                return execCreate(argv, env, attachStdin);
+            } catch (ConflictException stopped) {
+                log.info("sandbox {} is not running ({}); starting it again", sandboxId, DockerEngine.rootMessage(stopped));
+                ensureRunning();
+                return execCreate(argv, env, attachStdin);
+            }
         } catch (NotFoundException e) {
-            throw new SandboxNotFoundException("sandbox " + sandboxId + " no longer exists (its container is gone)", e);
-        } catch (com.github.dockerjava.api.exception.ConflictException e) {
-            throw new SandboxUnavailableException("sandbox " + sandboxId + " is not running; start it again with `sandboxctl session info "
-                    + sandboxId + "` or create a new one", e);
+            throw gone(e);
+        } catch (ConflictException e) {
+            throw new SandboxUnavailableException("sandbox " + sandboxId + " takes no commands although it was started again ("
+                    + DockerEngine.rootMessage(e) + "); look at it with `docker inspect sandbox-" + sandboxId + "`", e);
+        } catch (SandboxException e) {
+            throw e;
         } catch (RuntimeException e) {
-            throw new SandboxUnavailableException("the Docker engine refused to run a command in sandbox " + sandboxId + ": "
-                    + DockerEngine.rootMessage(e), e);
+            throw DockerEngine.failure("run a command in sandbox " + sandboxId, e);
+        }
+    }
+
+    private String execCreate(List<String> argv, Map<String, String> env, boolean attachStdin) {
+        ExecCreateCmdResponse r = docker.execCreateCmd(containerId)
+                .withCmd(argv.toArray(String[]::new))
+                .withEnv(env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
+                .withUser(user)
+                .withAttachStdin(attachStdin)
+                .withAttachStdout(true)
+                .withAttachStderr(true)
+                .withTty(false)
+                .exec();
+        return r.getId();
+    }
+
+    /**
+     * Why a shell's exec ended, when the shell did not end by itself: the container stopped or was removed, or the
+     * engine cannot be reached. A shell killed by a signal (or of unknown status) may be the first sign of its
+     * container dying, which the engine records a moment later; so for those the container is watched a little.
+     */
+    private Optional<SandboxUnavailableException> lostWith(int shellExit) {
+        long deadline = System.nanoTime() + CONTAINER_END_GRACE.toNanos();
+        while (true) {
+            InspectContainerResponse c;
+            try {
+                c = docker.inspectContainerCmd(containerId).exec();
+            } catch (NotFoundException e) {
+                return Optional.of(new SandboxUnavailableException("sandbox " + sandboxId + " was removed (its container is gone), and its "
+                        + "sessions with it; create a new sandbox", e));
+            } catch (RuntimeException e) {
+                if (!DockerEngine.unreachable(e)) {
+                    return Optional.empty();
+                }
+                return Optional.of(new SandboxUnavailableException("the connection to the Docker engine at " + DockerEngine.address()
+                        + " broke (" + DockerEngine.rootMessage(e) + "); is dockerd running? Once the engine answers again, the next command "
+                        + "starts sandbox " + sandboxId + " again if it stopped and " + RESTORES, e));
+            }
+            InspectContainerResponse.ContainerState state = c.getState();
+            if (!Boolean.TRUE.equals(state.getRunning())) {
+                return Optional.of(new SandboxUnavailableException("sandbox " + sandboxId + " stopped: " + stopCause(c)
+                        + "; the processes in it, background ones too, ended with it. The next command starts it again and " + RESTORES));
+            }
+            if ((shellExit >= 0 && shellExit < 128) || System.nanoTime() > deadline) {
+                return Optional.empty();
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** The container's end as the engine tells it: exit code, the signal it means, running out of memory. */
+    private static String stopCause(InspectContainerResponse c) {
+        InspectContainerResponse.ContainerState state = c.getState();
+        Long exit = state.getExitCodeLong();
+        StringBuilder sb = new StringBuilder("its container exited");
+        if (exit != null) {
+            sb.append(" with code ").append(exit);
+            if (exit > 128 && exit < 160) {
+                sb.append(" (killed by signal ").append(exit - 128).append(')');
+            }
+        }
+        if (Boolean.TRUE.equals(state.getOOMKilled())) {
+            Long limit = c.getHostConfig() == null ? null : c.getHostConfig().getMemory();
+            sb.append(", out of memory: the engine killed it at its memory limit");
+            if (limit != null && limit > 0) {
+                sb.append(" of ").append(limit / (1024 * 1024)).append(" MiB");
+            }
+        }
+        if (state.getError() != null && !state.getError().isEmpty()) {
+            sb.append(", engine error: ").append(state.getError());
+        }
+        return sb.toString();
+    }
+
+    private InspectContainerResponse inspect() {
+        try {
+            return docker.inspectContainerCmd(containerId).exec();
+        } catch (NotFoundException e) {
+            throw gone(e);
+        } catch (RuntimeException e) {
+            throw DockerEngine.failure("look at sandbox " + sandboxId, e);
+        }
+    }
+
+    private SandboxNotFoundException gone(NotFoundException e) {
+        return new SandboxNotFoundException("sandbox " + sandboxId + " no longer exists (its container is gone)", e);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxUnavailableException("interrupted", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.sandboxops.core.shell;
 
+import io.sandboxops.core.api.SandboxException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,6 +34,7 @@ public final class RunningCommand {
     private final CompletableFuture<Completion> completion = new CompletableFuture<>();
     private volatile long endNanos;
     private volatile boolean timedOut;
+    private volatile SandboxException lost;
     private boolean stdoutDone;
     private boolean stderrDone;
 
@@ -151,6 +153,20 @@ public final class RunningCommand {
             stderrDone = true;
             finishIfBoth();
         }
+    }
+
+    /** Why the command did not finish when the machine under its shell went away; empty otherwise. */
+    public Optional<SandboxException> lost() {
+        return Optional.ofNullable(lost);
+    }
+
+    /** The machine under the shell went away before the markers came: the command fails with {@code reason}. */
+    synchronized void onShellLost(SandboxException reason, String cwdAfter) {
+        if (completion.isDone()) {
+            return;
+        }
+        lost = reason;
+        onShellClosed(-1, cwdAfter);
     }
 
     /** The shell ended before the markers came: the command ends with the shell's exit status. */

@@ -244,6 +244,13 @@ public final class ShellSession implements AutoCloseable {
     public ExecResult result(RunningCommand c) {
         RunningCommand.Completion done = c.completion()
                 .orElseThrow(() -> new SandboxTimeoutException("command is still running in session " + sessionId));
+        Optional<SandboxException> lost = c.lost();
+        if (lost.isPresent()) {
+            // Nothing is restarted here: the machine may still be gone. The next command starts a shell as after any
+            // shell that ended, and the host brings the machine back first if it can.
+            throw new SandboxUnavailableException("\"" + abbreviate(c.command()) + "\" in session " + sessionId + " did not finish: "
+                    + lost.get().getMessage(), lost.get());
+        }
         String cwdAfter = done.cwd();
         int exit = done.exitCode();
         if (done.shellExited()) {
@@ -273,31 +280,41 @@ public final class ShellSession implements AutoCloseable {
         String token = newToken();
         RunningCommand handshake = new RunningCommand("(start)", token, 64 * 1024);
         current = handshake;
-        ShellOutput output = new Router(++generation);
-        transport = host.openShell(Map.of("SBX_STATE_DIR", stateDir, "SBX_SESSION_ID", sessionId), output);
-        shellAlive = true;
         try {
-            String init = ShellScript.INIT.text() + "\n__sbx_end " + token + " 0 $$\n";
-            transport.write(init.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
+            ShellOutput output = new Router(++generation);
+            transport = host.openShell(Map.of("SBX_STATE_DIR", stateDir, "SBX_SESSION_ID", sessionId), output);
+            shellAlive = true;
+            try {
+                String init = ShellScript.INIT.text() + "\n__sbx_end " + token + " 0 $$\n";
+                transport.write(init.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new SandboxUnavailableException("the shell of session " + sessionId + " did not start: " + e.getMessage(), e);
+            }
+            RunningCommand.Completion started = handshake.await(options.startTimeout())
+                    .orElseThrow(() -> new SandboxTimeoutException("the shell of session " + sessionId + " did not answer within "
+                            + options.startTimeout().toSeconds() + " s"));
+            if (started.shellExited()) {
+                Optional<SandboxException> lost = handshake.lost();
+                if (lost.isPresent()) {
+                    throw new SandboxUnavailableException("the shell of session " + sessionId + " did not start: " + lost.get().getMessage(),
+                            lost.get());
+                }
+                throw new SandboxUnavailableException("the shell of session " + sessionId + " ended while starting (exit "
+                        + started.exitCode() + "): " + handshake.stderrText().strip());
+            }
+            String noise = handshake.stderrText().strip();
+            if (!noise.isEmpty()) {
+                log.debug("session {}: shell start-up said: {}", sessionId, noise);
+            }
+            shellPid = started.backgroundPid().orElse(0);
+            cwd = started.cwd();
+            current = null;
+        } catch (RuntimeException e) {
+            // A shell that did not start leaves nothing running in the session: the next command starts another.
             shellAlive = false;
-            throw new SandboxUnavailableException("the shell of session " + sessionId + " did not start: " + e.getMessage(), e);
+            current = null;
+            throw e;
         }
-        RunningCommand.Completion started = handshake.await(options.startTimeout())
-                .orElseThrow(() -> new SandboxTimeoutException("the shell of session " + sessionId + " did not answer within "
-                        + options.startTimeout().toSeconds() + " s"));
-        if (started.shellExited()) {
-            shellAlive = false;
-            throw new SandboxUnavailableException("the shell of session " + sessionId + " ended while starting (exit "
-                    + started.exitCode() + "): " + handshake.stderrText().strip());
-        }
-        String noise = handshake.stderrText().strip();
-        if (!noise.isEmpty()) {
-            log.debug("session {}: shell start-up said: {}", sessionId, noise);
-        }
-        shellPid = started.backgroundPid().orElse(0);
-        cwd = started.cwd();
-        current = null;
     }
 
     private void signalForeground(String signal, long pid, boolean withShell) {
@@ -401,6 +418,19 @@ public final class ShellSession implements AutoCloseable {
             RunningCommand c = current;
             if (c != null) {
                 c.onShellClosed(exitCode, cwd);
+            }
+        }
+
+        @Override
+        public void lost(SandboxException reason) {
+            if (routerGeneration != generation) {
+                return;
+            }
+            shellAlive = false;
+            log.debug("session {}: shell lost: {}", sessionId, reason.getMessage());
+            RunningCommand c = current;
+            if (c != null) {
+                c.onShellLost(reason, cwd);
             }
         }
     }

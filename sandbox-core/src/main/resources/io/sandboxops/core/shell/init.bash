@@ -18,8 +18,13 @@ __sbx_save() {
 __sbx_begin() {
   builtin printf '%s' "$__sbx_cmd" > "$__sbx_sd/last_command"
 } 2>/dev/null
+# $1 the pid of a background process just started. Its start time (clock ticks since boot, field 22 of its
+# /proc stat) tells it apart from a later process with the same pid, as after a restart of the container.
 __sbx_bg() {
-  { builtin printf '%(%s)T\n' -1; builtin printf '%s' "$__sbx_cmd"; } > "$__sbx_sd/bg/$1"
+  local __sbx_st= __sbx_f=()
+  IFS= builtin read -r __sbx_st < "/proc/$1/stat"
+  IFS=' ' builtin read -r -a __sbx_f <<< "${__sbx_st##*) }"
+  { builtin printf '%(%s)T %s\n' -1 "${__sbx_f[19]-}"; builtin printf '%s' "$__sbx_cmd"; } > "$__sbx_sd/bg/$1"
 } 2>/dev/null
 # $1 token, $2 exit status, $3 background pid (or the shell's pid at start-up).
 __sbx_end() {

@@ -4,14 +4,16 @@ root=$1; shift
 if [ $# -eq 0 ]; then
   for d in "$root"/*/; do [ -d "$d" ] && { d=${d%/}; set -- "$@" "${d##*/}"; }; done
 fi
+# $1 pid, $2 its start time as recorded when it started (empty in records older than that).
 running() {
-  local pid=$1 st
+  local pid=$1 ticks=$2 st
   IFS= read -r st < "/proc/$pid/stat" 2>/dev/null || return 1
   st=${st##*) }
   set -- $st
-  # Alive, and still the session leader we started (a reused pid would not be).
+  # Alive, and still the session leader we started: a later process with the same pid (the container restarted,
+  # the pids went round) started at another time.
   case $1 in Z|X|x) return 1 ;; esac
-  [ "$4" = "$pid" ]
+  [ "$4" = "$pid" ] && { [ -z "$ticks" ] || [ "${20}" = "$ticks" ]; }
 }
 for s in "$@"; do
   d=$root/$s
@@ -28,8 +30,8 @@ for s in "$@"; do
   for f in "$d"/bg/*; do
     [ -f "$f" ] || continue
     pid=${f##*/}
-    { IFS= read -r started; cmd=$(cat; printf x); } < "$f"
-    if running "$pid"; then r=1; else r=0; fi
+    { IFS=' ' read -r started ticks; cmd=$(cat; printf x); } < "$f"
+    if running "$pid" "$ticks"; then r=1; else r=0; fi
     printf 'bg_pid\0%s\0bg_started\0%s\0bg_running\0%s\0bg_command\0%s\0' "$pid" "$started" "$r" "${cmd%x}"
   done
 done

@@ -137,6 +137,23 @@ class ShellSessionTest {
     }
 
     @Test
+    void aRecordedBackgroundPidThatNowNamesAnotherProcessIsNotReportedRunning() throws Exception {
+        long pid = session.run("sleep 60 &", T).backgroundPid().orElseThrow();
+        SessionDirectory directory = new SessionDirectory(host, dir.resolve("state").toString());
+        assertThat(directory.background(Optional.of("s1"))).singleElement().satisfies(b -> assertThat(b.running()).isTrue());
+        // After a restart of the container the pids start over, and the recorded one may name a new process: its start
+        // time (the record's first line: started-at, then start time in clock ticks) is then another.
+        Path record = dir.resolve("state/s1/bg/" + pid);
+        String[] firstLine = Files.readString(record).lines().findFirst().orElseThrow().split(" ");
+        assertThat(firstLine).hasSize(2);
+        Files.writeString(record, firstLine[0] + " " + (Long.parseLong(firstLine[1]) + 1) + "\nsleep 60");
+        assertThat(directory.background(Optional.of("s1"))).singleElement()
+                .satisfies(b -> assertThat(b.pid()).isEqualTo(pid))
+                .satisfies(b -> assertThat(b.running()).isFalse());
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    @Test
     void outputPastTheCapIsDroppedAndCounted() {
         session.close();
         session = newSession(ShellSession.Options.defaults().withMaxOutputBytes(1000));
