@@ -235,6 +235,11 @@ public final class Main {
     /** Claims and dispatches the requests waiting in the inbox. @return whether there were any */
     private static boolean serve(SessionStateStore store, Mailbox mailbox, Worker worker, ExecutorService pool, Set<String> seen) {
         List<Blob> waiting = store.listBlobs(mailbox.inbox());
+        // Only what is still in the inbox can be seen again (a request written anew has a new generation): the set stays
+        // as small as the inbox instead of growing by one entry per request for the worker's whole life.
+        Set<String> listed = new HashSet<>();
+        waiting.forEach(b -> listed.add(b.getName() + "#" + b.getGeneration()));
+        seen.retainAll(listed);
         boolean any = false;
         for (Blob b : waiting) {
             if (!seen.add(b.getName() + "#" + b.getGeneration())) {

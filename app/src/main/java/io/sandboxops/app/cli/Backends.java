@@ -21,11 +21,26 @@ final class Backends {
      *                    local Docker engine is the same for every environment)
      */
     static SandboxBackend open(String name, EnvironmentOption environment) {
+        return open(name, environment, null);
+    }
+
+    /**
+     * As {@link #open(String, EnvironmentOption)}, with a Cloud Run backend running {@code executorImage} instead of
+     * the environment's executor image. A Cloud Run sandbox's image is its backend's (one job per image), while a
+     * Docker sandbox takes its image from its {@code SandboxSpec}: for docker this argument changes nothing.
+     *
+     * @param executorImage the executor image for cloudrun, or null for the environment's
+     */
+    static SandboxBackend open(String name, EnvironmentOption environment, String executorImage) {
         if (DOCKER.equals(name)) {
             return DockerSandboxBackend.fromEnvironment();
         }
         if (CLOUDRUN.equals(name)) {
             Environment env = environment.environment();
+            if (executorImage != null && !executorImage.isBlank()) {
+                env = new Environment(env.name(), env.kind(), env.projectId(), env.region(), env.service(), env.bucket(),
+                        executorImage.strip(), env.jobNamePrefix(), env.production(), env.readOnly());
+            }
             return CloudRunBackends.open(env, EnvironmentOption.target(env));
         }
         throw new SandboxInvalidInputException("unknown backend \"" + name + "\"; use " + DOCKER + " or " + CLOUDRUN);

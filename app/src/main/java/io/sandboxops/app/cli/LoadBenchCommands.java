@@ -1,8 +1,8 @@
 package io.sandboxops.app.cli;
 
+import io.sandboxops.core.api.SandboxBackend;
 import io.sandboxops.core.api.SandboxSpec;
 import io.sandboxops.core.bench.LoadBenchmark;
-import io.sandboxops.core.docker.DockerSandboxBackend;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -11,27 +11,43 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The original plan's load tests as {@code sandboxctl bench concurrent | sessions | files}, on the Docker backend.
- * Without options they run the full setting (the plan's numbers); {@code --short} runs the seconds-long setting the
- * tests use. An option given explicitly wins over either. Exit status 1 when anything failed or did not match.
+ * The original plan's load tests as {@code sandboxctl bench concurrent | sessions | files}, on either backend:
+ * {@code --backend docker} (the default, the local Docker engine) or {@code --backend cloudrun} (Cloud Run Jobs of
+ * the environment {@code --env} names, in the mode {@code SANDBOX_MODE} says, session by default; for {@code local},
+ * on the emulator that {@code sandboxctl emulator start} runs). Without options they run the full setting (the
+ * plan's numbers); {@code --short} runs the seconds-long setting the tests use. An option given explicitly wins over
+ * either. Exit status 1 when anything failed or did not match.
  */
 final class LoadBenchCommands {
     private LoadBenchCommands() {
     }
 
-    /** What every load verb shares: --short, --image, --json, and a progress line on a terminal. */
+    /** What every load verb shares: --short, --backend, --env, --image, --json, and a progress line on a terminal. */
     abstract static class LoadVerb implements Callable<Integer> {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
         @Option(names = "--short", description = "The short setting (seconds, as the tests run it) instead of the full one.")
         boolean quick;
-        @Option(names = "--image", paramLabel = "IMG", description = "Image (default: the backend's).")
+        @Option(names = "--backend", defaultValue = Backends.DOCKER, paramLabel = "NAME",
+                description = "docker (default) or cloudrun (with --env local: on the emulator `sandboxctl emulator start` runs).")
+        String backend;
+        @Mixin
+        EnvironmentOption env;
+        @Option(names = "--image", paramLabel = "IMG",
+                description = "Image of the sandbox; for cloudrun the executor image (default: the backend's, or the environment's).")
         String image;
         @Mixin
         Output output;
 
-        LoadBenchmark benchmark(DockerSandboxBackend backend) {
+        /** Opens the backend {@code --backend} names; for cloudrun, {@code --image} is the executor image its job runs. */
+        SandboxBackend open() {
+            return Backends.open(backend, env, image);
+        }
+
+        LoadBenchmark benchmark(SandboxBackend backend) {
             SandboxSpec.Builder spec = SandboxSpec.newBuilder();
-            if (image != null) {
-                spec.image(image);
+            if (image != null && !image.isBlank()) {
+                spec.image(image.strip());
             }
             return new LoadBenchmark(backend, spec.build());
         }
@@ -78,7 +94,7 @@ final class LoadBenchCommands {
             LoadBenchmark.ConcurrentSettings settings = new LoadBenchmark.ConcurrentSettings(sessions == null ? base.sessions() : sessions,
                     duration == null ? base.duration() : Duration.ofSeconds(duration));
             LoadBenchmark.ConcurrentReport r;
-            try (DockerSandboxBackend backend = DockerSandboxBackend.fromEnvironment()) {
+            try (SandboxBackend backend = open()) {
                 r = benchmark(backend).concurrent(settings, progress("commands"));
             }
             endProgress();
@@ -109,7 +125,7 @@ final class LoadBenchCommands {
             LoadBenchmark.SessionSettings settings = new LoadBenchmark.SessionSettings(sessions == null ? base.sessions() : sessions,
                     commands == null ? base.commands() : commands);
             LoadBenchmark.SessionReport r;
-            try (DockerSandboxBackend backend = DockerSandboxBackend.fromEnvironment()) {
+            try (SandboxBackend backend = open()) {
                 r = benchmark(backend).sessions(settings, parallel, progress("commands"));
             }
             endProgress();
@@ -140,7 +156,7 @@ final class LoadBenchCommands {
             LoadBenchmark.FileSettings settings = new LoadBenchmark.FileSettings(files == null ? base.files() : files,
                     size == null ? base.sizeBytes() : size);
             LoadBenchmark.FileReport r;
-            try (DockerSandboxBackend backend = DockerSandboxBackend.fromEnvironment()) {
+            try (SandboxBackend backend = open()) {
                 r = benchmark(backend).files(settings, progress("files"));
             }
             endProgress();
