@@ -1,6 +1,7 @@
 package io.sandboxops.core.testing;
 
 import io.sandboxops.core.docker.DockerEngine;
+import io.sandboxops.core.shell.NulRecords;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -186,18 +187,7 @@ public final class LocalDockerd {
         } catch (IOException e) {
             return List.of();
         }
-        List<String> out = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == 0) {
-                out.add(new String(bytes, start, i - start, StandardCharsets.UTF_8));
-                start = i + 1;
-            }
-        }
-        if (start < bytes.length) {
-            out.add(new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8));
-        }
-        return out;
+        return NulRecords.fields(bytes);
     }
 
     @Override
