@@ -4,61 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sandboxops.core.api.SandboxInvalidInputException;
-import io.sandboxops.core.api.SandboxSpec;
+import io.sandboxops.core.api.SandboxBackend;
 import io.sandboxops.core.docker.DockerSandboxBackend;
 import io.sandboxops.core.testing.RequiresDocker;
 import java.time.Duration;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The load benchmarks at their short settings on a real Docker engine. Only what they got right is asserted
- * (no failure, every session's own state, matching hashes); how fast is for docs/PERFORMANCE.md, never a test.
+ * The load benchmarks' contract ({@link LoadBenchmarkContractTest}) on a real Docker engine, and what only Docker needs:
+ * more open sessions than the engine client's old connection pool, and the settings' bounds.
  */
 @RequiresDocker
-class DockerLoadBenchmarkTest {
-    private static final String RUN = UUID.randomUUID().toString();
-    private static DockerSandboxBackend backend;
-    private static LoadBenchmark bench;
+class DockerLoadBenchmarkTest extends LoadBenchmarkContractTest {
 
-    @BeforeAll
-    static void connect() {
-        backend = DockerSandboxBackend.fromEnvironment();
-        bench = new LoadBenchmark(backend, SandboxSpec.newBuilder().label("test-run", RUN).build());
-    }
-
-    @AfterAll
-    static void sweep() {
-        if (backend != null) {
-            backend.list().stream().filter(s -> RUN.equals(s.labels().get("test-run"))).forEach(s -> backend.get(s.id()).destroy());
-            backend.close();
-        }
-    }
-
-    @Test
-    void concurrentSessionsRunEveryCommandWithoutAFailure() {
-        LoadBenchmark.ConcurrentReport r = bench.concurrent(LoadBenchmark.ConcurrentSettings.SHORT, LoadBenchmark.Progress.NONE);
-
-        assertThat(r.problems()).isEmpty();
-        assertThat(r.failures()).isZero();
-        assertThat(r.commands()).isGreaterThanOrEqualTo(r.sessions());
-        assertThat(r.latency().samples()).isEqualTo(r.commands());
-        assertThat(r.latency().p99Ms()).isGreaterThanOrEqualTo(r.latency().p50Ms());
-    }
-
-    @Test
-    void everySessionEndsWithTheStateItsOwnCommandsLeftAndNoOneElses() {
-        LoadBenchmark.SessionSettings s = LoadBenchmark.SessionSettings.SHORT;
-        LoadBenchmark.SessionReport r = bench.sessions(s, 4, LoadBenchmark.Progress.NONE);
-
-        assertThat(r.problems()).isEmpty();
-        assertThat(r.failures()).isZero();
-        assertThat(r.isolationViolations()).isZero();
-        assertThat(r.sessionsVerified()).isEqualTo(s.sessions());
-        assertThat(r.commands()).isEqualTo((long) s.sessions() * s.commands());
+    @Override
+    protected SandboxBackend openBackend() {
+        return DockerSandboxBackend.fromEnvironment();
     }
 
     /** Each open shell holds one engine connection; with a pool of 64 the 65th session waited forever. */
@@ -69,19 +31,6 @@ class DockerLoadBenchmarkTest {
 
         assertThat(r.problems()).isEmpty();
         assertThat(r.sessionsVerified()).isEqualTo(70);
-    }
-
-    @Test
-    void everyFileComesBackWithTheSameSha256() {
-        LoadBenchmark.FileSettings s = LoadBenchmark.FileSettings.SHORT;
-        LoadBenchmark.FileReport r = bench.files(s, LoadBenchmark.Progress.NONE);
-
-        assertThat(r.problems()).isEmpty();
-        assertThat(r.failures()).isZero();
-        assertThat(r.hashMismatches()).isZero();
-        assertThat(r.bytesUp()).isEqualTo(s.files() * s.sizeBytes());
-        assertThat(r.bytesDown()).isEqualTo(r.bytesUp());
-        assertThat(backend.list()).noneMatch(x -> RUN.equals(x.labels().get("test-run")));
     }
 
     @Test
