@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,14 +66,7 @@ class WrongCredentialsCliTest {
     }
 
     private Result sandboxctl(Path credentials, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Duser.home=" + home, "-cp", System.getProperty("java.class.path"), SandboxCtl.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .redirectOutput(home.resolve("out.txt").toFile()).redirectError(home.resolve("err.txt").toFile());
-        pb.environment().put("GOOGLE_APPLICATION_CREDENTIALS", credentials.toString());
-        pb.environment().put("NO_GCE_CHECK", "true");
-        Process p = pb.start();
+        Process p = SandboxCtlProcess.start(home, Map.of("GOOGLE_APPLICATION_CREDENTIALS", credentials.toString()), args);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("sandboxctl ended").isTrue();
         return new Result(p.exitValue(), Files.readString(home.resolve("out.txt"), StandardCharsets.UTF_8),
                 Files.readString(home.resolve("err.txt"), StandardCharsets.UTF_8));

@@ -9,6 +9,7 @@ import io.sandboxops.app.console.task.CurrentThreadTaskExecutor;
 import io.sandboxops.app.console.testing.EmulatedControlPlane;
 import io.sandboxops.app.console.testing.RecordingDialogService;
 import io.sandboxops.app.console.testing.RecordingNotifier;
+import io.sandboxops.app.cli.SandboxCtlProcess;
 import io.sandboxops.app.env.RunningEmulator;
 import io.sandboxops.core.env.Environment;
 import io.sandboxops.core.rollout.AuditEntry;
@@ -17,11 +18,11 @@ import io.sandboxops.core.rollout.RollbackReport;
 import io.sandboxops.core.rollout.RolloutAuditLog;
 import io.sandboxops.core.rollout.RolloutProgress;
 import io.sandboxops.core.rollout.RolloutStatus;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javafx.beans.property.SimpleObjectProperty;
 import org.junit.jupiter.api.AfterEach;
@@ -70,7 +71,7 @@ class RollbackInterruptedTest {
         cloud.plane.rollout().enable("go", "alice", RolloutProgress.NONE);
         assertThat(cloud.plane.rollout().status().servingIsOff()).isFalse();
 
-        Process rollback = sandboxctl("rollout", "rollback", "--reason", "drill: killed half-way");
+        Process rollback = SandboxCtlProcess.start(home, Map.of(), "rollout", "rollback", "--reason", "drill: killed half-way");
         try {
             // Cloud Run has the update (template off) and waits for the new revision: now the process dies.
             await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(20))
@@ -127,12 +128,4 @@ class RollbackInterruptedTest {
         }
     }
 
-    /** {@code sandboxctl} in a JVM of its own, on this test's classpath, with this test's home (and so its emulator). */
-    private Process sandboxctl(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Duser.home=" + home, "-cp", System.getProperty("java.class.path"), "io.sandboxops.app.cli.SandboxCtl"));
-        command.addAll(List.of(args));
-        File log = home.resolve("sandboxctl.log").toFile();
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
-    }
 }
