@@ -1,5 +1,6 @@
 package io.sandboxops.app.console;
 
+import io.sandboxops.core.api.SandboxException;
 import javafx.application.Application;
 
 /**
@@ -20,17 +21,9 @@ public final class ConsoleLauncher {
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             // Typically no display (an SSH session, a container): say so instead of a toolkit stack trace.
             String display = System.getenv("DISPLAY");
-            System.err.println("console: cannot open a window: " + rootMessage(e)
+            System.err.println("console: cannot open a window: " + SandboxException.rootMessage(e)
                     + (display == null || display.isBlank() ? " (no DISPLAY is set; run it on a desktop, or use sandboxctl in a terminal)" : ""));
             System.exit(2);
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 }

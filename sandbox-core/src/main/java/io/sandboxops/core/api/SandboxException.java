@@ -14,4 +14,16 @@ public class SandboxException extends RuntimeException {
     public SandboxException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * The message of the innermost cause of {@code e}, or its class name when it has none: what a library's wrapped
+     * failure actually says, for the part of a message that quotes it.
+     */
+    public static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
 }

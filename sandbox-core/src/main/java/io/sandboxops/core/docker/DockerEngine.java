@@ -7,6 +7,7 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.api.SandboxUnavailableException;
 import java.io.IOException;
 import java.time.Duration;
@@ -44,7 +45,7 @@ public final class DockerEngine {
                 // nothing to release
             }
             throw new SandboxUnavailableException("no Docker engine answers at " + config.getDockerHost() + " ("
-                    + rootMessage(e) + "); start one (README: \"Getting a Docker engine\") or point DOCKER_HOST at it", e);
+                    + SandboxException.rootMessage(e) + "); start one (README: \"Getting a Docker engine\") or point DOCKER_HOST at it", e);
         }
         return client;
     }
@@ -57,10 +58,10 @@ public final class DockerEngine {
      */
     static SandboxUnavailableException failure(String doing, Throwable e) {
         if (unreachable(e)) {
-            return new SandboxUnavailableException("cannot reach the Docker engine at " + address() + " to " + doing + " (" + rootMessage(e)
+            return new SandboxUnavailableException("cannot reach the Docker engine at " + address() + " to " + doing + " (" + SandboxException.rootMessage(e)
                     + "); is dockerd running? Start it (README: \"Getting a Docker engine\") and try again", e);
         }
-        return new SandboxUnavailableException("the Docker engine refused to " + doing + ": " + rootMessage(e), e);
+        return new SandboxUnavailableException("the Docker engine refused to " + doing + ": " + SandboxException.rootMessage(e), e);
     }
 
     /** Whether a call failed for want of a connection (an I/O error), not because the engine answered with an error. */
@@ -103,13 +104,5 @@ public final class DockerEngine {
         public void close() throws IOException {
             http.close();
         }
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 }

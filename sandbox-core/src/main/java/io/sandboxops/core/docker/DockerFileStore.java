@@ -149,7 +149,7 @@ final class DockerFileStore implements FileStore {
             throw se;
         }
         if (engineError != null) {
-            throw new SandboxUnavailableException("writing " + path + " into the container failed: " + DockerEngine.rootMessage(engineError),
+            throw new SandboxUnavailableException("writing " + path + " into the container failed: " + SandboxException.rootMessage(engineError),
                     engineError);
         }
         if (producerError != null) {

@@ -7,6 +7,7 @@ import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
+import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.api.Sandbox;
 import io.sandboxops.core.api.SandboxBackend;
 import io.sandboxops.core.api.SandboxConflictException;
@@ -118,7 +119,7 @@ public final class DockerSandboxBackend implements SandboxBackend {
             docker.startContainerCmd(created.getId()).exec();
         } catch (RuntimeException e) {
             removeQuietly(created.getId());
-            throw new SandboxUnavailableException("sandbox " + id + " was created but did not start: " + DockerEngine.rootMessage(e), e);
+            throw new SandboxUnavailableException("sandbox " + id + " was created but did not start: " + SandboxException.rootMessage(e), e);
         }
         DockerSandbox sandbox = new DockerSandbox(docker, id, created.getId(), spec.user(), spec.workdir(), shellOptions);
         sandbox.ensureReady();
@@ -177,7 +178,7 @@ public final class DockerSandboxBackend implements SandboxBackend {
             } catch (NotFoundException e) {
                 removed.add(sid);
             } catch (RuntimeException e) {
-                failed.add(sid + ": " + DockerEngine.rootMessage(e));
+                failed.add(sid + ": " + SandboxException.rootMessage(e));
             }
         }
         return new SweepResult(removed, failed);

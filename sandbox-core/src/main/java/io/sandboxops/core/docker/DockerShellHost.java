@@ -204,7 +204,7 @@ final class DockerShellHost implements ShellHost {
             try {
                 return execCreate(argv, env, attachStdin);
             } catch (ConflictException stopped) {
-                log.info("sandbox {} is not running ({}); starting it again", sandboxId, DockerEngine.rootMessage(stopped));
+                log.info("sandbox {} is not running ({}); starting it again", sandboxId, SandboxException.rootMessage(stopped));
                 ensureRunning();
                 return execCreate(argv, env, attachStdin);
             }
@@ -212,7 +212,7 @@ final class DockerShellHost implements ShellHost {
             throw gone(e);
         } catch (ConflictException e) {
             throw new SandboxUnavailableException("sandbox " + sandboxId + " takes no commands although it was started again ("
-                    + DockerEngine.rootMessage(e) + "); look at it with `docker inspect sandbox-" + sandboxId + "`", e);
+                    + SandboxException.rootMessage(e) + "); look at it with `docker inspect sandbox-" + sandboxId + "`", e);
         } catch (SandboxException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -252,7 +252,7 @@ final class DockerShellHost implements ShellHost {
                     return Optional.empty();
                 }
                 return Optional.of(new SandboxUnavailableException("the connection to the Docker engine at " + DockerEngine.address()
-                        + " broke (" + DockerEngine.rootMessage(e) + "); is dockerd running? Once the engine answers again, the next command "
+                        + " broke (" + SandboxException.rootMessage(e) + "); is dockerd running? Once the engine answers again, the next command "
                         + "starts sandbox " + sandboxId + " again if it stopped and " + RESTORES, e));
             }
             InspectContainerResponse.ContainerState state = c.getState();

@@ -25,6 +25,7 @@ import com.google.cloud.run.v2.ServicesSettings;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import io.grpc.ManagedChannelBuilder;
+import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.api.SandboxUnavailableException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -194,21 +195,18 @@ public final class GoogleClients implements AutoCloseable {
                 credentials = c.createScopedRequired() ? c.createScoped(List.of(CLOUD_PLATFORM)) : c;
             } catch (IOException | RuntimeException e) {
                 throw new SandboxUnavailableException("cannot load Google credentials from " + source + " for project "
-                        + target.projectId() + ": " + rootMessage(e) + "; run `gcloud auth application-default login`, or set "
+                        + target.projectId() + ": " + describe(e) + "; run `gcloud auth application-default login`, or set "
                         + "GOOGLE_APPLICATION_CREDENTIALS to a valid service-account key file", e);
             }
         }
         return credentials;
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    /** The failure's own message, and its innermost cause's when that adds something. */
+    private static String describe(Throwable e) {
+        String root = SandboxException.rootMessage(e);
         String outer = String.valueOf(e.getMessage());
-        return root == e || outer.contains(m) ? outer : outer + " (" + m + ")";
+        return outer.contains(root) ? outer : outer + " (" + root + ")";
     }
 
     // gax declares the channel configurator on the raw ManagedChannelBuilder type.
