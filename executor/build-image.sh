@@ -32,7 +32,7 @@ stale_sources() {
   if [ ! -f "$jar" ] || [ ! -d "$here/target/lib" ]; then
     return 0
   fi
-  [ -n "$(find "$repo/pom.xml" "$repo/sandbox-core/pom.xml" "$repo/sandbox-core/src/main" "$here/pom.xml" "$here/src/main" \
+  [ -n "$(find "$repo/pom.xml" "$repo/src/main" "$repo/sandbox-core/pom.xml" "$repo/sandbox-core/src/main" "$here/pom.xml" "$here/src/main" \
       -newer "$jar" -print -quit)" ]
 }
 if [ "$force" = 1 ] || stale_sources; then

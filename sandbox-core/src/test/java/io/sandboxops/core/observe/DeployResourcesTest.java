@@ -95,6 +95,29 @@ class DeployResourcesTest {
         return filter.contains("run.googleapis.com/");
     }
 
+    /**
+     * The ops resources live once, in the repository's top-level {@code src/main/resources/deploy/}; the core's jar
+     * carries exactly that tree, byte for byte, and no module keeps a copy of its own.
+     */
+    @Test
+    void theClasspathCarriesTheTopLevelDeployFolderAndNoCopy() throws Exception {
+        Path repo = Path.of("").toAbsolutePath().getParent();
+        Path source = repo.resolve("src/main/resources/deploy");
+        assertThat(source).as("the top-level ops resources folder").isDirectory();
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(source)) {
+            files.filter(Files::isRegularFile).forEach(f -> names.add(source.relativize(f).toString().replace('\\', '/')));
+        }
+        assertThat(names).contains("dashboard.json", "log-queries.json", "bucket-lifecycle.json", "iam/bucket-policy.json",
+                "environments.example.json", "log-metrics/sandbox-command-latency.json");
+        for (String name : names) {
+            assertThat(resource(name)).as(name).isEqualTo(Files.readString(source.resolve(name)));
+        }
+        for (String module : List.of("sandbox-core", "app", "executor", "emulator")) {
+            assertThat(repo.resolve(module).resolve("src/main/resources/deploy")).as(module + " keeps no copy").doesNotExist();
+        }
+    }
+
     @Test
     void alertPoliciesAreAlertPoliciesForThePlansAlerts() throws IOException {
         for (String name : ALERT_POLICIES) {
