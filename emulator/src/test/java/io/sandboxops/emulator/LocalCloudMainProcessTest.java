@@ -37,7 +37,8 @@ class LocalCloudMainProcessTest {
             String token = null;
             Pattern storageLine = Pattern.compile(".*Cloud Storage JSON API \\(HTTP\\):\\s+(http://\\S+)");
             Pattern tokenLine = Pattern.compile("access token \\(this run only\\): (\\S+)");
-            for (String line = out.readLine(); line != null && token == null; line = out.readLine()) {
+            // The token is the last line printed at start; reading on would wait for the next, which never comes.
+            for (String line = out.readLine(); line != null; line = token == null ? out.readLine() : null) {
                 lines.add(line);
                 Matcher m = storageLine.matcher(line);
                 if (m.matches()) {
