@@ -14,6 +14,7 @@ import io.sandboxops.core.api.FileEntry;
 import io.sandboxops.core.api.LineRange;
 import io.sandboxops.core.api.Sandbox;
 import io.sandboxops.core.api.SandboxNotFoundException;
+import io.sandboxops.core.env.ControlCharacters;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -139,7 +140,7 @@ public final class FilesViewModel {
         // Directories first, as file browsers list them.
         return entries.stream()
                 .sorted(java.util.Comparator.comparing((FileEntry e) -> !e.isDirectory()).thenComparing(FileEntry::name))
-                .map(e -> new FileNode(e.name(), e.path(), e.isDirectory(), e.size(), e.modified())).toList();
+                .map(e -> new FileNode(ControlCharacters.escape(e.name()), e.path(), e.isDirectory(), e.size(), e.modified())).toList();
     }
 
     private static String normalize(String path) {
