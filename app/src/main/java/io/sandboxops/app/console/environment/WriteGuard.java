@@ -64,7 +64,7 @@ public final class WriteGuard {
 
     private boolean confirmInProduction(ConsoleEnvironment env, String title, String message) {
         String word = env.coreDefinition().map(Environment::service).orElse(env.name());
-        return dialogs.confirmByTyping(title, message + "\n\nThis is the production environment \"" + env.name() + "\"; type the service name to go on.",
-                word);
+        return dialogs.confirmByTyping(title, message + "\n\nThis is the production environment \"" + env.name()
+                + "\"; type the service name to go on.", word);
     }
 }

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.function.LongSupplier;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
+import javafx.beans.binding.StringBinding;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -62,6 +63,7 @@ public final class FilesViewModel {
     private final ReadOnlyObjectWrapper<FileNode> root = new ReadOnlyObjectWrapper<>(this, "root");
     private final ObjectProperty<FileNode> selected = new SimpleObjectProperty<>(this, "selected");
     private final ReadOnlyStringWrapper editorPath = new ReadOnlyStringWrapper(this, "editorPath", "");
+    private final StringBinding editorPathShown = Bindings.createStringBinding(() -> ControlCharacters.escape(editorPath.get()), editorPath);
     private final StringProperty editorText = new SimpleStringProperty(this, "editorText", "");
     private final ReadOnlyStringWrapper savedText = new ReadOnlyStringWrapper(this, "savedText", "");
     private final BooleanBinding dirty = Bindings.createBooleanBinding(() -> !editorPath.get().isEmpty() && !editorText.get().equals(savedText.get()),
@@ -425,6 +427,11 @@ public final class FilesViewModel {
 
     public ReadOnlyStringProperty editorPathProperty() {
         return editorPath.getReadOnlyProperty();
+    }
+
+    /** The open file's path as a title shows it: inert, since the sandbox names its files. */
+    public StringBinding editorPathShownProperty() {
+        return editorPathShown;
     }
 
     public StringProperty editorTextProperty() {
