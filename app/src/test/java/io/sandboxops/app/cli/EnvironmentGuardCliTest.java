@@ -121,6 +121,12 @@ class EnvironmentGuardCliTest {
         CliRun create = ctl("session", "create", "--env", "prod", "--id", "guard-refused-" + session);
         assertThat(create.status()).isEqualTo(1);
         assertThat(ctl("session", "info", "--session", "guard-refused-" + session).status()).as("session create created").isNotZero();
+        for (String[] before : new String[][] {{"session", "create", "--backend", "cloudrun"}, {"bench", "concurrent", "--short"},
+                {"rollout", "plan", "--advance"}}) {
+            CliRun r = ctl(with(before, "--env", "prod"));
+            assertThat(r.err()).as("refused before anything is opened: %s", String.join(" ", before)).contains("--confirm " + SERVICE);
+            assertThat(r.status()).isEqualTo(1);
+        }
         assertNothingChanged("prod");
     }
 
@@ -156,6 +162,7 @@ class EnvironmentGuardCliTest {
             assertThat(r.err()).contains("read-only");
         }
         assertThat(ctl("session", "create", "--env", "audit").status()).isEqualTo(1);
+        assertThat(ctl("bench", "files", "--short", "--env", "audit").err()).contains("read-only");
         assertNothingChanged("audit");
         CliRun list = ctl("session", "list", "--env", "audit");
         assertThat(list.status()).as(list.err()).isZero();
@@ -165,7 +172,7 @@ class EnvironmentGuardCliTest {
     void sessionInfoShowsEscapeSequencesFromTheSandboxInert() throws Exception {
         assertThat(ctl("exec", "--session", session, "--", "cd /tmp/ && mkdir -p $'\\e[8m'hidden && cd $'\\e[8m'hidden && export EVIL=$'\\e[31mred\\e]0;owned\\a\\e[2J'")
                 .status()).isZero();
-        assertThat(ctl("exec", "--session", session, "--", "touch /workspace/$'name\\e[5mblink'; sleep 201 # \u001b[41m &").status()).isZero();
+        assertThat(ctl("exec", "--session", session, "--", "touch /workspace/$'name\\e[5mblink'; sleep 201 && echo '\u001b[41m' &").status()).isZero();
         CliRun info = ctl("session", "info", "--session", session);
         assertThat(info.status()).as(info.err()).isZero();
         assertThat(info.out()).doesNotContain("\u001b").doesNotContain("\u0007").contains("EVIL=\\e[31mred\\e]0;owned\\a\\e[2J")
@@ -180,7 +187,7 @@ class EnvironmentGuardCliTest {
     @Test
     void sessionInfoAndBgListMaskDsnAndPasswordOptions() throws Exception {
         assertThat(ctl("exec", "--session", session, "--", "export DATABASE_URL=postgres://admin:Pw-s3cr3t-1@db/app").status()).isZero();
-        assertThat(ctl("exec", "--session", session, "--", "sleep 202 # mysql -uroot -pHunter2pw app --password=Other3pw &").status()).isZero();
+        assertThat(ctl("exec", "--session", session, "--", "sleep 202 && echo mysql -uroot -pHunter2pw app --password=Other3pw &").status()).isZero();
         CliRun info = ctl("session", "info", "--session", session);
         assertThat(info.out()).doesNotContain("Pw-s3cr3t-1").contains("postgres://admin:");
         CliRun json = ctl("session", "info", "--json", "--session", session);
