@@ -56,7 +56,7 @@ public record CloudRunSettings(CloudTarget target, String executorImage, String 
 
     /**
      * Reads and checks the settings. {@code SANDBOXOPS_EMULATOR_GRPC} and {@code STORAGE_EMULATOR_HOST}, when set,
-     * point the clients at a local emulator instead of Google.
+     * point the clients at a local emulator instead of Google, with its per-run token {@code SANDBOXOPS_EMULATOR_TOKEN}.
      *
      * @throws SandboxInvalidInputException naming the first variable that is missing or malformed
      */
@@ -67,7 +67,7 @@ public record CloudRunSettings(CloudTarget target, String executorImage, String 
         String storage = env.get("STORAGE_EMULATOR_HOST");
         CloudTarget target;
         if (grpc != null && storage != null) {
-            target = CloudTarget.plaintext(project, region, grpc, storage);
+            target = CloudTarget.plaintext(project, region, grpc, storage, required(env, "SANDBOXOPS_EMULATOR_TOKEN"));
         } else if (grpc != null || storage != null) {
             throw new SandboxInvalidInputException("set both SANDBOXOPS_EMULATOR_GRPC and STORAGE_EMULATOR_HOST to use the emulator, or neither");
         } else {

@@ -57,9 +57,9 @@ public record Environment(String name, Kind kind, String projectId, String regio
         return CloudTarget.google(projectId, region);
     }
 
-    /** The emulator's endpoints; for the local environment once the emulator runs. */
-    public CloudTarget localTarget(String grpcEndpoint, String storageHost) {
-        return CloudTarget.plaintext(projectId, region, grpcEndpoint, storageHost);
+    /** The emulator's endpoints and its per-run token; for the local environment once the emulator runs. */
+    public CloudTarget localTarget(String grpcEndpoint, String storageHost, String accessToken) {
+        return CloudTarget.plaintext(projectId, region, grpcEndpoint, storageHost, accessToken);
     }
 
     /**

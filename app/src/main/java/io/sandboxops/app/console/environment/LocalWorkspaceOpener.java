@@ -94,7 +94,7 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
     private ControlPlane openLocalControlPlane(Environment definition, LocalCloud emulator, List<ServiceStatus> statuses) {
         ControlPlane plane = null;
         try {
-            var target = definition.localTarget(emulator.endpoints().grpcTarget(), emulator.endpoints().storageHost());
+            var target = definition.localTarget(emulator.endpoints().grpcTarget(), emulator.endpoints().storageHost(), emulator.endpoints().accessToken());
             try (GoogleClients clients = new GoogleClients(target)) {
                 LocalCloudSeeder.seed(clients, definition);
             }
@@ -128,8 +128,7 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
             return;
         }
         try {
-            var cloudRun = CloudRunBackends.open(definition, definition.localTarget(emulator.endpoints().grpcTarget(),
-                    emulator.endpoints().storageHost()));
+            var cloudRun = CloudRunBackends.open(definition, definition.localTarget(emulator.endpoints().grpcTarget(), emulator.endpoints().storageHost(), emulator.endpoints().accessToken()));
             backends.put(cloudRun.name(), cloudRun);
             statuses.add(new ServiceStatus("Cloud Run Jobs", ServiceStatus.Health.UP, "emulated, executor image " + image));
         } catch (RuntimeException e) {
