@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "emulator", description = "The local stand-in for the Google APIs.", subcommands = EmulatorCommand.Start.class)
 final class EmulatorCommand {
 
+    @Access(Access.Kind.LOCAL)
     @Command(name = "start", description = "Run the emulator in the foreground, print its endpoints; Ctrl-C stops it.")
     static final class Start implements Callable<Integer> {
         @Option(names = "--data-dir", paramLabel = "DIR", description = "Where storage objects live (default ~/.sandbox-ops/emulator).")

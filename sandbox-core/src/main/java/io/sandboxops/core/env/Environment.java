@@ -70,7 +70,8 @@ public record Environment(String name, Kind kind, String projectId, String regio
      */
     public void requireWritable(Optional<String> typedConfirmation) {
         if (readOnly) {
-            throw new SandboxInvalidInputException("environment " + name + " is read-only: writes are refused");
+            throw new SandboxInvalidInputException("environment " + name + " is read-only: writes are refused and nothing was changed; "
+                    + "use a writable environment for this");
         }
         if (production && !typedConfirmation.map(String::trim).filter(service::equals).isPresent()) {
             throw new SandboxInvalidInputException("environment " + name + " is production: type the service name \"" + service
