@@ -33,8 +33,9 @@ public final class ContainedPaths {
     /**
      * The elements of a relative name as a sandbox gave it, e.g. {@code a/b/c.txt}.
      *
-     * @param backslashIsData whether {@code \} may be part of a name: it may on Linux and macOS, where the name
-     *                        is written as it is; on Windows it is a separator and {@code ..\..\x} would climb
+     * @param backslashIsData whether {@code \} and {@code :} may be part of a name: they may on Linux and macOS,
+     *                        where a name is written as it is; on Windows {@code ..\..\x} would climb and
+     *                        {@code C:x} change drive
      * @throws SandboxInvalidInputException saying what is wrong with the name (the caller names the entry)
      */
     public static List<String> elements(String name, boolean backslashIsData) {
@@ -47,8 +48,9 @@ public final class ContainedPaths {
         if (name.startsWith("/")) {
             throw new SandboxInvalidInputException("its name is absolute");
         }
-        if (!backslashIsData && name.indexOf('\\') >= 0) {
-            throw new SandboxInvalidInputException("its name holds a backslash, a directory separator on this machine");
+        if (!backslashIsData && (name.indexOf('\\') >= 0 || name.indexOf(':') >= 0)) {
+            throw new SandboxInvalidInputException("its name holds a backslash or a colon, which this machine reads as a directory separator"
+                    + " or a drive");
         }
         List<String> out = new ArrayList<>();
         for (String part : name.split("/", -1)) {
@@ -61,7 +63,7 @@ public final class ContainedPaths {
         return out;
     }
 
-    /** Whether {@code \} is an ordinary character in file names here. */
+    /** Whether {@code \} and {@code :} are ordinary characters in file names here. */
     public static boolean backslashIsData() {
         return java.io.File.separatorChar == '/';
     }
@@ -113,7 +115,8 @@ public final class ContainedPaths {
      * Whether a link in {@code dir} whose target reads {@code target} leads, on the disk as it is now, to
      * {@code realRoot} or below it. Links on the way are followed; {@code ..} goes to the real parent of where the
      * walk is. A missing element counts as the plain directory it would be if someone created it later (links in
-     * the rest are still followed where they exist).
+     * the rest are still followed where they exist). A link that needs more than 40 links to resolve counts as
+     * leading outside: Linux gives up there, but other systems follow more.
      *
      * @param realRoot the root as {@link Path#toRealPath} gives it
      * @param dir      a real directory (no links in it) under {@code realRoot}

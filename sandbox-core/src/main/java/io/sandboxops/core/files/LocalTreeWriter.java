@@ -109,7 +109,7 @@ public final class LocalTreeWriter {
             if (!removed.isEmpty()) {
                 Link first = removed.get(0);
                 throw refusal(first.name(), "it is a link to \"" + ContainedPaths.printable(first.target()) + "\", which leads outside the download"
-                        + " directory " + root + " once the whole tree is in place (followed on this disk)"
+                        + " directory " + root + " once the whole tree is in place (followed on this disk, at most 40 links deep)"
                         + (removed.size() > 1 ? "; " + (removed.size() - 1) + " more such links" : "") + "; removed");
             }
             return bytes;
@@ -141,7 +141,7 @@ public final class LocalTreeWriter {
             case SYMLINK -> {
                 if (!ContainedPaths.linkStaysInside(root, dir, e.link())) {
                     throw new SandboxInvalidInputException("it is a link to \"" + ContainedPaths.printable(e.link()) + "\", which leads outside the download directory "
-                            + root + " (followed on this disk)");
+                            + root + " (followed on this disk, at most 40 links deep)");
                 }
                 clearForNonDirectory(at);
                 Files.deleteIfExists(at);

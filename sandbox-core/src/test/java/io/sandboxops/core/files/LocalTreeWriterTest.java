@@ -56,6 +56,29 @@ class LocalTreeWriterTest {
     }
 
     @Test
+    void linksThatStayInsideAreKeptDanglingOrAbsoluteAlike() throws IOException {
+        Files.createDirectories(target());
+        String inside = target().toRealPath().resolve("a.txt").toString();
+        write(tar(file("a.txt", "a"), link("absolute", inside), link("dangling", "not/there/yet"), dir("sub"), link("sub/up", "../a.txt")));
+        assertThat(Files.readString(target().resolve("absolute"))).isEqualTo("a");
+        assertThat(Files.readSymbolicLink(target().resolve("dangling"))).isEqualTo(Path.of("not/there/yet"));
+        assertThat(Files.readString(target().resolve("sub/up"))).isEqualTo("a");
+    }
+
+    @Test
+    void aDanglingLinkThatWouldClimbOutOnceItsDirectoryExistsIsRefused() throws IOException {
+        assertThatThrownBy(() -> write(tar(link("later", "missing/../../escaped")))).isInstanceOf(SandboxInvalidInputException.class)
+                .hasMessageContaining("outside");
+    }
+
+    @Test
+    void backslashesAndColonsAreRefusedWhereTheyAreSeparators() {
+        assertThatThrownBy(() -> ContainedPaths.elements("..\\..\\escaped.txt", false)).hasMessageContaining("backslash");
+        assertThatThrownBy(() -> ContainedPaths.elements("C:escaped.txt", false)).hasMessageContaining("drive");
+        assertThat(ContainedPaths.elements("a\\b:c.txt", true)).containsExactly("a\\b:c.txt");
+    }
+
+    @Test
     void aLinkCannotReplaceADirectoryAlreadyWrittenInto() throws IOException {
         byte[] tar = tar(dir("d"), file("d/f.txt", "in d"), link("d", "/etc"), file("d/g.txt", "through the link"));
         assertThatThrownBy(() -> write(tar)).isInstanceOf(SandboxInvalidInputException.class).hasMessageContaining("\"/tmp/t/d\"");
