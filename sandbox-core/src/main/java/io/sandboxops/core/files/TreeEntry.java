@@ -1,7 +1,8 @@
 package io.sandboxops.core.files;
 
 /**
- * One entry of a directory tree on its way from a sandbox to the local disk ({@link LocalTreeWriter}).
+ * One entry of a directory tree on its way from a sandbox to the local disk ({@link LocalTreeWriter}). The Docker
+ * engine leaves sockets out of its archives; anything but files, directories and links is refused.
  *
  * @param name   where it goes, relative to the tree's top ({@code a/b.txt}); as the sandbox gave it, so untrusted
  * @param kind   what it is
@@ -20,7 +21,7 @@ public record TreeEntry(String name, Kind kind, String link, long size) {
         CHARACTER_DEVICE("a character device"),
         BLOCK_DEVICE("a block device"),
         FIFO("a fifo (named pipe)"),
-        SOCKET("a socket"),
+        /** Anything else (a socket, a sparse file, a manifest entry of an unknown type). */
         OTHER("of a kind that is neither file, directory nor link");
 
         private final String description;

@@ -215,8 +215,8 @@ public final class FileTreeSync {
     private TreeMap<String, FileManifest.Entry> scan() {
         TreeMap<String, FileManifest.Entry> out = new TreeMap<>();
         for (String root : base.roots()) {
-            Path start = local(root);
-            if (!Files.isDirectory(start, LinkOption.NOFOLLOW_LINKS)) {
+            Path start = rootHere(root);
+            if (start == null || !Files.isDirectory(start, LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }
             try {
@@ -390,6 +390,22 @@ public final class FileTreeSync {
             return null;
         } catch (IOException e) {
             throw new SandboxException("could not restore " + ContainedPaths.printable(path) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Where a persisted root is here, reached through real directories only; null for a root the manifest names
+     * in a form no push wrote ({@code /../home}), or through a link: a push never reads outside the tree.
+     */
+    private Path rootHere(String root) {
+        try {
+            List<String> parts = elements(root);
+            Path parent = ContainedPaths.directory(fsRoot, parts.subList(0, parts.size() - 1), false);
+            return parent == null ? null : parent.resolve(parts.get(parts.size() - 1));
+        } catch (SandboxInvalidInputException e) {
+            return null;
+        } catch (IOException e) {
+            throw new SandboxException("could not scan " + ContainedPaths.printable(root) + " to save the sandbox's files: " + e.getMessage(), e);
         }
     }
 

@@ -150,6 +150,23 @@ class FileTreeSyncHostileManifestTest {
     }
 
     @Test
+    void aForgedRootIsNeitherCreatedNorReadByAPush() throws IOException {
+        TreeMap<String, FileManifest.Entry> e = tree();
+        e.put("/workspace/ok.txt", file("ok", "fine"));
+        store.write(SessionStateStore.manifestObject(sandbox), new FileManifest(1, List.of("/workspace", "/../outside", "/workspace/../.."), e), 0);
+        FileTreeSync sync = sync();
+        sync.restore();
+        Files.writeString(fsRoot.resolve("workspace/new.txt"), "pushed");
+
+        sync.push();
+
+        FileManifest pushed = store.readManifest(sandbox).value();
+        assertThat(pushed.entries()).containsKey("/workspace/new.txt").allSatisfy((path, entry) -> assertThat(path).doesNotContain(".."));
+        assertThat(refused).extracting(FileTreeSync.Refused::path).containsExactlyInAnyOrder("/../outside", "/workspace/../..");
+        assertNothingOutsideChanged();
+    }
+
+    @Test
     void moreEntriesThanTheCapRefuseTheRestoreBeforeAnythingIsWritten() {
         TreeMap<String, FileManifest.Entry> e = tree();
         for (int i = 0; i < 20; i++) {
