@@ -61,7 +61,9 @@ class FileTreeSyncTest {
     }
 
     private FileTreeSync sync(Path root) {
-        return new FileTreeSync(store, sandbox, root, p -> p.startsWith("/workspace/.scratch"));
+        return new FileTreeSync(store, sandbox, root, p -> p.startsWith("/workspace/.scratch"), refused -> {
+            throw new AssertionError("a manifest a push wrote has nothing to refuse: " + refused);
+        });
     }
 
     @Test
