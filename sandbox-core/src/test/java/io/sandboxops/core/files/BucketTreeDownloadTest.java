@@ -1,5 +1,6 @@
 package io.sandboxops.core.files;
 
+import io.sandboxops.core.testing.LocalTargets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +13,6 @@ import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.api.SandboxInvalidInputException;
 import io.sandboxops.core.api.SandboxTooLargeException;
 import io.sandboxops.core.api.TransferProgress;
-import io.sandboxops.core.env.CloudTarget;
 import io.sandboxops.core.env.GoogleClients;
 import io.sandboxops.core.state.FileManifest;
 import io.sandboxops.core.state.RetryPolicy;
@@ -53,7 +53,7 @@ class BucketTreeDownloadTest {
     static void start() {
         cloud = LocalCloud.start();
         LocalCloudEndpoints e = cloud.endpoints();
-        clients = new GoogleClients(CloudTarget.plaintext(e.projectId(), e.location(), e.grpcTarget(), e.storageHost()));
+        clients = new GoogleClients(LocalTargets.of(e));
         clients.storage().create(BucketInfo.of("state"));
         store = new SessionStateStore(clients.storage(), "state", RetryPolicy.defaults());
     }

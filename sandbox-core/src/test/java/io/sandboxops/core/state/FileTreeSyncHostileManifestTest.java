@@ -1,5 +1,6 @@
 package io.sandboxops.core.state;
 
+import io.sandboxops.core.testing.LocalTargets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +9,6 @@ import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.BucketInfo;
 import io.sandboxops.core.api.FileEntry;
 import io.sandboxops.core.api.SandboxTooLargeException;
-import io.sandboxops.core.env.CloudTarget;
 import io.sandboxops.core.env.GoogleClients;
 import io.sandboxops.emulator.LocalCloud;
 import io.sandboxops.emulator.LocalCloudEndpoints;
@@ -49,7 +49,7 @@ class FileTreeSyncHostileManifestTest {
     static void start() {
         cloud = LocalCloud.start();
         LocalCloudEndpoints e = cloud.endpoints();
-        clients = new GoogleClients(CloudTarget.plaintext(e.projectId(), e.location(), e.grpcTarget(), e.storageHost()));
+        clients = new GoogleClients(LocalTargets.of(e));
         clients.storage().create(BucketInfo.of("state"));
         store = new SessionStateStore(clients.storage(), "state", RetryPolicy.defaults());
     }

@@ -4,7 +4,6 @@ import io.sandboxops.core.testing.LocalTargets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.cloud.storage.BucketInfo;
-import io.sandboxops.core.env.CloudTarget;
 import io.sandboxops.core.env.GoogleClients;
 import io.sandboxops.emulator.LocalCloud;
 import io.sandboxops.emulator.LocalCloudEndpoints;
