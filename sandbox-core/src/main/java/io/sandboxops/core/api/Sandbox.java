@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -41,7 +42,7 @@ public interface Sandbox extends AutoCloseable {
     static Duration requireCommandTimeout(Duration timeout) {
         if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_COMMAND_TIMEOUT) > 0) {
             throw new SandboxInvalidInputException("a command's timeout must be more than 0 and at most " + MAX_COMMAND_TIMEOUT.toHours()
-                    + " h, not " + timeout.toString().substring(2).toLowerCase(java.util.Locale.ROOT));
+                    + " h, not " + timeout.toString().substring(2).toLowerCase(Locale.ROOT));
         }
         return timeout;
     }

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
 final class DockerFileStore implements FileStore {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final int COPY_BUFFER = 64 * 1024;
-    /** Where the archive API puts uploads before the sandbox user moves them; root's, mode 0711 (see {@link #write}). */
+    /** Where the archive API puts uploads before the sandbox user copies them into place; root's, mode 0711 (see {@link #write}). */
     static final String STAGING = "/.sandboxops-staging";
     private static final Logger log = LoggerFactory.getLogger(DockerFileStore.class);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -127,10 +127,19 @@ final class DockerFileStore implements FileStore {
                 throw new SandboxException("cannot write " + path + " as the sandbox user: " + placed.stderrText());
             }
         } finally {
+            removeStaged(staged);
+        }
+    }
+
+    /** Best effort, so that a failure to clean up never hides why the write failed (e.g. the container is gone). */
+    private void removeStaged(String staged) {
+        try {
             ProcessOutcome removed = host.runAsRoot(List.of("rm", "-f", "--", staged), TIMEOUT);
             if (!removed.succeeded()) {
                 log.warn("could not remove the staged copy {} in container {}: {}", staged, containerId, removed.stderrText());
             }
+        } catch (RuntimeException e) {
+            log.warn("could not remove the staged copy {} in container {}: {}", staged, containerId, e.getMessage());
         }
     }
 

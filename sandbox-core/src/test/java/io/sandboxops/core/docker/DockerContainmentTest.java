@@ -110,6 +110,8 @@ class DockerContainmentTest {
         assertThat(run("su -c id root </dev/null 2>&1; id -u").stdout()).doesNotContain("uid=0").endsWith("1000\n");
         assertThat(failed).allSatisfy(e -> assertThat(e).isInstanceOf(SandboxException.class).hasMessageContaining("passwd"));
         assertThat(landed).as("writes that succeeded").isNotEmpty();
+        assertThat(inContainerAsRoot(((DockerSandbox) sandbox).containerId(), "ls", "-A", DockerFileStore.STAGING))
+                .as("staged copies left behind").isEmpty();
         int last = landed.get(landed.size() - 1);
         assertThat(run("grep -rlx '# sandboxops race " + last + "' /workspace | grep -c passwd").stdout())
                 .as("the last successful write is in the sandbox's own directory").isNotEqualTo("0\n");
