@@ -49,7 +49,7 @@ final class SessionCommand {
 
         @Override
         public Integer call() {
-            SandboxSpec.Builder spec = SandboxSpec.newBuilder().image(image).memoryBytes(memoryMib * 1024 * 1024).cpus(cpus).network(network);
+            SandboxSpec.Builder spec = SandboxSpec.newBuilder().image(image).memoryMebibytes(memoryMib).cpus(cpus).network(network);
             if (id != null) {
                 spec.sessionId(SessionIds.requireValid(id));
             }

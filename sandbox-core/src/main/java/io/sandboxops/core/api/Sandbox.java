@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -28,6 +29,23 @@ public interface Sandbox extends AutoCloseable {
 
     /** The most a single upload or download may move: 500 MB. */
     long MAX_TRANSFER_BYTES = 500L * 1000 * 1000;
+
+    /** The longest a command may be given to run; a longer (or zero, or negative) timeout is refused. */
+    Duration MAX_COMMAND_TIMEOUT = Duration.ofHours(24);
+
+    /**
+     * {@code timeout} when it is a command timeout this interface takes: more than zero and at most
+     * {@link #MAX_COMMAND_TIMEOUT}.
+     *
+     * @throws SandboxInvalidInputException naming the range otherwise
+     */
+    static Duration requireCommandTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_COMMAND_TIMEOUT) > 0) {
+            throw new SandboxInvalidInputException("a command's timeout must be more than 0 and at most " + MAX_COMMAND_TIMEOUT.toHours()
+                    + " h, not " + timeout.toString().substring(2).toLowerCase(Locale.ROOT));
+        }
+        return timeout;
+    }
 
     // ---- lifecycle ---------------------------------------------------------------------------------------
 

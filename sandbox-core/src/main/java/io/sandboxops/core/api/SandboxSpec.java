@@ -12,9 +12,9 @@ import java.util.Optional;
  * @param sessionId    the id to give the sandbox's first session (and the sandbox); empty to generate one
  * @param user         the user commands run as, e.g. {@code 1000:1000}; never root by default
  * @param workdir      the initial working directory
- * @param memoryBytes  memory limit in bytes
- * @param nanoCpus     CPU limit in billionths of a CPU
- * @param pidsLimit    the most processes the sandbox may hold
+ * @param memoryBytes  memory limit in bytes, {@value #MIN_MEMORY_MIB} MiB to {@value #MAX_MEMORY_MIB} MiB
+ * @param nanoCpus     CPU limit in billionths of a CPU, 0.01 to 256 CPUs
+ * @param pidsLimit    the most processes the sandbox may hold, {@value #MIN_PIDS_LIMIT} to {@value #MAX_PIDS_LIMIT}
  * @param network      {@code none} (default) or {@code host}
  * @param env          environment for every session
  * @param labels       extra labels to put on what the backend creates
@@ -34,6 +34,14 @@ public record SandboxSpec(
     public static final long DEFAULT_MEMORY_BYTES = 1024L * 1024 * 1024;
     public static final long DEFAULT_NANO_CPUS = 1_000_000_000L;
     public static final long DEFAULT_PIDS_LIMIT = 512;
+    /** The limits' ranges: a value outside is refused, never taken as "no limit" nor wrapped around. */
+    public static final long MIN_MEMORY_MIB = 16;
+    public static final long MAX_MEMORY_MIB = 512L * 1024;
+    public static final double MIN_CPUS = 0.01;
+    public static final double MAX_CPUS = 256;
+    public static final long MIN_PIDS_LIMIT = 16;
+    public static final long MAX_PIDS_LIMIT = 65_536;
+    private static final long MIB = 1024L * 1024;
 
     public SandboxSpec {
         Objects.requireNonNull(image, "image");
@@ -43,8 +51,17 @@ public record SandboxSpec(
         if (!network.equals("none") && !network.equals("host")) {
             throw new SandboxInvalidInputException("network must be none or host, not \"" + network + "\"");
         }
-        if (memoryBytes <= 0 || nanoCpus <= 0 || pidsLimit <= 0) {
-            throw new SandboxInvalidInputException("memory, cpu and pids limits must be positive");
+        if (memoryBytes < MIN_MEMORY_MIB * MIB || memoryBytes > MAX_MEMORY_MIB * MIB) {
+            throw new SandboxInvalidInputException("the memory limit must be between " + MIN_MEMORY_MIB + " MiB and " + MAX_MEMORY_MIB
+                    + " MiB (512 GiB), not " + memoryBytes + " bytes");
+        }
+        if (nanoCpus < Math.round(MIN_CPUS * 1e9) || nanoCpus > Math.round(MAX_CPUS * 1e9)) {
+            throw new SandboxInvalidInputException("the cpu limit must be between " + MIN_CPUS + " and " + MAX_CPUS + " CPUs, not "
+                    + nanoCpus / 1e9);
+        }
+        if (pidsLimit < MIN_PIDS_LIMIT || pidsLimit > MAX_PIDS_LIMIT) {
+            throw new SandboxInvalidInputException("the pids limit must be between " + MIN_PIDS_LIMIT + " and " + MAX_PIDS_LIMIT
+                    + " processes, not " + pidsLimit);
         }
         for (String name : env.keySet()) {
             // Docker splits "NAME=VALUE" at the first "=": a name holding one would silently become another variable.
@@ -115,7 +132,21 @@ public record SandboxSpec(
             return this;
         }
 
+        /** The memory limit in MiB, checked before it becomes bytes so that a huge value cannot wrap around. */
+        public Builder memoryMebibytes(long mib) {
+            if (mib < MIN_MEMORY_MIB || mib > MAX_MEMORY_MIB) {
+                throw new SandboxInvalidInputException("the memory limit must be between " + MIN_MEMORY_MIB + " MiB and " + MAX_MEMORY_MIB
+                        + " MiB (512 GiB), not " + mib + " MiB");
+            }
+            this.memoryBytes = mib * MIB;
+            return this;
+        }
+
         public Builder cpus(double cpus) {
+            // Checked here: NaN and huge values would round to 0 or Long.MAX_VALUE on the way to nano-CPUs.
+            if (!(cpus >= MIN_CPUS && cpus <= MAX_CPUS)) {
+                throw new SandboxInvalidInputException("the cpu limit must be between " + MIN_CPUS + " and " + MAX_CPUS + " CPUs, not " + cpus);
+            }
             this.nanoCpus = Math.round(cpus * 1_000_000_000L);
             return this;
         }

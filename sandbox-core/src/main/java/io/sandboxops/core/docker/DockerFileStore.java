@@ -11,44 +11,51 @@ import io.sandboxops.core.api.TransferProgress;
 import io.sandboxops.core.files.FileStat;
 import io.sandboxops.core.files.FileStore;
 import io.sandboxops.core.files.LocalTreeWriter;
-import io.sandboxops.core.files.SandboxPaths;
 import io.sandboxops.core.files.TarTreeSource;
 import io.sandboxops.core.shell.NulRecords;
 import io.sandboxops.core.shell.ProcessOutcome;
-import io.sandboxops.core.shell.ShellHost;
 import io.sandboxops.core.shell.ShellScript;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Files of a container. Content moves through the engine's archive API as tar streams; metadata, listings
- * and deletes run as the sandbox user with the path as an argument (never inside a command line).
+ * Files of a container. Every operation on a path the sandbox can change runs as the sandbox user with the path as an
+ * argument (never inside a command line): the engine's archive API runs as root and resolves links when it transfers,
+ * so it only ever writes into a staging directory the sandbox cannot change (DESIGN §4, containment).
  */
 final class DockerFileStore implements FileStore {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final int COPY_BUFFER = 64 * 1024;
+    /** Where the archive API puts uploads before the sandbox user copies them into place; root's, mode 0711 (see {@link #write}). */
+    static final String STAGING = "/.sandboxops-staging";
+    private static final Logger log = LoggerFactory.getLogger(DockerFileStore.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final DockerClient docker;
     private final String containerId;
-    private final ShellHost host;
+    private final DockerShellHost host;
     private final int uid;
     private final int gid;
 
-    DockerFileStore(DockerClient docker, String containerId, ShellHost host, String user) {
+    DockerFileStore(DockerClient docker, String containerId, DockerShellHost host, String user) {
         this.docker = docker;
         this.containerId = containerId;
         this.host = host;
@@ -78,29 +85,63 @@ final class DockerFileStore implements FileStore {
                 resolved.isEmpty() ? path : resolved);
     }
 
+    /**
+     * Streams the file as the sandbox user ({@link ShellScript#READ}): opened once, exactly the size it had when opened,
+     * so neither a link swapped in on the way nor a root-only file is ever read.
+     */
     @Override
     public void read(String path, OutputStream out, TransferProgress progress) {
-        try (InputStream raw = docker.copyArchiveFromContainerCmd(containerId, path).exec();
-             TarArchiveInputStream tar = new TarArchiveInputStream(raw)) {
-            TarArchiveEntry entry = tar.getNextEntry();
-            if (entry == null || !entry.isFile()) {
-                throw new SandboxInvalidInputException(path + " is not a regular file");
+        try (ExecStream exec = host.stream(ShellScript.READ.argv(List.of(path)), TIMEOUT)) {
+            InputStream in = exec.stdout();
+            long size = readSizeLine(in);
+            if (size < 0) {
+                throw readRefused(path, exec);
             }
-            copy(tar, out, entry.getSize(), progress);
-        } catch (NotFoundException e) {
-            throw new SandboxNotFoundException("no such file: " + path, e);
+            long copied = copy(in, out, size, progress);
+            if (copied < size) {
+                throw new SandboxUnavailableException("reading " + path + " stopped after " + copied + " of " + size + " bytes: "
+                        + exec.stderrText());
+            }
         } catch (IOException e) {
             throw new SandboxUnavailableException("reading " + path + " from the container failed: " + e.getMessage(), e);
         }
     }
 
+    /**
+     * Creates or replaces the file with the sandbox user's rights. The engine's archive API runs as root and follows
+     * links when it writes, so it only ever extracts into {@link #STAGING}: a directory under {@code /} that root owns and
+     * the sandbox cannot list or change, under a fresh random name. From there the sandbox user copies it into place
+     * ({@link ShellScript#PLACE}, paths as arguments), and the staged copy is removed.
+     */
     @Override
     public void write(String path, InputStream in, long size, int mode, TransferProgress progress) {
-        String parent = SandboxPaths.parent(path);
-        ProcessOutcome mk = host.run(List.of("mkdir", "-p", "--", parent), TIMEOUT, 4096);
-        if (!mk.succeeded()) {
-            throw new SandboxException("cannot create " + parent + ": " + mk.stderrText());
+        String name = stagingName();
+        String staged = STAGING + "/" + name;
+        try {
+            stage(name, path, in, size, progress);
+            ProcessOutcome placed = host.runScript(ShellScript.PLACE, List.of(staged, path, Integer.toOctalString(mode & 07777)), TIMEOUT);
+            if (!placed.succeeded()) {
+                throw new SandboxException("cannot write " + path + " as the sandbox user: " + placed.stderrText());
+            }
+        } finally {
+            removeStaged(staged);
         }
+    }
+
+    /** Best effort, so that a failure to clean up never hides why the write failed (e.g. the container is gone). */
+    private void removeStaged(String staged) {
+        try {
+            ProcessOutcome removed = host.runAsRoot(List.of("rm", "-f", "--", staged), TIMEOUT);
+            if (!removed.succeeded()) {
+                log.warn("could not remove the staged copy {} in container {}: {}", staged, containerId, removed.stderrText());
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not remove the staged copy {} in container {}: {}", staged, containerId, e.getMessage());
+        }
+    }
+
+    /** Streams {@code in} into the staging directory as one tar: the directory itself (root's, 0711), then the file (0600). */
+    private void stage(String name, String path, InputStream in, long size, TransferProgress progress) {
         PipedInputStream tarIn = new PipedInputStream(COPY_BUFFER * 4);
         PipedOutputStream tarOut;
         try {
@@ -108,14 +149,20 @@ final class DockerFileStore implements FileStore {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+        String dir = STAGING.substring(1);
         // The tar is produced while the engine reads it, so a 500 MB upload never sits in memory.
         CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> {
             try (TarArchiveOutputStream tar = new TarArchiveOutputStream(tarOut)) {
                 tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
                 tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-                TarArchiveEntry entry = new TarArchiveEntry(SandboxPaths.name(path));
+                TarArchiveEntry staging = new TarArchiveEntry(dir + "/");
+                staging.setMode(040711);
+                staging.setIds(0, 0);
+                tar.putArchiveEntry(staging);
+                tar.closeArchiveEntry();
+                TarArchiveEntry entry = new TarArchiveEntry(dir + "/" + name);
                 entry.setSize(size);
-                entry.setMode(0100000 | (mode & 07777));
+                entry.setMode(0100600);
                 entry.setIds(uid, gid);
                 entry.setModTime(System.currentTimeMillis());
                 tar.putArchiveEntry(entry);
@@ -131,7 +178,7 @@ final class DockerFileStore implements FileStore {
         });
         RuntimeException engineError = null;
         try {
-            docker.copyArchiveToContainerCmd(containerId).withRemotePath(parent).withTarInputStream(tarIn).exec();
+            docker.copyArchiveToContainerCmd(containerId).withRemotePath("/").withTarInputStream(tarIn).exec();
         } catch (RuntimeException e) {
             engineError = e;
         } finally {
@@ -208,9 +255,62 @@ final class DockerFileStore implements FileStore {
         }
     }
 
-    /** The tar of a directory's content, entries named {@code ./…}. */
+    /**
+     * The tree under {@code dir} as a tar stream ({@code ./}-relative names), made by {@code tar} running as the sandbox
+     * user: what that user cannot read fails the archive, and links are stored as links, never followed. Reading past
+     * the end of the archive throws when tar failed, with what it said.
+     */
     private InputStream openTreeArchive(String dir) {
-        return docker.copyArchiveFromContainerCmd(containerId, dir + "/.").exec();
+        ExecStream exec = host.stream(List.of("tar", "-C", dir, "-cf", "-", "."), TIMEOUT);
+        return new FilterInputStream(exec.stdout()) {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int n = read(one, 0, 1);
+                return n < 0 ? -1 : one[0] & 0xFF;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                // GNU tar: 1 means a file changed while it was read (its content is still what the user may read).
+                if (n < 0 && exec.exitCode() > 1) {
+                    throw new IOException("tar could not archive " + dir + " as the sandbox user: " + exec.stderrText());
+                }
+                return n;
+            }
+        };
+    }
+
+    /** The decimal size line {@link ShellScript#READ} prints before the content; -1 when the script ended without one. */
+    private static long readSizeLine(InputStream in) throws IOException {
+        StringBuilder digits = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            if (c < '0' || c > '9' || digits.length() > 19) {
+                throw new IOException("unexpected output from the read script");
+            }
+            digits.append((char) c);
+        }
+        return c < 0 || digits.length() == 0 ? -1 : Long.parseLong(digits.toString());
+    }
+
+    private static SandboxException readRefused(String path, ExecStream exec) throws IOException {
+        int exit = exec.exitCode();
+        String said = exec.stderrText();
+        return switch (exit) {
+            case 2 -> new SandboxNotFoundException("no such file: " + path);
+            case 3 -> new SandboxInvalidInputException(path + " is not a regular file");
+            case 4 -> new SandboxException("permission denied: " + path + " is not readable by the sandbox user");
+            default -> new SandboxUnavailableException("reading " + path + " failed (exit " + exit + "): " + said);
+        };
+    }
+
+    /** An unpredictable name, so that nothing in the sandbox can aim at a staged file before it exists. */
+    private static String stagingName() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
     }
 
     private static long copy(InputStream in, OutputStream out, long expected, TransferProgress progress) throws IOException {

@@ -113,7 +113,7 @@ final class DockerSandbox implements FileOperationsSandbox {
 
     @Override
     public ExecResult execStateful(String command, String sessionId, Duration timeout) {
-        return session(sessionId).run(command, timeout);
+        return session(sessionId).run(command, Sandbox.requireCommandTimeout(timeout));
     }
 
     @Override
@@ -131,6 +131,7 @@ final class DockerSandbox implements FileOperationsSandbox {
 
     @Override
     public ShellView waitForProcess(String sessionId, Duration timeout) {
+        Sandbox.requireCommandTimeout(timeout);
         ShellSession s = existingSession(sessionId);
         RunningCommand c = interactive(s);
         c.await(timeout);

@@ -5,12 +5,14 @@ import com.github.dockerjava.api.command.CreateContainerResponse;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
 import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.api.Sandbox;
 import io.sandboxops.core.api.SandboxBackend;
 import io.sandboxops.core.api.SandboxConflictException;
+import io.sandboxops.core.api.SandboxInvalidInputException;
 import io.sandboxops.core.api.SandboxNotFoundException;
 import io.sandboxops.core.api.SandboxSpec;
 import io.sandboxops.core.api.SandboxSummary;
@@ -26,13 +28,15 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sandboxes as Docker containers: labelled so a sweep finds orphans, non-root, limited in memory, CPU and
- * processes, with no network unless asked for {@code host}.
+ * processes, with no network unless asked for {@code host}. Contained (DESIGN §4): every capability dropped,
+ * {@code no-new-privileges}, and, where the engine supports it, a bounded writable layer.
  */
 public final class DockerSandboxBackend implements SandboxBackend {
     private static final Logger log = LoggerFactory.getLogger(DockerSandboxBackend.class);
@@ -45,25 +49,50 @@ public final class DockerSandboxBackend implements SandboxBackend {
     public static final String LABEL_CREATED_AT = "created-at";
     /** The image used when a spec names none; override with {@code SANDBOX_IMAGE}. */
     public static final String DEFAULT_IMAGE = "sandboxops/sandbox:latest";
+    /**
+     * The environment variable that bounds each sandbox's writable layer, e.g. {@code 2G} ({@code --storage-opt size=}).
+     * Unset by default: the engine must run overlay2 on xfs mounted with {@code pquota}, and refuses it otherwise.
+     */
+    public static final String STORAGE_SIZE_ENV = "SANDBOX_DOCKER_STORAGE_SIZE";
 
     private final DockerClient docker;
     private final String defaultImage;
     private final ShellSession.Options shellOptions;
+    private final Optional<String> storageSize;
 
     /**
      * @param docker       a client, e.g. from {@link DockerEngine#connect()}; closed with this backend
      * @param defaultImage the image for specs that name none
      */
     public DockerSandboxBackend(DockerClient docker, String defaultImage, ShellSession.Options shellOptions) {
+        this(docker, defaultImage, shellOptions, Optional.empty());
+    }
+
+    /**
+     * @param storageSize the most each sandbox may write outside its mounts, as Docker writes sizes ({@code 512M},
+     *                    {@code 2G}); empty for no bound (the engine's storage driver decides)
+     */
+    public DockerSandboxBackend(DockerClient docker, String defaultImage, ShellSession.Options shellOptions, Optional<String> storageSize) {
+        storageSize.ifPresent(size -> {
+            if (!size.matches("[1-9][0-9]{0,8}[kKmMgGtT]?[bB]?")) {
+                throw new SandboxInvalidInputException("the writable layer's size (" + STORAGE_SIZE_ENV + ") must be a number with an optional "
+                        + "unit k, m, g or t, e.g. 2G, not \"" + size + "\"");
+            }
+        });
         this.docker = docker;
         this.defaultImage = defaultImage;
         this.shellOptions = shellOptions;
+        this.storageSize = storageSize;
     }
 
-    /** Connects to the engine of the environment ({@code DOCKER_HOST}), default image from {@code SANDBOX_IMAGE}. */
+    /**
+     * Connects to the engine of the environment ({@code DOCKER_HOST}), default image from {@code SANDBOX_IMAGE}, the
+     * writable layer's bound from {@link #STORAGE_SIZE_ENV}.
+     */
     public static DockerSandboxBackend fromEnvironment() {
         String image = System.getenv().getOrDefault("SANDBOX_IMAGE", DEFAULT_IMAGE);
-        return new DockerSandboxBackend(DockerEngine.connect(), image, ShellSession.Options.defaults());
+        Optional<String> storage = Optional.ofNullable(System.getenv(STORAGE_SIZE_ENV)).filter(s -> !s.isBlank());
+        return new DockerSandboxBackend(DockerEngine.connect(), image, ShellSession.Options.defaults(), storage);
     }
 
     @Override
@@ -95,7 +124,11 @@ public final class DockerSandboxBackend implements SandboxBackend {
                 .withNanoCPUs(spec.nanoCpus())
                 .withPidsLimit(spec.pidsLimit())
                 .withNetworkMode(spec.network())
-                .withInit(true);
+                .withInit(true)
+                // Root in the container, were code to reach it, holds no capability; setuid files cannot raise anyone.
+                .withCapDrop(Capability.ALL)
+                .withSecurityOpts(List.of("no-new-privileges"));
+        storageSize.ifPresent(size -> hostConfig.withStorageOpt(Map.of("size", size)));
         CreateContainerResponse created;
         try {
             created = docker.createContainerCmd(image)
@@ -113,6 +146,10 @@ public final class DockerSandboxBackend implements SandboxBackend {
         } catch (ConflictException e) {
             throw new SandboxConflictException("a sandbox named " + id + " already exists; pick another id or close it first", e);
         } catch (RuntimeException e) {
+            if (storageSize.isPresent() && String.valueOf(SandboxException.rootMessage(e)).contains("storage-opt")) {
+                throw new SandboxUnavailableException("this Docker engine cannot bound a container's writable layer ("
+                        + SandboxException.rootMessage(e) + "); unset " + STORAGE_SIZE_ENV + " or run the engine on overlay2 over xfs with pquota", e);
+            }
             throw DockerEngine.failure("create sandbox " + id, e);
         }
         try {

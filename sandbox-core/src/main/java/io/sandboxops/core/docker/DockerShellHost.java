@@ -58,7 +58,7 @@ final class DockerShellHost implements ShellHost {
 
     @Override
     public ShellTransport openShell(Map<String, String> env, ShellOutput output) {
-        String execId = create(List.of("setsid", "-w", "bash", "--noprofile", "--norc"), env, true);
+        String execId = create(user, List.of("setsid", "-w", "bash", "--noprofile", "--norc"), env, true);
         StdinPipe stdin = new StdinPipe();
         ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
             @Override
@@ -117,7 +117,30 @@ final class DockerShellHost implements ShellHost {
 
     @Override
     public ProcessOutcome run(List<String> argv, Duration timeout, long maxOutputBytes) {
-        String execId = create(argv, Map.of(), false);
+        return run(user, argv, timeout, maxOutputBytes);
+    }
+
+    /**
+     * Runs a command as the container's root user (which holds no capability: the container drops them all). Only for
+     * paths in directories root owns and the sandbox user cannot change, such as the file store's staging directory.
+     */
+    ProcessOutcome runAsRoot(List<String> argv, Duration timeout) {
+        return run("0:0", argv, timeout, 64 * 1024);
+    }
+
+    /**
+     * Starts a command as the sandbox user and streams what it prints on stdout, for transfers too big to hold: the
+     * engine's stream is read only as fast as the caller reads, and stderr is kept (up to 64 KiB) for the error.
+     */
+    ExecStream stream(List<String> argv, Duration idleTimeout) {
+        String execId = create(user, argv, Map.of(), false);
+        ExecStream stream = new ExecStream(argv.get(0) + " in sandbox " + sandboxId, idleTimeout, () -> exitCode(execId));
+        docker.execStartCmd(execId).withDetach(false).withTty(false).exec(stream.callback());
+        return stream;
+    }
+
+    private ProcessOutcome run(String asUser, List<String> argv, Duration timeout, long maxOutputBytes) {
+        String execId = create(asUser, argv, Map.of(), false);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         AtomicLong overflow = new AtomicLong();
@@ -199,14 +222,14 @@ final class DockerShellHost implements ShellHost {
         }
     }
 
-    private String create(List<String> argv, Map<String, String> env, boolean attachStdin) {
+    private String create(String asUser, List<String> argv, Map<String, String> env, boolean attachStdin) {
         try {
             try {
-                return execCreate(argv, env, attachStdin);
+                return execCreate(asUser, argv, env, attachStdin);
             } catch (ConflictException stopped) {
                 log.info("sandbox {} is not running ({}); starting it again", sandboxId, SandboxException.rootMessage(stopped));
                 ensureRunning();
-                return execCreate(argv, env, attachStdin);
+                return execCreate(asUser, argv, env, attachStdin);
             }
         } catch (NotFoundException e) {
             throw gone(e);
@@ -220,11 +243,11 @@ final class DockerShellHost implements ShellHost {
         }
     }
 
-    private String execCreate(List<String> argv, Map<String, String> env, boolean attachStdin) {
+    private String execCreate(String asUser, List<String> argv, Map<String, String> env, boolean attachStdin) {
         ExecCreateCmdResponse r = docker.execCreateCmd(containerId)
                 .withCmd(argv.toArray(String[]::new))
                 .withEnv(env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
-                .withUser(user)
+                .withUser(asUser)
                 .withAttachStdin(attachStdin)
                 .withAttachStdout(true)
                 .withAttachStderr(true)

@@ -27,8 +27,6 @@ public interface ShellHost {
 
     /** Runs one of the engine's fixed bash scripts with {@code args} as its positional parameters. */
     default ProcessOutcome runScript(ShellScript script, List<String> args, Duration timeout) {
-        List<String> argv = new java.util.ArrayList<>(List.of("bash", "--noprofile", "--norc", "-c", script.text(), "sbx-" + script.name()));
-        argv.addAll(args);
-        return run(argv, timeout, 64L * 1024 * 1024);
+        return run(script.argv(args), timeout, 64L * 1024 * 1024);
     }
 }

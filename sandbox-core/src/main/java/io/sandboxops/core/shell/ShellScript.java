@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The engine's fixed bash scripts, shipped as resources next to this class. No user data is ever in them. */
 public enum ShellScript {
@@ -11,7 +13,9 @@ public enum ShellScript {
     SIGNAL_FOREGROUND("signal-foreground.bash"),
     SESSIONS("sessions.bash"),
     KILL_BACKGROUND("kill-background.bash"),
-    STAT("stat.bash");
+    STAT("stat.bash"),
+    READ("read.bash"),
+    PLACE("place.bash");
 
     private final String text;
 
@@ -28,5 +32,12 @@ public enum ShellScript {
 
     public String text() {
         return text;
+    }
+
+    /** The argument vector that runs this script with {@code args} as its positional parameters. */
+    public List<String> argv(List<String> args) {
+        List<String> argv = new ArrayList<>(List.of("bash", "--noprofile", "--norc", "-c", text, "sbx-" + name()));
+        argv.addAll(args);
+        return argv;
     }
 }

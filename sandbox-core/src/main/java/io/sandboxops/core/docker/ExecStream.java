@@ -1,0 +1,181 @@
+package io.sandboxops.core.docker;
+
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * The stdout of a running exec as an {@link InputStream}, with back-pressure: the engine's frames wait in a small
+ * queue, and the stream's thread waits while the queue is full, so a 500 MB file never sits in memory.
+ * (java.io.Piped* streams break when the writing thread ends, which the engine client's threads do.)
+ */
+final class ExecStream implements Closeable {
+    private static final byte[] END = new byte[0];
+    private static final int MAX_STDERR = 64 * 1024;
+
+    private final String what;
+    private final Duration idleTimeout;
+    private final IntSupplier exitCode;
+    private final BlockingQueue<byte[]> frames = new ArrayBlockingQueue<>(64);
+    private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    private final Callback callback = new Callback();
+    private final Stdout stdout = new Stdout();
+    private volatile boolean closed;
+    private volatile Throwable broken;
+
+    /**
+     * @param what        what runs, for messages, e.g. "tar in sandbox x"
+     * @param idleTimeout how long a read waits for the next bytes before giving up (a FIFO or a hung command)
+     * @param exitCode    the exec's exit status, asked once its stream has ended
+     */
+    ExecStream(String what, Duration idleTimeout, IntSupplier exitCode) {
+        this.what = what;
+        this.idleTimeout = idleTimeout;
+        this.exitCode = exitCode;
+    }
+
+    ResultCallback.Adapter<Frame> callback() {
+        return callback;
+    }
+
+    /** What the command prints on stdout; ends (-1) when the command's output ends. */
+    InputStream stdout() {
+        return stdout;
+    }
+
+    /** The exit status, once stdout has ended; -1 when the engine does not tell it. */
+    int exitCode() throws IOException {
+        if (!stdout.ended) {
+            throw new IllegalStateException("the exit status is known once stdout has been read to its end");
+        }
+        if (broken != null && !(broken instanceof IOException)) {
+            throw new IOException(what + " lost its stream: " + broken.getMessage(), broken);
+        }
+        return exitCode.getAsInt();
+    }
+
+    /** What the command printed on stderr (its first 64 KiB), trimmed. */
+    String stderrText() {
+        synchronized (stderr) {
+            return stderr.toString(StandardCharsets.UTF_8).strip();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        frames.clear();
+        try {
+            callback.close();
+        } catch (IOException e) {
+            // the stream is gone either way
+        }
+    }
+
+    private final class Callback extends ResultCallback.Adapter<Frame> {
+        @Override
+        public void onNext(Frame frame) {
+            byte[] p = frame.getPayload();
+            if (frame.getStreamType() == StreamType.STDERR) {
+                synchronized (stderr) {
+                    if (stderr.size() < MAX_STDERR) {
+                        stderr.write(p, 0, Math.min(p.length, MAX_STDERR - stderr.size()));
+                    }
+                }
+            } else if (p.length > 0) {
+                // A copy: the engine client may reuse the frame's buffer for the next one while this waits in the queue.
+                offer(p.clone());
+            }
+        }
+
+        /** The end goes in first: closing the callback interrupts this thread, which would lose it. */
+        @Override
+        public void onComplete() {
+            offer(END);
+            super.onComplete();
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            broken = throwable;
+            offer(END);
+            super.onError(throwable);
+        }
+
+        /** Waits while the reader is behind; gives up only once the reader closed the stream. */
+        private void offer(byte[] chunk) {
+            boolean interrupted = false;
+            while (!closed) {
+                try {
+                    if (frames.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
+                        break;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private final class Stdout extends InputStream {
+        private byte[] current;
+        private int pos;
+        private volatile boolean ended;
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (ended) {
+                return -1;
+            }
+            if (current == null || pos == current.length) {
+                try {
+                    current = frames.poll(idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while reading from " + what);
+                }
+                pos = 0;
+                if (current == null) {
+                    throw new IOException(what + " printed nothing for " + idleTimeout.toSeconds() + " s; gave up");
+                }
+                if (current == END) {
+                    ended = true;
+                    return -1;
+                }
+            }
+            int n = Math.min(len, current.length - pos);
+            System.arraycopy(current, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+
+        @Override
+        public void close() {
+            ExecStream.this.close();
+        }
+    }
+}
