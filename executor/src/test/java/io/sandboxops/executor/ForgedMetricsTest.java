@@ -60,7 +60,7 @@ class ForgedMetricsTest {
         Instant from = Instant.now();
         List<Duration> measured = new ArrayList<>();
         ExecResult forged;
-        try (SandboxBackend backend = harness.backend(Map.of("SANDBOX_MODE", mode, "SANDBOX_IDLE_TIMEOUT", "30s"))) {
+        try (SandboxBackend backend = harness.observedBackend(Map.of("SANDBOX_MODE", mode, "SANDBOX_IDLE_TIMEOUT", "30s"))) {
             Sandbox sandbox = backend.create(SandboxSpec.newBuilder().build());
             try {
                 for (int i = 0; i < 4; i++) {

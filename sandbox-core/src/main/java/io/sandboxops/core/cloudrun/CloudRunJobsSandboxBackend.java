@@ -67,6 +67,11 @@ public final class CloudRunJobsSandboxBackend implements SandboxBackend {
         return NAME;
     }
 
+    @Override
+    public String mode() {
+        return settings.mode().wire();
+    }
+
     public CloudRunSettings settings() {
         return settings;
     }

@@ -38,6 +38,8 @@ public final class DockerSandboxBackend implements SandboxBackend {
     private static final Logger log = LoggerFactory.getLogger(DockerSandboxBackend.class);
 
     public static final String NAME = "docker";
+    /** The one way this backend runs a sandbox: a container (see {@link Sandbox#mode()}). */
+    public static final String MODE = "container";
     public static final String LABEL_APP = "app";
     public static final String APP = "sandbox-ops";
     public static final String LABEL_SANDBOX_ID = "sandbox-id";
@@ -69,6 +71,11 @@ public final class DockerSandboxBackend implements SandboxBackend {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public String mode() {
+        return MODE;
     }
 
     /** The image used for specs that name none. */
