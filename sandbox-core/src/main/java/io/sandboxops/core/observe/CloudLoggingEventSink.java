@@ -14,6 +14,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,8 @@ public final class CloudLoggingEventSink implements SandboxEventSink {
     private final BlockingQueue<SandboxEvent> queue;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
+    /** The batch being written; taken by whoever settles it first, the writer or {@link #close()}. */
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean warned = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread writer;
@@ -109,10 +112,11 @@ public final class CloudLoggingEventSink implements SandboxEventSink {
         if (writer.isAlive()) {
             writer.interrupt();
         }
-        int left = queue.size();
+        int left = queue.size() + inFlight.getAndSet(0);
         queue.clear();
         if (left > 0) {
-            drop(left, "they were still queued when the client closed, " + settings.closeTimeout().toMillis() + " ms after it began to");
+            drop(left, "they were still queued or being written when the client closed, " + settings.closeTimeout().toMillis()
+                    + " ms after it began to");
         }
         if (dropped.get() > 0) {
             log.warn("{} of {} sandbox operation events were not delivered to {}; metrics of this period undercount",
@@ -151,11 +155,15 @@ public final class CloudLoggingEventSink implements SandboxEventSink {
                     .setSeverity(e.severity())
                     .setJsonPayload(e.payload()));
         }
+        inFlight.set(batch.size());
         try {
             clients.logging().writeLogEntries(request.build());
-            delivered.addAndGet(batch.size());
+            delivered.addAndGet(inFlight.getAndSet(0));
         } catch (RuntimeException e) {
-            drop(batch.size(), "writing them failed: " + SandboxException.rootMessage(e));
+            int lost = inFlight.getAndSet(0);
+            if (lost > 0) {
+                drop(lost, "writing them failed: " + SandboxException.rootMessage(e));
+            }
         }
     }
 
