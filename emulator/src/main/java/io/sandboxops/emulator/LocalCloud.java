@@ -3,6 +3,8 @@ package io.sandboxops.emulator;
 import io.grpc.Server;
 import io.grpc.util.MutableHandlerRegistry;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.sandboxops.emulator.auth.AccessInterceptor;
+import io.sandboxops.emulator.auth.AccessTokens;
 import io.sandboxops.emulator.faults.FaultInjector;
 import io.sandboxops.emulator.faults.FaultInterceptor;
 import io.sandboxops.emulator.logging.LogStore;
@@ -35,6 +37,7 @@ public final class LocalCloud implements AutoCloseable {
     private final boolean temporaryDataDir;
     private final FaultInjector faults = new FaultInjector();
     private final LogStore logs = new LogStore();
+    private final AccessTokens tokens;
     private StorageServer storage;
     private CloudRun cloudRun;
     private Server grpc;
@@ -45,6 +48,7 @@ public final class LocalCloud implements AutoCloseable {
         this.config = config;
         this.dataDir = dataDir;
         this.temporaryDataDir = temporaryDataDir;
+        this.tokens = config.accessToken() == null ? AccessTokens.generate() : AccessTokens.of(config.accessToken());
     }
 
     /** Starts every API; on failure nothing is left running. */
@@ -72,7 +76,7 @@ public final class LocalCloud implements AutoCloseable {
     }
 
     private void startServers() throws IOException {
-        storage = StorageServer.start(dataDir, config.storagePort(), faults);
+        storage = StorageServer.start(dataDir, config.storagePort(), faults, tokens);
         grpcExecutor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "local-cloud-grpc");
             t.setDaemon(true);
@@ -85,13 +89,17 @@ public final class LocalCloud implements AutoCloseable {
                 .maxInboundMessageSize(64 * 1024 * 1024)
                 .fallbackHandlerRegistry(registry)
                 .intercept(new FaultInterceptor(faults))
+                // Added last, so it runs first: nothing, not even an injected fault, answers an unauthenticated caller.
+                .intercept(new AccessInterceptor(tokens))
                 .build()
                 .start();
-        endpoints = new LocalCloudEndpoints("127.0.0.1", grpc.getPort(), storage.port(), config.projectId(), config.location());
+        endpoints = new LocalCloudEndpoints("127.0.0.1", grpc.getPort(), storage.port(), config.projectId(), config.location(),
+                tokens.rootToken());
         cloudRun = new CloudRun(config.runner().get(), logs, faults, Map.of(
                 TaskEnvironment.STORAGE_EMULATOR_HOST, endpoints.storageHost(),
                 TaskEnvironment.SANDBOXOPS_EMULATOR_GRPC, endpoints.grpcTarget(),
-                TaskEnvironment.GOOGLE_CLOUD_PROJECT, config.projectId()), config.principalEmail(),
+                TaskEnvironment.GOOGLE_CLOUD_PROJECT, config.projectId(),
+                TaskEnvironment.SANDBOXOPS_EMULATOR_TOKEN, tokens.rootToken()), config.principalEmail(),
                 config.revisionReadyDelay());
         cloudRun.services().forEach(registry::addService);
         registry.addService(new LoggingApi(logs));

@@ -18,10 +18,11 @@ import java.util.function.Supplier;
  * @param runner             makes the runner that executes job tasks
  * @param revisionReadyDelay how long a new service revision takes to become ready
  * @param principalEmail     who audit entries and {@code lastModifier} name, as credentials would
+ * @param accessToken        the per-run bearer token every API requires; {@code null} makes a random one at start
  */
 public record LocalCloudConfig(Path dataDir, int grpcPort, int storagePort, String projectId, String location,
                                Supplier<ExecutionRunner> runner, Duration revisionReadyDelay,
-                               String principalEmail) {
+                               String principalEmail, String accessToken) {
 
     public LocalCloudConfig {
         Objects.requireNonNull(projectId, "projectId");
@@ -38,7 +39,7 @@ public record LocalCloudConfig(Path dataDir, int grpcPort, int storagePort, Stri
     public Builder toBuilder() {
         return new Builder().dataDir(dataDir).grpcPort(grpcPort).storagePort(storagePort).projectId(projectId)
                 .location(location).runner(runner).revisionReadyDelay(revisionReadyDelay)
-                .principalEmail(principalEmail);
+                .principalEmail(principalEmail).accessToken(accessToken);
     }
 
     public static final class Builder {
@@ -50,6 +51,7 @@ public record LocalCloudConfig(Path dataDir, int grpcPort, int storagePort, Stri
         private Supplier<ExecutionRunner> runner = ProcessExecutionRunner::containerCommand;
         private Duration revisionReadyDelay = Duration.ofMillis(500);
         private String principalEmail = System.getProperty("user.name", "local") + "@localhost";
+        private String accessToken;
 
         private Builder() {
         }
@@ -94,9 +96,15 @@ public record LocalCloudConfig(Path dataDir, int grpcPort, int storagePort, Stri
             return this;
         }
 
+        /** A fixed per-run token instead of a random one (at least 16 characters). */
+        public Builder accessToken(String accessToken) {
+            this.accessToken = accessToken;
+            return this;
+        }
+
         public LocalCloudConfig build() {
             return new LocalCloudConfig(dataDir, grpcPort, storagePort, projectId, location, runner,
-                    revisionReadyDelay, principalEmail);
+                    revisionReadyDelay, principalEmail, accessToken);
         }
     }
 }

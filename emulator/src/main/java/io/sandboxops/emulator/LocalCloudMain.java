@@ -71,6 +71,8 @@ public final class LocalCloudMain {
         }, "local-cloud-shutdown"));
         System.out.println("Local cloud running (data in " + cloud.dataDir() + "). Press Ctrl-C to stop.");
         System.out.println(cloud.endpoints().describe());
+        // The one place the token is shown: whoever started the emulator needs it to point other clients at it.
+        System.out.println("access token (this run only): " + cloud.endpoints().accessToken());
         System.out.flush();
         stopped.await();
     }

@@ -1,11 +1,13 @@
 package io.sandboxops.emulator;
 
-import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.core.CredentialsProvider;
+import com.google.api.gax.core.FixedCredentialsProvider;
 import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
 import com.google.api.gax.longrunning.OperationTimedPollAlgorithm;
 import com.google.api.gax.retrying.RetrySettings;
 import com.google.api.gax.rpc.TransportChannelProvider;
-import com.google.cloud.NoCredentials;
+import com.google.auth.oauth2.AccessToken;
+import com.google.auth.oauth2.OAuth2Credentials;
 import com.google.cloud.logging.v2.LoggingClient;
 import com.google.cloud.logging.v2.LoggingSettings;
 import com.google.cloud.monitoring.v3.MetricServiceClient;
@@ -27,7 +29,7 @@ import java.time.Duration;
 
 /**
  * The official Google clients, configured as any application would for an emulator: the endpoint,
- * a plaintext channel and no credentials. The only other change is a quicker operation polling
+ * a plaintext channel and the emulator's per-run bearer token. The only other change is a quicker operation polling
  * schedule than the production default (first poll after seconds), so tests do not idle.
  */
 public final class CloudClients {
@@ -42,6 +44,18 @@ public final class CloudClients {
                 .setEndpoint(endpoints.grpcTarget())
                 .setChannelConfigurator(ManagedChannelBuilder::usePlaintext)
                 .build();
+    }
+
+    /**
+     * The per-run token as plain OAuth2 credentials: gRPC refuses {@code GoogleCredentials} on a plaintext channel,
+     * as it should for a real key.
+     */
+    public static OAuth2Credentials token(LocalCloudEndpoints endpoints) {
+        return OAuth2Credentials.create(new AccessToken(endpoints.accessToken(), null));
+    }
+
+    static CredentialsProvider credentials(LocalCloudEndpoints endpoints) {
+        return FixedCredentialsProvider.create(token(endpoints));
     }
 
     static OperationTimedPollAlgorithm quickPolling() {
@@ -59,7 +73,7 @@ public final class CloudClients {
     public static JobsClient jobs(LocalCloudEndpoints endpoints) {
         try {
             JobsSettings.Builder b = JobsSettings.newBuilder()
-                    .setCredentialsProvider(NoCredentialsProvider.create())
+                    .setCredentialsProvider(credentials(endpoints))
                     .setTransportChannelProvider(channel(endpoints));
             b.createJobOperationSettings().setPollingAlgorithm(quickPolling());
             b.updateJobOperationSettings().setPollingAlgorithm(quickPolling());
@@ -74,7 +88,7 @@ public final class CloudClients {
     public static ExecutionsClient executions(LocalCloudEndpoints endpoints) {
         try {
             ExecutionsSettings.Builder b = ExecutionsSettings.newBuilder()
-                    .setCredentialsProvider(NoCredentialsProvider.create())
+                    .setCredentialsProvider(credentials(endpoints))
                     .setTransportChannelProvider(channel(endpoints));
             b.cancelExecutionOperationSettings().setPollingAlgorithm(quickPolling());
             b.deleteExecutionOperationSettings().setPollingAlgorithm(quickPolling());
@@ -87,7 +101,7 @@ public final class CloudClients {
     public static ServicesClient services(LocalCloudEndpoints endpoints) {
         try {
             ServicesSettings.Builder b = ServicesSettings.newBuilder()
-                    .setCredentialsProvider(NoCredentialsProvider.create())
+                    .setCredentialsProvider(credentials(endpoints))
                     .setTransportChannelProvider(channel(endpoints));
             b.createServiceOperationSettings().setPollingAlgorithm(quickPolling());
             b.updateServiceOperationSettings().setPollingAlgorithm(quickPolling());
@@ -101,7 +115,7 @@ public final class CloudClients {
     public static RevisionsClient revisions(LocalCloudEndpoints endpoints) {
         try {
             RevisionsSettings.Builder b = RevisionsSettings.newBuilder()
-                    .setCredentialsProvider(NoCredentialsProvider.create())
+                    .setCredentialsProvider(credentials(endpoints))
                     .setTransportChannelProvider(channel(endpoints));
             b.deleteRevisionOperationSettings().setPollingAlgorithm(quickPolling());
             return RevisionsClient.create(b.build());
@@ -113,7 +127,7 @@ public final class CloudClients {
     public static MetricServiceClient metrics(LocalCloudEndpoints endpoints) {
         try {
             return MetricServiceClient.create(MetricServiceSettings.newBuilder()
-                    .setCredentialsProvider(NoCredentialsProvider.create())
+                    .setCredentialsProvider(credentials(endpoints))
                     .setTransportChannelProvider(channel(endpoints))
                     .build());
         } catch (IOException e) {
@@ -124,7 +138,7 @@ public final class CloudClients {
     public static LoggingClient logging(LocalCloudEndpoints endpoints) {
         try {
             return LoggingClient.create(LoggingSettings.newBuilder()
-                    .setCredentialsProvider(NoCredentialsProvider.create())
+                    .setCredentialsProvider(credentials(endpoints))
                     .setTransportChannelProvider(channel(endpoints))
                     .build());
         } catch (IOException e) {
@@ -136,7 +150,7 @@ public final class CloudClients {
         return StorageOptions.newBuilder()
                 .setHost(endpoints.storageHost())
                 .setProjectId(endpoints.projectId())
-                .setCredentials(NoCredentials.getInstance())
+                .setCredentials(token(endpoints))
                 .build()
                 .getService();
     }

@@ -34,19 +34,26 @@ class LocalCloudMainProcessTest {
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             List<String> lines = new ArrayList<>();
             String storageHost = null;
+            String token = null;
             Pattern storageLine = Pattern.compile(".*Cloud Storage JSON API \\(HTTP\\):\\s+(http://\\S+)");
-            for (String line = out.readLine(); line != null && storageHost == null; line = out.readLine()) {
+            Pattern tokenLine = Pattern.compile("access token \\(this run only\\): (\\S+)");
+            // The token is the last line printed at start; reading on would wait for the next, which never comes.
+            for (String line = out.readLine(); line != null; line = token == null ? out.readLine() : null) {
                 lines.add(line);
                 Matcher m = storageLine.matcher(line);
                 if (m.matches()) {
                     storageHost = m.group(1);
+                }
+                Matcher t = tokenLine.matcher(line);
+                if (t.matches()) {
+                    token = t.group(1);
                 }
             }
             assertThat(storageHost).as("output so far: %s", lines).isNotNull();
             assertThat(lines).anySatisfy(l -> assertThat(l).contains("Cloud Run Admin v2 (gRPC, plaintext): 127.0.0.1:"));
 
             Storage storage = CloudClients.storage(new LocalCloudEndpoints("127.0.0.1", 0,
-                    Integer.parseInt(storageHost.substring(storageHost.lastIndexOf(':') + 1)), "local-project", "us-central1"));
+                    Integer.parseInt(storageHost.substring(storageHost.lastIndexOf(':') + 1)), "local-project", "us-central1", token));
             storage.create(BucketInfo.of("from-outside"));
             storage.close();
             assertThat(Files.exists(dir.resolve("storage/from-outside/bucket.json"))).isTrue();

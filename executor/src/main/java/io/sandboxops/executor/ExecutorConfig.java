@@ -83,7 +83,8 @@ record ExecutorConfig(String executionId, String sandboxId, String bucket, Cloud
         String region = env.getOrDefault("GCP_REGION", "us-central1");
         String storageHost = env.get("STORAGE_EMULATOR_HOST");
         CloudTarget target = storageHost == null ? CloudTarget.google(project, region)
-                : CloudTarget.plaintext(project, region, env.getOrDefault("SANDBOXOPS_EMULATOR_GRPC", "127.0.0.1:1"), storageHost);
+                : CloudTarget.plaintext(project, region, env.getOrDefault("SANDBOXOPS_EMULATOR_GRPC", "127.0.0.1:1"), storageHost,
+                        required(env, "SANDBOXOPS_EMULATOR_TOKEN"));
 
         Kind kind = Kind.FOREGROUND;
         String shell = "main";

@@ -60,8 +60,17 @@ class ExecutorConfigTest {
 
     @Test
     void theStorageEmulatorIsUsedWhenItsHostIsGiven() {
-        ExecutorConfig c = ExecutorConfig.parse(env("STORAGE_EMULATOR_HOST", "http://127.0.0.1:9401"), List.of());
+        Map<String, String> env = env("STORAGE_EMULATOR_HOST", "http://127.0.0.1:9401");
+        env.put("SANDBOXOPS_EMULATOR_TOKEN", "lc-a-token-of-this-run");
+        ExecutorConfig c = ExecutorConfig.parse(env, List.of());
         assertThat(c.target().storageHost()).contains("http://127.0.0.1:9401");
+        assertThat(c.target().localToken()).contains("lc-a-token-of-this-run");
+    }
+
+    @Test
+    void theStorageEmulatorWithoutItsTokenIsNamed() {
+        assertThatThrownBy(() -> ExecutorConfig.parse(env("STORAGE_EMULATOR_HOST", "http://127.0.0.1:9401"), List.of()))
+                .hasMessageContaining("SANDBOXOPS_EMULATOR_TOKEN");
     }
 
     @ParameterizedTest

@@ -76,6 +76,7 @@ final class LocalCloudHarness implements AutoCloseable {
         env.put("GCP_REGION", e.location());
         env.put("SANDBOXOPS_EMULATOR_GRPC", e.grpcTarget());
         env.put("STORAGE_EMULATOR_HOST", e.storageHost());
+        env.put("SANDBOXOPS_EMULATOR_TOKEN", e.accessToken());
         env.put("SANDBOX_EXECUTOR_IMAGE", "sandboxops/executor:latest");
         env.put("SANDBOX_STATE_BUCKET", BUCKET);
         env.put("SANDBOX_JOB_TIMEOUT", "1h");

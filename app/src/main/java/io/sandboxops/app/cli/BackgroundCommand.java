@@ -3,6 +3,7 @@ package io.sandboxops.app.cli;
 import io.sandboxops.core.api.BackgroundProcess;
 import io.sandboxops.core.api.KillResult;
 import io.sandboxops.core.api.KillTarget;
+import io.sandboxops.core.env.ControlCharacters;
 import io.sandboxops.core.env.Secrets;
 import java.util.List;
 import java.util.Map;
@@ -10,12 +11,14 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bg", description = "Background processes of a session (commands ending in &).",
         subcommands = {BackgroundCommand.ListProcesses.class, BackgroundCommand.Kill.class, BackgroundCommand.Logs.class})
 final class BackgroundCommand {
 
+    @Access(Access.Kind.READ)
     @Command(name = "list", description = "List background processes and whether they run.")
     static final class ListProcesses extends SessionScoped implements Callable<Integer> {
         @Override
@@ -24,14 +27,18 @@ final class BackgroundCommand {
             List<Map<String, Object>> json = all.stream().map(p -> Output.object("pid", p.pid(), "command", Secrets.maskCommand(p.command()), "running", p.running(),
                     "started_at", p.startedAt().toString(), "log_file", p.logFile())).toList();
             StringBuilder text = new StringBuilder(String.format("%-8s %-8s %-21s %s%n", "PID", "RUNNING", "STARTED", "COMMAND"));
-            all.forEach(p -> text.append(String.format("%-8d %-8s %-21s %s%n", p.pid(), p.running() ? "yes" : "no", p.startedAt(), Secrets.maskCommand(p.command()))));
+            all.forEach(p -> text.append(String.format("%-8d %-8s %-21s %s%n", p.pid(), p.running() ? "yes" : "no", p.startedAt(),
+                    ControlCharacters.escape(Secrets.maskCommand(p.command())))));
             output.print(json, all.isEmpty() ? "no background processes" : text.toString());
             return 0;
         }
     }
 
+    @Access(Access.Kind.WRITE)
     @Command(name = "kill", description = "Kill background processes: one pid, those matching a regex, or all.")
     static final class Kill extends SessionScoped implements Callable<Integer> {
+        @Mixin
+        ConfirmOption confirm;
         static final class Target {
             @Option(names = "--pid", paramLabel = "N", description = "One process.")
             Long pid;
@@ -55,6 +62,7 @@ final class BackgroundCommand {
         }
     }
 
+    @Access(Access.Kind.READ)
     @Command(name = "logs", description = "Print what a background process wrote (stdout and stderr).")
     static final class Logs extends SessionScoped implements Callable<Integer> {
         @Option(names = "--pid", required = true, paramLabel = "N")
@@ -62,6 +70,7 @@ final class BackgroundCommand {
         @Option(names = "--bytes", paramLabel = "N", defaultValue = "1048576", description = "At most the last N bytes (default: ${DEFAULT-VALUE}).")
         int bytes;
 
+        /** The process's own output, as {@code exec} prints a command's: raw, so it can be piped or saved byte for byte. */
         @Override
         public Integer call() {
             String logs = withSandbox(s -> s.backgroundLogs(pid, bytes));

@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
         LoadBenchCommands.Sessions.class, LoadBenchCommands.Files.class})
 final class BenchCommand {
 
+    @Access(Access.Kind.LOCAL)
     @Command(name = "exec", description = "Warm stateful exec (echo hello) against a raw Docker exec round trip, same container, same run.")
     static final class Exec implements Callable<Integer> {
         @Option(names = "--iterations", defaultValue = "300", description = "Samples of each (default: ${DEFAULT-VALUE}).")

@@ -2,6 +2,7 @@ package io.sandboxops.app.cli;
 
 import io.sandboxops.app.env.LocalCloudSeeder;
 import io.sandboxops.app.env.RunningEmulator;
+import io.sandboxops.core.env.CloudTarget;
 import io.sandboxops.core.env.Environment;
 import io.sandboxops.core.env.Environments;
 import io.sandboxops.core.env.GoogleClients;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "emulator", description = "The local stand-in for the Google APIs.", subcommands = EmulatorCommand.Start.class)
 final class EmulatorCommand {
 
+    @Access(Access.Kind.LOCAL)
     @Command(name = "start", description = "Run the emulator in the foreground, print its endpoints; Ctrl-C stops it.")
     static final class Start implements Callable<Integer> {
         @Option(names = "--data-dir", paramLabel = "DIR", description = "Where storage objects live (default ~/.sandbox-ops/emulator).")
@@ -53,11 +55,12 @@ final class EmulatorCommand {
             // Seeded like a project of the product and recorded, so `sandboxctl --env local` commands find it.
             Environment local = Environments.load(Environments.defaultFile()).get(Environment.LOCAL);
             LocalCloudMain.run(config, cloud -> {
-                try (GoogleClients clients = new GoogleClients(local.localTarget(cloud.endpoints().grpcTarget(),
-                        cloud.endpoints().storageHost()))) {
+                CloudTarget target = local.localTarget(cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost(),
+                        cloud.endpoints().accessToken());
+                try (GoogleClients clients = new GoogleClients(target)) {
                     LocalCloudSeeder.seed(clients, local);
                 }
-                RunningEmulator.record(cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost());
+                RunningEmulator.record(target);
                 System.out.println("Seeded: bucket " + local.bucket() + ", service " + local.service() + " (rollout off).");
             }, RunningEmulator::forget);
             return 0;

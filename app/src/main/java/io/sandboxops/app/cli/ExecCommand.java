@@ -6,11 +6,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+@Access(Access.Kind.WRITE)
 @Command(name = "exec", description = "Run a command in a session's shell; cwd and env persist between runs.")
 final class ExecCommand extends SessionScoped implements Callable<Integer> {
+    @Mixin
+    ConfirmOption confirm;
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300", description = "Interrupt the command after this long (default: ${DEFAULT-VALUE}).")
     double timeoutSeconds;
 
@@ -30,6 +34,8 @@ final class ExecCommand extends SessionScoped implements Callable<Integer> {
         if (output.json) {
             output.print(json, null);
         } else {
+            // The command's own output goes out raw, as docker exec and ssh pass it: the operator asked to see it, may pipe
+            // or save it byte for byte, and keeps its colours. What the sandbox controls around it is shown inert elsewhere.
             output.out().print(r.stdout());
             output.out().flush();
             output.err().print(r.stderr());

@@ -5,6 +5,7 @@ import io.sandboxops.core.api.LineRange;
 import io.sandboxops.core.api.Sandbox;
 import io.sandboxops.core.api.SearchMatch;
 import io.sandboxops.core.api.TransferProgress;
+import io.sandboxops.core.env.ControlCharacters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,6 +26,7 @@ import picocli.CommandLine.Parameters;
                 FileCommand.Upload.class, FileCommand.Download.class})
 final class FileCommand {
 
+    @Access(Access.Kind.READ)
     @Command(name = "read", description = "Print a text file, or some of its lines.")
     static final class Read extends SessionScoped implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "PATH")
@@ -33,6 +36,7 @@ final class FileCommand {
         @Option(names = "--end", paramLabel = "LINE", defaultValue = "-1", description = "Last line, inclusive (default: the end).")
         int end;
 
+        /** The file's content is data, printed raw as {@code cat} would, so it can be redirected unchanged. */
         @Override
         public Integer call() {
             String content = withSandbox(s -> s.fileRead(path, new LineRange(start, end)));
@@ -41,8 +45,11 @@ final class FileCommand {
         }
     }
 
+    @Access(Access.Kind.WRITE)
     @Command(name = "write", description = "Write standard input to a file (creating parent directories).")
     static final class Write extends SessionScoped implements Callable<Integer> {
+        @Mixin
+        ConfirmOption confirm;
         @Parameters(index = "0", paramLabel = "PATH")
         String path;
         @Option(names = "--append", description = "Add to the end instead of replacing.")
@@ -64,6 +71,7 @@ final class FileCommand {
         }
     }
 
+    @Access(Access.Kind.READ)
     @Command(name = "exists", description = "Say whether a path exists (exit 0 either way).")
     static final class Exists extends SessionScoped implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "PATH")
@@ -77,8 +85,11 @@ final class FileCommand {
         }
     }
 
+    @Access(Access.Kind.WRITE)
     @Command(name = "delete", description = "Delete a file, or a directory with everything in it.")
     static final class Delete extends SessionScoped implements Callable<Integer> {
+        @Mixin
+        ConfirmOption confirm;
         @Parameters(index = "0", paramLabel = "PATH")
         String path;
 
@@ -93,6 +104,7 @@ final class FileCommand {
         }
     }
 
+    @Access(Access.Kind.READ)
     @Command(name = "list", description = "List a directory.")
     static final class ListDir extends SessionScoped implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "DIR", defaultValue = ".")
@@ -105,12 +117,13 @@ final class FileCommand {
                     "type", e.type().name().toLowerCase(), "size", e.size(), "mode", String.format("%04o", e.mode()),
                     "modified", e.modified().toString())).toList();
             String text = entries.stream().map(e -> String.format("%s %04o %12d %s %s%s", e.type().name().substring(0, 1).toLowerCase(),
-                    e.mode(), e.size(), e.modified(), e.name(), e.isDirectory() ? "/" : "")).collect(Collectors.joining("\n"));
+                    e.mode(), e.size(), e.modified(), ControlCharacters.escape(e.name()), e.isDirectory() ? "/" : "")).collect(Collectors.joining("\n"));
             output.print(json, text);
             return 0;
         }
     }
 
+    @Access(Access.Kind.READ)
     @Command(name = "find", description = "Find files under a directory by glob (*.py, src/**/*.java).")
     static final class Find extends SessionScoped implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "DIR")
@@ -121,11 +134,12 @@ final class FileCommand {
         @Override
         public Integer call() {
             List<String> found = withSandbox(s -> s.fileFind(dir, glob));
-            output.print(found, String.join("\n", found));
+            output.print(found, found.stream().map(ControlCharacters::escape).collect(Collectors.joining("\n")));
             return 0;
         }
     }
 
+    @Access(Access.Kind.READ)
     @Command(name = "search", description = "Print the lines of a file that match a regex, with their numbers.")
     static final class Search extends SessionScoped implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "PATH")
@@ -137,13 +151,16 @@ final class FileCommand {
         public Integer call() {
             List<SearchMatch> matches = withSandbox(s -> s.fileSearch(path, regex));
             output.print(matches.stream().map(m -> Output.object("line_number", m.lineNumber(), "line", m.line())).toList(),
-                    matches.stream().map(m -> m.lineNumber() + ":" + m.line()).collect(Collectors.joining("\n")));
+                    matches.stream().map(m -> m.lineNumber() + ":" + ControlCharacters.escape(m.line())).collect(Collectors.joining("\n")));
             return 0;
         }
     }
 
+    @Access(Access.Kind.WRITE)
     @Command(name = "replace", description = "Replace every occurrence of a text, literally.")
     static final class Replace extends SessionScoped implements Callable<Integer> {
+        @Mixin
+        ConfirmOption confirm;
         @Parameters(index = "0", paramLabel = "PATH")
         String path;
         @Parameters(index = "1", paramLabel = "OLD")
@@ -159,8 +176,11 @@ final class FileCommand {
         }
     }
 
+    @Access(Access.Kind.WRITE)
     @Command(name = "upload", description = "Upload a local file (at most 500 MB).")
     static final class Upload extends SessionScoped implements Callable<Integer> {
+        @Mixin
+        ConfirmOption confirm;
         @Parameters(index = "0", paramLabel = "SRC", description = "Local file.")
         Path src;
         @Parameters(index = "1", paramLabel = "DEST", description = "Path in the sandbox.")
@@ -185,6 +205,7 @@ final class FileCommand {
         }
     }
 
+    @Access(Access.Kind.READ)
     @Command(name = "download", description = "Download a file, or a directory tree, to the local disk (at most 500 MB).")
     static final class Download extends SessionScoped implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "SRC", description = "Path in the sandbox.")

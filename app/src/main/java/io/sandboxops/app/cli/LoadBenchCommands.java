@@ -22,7 +22,10 @@ final class LoadBenchCommands {
     private LoadBenchCommands() {
     }
 
-    /** What every load verb shares: --short, --backend, --env, --image, --json, and a progress line on a terminal. */
+    /**
+     * What every load verb shares: --short, --backend, --env (with --confirm: the benchmark creates sessions there), --image,
+     * --json, and a progress line on a terminal.
+     */
     abstract static class LoadVerb implements Callable<Integer> {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
         boolean help;
@@ -33,6 +36,8 @@ final class LoadBenchCommands {
         String backend;
         @Mixin
         EnvironmentOption env;
+        @Mixin
+        ConfirmOption confirm;
         @Option(names = "--image", paramLabel = "IMG",
                 description = "Image of the sandbox; for cloudrun the executor image (default: the backend's, or the environment's).")
         String image;
@@ -81,6 +86,7 @@ final class LoadBenchCommands {
         }
     }
 
+    @Access(Access.Kind.WRITE)
     @Command(name = "concurrent", description = "N sessions running commands at once for a duration: p50, p99, failures.")
     static final class Concurrent extends LoadVerb {
         @Option(names = "--sessions", paramLabel = "N", description = "Sessions at once (full: 20, short: 4).")
@@ -110,6 +116,7 @@ final class LoadBenchCommands {
         }
     }
 
+    @Access(Access.Kind.WRITE)
     @Command(name = "sessions", description = "S sessions x C commands; then every session's cwd/env must be its own.")
     static final class Sessions extends LoadVerb {
         @Option(names = "--sessions", paramLabel = "S", description = "Sessions (full: 100, short: 8).")
@@ -143,6 +150,7 @@ final class LoadBenchCommands {
         }
     }
 
+    @Access(Access.Kind.WRITE)
     @Command(name = "files", description = "F files up and down, compared by SHA-256: MB/s and JVM heap before/after.")
     static final class Files extends LoadVerb {
         @Option(names = "--files", paramLabel = "F", description = "Files (full: 100, short: 4).")

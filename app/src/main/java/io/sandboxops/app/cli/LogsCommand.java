@@ -1,5 +1,6 @@
 package io.sandboxops.app.cli;
 
+import io.sandboxops.core.env.ControlCharacters;
 import io.sandboxops.core.observe.LogLine;
 import io.sandboxops.core.observe.LogsService;
 import io.sandboxops.core.observe.PreparedQuery;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+@Access(Access.Kind.READ)
 @Command(name = "logs", description = "Execution logs, with a filter or one of the prepared queries; --follow tails them.")
 final class LogsCommand implements Callable<Integer> {
     @Mixin
@@ -50,12 +52,12 @@ final class LogsCommand implements Callable<Integer> {
                         "execution", l.execution(), "message", l.message())).toList(), null);
                 return 0;
             }
-            lines.forEach(l -> output.out().println(l.describe()));
+            lines.forEach(l -> output.out().println(ControlCharacters.escape(l.describe())));
             output.out().flush();
             if (follow) {
                 CountDownLatch stopped = new CountDownLatch(1);
                 try (AutoCloseable tail = cp.logs().tail(f, l -> {
-                    output.out().println(l.describe());
+                    output.out().println(ControlCharacters.escape(l.describe()));
                     output.out().flush();
                 }, e -> {
                     output.err().println("sandboxctl: the log tail stopped: " + SandboxCtl.message(e));

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+@Access(Access.Kind.READ)
 @Command(name = "metrics", description = "Job success rate, latency p50/p99, error rate, running executions, cost per 1000, against the plan's targets.")
 final class MetricsCommand implements Callable<Integer> {
     @Mixin

@@ -14,10 +14,8 @@ import io.sandboxops.core.rollout.RolloutPlanner;
 import io.sandboxops.core.rollout.RolloutProgress;
 import io.sandboxops.core.rollout.RolloutStatus;
 import io.sandboxops.core.rollout.TrafficShare;
-import java.io.Console;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,29 +42,22 @@ final class RolloutCommand {
         }
     }
 
-    /** A verb that writes: --reason is recorded; production needs the service name typed (or --confirm NAME). */
+    /**
+     * A verb that writes: --reason is recorded; production needs the service name typed (or --confirm NAME), which
+     * {@link EnvironmentGuard} checks before the verb runs, as for every write verb.
+     */
     abstract static class Write extends Base {
         @Option(names = "--reason", paramLabel = "TEXT", description = "Why, recorded in the audit log.")
         String reason;
-        @Option(names = "--confirm", paramLabel = "SERVICE", description = "The service name, to confirm a write to a production environment.")
-        String confirm;
-
-        void authorize(Environment environment) {
-            Optional<String> typed = Optional.ofNullable(confirm);
-            Console console = System.console();
-            if (environment.production() && typed.isEmpty() && console != null) {
-                output.err().println("Environment " + environment.name() + " is PRODUCTION. Service: " + environment.service());
-                output.err().flush();
-                typed = Optional.ofNullable(console.readLine("Type the service name to confirm: "));
-            }
-            environment.requireWritable(typed);
-        }
+        @Mixin
+        ConfirmOption confirm;
 
         String reasonOrDefault() {
             return reason == null || reason.isBlank() ? "(no reason given)" : reason;
         }
     }
 
+    @Access(Access.Kind.READ)
     @Command(name = "status", description = "Flag, percentage, serving revision and traffic split, last change.")
     static final class Status extends Base implements Callable<Integer> {
         @Override
@@ -79,12 +70,18 @@ final class RolloutCommand {
         }
     }
 
+    @Access(Access.Kind.WRITE)
     @Command(name = "set", description = "Set CLOUDRUN_JOBS_ROLLOUT_PERCENTAGE (0-100); shows the diff first with --dry-run.")
-    static final class Set extends Write implements Callable<Integer> {
+    static final class Set extends Write implements Callable<Integer>, Access.Conditional {
         @Parameters(index = "0", paramLabel = "PERCENT")
         String percent;
         @Option(names = "--dry-run", description = "Show the env-var diff, validated by Cloud Run, and write nothing.")
         boolean dryRun;
+
+        @Override
+        public boolean writes() {
+            return !dryRun;
+        }
 
         @Override
         public Integer call() {
@@ -93,10 +90,16 @@ final class RolloutCommand {
         }
     }
 
+    @Access(Access.Kind.WRITE)
     @Command(name = "enable", description = "Set USE_CLOUDRUN_JOBS_SANDBOX=true.")
-    static final class Enable extends Write implements Callable<Integer> {
+    static final class Enable extends Write implements Callable<Integer>, Access.Conditional {
         @Option(names = "--dry-run", description = "Show the diff and write nothing.")
         boolean dryRun;
+
+        @Override
+        public boolean writes() {
+            return !dryRun;
+        }
 
         @Override
         public Integer call() {
@@ -104,10 +107,16 @@ final class RolloutCommand {
         }
     }
 
+    @Access(Access.Kind.WRITE)
     @Command(name = "disable", description = "Set USE_CLOUDRUN_JOBS_SANDBOX=false.")
-    static final class Disable extends Write implements Callable<Integer> {
+    static final class Disable extends Write implements Callable<Integer>, Access.Conditional {
         @Option(names = "--dry-run", description = "Show the diff and write nothing.")
         boolean dryRun;
+
+        @Override
+        public boolean writes() {
+            return !dryRun;
+        }
 
         @Override
         public Integer call() {
@@ -115,6 +124,7 @@ final class RolloutCommand {
         }
     }
 
+    @Access(Access.Kind.WRITE)
     @Command(name = "rollback", description = "Flag off and 0 % in one update, wait for the revision, verify it serves 100 %.")
     static final class Rollback extends Write implements Callable<Integer> {
         @Option(names = "--no-route", description = "If traffic is pinned to an older revision, stop and say so instead of routing it.")
@@ -123,7 +133,6 @@ final class RolloutCommand {
         @Override
         public Integer call() {
             Environment environment = env.environment();
-            authorize(environment);
             RolloutController.Options options = RolloutController.Options.defaults();
             if (noRoute) {
                 options = options.withPinnedTraffic(RolloutController.PinnedTraffic.STOP_AND_REPORT);
@@ -144,17 +153,19 @@ final class RolloutCommand {
         }
     }
 
+    @Access(Access.Kind.WRITE)
     @Command(name = "plan", description = "Where the rollout stands in the plan (1, 10, 25, 50, 75, 100 %), with its gate.")
-    static final class Plan extends Write implements Callable<Integer> {
+    static final class Plan extends Write implements Callable<Integer>, Access.Conditional {
         @Option(names = "--advance", description = "Go to the next step when the review says so.")
         boolean advance;
 
         @Override
+        public boolean writes() {
+            return advance;
+        }
+
+        @Override
         public Integer call() {
-            Environment environment = env.environment();
-            if (advance) {
-                authorize(environment);
-            }
             try (ControlPlane cp = env.open(RolloutController.Options.defaults())) {
                 RolloutPlanner planner = cp.planner(RolloutPlan.originalPlan());
                 PlanReview review = advance ? planner.advance(reasonOrDefault(), EnvironmentOption.actor(), progress()).review()
@@ -165,6 +176,7 @@ final class RolloutCommand {
         }
     }
 
+    @Access(Access.Kind.READ)
     @Command(name = "history", description = "Rollout changes: the local audit log and the service's Cloud Audit Log entries.")
     static final class History extends Base implements Callable<Integer> {
         @Option(names = "--limit", defaultValue = "50", description = "Most recent entries (default: ${DEFAULT-VALUE}).")
@@ -184,10 +196,6 @@ final class RolloutCommand {
     }
 
     static int change(Write verb, RolloutChange change, boolean dryRun) {
-        Environment environment = verb.env.environment();
-        if (!dryRun) {
-            verb.authorize(environment);
-        }
         try (ControlPlane cp = verb.env.open(RolloutController.Options.defaults())) {
             ChangeResult r = dryRun ? cp.rollout().preview(change)
                     : cp.rollout().apply(change, verb.reasonOrDefault(), EnvironmentOption.actor(), verb.progress());

@@ -1,6 +1,7 @@
 package io.sandboxops.app.cli;
 
 import io.sandboxops.core.api.SandboxException;
+import io.sandboxops.core.env.ControlCharacters;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,7 +9,8 @@ import picocli.CommandLine.Command;
 /**
  * {@code sandboxctl}: the terminal face of Sandbox Ops, thin over sandbox-core. Every verb takes
  * {@code --json}. Exit status: 0 on success, 1 when the operation failed (one line on stderr says why),
- * 2 for a usage error.
+ * 2 for a usage error. Before a verb runs, {@link EnvironmentGuard} applies its environment's production and
+ * read-only rules.
  */
 @Command(name = "sandboxctl",
         mixinStandardHelpOptions = true,
@@ -31,6 +33,14 @@ public final class SandboxCtl {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExitCodeExceptionMapper(e -> EXIT_FAILED);
+        cli.setExecutionStrategy(parsed -> {
+            Integer help = CommandLine.executeHelpRequest(parsed);
+            if (help != null) {
+                return help;
+            }
+            EnvironmentGuard.check(parsed);
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cli.setParameterExceptionHandler((ex, a) -> {
             err.println("sandboxctl: " + ex.getMessage());
             err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
@@ -51,8 +61,9 @@ public final class SandboxCtl {
         return cli.execute(args);
     }
 
+    /** One inert line: a message may quote what a sandbox controls (a path, a command). */
     static String message(Throwable ex) {
         String m = ex.getMessage();
-        return m == null || m.isBlank() ? ex.getClass().getSimpleName() : m.strip().replace('\n', ' ');
+        return m == null || m.isBlank() ? ex.getClass().getSimpleName() : ControlCharacters.escape(m.strip().replace('\n', ' '));
     }
 }

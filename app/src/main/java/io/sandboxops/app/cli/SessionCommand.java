@@ -7,6 +7,7 @@ import io.sandboxops.core.api.SandboxSummary;
 import io.sandboxops.core.api.SessionIds;
 import io.sandboxops.core.api.SessionInfo;
 import io.sandboxops.core.api.SweepResult;
+import io.sandboxops.core.env.ControlCharacters;
 import io.sandboxops.core.env.Secrets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,8 +25,11 @@ import picocli.CommandLine.Option;
                 SessionCommand.Close.class, SessionCommand.Cleanup.class})
 final class SessionCommand {
 
+    @Access(Access.Kind.WRITE)
     @Command(name = "create", description = "Create a session (a new sandbox with its first shell).")
     static final class Create implements Callable<Integer> {
+        @Mixin
+        ConfirmOption confirm;
         @Option(names = "--backend", defaultValue = Backends.DOCKER, description = "docker (default) or cloudrun.")
         String backend;
         @Mixin
@@ -56,6 +60,7 @@ final class SessionCommand {
         }
     }
 
+    @Access(Access.Kind.READ)
     @Command(name = "list", description = "List sessions.")
     static final class ListSessions implements Callable<Integer> {
         @Option(names = "--backend", defaultValue = Backends.DOCKER, description = "docker (default) or cloudrun.")
@@ -74,7 +79,8 @@ final class SessionCommand {
                 for (SandboxSummary s : all) {
                     json.add(Output.object("session_id", s.id(), "backend", s.backend(), "state", s.state(), "image", s.image(),
                             "created_at", s.createdAt().toString()));
-                    text.append(String.format("%-24s %-8s %-10s %-22s %s%n", s.id(), s.backend(), s.state(), s.createdAt(), s.image()));
+                    text.append(String.format("%-24s %-8s %-10s %-22s %s%n", ControlCharacters.escape(s.id()), s.backend(),
+                            ControlCharacters.escape(s.state()), s.createdAt(), ControlCharacters.escape(s.image())));
                 }
                 output.print(json, all.isEmpty() ? "no sessions" : text.toString());
             }
@@ -82,6 +88,7 @@ final class SessionCommand {
         }
     }
 
+    @Access(Access.Kind.READ)
     @Command(name = "info", description = "Show a session: cwd, environment (secrets masked), background processes.")
     static final class Info extends SessionScoped implements Callable<Integer> {
         @Option(names = "--reveal", description = "Show secret-looking environment values unmasked.")
@@ -94,18 +101,26 @@ final class SessionCommand {
             Map<String, Object> json = Output.object("session_id", info.sessionId(), "backend", info.backend(), "cwd", info.cwd(),
                     "env", env, "created_at", info.createdAt().toString(), "last_active_at", info.lastActiveAt().toString(),
                     "last_command", info.lastCommand().map(c -> reveal ? c : Secrets.maskCommand(c)).orElse(null), "background_processes", info.backgroundProcesses());
-            String text = "session:      " + info.sessionId() + "\nbackend:      " + info.backend() + "\ncwd:          " + info.cwd()
+            // The sandbox controls the cwd, the env and the command: shown inert, so they cannot drive the terminal.
+            String text = "session:      " + info.sessionId() + "\nbackend:      " + info.backend()
+                    + "\ncwd:          " + ControlCharacters.escape(info.cwd())
                     + "\ncreated:      " + info.createdAt() + "\nlast active:  " + info.lastActiveAt()
-                    + "\nlast command: " + info.lastCommand().map(c -> reveal ? c : Secrets.maskCommand(c)).orElse("-") + "\nbackground:   " + info.backgroundProcesses() + " running\nenv:\n"
-                    + env.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> "  " + e.getKey() + "=" + e.getValue())
+                    + "\nlast command: " + info.lastCommand().map(c -> ControlCharacters.escape(reveal ? c : Secrets.maskCommand(c))).orElse("-")
+                    + "\nbackground:   " + info.backgroundProcesses() + " running\nenv:\n"
+                    + env.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .map(e -> "  " + ControlCharacters.escape(e.getKey()) + "=" + ControlCharacters.escape(e.getValue()))
                     .collect(Collectors.joining("\n"));
             output.print(json, text);
             return 0;
         }
     }
 
+    @Access(Access.Kind.WRITE)
     @Command(name = "close", description = "Close a session: its processes end and its sandbox is removed.")
     static final class Close extends SessionScoped implements Callable<Integer> {
+        @Mixin
+        ConfirmOption confirm;
+
         @Override
         public Integer call() {
             withSandbox(s -> {
@@ -117,8 +132,11 @@ final class SessionCommand {
         }
     }
 
+    @Access(Access.Kind.WRITE)
     @Command(name = "cleanup", description = "Remove sessions: all but those kept, or only those older than an age.")
     static final class Cleanup implements Callable<Integer> {
+        @Mixin
+        ConfirmOption confirm;
         @Option(names = "--backend", defaultValue = Backends.DOCKER, description = "docker (default) or cloudrun.")
         String backend;
         @Mixin

@@ -10,11 +10,15 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Properties;
 
 /**
- * Where the local emulator started by {@code sandboxctl emulator start} listens, written to a file so that
- * later {@code sandboxctl} processes working on the {@code local} environment find it.
+ * Where the local emulator started by {@code sandboxctl emulator start} listens, and its per-run access token, written
+ * to a file only its owner can read (0600 where the file system has POSIX permissions) so that later {@code sandboxctl}
+ * processes of the same user working on the {@code local} environment find it, and nobody else does.
  */
 public final class RunningEmulator {
     private RunningEmulator() {
@@ -25,16 +29,27 @@ public final class RunningEmulator {
         return Path.of(System.getProperty("user.home"), ".sandbox-ops", "local-emulator.properties");
     }
 
-    public static void record(String grpcTarget, String storageHost) {
+    public static void record(CloudTarget target) {
         Properties p = new Properties();
-        p.setProperty("grpc", grpcTarget);
-        p.setProperty("storage", storageHost);
+        p.setProperty("grpc", target.grpcEndpoint().orElseThrow());
+        p.setProperty("storage", target.storageHost().orElseThrow());
+        p.setProperty("token", target.localToken().orElseThrow());
         p.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
         try {
             Files.createDirectories(file().getParent());
-            try (Writer w = Files.newBufferedWriter(file())) {
-                p.store(w, "written by sandboxctl emulator start; removed when it stops");
+            // Written under a new name created owner-only, then moved: the token is never readable by others, not even
+            // for the moment between creating the file and restricting it.
+            Path tmp = file().resolveSibling(file().getFileName() + ".tmp-" + ProcessHandle.current().pid());
+            Files.deleteIfExists(tmp);
+            if (Files.getFileStore(file().getParent()).supportsFileAttributeView(PosixFileAttributeView.class)) {
+                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } else {
+                Files.createFile(tmp);
             }
+            try (Writer w = Files.newBufferedWriter(tmp)) {
+                p.store(w, "written by sandboxctl emulator start; removed when it stops. Holds the emulator's access token: keep it private");
+            }
+            Files.move(tmp, file(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new SandboxUnavailableException("cannot write " + file() + ": " + e.getMessage(), e);
         }
@@ -66,10 +81,14 @@ public final class RunningEmulator {
         }
         String grpc = p.getProperty("grpc", "");
         String storage = p.getProperty("storage", "");
+        String token = p.getProperty("token", "");
         if (!answers(grpc)) {
             throw notRunning("the emulator recorded in " + file() + " (" + grpc + ") does not answer");
         }
-        return local.localTarget(grpc, storage);
+        if (token.isBlank()) {
+            throw notRunning(file() + " holds no access token (written by an older sandboxctl)");
+        }
+        return local.localTarget(grpc, storage, token);
     }
 
     private static Properties read() throws IOException {

@@ -58,6 +58,7 @@ public final class SandboxBackends {
         }
         target.grpcEndpoint().ifPresentOrElse(g -> vars.put("SANDBOXOPS_EMULATOR_GRPC", g), () -> vars.remove("SANDBOXOPS_EMULATOR_GRPC"));
         target.storageHost().ifPresentOrElse(s -> vars.put("STORAGE_EMULATOR_HOST", s), () -> vars.remove("STORAGE_EMULATOR_HOST"));
+        target.localToken().ifPresentOrElse(t -> vars.put("SANDBOXOPS_EMULATOR_TOKEN", t), () -> vars.remove("SANDBOXOPS_EMULATOR_TOKEN"));
         return CloudRunSettings.fromEnvironment(vars);
     }
 }

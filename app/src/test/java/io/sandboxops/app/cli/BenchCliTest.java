@@ -1,5 +1,6 @@
 package io.sandboxops.app.cli;
 
+import io.sandboxops.core.testing.LocalTargets;
 import static io.sandboxops.app.cli.CliRun.ctl;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -127,10 +128,10 @@ class BenchCliTest {
             System.setProperty("user.home", home.toString());
             cloud = LocalCloud.start(LocalCloudConfig.newBuilder().runner(DockerExecutionRunner::connect).build());
             Environment local = Environment.local();
-            try (GoogleClients clients = new GoogleClients(local.localTarget(cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost()))) {
+            try (GoogleClients clients = new GoogleClients(local.localTarget(cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost(), cloud.endpoints().accessToken()))) {
                 LocalCloudSeeder.seed(clients, local);
             }
-            RunningEmulator.record(cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost());
+            RunningEmulator.record(LocalTargets.of(cloud));
         }
 
         @AfterAll
@@ -183,7 +184,7 @@ class BenchCliTest {
             assertThat(r.status()).isEqualTo(SandboxCtl.EXIT_FAILED);
             assertThat(r.out()).contains("failures: 2").contains("ended before it was ready").doesNotContain("\tat ");
             Environment local = Environment.local();
-            try (GoogleClients clients = new GoogleClients(local.localTarget(cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost()))) {
+            try (GoogleClients clients = new GoogleClients(local.localTarget(cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost(), cloud.endpoints().accessToken()))) {
                 List<String> images = new ArrayList<>();
                 clients.jobs().listJobs("projects/" + local.projectId() + "/locations/" + local.region()).iterateAll()
                         .forEach(j -> j.getTemplate().getTemplate().getContainersList().forEach(c -> images.add(c.getImage())));

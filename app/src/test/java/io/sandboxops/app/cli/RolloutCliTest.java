@@ -1,5 +1,6 @@
 package io.sandboxops.app.cli;
 
+import io.sandboxops.core.testing.LocalTargets;
 import static io.sandboxops.app.cli.CliRun.ctl;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,11 +33,11 @@ class RolloutCliTest {
         System.setProperty("user.home", home.toString());
         cloud = LocalCloud.start(LocalCloudConfig.newBuilder().revisionReadyDelay(Duration.ofMillis(200)).build());
         Environment local = Environment.local();
-        try (GoogleClients clients = new GoogleClients(local.localTarget(cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost()))) {
+        try (GoogleClients clients = new GoogleClients(local.localTarget(cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost(), cloud.endpoints().accessToken()))) {
             LocalCloudSeeder.seed(clients, local);
             LocalCloudSeeder.seed(clients, local);
         }
-        RunningEmulator.record(cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost());
+        RunningEmulator.record(LocalTargets.of(cloud));
     }
 
     @AfterAll

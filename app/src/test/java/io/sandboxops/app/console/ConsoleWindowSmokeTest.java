@@ -79,6 +79,10 @@ class ConsoleWindowSmokeTest {
         waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#sessionTabs").query().isVisible());
         robot.clickOn("#commandField").write("echo hello from the console");
         robot.type(javafx.scene.input.KeyCode.ENTER);
+        // Production: a command runs only once the name is typed, as every write there (issue 12, attack 5).
+        waitFor(10, TimeUnit.SECONDS, () -> robot.lookup(".dialog-pane .text-field").tryQuery().isPresent());
+        robot.clickOn(robot.lookup(".dialog-pane .text-field").queryAs(javafx.scene.control.TextField.class)).write("prod-eu");
+        robot.clickOn("Confirm");
         waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#exitCode").queryAs(Label.class).getText().equals("exit 0"));
         Screenshots.save(window.stage().getScene(), "production-environment");
 

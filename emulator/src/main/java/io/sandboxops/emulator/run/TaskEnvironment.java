@@ -16,6 +16,11 @@ public final class TaskEnvironment {
     public static final String STORAGE_EMULATOR_HOST = "STORAGE_EMULATOR_HOST";
     /** {@code 127.0.0.1:PORT}: the emulator's gRPC APIs (Cloud Run, Logging, Monitoring), plaintext. */
     public static final String SANDBOXOPS_EMULATOR_GRPC = "SANDBOXOPS_EMULATOR_GRPC";
+    /**
+     * The emulator's per-run token, handed to tasks so the executor can reach Cloud Storage. Interim: it opens the
+     * whole emulator, so every session's worker holds every session's objects; downscoped per-session tokens replace it.
+     */
+    public static final String SANDBOXOPS_EMULATOR_TOKEN = "SANDBOXOPS_EMULATOR_TOKEN";
     /** The project the emulator runs as, as on Cloud Run where it comes from the metadata server. */
     public static final String GOOGLE_CLOUD_PROJECT = "GOOGLE_CLOUD_PROJECT";
 

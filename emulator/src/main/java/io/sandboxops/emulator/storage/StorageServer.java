@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.sandboxops.emulator.auth.AccessTokens;
+import io.sandboxops.emulator.auth.LoopbackOnly;
 import io.sandboxops.emulator.faults.FaultInjector;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,16 +57,21 @@ public final class StorageServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final Map<String, ResumableUpload> uploads = new ConcurrentHashMap<>();
+    private final AccessTokens tokens;
 
-    private StorageServer(ObjectStore store, FaultInjector faults, HttpServer server, ExecutorService executor) {
+    private StorageServer(ObjectStore store, FaultInjector faults, AccessTokens tokens, HttpServer server, ExecutorService executor) {
         this.store = store;
         this.faults = faults;
+        this.tokens = tokens;
         this.server = server;
         this.executor = executor;
     }
 
-    /** Starts on {@code 127.0.0.1:port} ({@code 0}: a free port), keeping its data under {@code dataDir}. */
-    public static StorageServer start(Path dataDir, int port, FaultInjector faults) throws IOException {
+    /**
+     * Starts on {@code 127.0.0.1:port} ({@code 0}: a free port), keeping its data under {@code dataDir}, answering
+     * only callers holding one of {@code tokens}.
+     */
+    public static StorageServer start(Path dataDir, int port, FaultInjector faults, AccessTokens tokens) throws IOException {
         // The JDK's HttpServer leaves Nagle's algorithm on, so a response written in two parts waits for the
         // client's delayed ACK (40 ms on Linux) on every call; real Cloud Storage has no such floor. The setting
         // is read once, when the server classes load, so it is set before the first server is made.
@@ -77,7 +84,7 @@ public final class StorageServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        StorageServer server = new StorageServer(new ObjectStore(dataDir), faults, http, executor);
+        StorageServer server = new StorageServer(new ObjectStore(dataDir), faults, tokens, http, executor);
         http.createContext("/", server::handle);
         http.setExecutor(executor);
         http.start();
@@ -107,6 +114,7 @@ public final class StorageServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             try {
+                admit(exchange);
                 route(exchange);
             } catch (StorageException e) {
                 drain(exchange);
@@ -118,6 +126,19 @@ public final class StorageServer implements AutoCloseable {
                 drain(exchange);
                 sendError(exchange, new StorageException(500, "backendError", "emulator failure: " + e));
             }
+        }
+    }
+
+    /** Loopback addressing, no browser origin, and a valid token, as Google's front end checks credentials first. */
+    private void admit(HttpExchange ex) {
+        Optional<String> refusal = LoopbackOnly.refusal(ex.getRequestHeaders().getFirst("Host"), ex.getRequestHeaders().getFirst("Origin"));
+        if (refusal.isPresent()) {
+            throw new StorageException(403, "forbidden", refusal.get());
+        }
+        try {
+            tokens.authenticate(ex.getRequestHeaders().getFirst("Authorization"));
+        } catch (AccessTokens.Unauthenticated e) {
+            throw new StorageException(401, "authError", e.getMessage());
         }
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.api.gax.paging.Page;
-import com.google.cloud.NoCredentials;
 import com.google.cloud.ReadChannel;
 import com.google.cloud.WriteChannel;
 import com.google.cloud.storage.Blob;
@@ -15,7 +14,7 @@ import com.google.cloud.storage.BucketInfo;
 import com.google.cloud.storage.CopyWriter;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
-import com.google.cloud.storage.StorageOptions;
+import io.sandboxops.emulator.CloudClients;
 import io.sandboxops.emulator.LocalCloud;
 import io.sandboxops.emulator.LocalCloudConfig;
 import java.nio.ByteBuffer;
@@ -55,12 +54,7 @@ class StorageApiTest {
     }
 
     static Storage client(LocalCloud cloud) {
-        return StorageOptions.newBuilder()
-                .setHost(cloud.endpoints().storageHost())
-                .setProjectId(cloud.endpoints().projectId())
-                .setCredentials(NoCredentials.getInstance())
-                .build()
-                .getService();
+        return CloudClients.storage(cloud.endpoints());
     }
 
     @Test

@@ -614,9 +614,9 @@ final class CloudRunJobsSandbox implements FileOperationsSandbox {
                 Optional.ofNullable(s.lastCommand()), running);
     }
 
-    private static String abbreviate(String command) {
-        String oneLine = command.replace('\n', ' ');
-        return oneLine.length() > 60 ? oneLine.substring(0, 57) + "..." : oneLine;
+    /** A command as a message may name it: one line, short, inert, secrets masked (the Docker path's rule, one place). */
+    static String abbreviate(String command) {
+        return io.sandboxops.core.env.Secrets.abbreviateCommand(command);
     }
 
     private static final class RetryPolicySleep {

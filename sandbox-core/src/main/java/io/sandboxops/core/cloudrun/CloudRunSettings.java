@@ -56,7 +56,7 @@ public record CloudRunSettings(CloudTarget target, String executorImage, String 
 
     /**
      * Reads and checks the settings. {@code SANDBOXOPS_EMULATOR_GRPC} and {@code STORAGE_EMULATOR_HOST}, when set,
-     * point the clients at a local emulator instead of Google.
+     * point the clients at a local emulator instead of Google, with its per-run token {@code SANDBOXOPS_EMULATOR_TOKEN}.
      *
      * @throws SandboxInvalidInputException naming the first variable that is missing or malformed
      */

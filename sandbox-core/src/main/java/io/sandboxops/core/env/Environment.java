@@ -57,9 +57,9 @@ public record Environment(String name, Kind kind, String projectId, String regio
         return CloudTarget.google(projectId, region);
     }
 
-    /** The emulator's endpoints; for the local environment once the emulator runs. */
-    public CloudTarget localTarget(String grpcEndpoint, String storageHost) {
-        return CloudTarget.plaintext(projectId, region, grpcEndpoint, storageHost);
+    /** The emulator's endpoints and its per-run token; for the local environment once the emulator runs. */
+    public CloudTarget localTarget(String grpcEndpoint, String storageHost, String accessToken) {
+        return CloudTarget.plaintext(projectId, region, grpcEndpoint, storageHost, accessToken);
     }
 
     /**
@@ -70,7 +70,8 @@ public record Environment(String name, Kind kind, String projectId, String regio
      */
     public void requireWritable(Optional<String> typedConfirmation) {
         if (readOnly) {
-            throw new SandboxInvalidInputException("environment " + name + " is read-only: writes are refused");
+            throw new SandboxInvalidInputException("environment " + name + " is read-only: writes are refused and nothing was changed; "
+                    + "use a writable environment for this");
         }
         if (production && !typedConfirmation.map(String::trim).filter(service::equals).isPresent()) {
             throw new SandboxInvalidInputException("environment " + name + " is production: type the service name \"" + service

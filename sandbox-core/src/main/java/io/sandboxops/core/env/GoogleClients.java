@@ -1,15 +1,14 @@
 package io.sandboxops.core.env;
 
-import com.google.api.gax.core.CredentialsProvider;
 import com.google.api.gax.core.FixedCredentialsProvider;
-import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
 import com.google.api.gax.longrunning.OperationTimedPollAlgorithm;
 import com.google.api.gax.retrying.RetrySettings;
 import com.google.api.gax.rpc.ClientSettings;
 import com.google.api.gax.rpc.TransportChannelProvider;
+import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
-import com.google.cloud.NoCredentials;
+import com.google.auth.oauth2.OAuth2Credentials;
 import com.google.cloud.logging.v2.LoggingClient;
 import com.google.cloud.logging.v2.LoggingSettings;
 import com.google.cloud.monitoring.v3.MetricServiceClient;
@@ -136,11 +135,7 @@ public final class GoogleClients implements AutoCloseable {
         if (storage == null) {
             StorageOptions.Builder b = StorageOptions.newBuilder().setProjectId(target.projectId());
             target.storageHost().ifPresent(b::setHost);
-            if (target.plaintextNoCredentials()) {
-                b.setCredentials(NoCredentials.getInstance());
-            } else {
-                b.setCredentials(credentials());
-            }
+            b.setCredentials(target.local() ? localCredentials() : credentials());
             storage = b.build().getService();
             open.add(storage);
         }
@@ -172,12 +167,7 @@ public final class GoogleClients implements AutoCloseable {
         if (target.grpcEndpoint().isPresent()) {
             builder.setTransportChannelProvider(channel());
         }
-        if (target.plaintextNoCredentials()) {
-            CredentialsProvider none = NoCredentialsProvider.create();
-            builder.setCredentialsProvider(none);
-        } else {
-            builder.setCredentialsProvider(FixedCredentialsProvider.create(credentials()));
-        }
+        builder.setCredentialsProvider(FixedCredentialsProvider.create(target.local() ? localCredentials() : credentials()));
     }
 
     /**
@@ -202,6 +192,14 @@ public final class GoogleClients implements AutoCloseable {
         return credentials;
     }
 
+    /**
+     * The local stand-in's per-run token, as plain OAuth2 credentials: gRPC sends {@code GoogleCredentials} only over
+     * TLS, and the emulator speaks plaintext on loopback.
+     */
+    private OAuth2Credentials localCredentials() {
+        return OAuth2Credentials.create(new AccessToken(target.localToken().orElseThrow(), null));
+    }
+
     /** The failure's own message, and its innermost cause's when that adds something. */
     private static String describe(Throwable e) {
         String root = SandboxException.rootMessage(e);
@@ -213,7 +211,7 @@ public final class GoogleClients implements AutoCloseable {
     @SuppressWarnings("rawtypes")
     private TransportChannelProvider channel() {
         InstantiatingGrpcChannelProvider.Builder b = InstantiatingGrpcChannelProvider.newBuilder().setEndpoint(target.grpcEndpoint().get());
-        if (target.plaintextNoCredentials()) {
+        if (target.local()) {
             b.setChannelConfigurator(ManagedChannelBuilder::usePlaintext);
         }
         return b.build();
@@ -244,7 +242,7 @@ public final class GoogleClients implements AutoCloseable {
         try {
             return factory.create();
         } catch (IOException e) {
-            String hint = target.plaintextNoCredentials() ? "" : "; run `gcloud auth application-default login` or set GOOGLE_APPLICATION_CREDENTIALS";
+            String hint = target.local() ? "" : "; run `gcloud auth application-default login` or set GOOGLE_APPLICATION_CREDENTIALS";
             throw new SandboxUnavailableException("cannot create the " + what + " client for project " + target.projectId() + ": "
                     + e.getMessage() + hint, e);
         }

@@ -377,8 +377,7 @@ public final class ShellSession implements AutoCloseable {
 
     /** A command as it may appear in a message or a log: one line, short, secrets masked. */
     static String abbreviate(String command) {
-        String oneLine = Secrets.maskCommand(command).replace('\n', ' ');
-        return oneLine.length() > 60 ? oneLine.substring(0, 57) + "..." : oneLine;
+        return Secrets.abbreviateCommand(command);
     }
 
     /** Routes the shell's output to the command running now; output between commands is dropped. */

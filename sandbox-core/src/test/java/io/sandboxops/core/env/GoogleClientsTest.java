@@ -1,5 +1,6 @@
 package io.sandboxops.core.env;
 
+import io.sandboxops.core.testing.LocalTargets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.cloud.storage.BlobId;
@@ -15,7 +16,7 @@ class GoogleClientsTest {
 
     static CloudTarget target(LocalCloud cloud) {
         LocalCloudEndpoints e = cloud.endpoints();
-        return CloudTarget.plaintext(e.projectId(), e.location(), e.grpcTarget(), e.storageHost());
+        return LocalTargets.of(e);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.sandboxops.core.observe;
 
+import io.sandboxops.core.testing.LocalTargets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -56,8 +57,7 @@ class DeployResourcesTest {
     @BeforeAll
     static void start() {
         cloud = LocalCloud.start();
-        clients = new GoogleClients(CloudTarget.plaintext(cloud.endpoints().projectId(), cloud.endpoints().location(),
-                cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost()));
+        clients = new GoogleClients(LocalTargets.of(cloud));
     }
 
     @AfterAll

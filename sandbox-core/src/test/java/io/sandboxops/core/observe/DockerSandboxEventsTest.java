@@ -22,6 +22,7 @@ import io.sandboxops.core.api.TransferProgress;
 import io.sandboxops.core.docker.DockerSandboxBackend;
 import io.sandboxops.core.env.CloudTarget;
 import io.sandboxops.core.env.GoogleClients;
+import io.sandboxops.core.testing.LocalTargets;
 import io.sandboxops.core.testing.RequiresDocker;
 import io.sandboxops.emulator.LocalCloud;
 import io.sandboxops.emulator.faults.FaultRule;
@@ -57,8 +58,7 @@ class DockerSandboxEventsTest {
     @BeforeAll
     static void start() {
         cloud = LocalCloud.start();
-        target = CloudTarget.plaintext(cloud.endpoints().projectId(), cloud.endpoints().location(), cloud.endpoints().grpcTarget(),
-                cloud.endpoints().storageHost());
+        target = LocalTargets.of(cloud);
         clients = new GoogleClients(target);
     }
 

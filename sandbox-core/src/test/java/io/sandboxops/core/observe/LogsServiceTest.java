@@ -1,5 +1,6 @@
 package io.sandboxops.core.observe;
 
+import io.sandboxops.core.testing.LocalTargets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -37,8 +38,7 @@ class LogsServiceTest {
     @BeforeAll
     static void start() {
         cloud = LocalCloud.start();
-        clients = new GoogleClients(CloudTarget.plaintext(cloud.endpoints().projectId(), cloud.endpoints().location(),
-                cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost()));
+        clients = new GoogleClients(LocalTargets.of(cloud));
         logs = new LogsService(clients);
         project = cloud.endpoints().projectId();
     }

@@ -1,5 +1,6 @@
 package io.sandboxops.core.observe;
 
+import io.sandboxops.core.testing.LocalTargets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
@@ -33,8 +34,7 @@ class MetricsServiceTest {
     @BeforeAll
     static void start() {
         cloud = LocalCloud.start();
-        clients = new GoogleClients(CloudTarget.plaintext(cloud.endpoints().projectId(), cloud.endpoints().location(),
-                cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost()));
+        clients = new GoogleClients(LocalTargets.of(cloud));
     }
 
     @AfterAll

@@ -19,9 +19,9 @@ class ControlPlaneTest {
     void theLocalEnvironmentDrivesTheEmulatorsService() throws Exception {
         Environment local = Environment.local();
         try (LocalCloud cloud = LocalCloud.start();
-             GoogleClients setup = new GoogleClients(local.localTarget(cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost()))) {
+             GoogleClients setup = new GoogleClients(local.localTarget(cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost(), cloud.endpoints().accessToken()))) {
             RolloutControllerTest.createWith(setup, cloud, local.service(), RolloutControllerTest.agentBackend("true", "10"));
-            try (ControlPlane plane = new ControlPlane(local, local.localTarget(cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost()),
+            try (ControlPlane plane = new ControlPlane(local, local.localTarget(cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost(), cloud.endpoints().accessToken()),
                     new RolloutAuditLog(home.resolve("audit.jsonl")), RolloutController.Options.defaults())) {
                 assertThat(plane.rollout().status().template()).isEqualTo(new EnvValues("true", "10"));
                 assertThat(plane.rollout().serviceName()).endsWith("/services/manus-backend");

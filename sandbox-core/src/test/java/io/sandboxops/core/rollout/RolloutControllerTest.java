@@ -1,5 +1,6 @@
 package io.sandboxops.core.rollout;
 
+import io.sandboxops.core.testing.LocalTargets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -46,8 +47,7 @@ class RolloutControllerTest {
     static void start() {
         cloud = LocalCloud.start(LocalCloudConfig.newBuilder().revisionReadyDelay(REVISION_READY_DELAY)
                 .principalEmail("oncall@example.com").build());
-        clients = new GoogleClients(CloudTarget.plaintext(cloud.endpoints().projectId(), cloud.endpoints().location(),
-                cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost()));
+        clients = new GoogleClients(LocalTargets.of(cloud));
     }
 
     @AfterAll
@@ -229,8 +229,7 @@ class RolloutControllerTest {
         create("rollback-cold", agentBackend("true", "50"));
         long start = System.nanoTime();
         RollbackReport report;
-        try (GoogleClients cold = new GoogleClients(CloudTarget.plaintext(cloud.endpoints().projectId(), cloud.endpoints().location(),
-                cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost()))) {
+        try (GoogleClients cold = new GoogleClients(LocalTargets.of(cloud))) {
             report = new RolloutController(cold, "local", "rollback-cold", new RolloutAuditLog(home.resolve("audit.jsonl")),
                     RolloutController.Options.defaults()).rollback("measure", "alice", RolloutProgress.NONE);
         }

@@ -1,5 +1,6 @@
 package io.sandboxops.core.rollout;
 
+import io.sandboxops.core.testing.LocalTargets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -36,8 +37,7 @@ class RolloutPlannerTest {
     @BeforeAll
     static void start() {
         cloud = LocalCloud.start(LocalCloudConfig.newBuilder().revisionReadyDelay(Duration.ofMillis(300)).build());
-        clients = new GoogleClients(CloudTarget.plaintext(cloud.endpoints().projectId(), cloud.endpoints().location(),
-                cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost()));
+        clients = new GoogleClients(LocalTargets.of(cloud));
     }
 
     @AfterAll

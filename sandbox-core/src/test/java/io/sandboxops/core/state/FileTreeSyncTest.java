@@ -1,5 +1,6 @@
 package io.sandboxops.core.state;
 
+import io.sandboxops.core.testing.LocalTargets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.cloud.storage.BucketInfo;
@@ -42,7 +43,7 @@ class FileTreeSyncTest {
     static void start() {
         cloud = LocalCloud.start();
         LocalCloudEndpoints e = cloud.endpoints();
-        clients = new GoogleClients(CloudTarget.plaintext(e.projectId(), e.location(), e.grpcTarget(), e.storageHost()));
+        clients = new GoogleClients(LocalTargets.of(e));
         clients.storage().create(BucketInfo.of("state"));
         store = new SessionStateStore(clients.storage(), "state", RetryPolicy.defaults());
     }

@@ -1,6 +1,7 @@
 package io.sandboxops.app.console.dialog;
 
 import io.sandboxops.core.api.SandboxException;
+import io.sandboxops.core.env.ControlCharacters;
 
 /** Turns a failure into a sentence for a status bar or a dialog; never a stack trace. */
 public final class ErrorMessages {
@@ -14,12 +15,13 @@ public final class ErrorMessages {
                 || (t.getClass() == RuntimeException.class && t.getMessage() == null)) && t.getCause() != null) {
             t = t.getCause();
         }
+        // A message may quote what a sandbox controls (a path, a command): shown inert.
         if (t instanceof SandboxException) {
             // The core writes its messages for people: what happened and what to do.
-            return t.getMessage();
+            return ControlCharacters.escape(t.getMessage());
         }
         String message = t.getMessage();
         String kind = t.getClass().getSimpleName().replaceAll("(Exception|Error)$", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase();
-        return message == null || message.isBlank() ? kind : kind + ": " + message;
+        return message == null || message.isBlank() ? kind : kind + ": " + ControlCharacters.escape(message);
     }
 }

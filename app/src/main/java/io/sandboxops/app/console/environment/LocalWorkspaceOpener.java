@@ -81,7 +81,7 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
         if (docker != null) {
             // The Docker sessions' events go to the emulator's Cloud Logging beside Cloud Run's; without it, nowhere.
             Optional<CloudTarget> events = Optional.ofNullable(emulator).map(e -> localDefinition(environment)
-                    .localTarget(e.endpoints().grpcTarget(), e.endpoints().storageHost()));
+                    .localTarget(e.endpoints().grpcTarget(), e.endpoints().storageHost(), e.endpoints().accessToken()));
             backends.put(docker.name(), SandboxBackends.observe(docker, events));
         }
         if (emulator != null) {
@@ -101,7 +101,7 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
     private ControlPlane openLocalControlPlane(Environment definition, LocalCloud emulator, List<ServiceStatus> statuses) {
         ControlPlane plane = null;
         try {
-            var target = definition.localTarget(emulator.endpoints().grpcTarget(), emulator.endpoints().storageHost());
+            var target = definition.localTarget(emulator.endpoints().grpcTarget(), emulator.endpoints().storageHost(), emulator.endpoints().accessToken());
             try (GoogleClients clients = new GoogleClients(target)) {
                 LocalCloudSeeder.seed(clients, definition);
             }
@@ -135,8 +135,7 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
             return;
         }
         try {
-            var cloudRun = SandboxBackends.cloudRun(definition, definition.localTarget(emulator.endpoints().grpcTarget(),
-                    emulator.endpoints().storageHost()));
+            var cloudRun = SandboxBackends.cloudRun(definition, definition.localTarget(emulator.endpoints().grpcTarget(), emulator.endpoints().storageHost(), emulator.endpoints().accessToken()));
             backends.put(cloudRun.name(), cloudRun);
             statuses.add(new ServiceStatus("Cloud Run Jobs", ServiceStatus.Health.UP, "emulated, executor image " + image));
         } catch (RuntimeException e) {

@@ -1,14 +1,17 @@
 package io.sandboxops.app.console.environment;
 
 import io.sandboxops.app.console.dialog.DialogService;
+import io.sandboxops.core.env.Environment;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.value.ObservableValue;
 
 /**
- * Decides whether a write may happen in the current environment: never in a read-only one, after the
- * environment's name is typed in a production one, after a plain confirmation elsewhere. Every view model
- * asks it before changing anything, so the rule lives in one place.
+ * Decides whether a write may happen in the current environment: never in a read-only one, after the service name
+ * is typed in a production one (what the rollout and {@code sandboxctl --confirm} ask for; the environment's name for
+ * an environment with no service), after a plain confirmation elsewhere. Every view model asks it before changing
+ * anything (running a command, saving, uploading, killing, creating, closing, cleaning up), so the rule lives in one
+ * place.
  */
 public final class WriteGuard {
 
@@ -39,7 +42,7 @@ public final class WriteGuard {
             dialogs.showError(title, "The environment " + (env == null ? "" : "\"" + env.name() + "\" ") + "is read-only; nothing was changed.");
             return false;
         }
-        return !env.production() || dialogs.confirmByTyping(title, message + "\n\nThis is the production environment \"" + env.name() + "\".", env.name());
+        return !env.production() || confirmInProduction(env, title, message);
     }
 
     /**
@@ -54,8 +57,14 @@ public final class WriteGuard {
             return false;
         }
         if (env.production()) {
-            return dialogs.confirmByTyping(title, message + "\n\nThis is the production environment \"" + env.name() + "\".", env.name());
+            return confirmInProduction(env, title, message);
         }
         return dialogs.confirm(title, message, confirmLabel);
+    }
+
+    private boolean confirmInProduction(ConsoleEnvironment env, String title, String message) {
+        String word = env.coreDefinition().map(Environment::service).orElse(env.name());
+        return dialogs.confirmByTyping(title, message + "\n\nThis is the production environment \"" + env.name()
+                + "\"; type the service name to go on.", word);
     }
 }

@@ -126,7 +126,7 @@ public final class FilesView extends SplitPane {
         clearTransfersButton.setOnAction(e -> viewModel.clearFinished());
 
         editorTitle.textProperty().bind(Bindings.createStringBinding(() -> viewModel.editorPathProperty().get().isEmpty()
-                ? "Double-click a file to open it" : viewModel.editorPathProperty().get() + (viewModel.dirtyProperty().get() ? "  (modified)" : ""),
+                ? "Double-click a file to open it" : viewModel.editorPathShownProperty().get() + (viewModel.dirtyProperty().get() ? "  (modified)" : ""),
                 viewModel.editorPathProperty(), viewModel.dirtyProperty()));
         editor.textProperty().bindBidirectional(viewModel.editorTextProperty());
         editor.disableProperty().bind(viewModel.editorPathProperty().isEmpty());

@@ -14,6 +14,7 @@ import io.sandboxops.core.api.FileEntry;
 import io.sandboxops.core.api.LineRange;
 import io.sandboxops.core.api.Sandbox;
 import io.sandboxops.core.api.SandboxNotFoundException;
+import io.sandboxops.core.env.ControlCharacters;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.function.LongSupplier;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
+import javafx.beans.binding.StringBinding;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -61,6 +63,7 @@ public final class FilesViewModel {
     private final ReadOnlyObjectWrapper<FileNode> root = new ReadOnlyObjectWrapper<>(this, "root");
     private final ObjectProperty<FileNode> selected = new SimpleObjectProperty<>(this, "selected");
     private final ReadOnlyStringWrapper editorPath = new ReadOnlyStringWrapper(this, "editorPath", "");
+    private final StringBinding editorPathShown = Bindings.createStringBinding(() -> ControlCharacters.escape(editorPath.get()), editorPath);
     private final StringProperty editorText = new SimpleStringProperty(this, "editorText", "");
     private final ReadOnlyStringWrapper savedText = new ReadOnlyStringWrapper(this, "savedText", "");
     private final BooleanBinding dirty = Bindings.createBooleanBinding(() -> !editorPath.get().isEmpty() && !editorText.get().equals(savedText.get()),
@@ -139,7 +142,7 @@ public final class FilesViewModel {
         // Directories first, as file browsers list them.
         return entries.stream()
                 .sorted(java.util.Comparator.comparing((FileEntry e) -> !e.isDirectory()).thenComparing(FileEntry::name))
-                .map(e -> new FileNode(e.name(), e.path(), e.isDirectory(), e.size(), e.modified())).toList();
+                .map(e -> new FileNode(ControlCharacters.escape(e.name()), e.path(), e.isDirectory(), e.size(), e.modified())).toList();
     }
 
     private static String normalize(String path) {
@@ -424,6 +427,11 @@ public final class FilesViewModel {
 
     public ReadOnlyStringProperty editorPathProperty() {
         return editorPath.getReadOnlyProperty();
+    }
+
+    /** The open file's path as a title shows it: inert, since the sandbox names its files. */
+    public StringBinding editorPathShownProperty() {
+        return editorPathShown;
     }
 
     public StringProperty editorTextProperty() {

@@ -7,6 +7,7 @@ import io.sandboxops.app.console.task.BackgroundTask;
 import io.sandboxops.app.console.task.RefreshGate;
 import io.sandboxops.app.console.task.TaskExecutor;
 import io.sandboxops.app.console.task.TaskHandle;
+import io.sandboxops.core.env.ControlCharacters;
 import io.sandboxops.core.observe.LogLine;
 import io.sandboxops.core.observe.LogsService;
 import io.sandboxops.core.rollout.AuditEntry;
@@ -186,7 +187,7 @@ public final class LogsViewModel {
         List<LogRow> fresh = new ArrayList<>();
         for (LogLine l : lines) {
             if (shownIds.add(l.insertId())) {
-                fresh.add(new LogRow(l.time(), l.severity(), l.resource(), l.execution(), l.message(), l.insertId()));
+                fresh.add(new LogRow(l.time(), l.severity(), l.resource(), l.execution(), ControlCharacters.escape(l.message()), l.insertId()));
             }
             if (newest == null || l.time().isAfter(newest)) {
                 newest = l.time();

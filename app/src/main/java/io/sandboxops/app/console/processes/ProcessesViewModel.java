@@ -10,6 +10,7 @@ import io.sandboxops.app.console.task.TaskExecutor;
 import io.sandboxops.app.console.task.TaskHandle;
 import io.sandboxops.core.api.KillResult;
 import io.sandboxops.core.api.KillTarget;
+import io.sandboxops.core.env.ControlCharacters;
 import io.sandboxops.core.env.Secrets;
 import java.time.Duration;
 import java.util.Comparator;
@@ -92,7 +93,8 @@ public final class ProcessesViewModel {
         }
         Optional<String> only = onlyThisSession.get() ? Optional.of(s.sessionId()) : Optional.empty();
         executor.execute(BackgroundTask.of("list background processes", context -> s.sandbox().listBackgroundProcesses(only).stream()
-                        .map(p -> new ProcessRow(p.pid(), p.sessionId(), Secrets.maskCommand(p.command()), p.running(), p.startedAt(), p.logFile()))
+                        .map(p -> new ProcessRow(p.pid(), p.sessionId(), ControlCharacters.escape(Secrets.maskCommand(p.command())), p.running(),
+                                p.startedAt(), p.logFile()))
                         // Running first, newest first: what an on-call engineer is looking for.
                         .sorted(Comparator.comparing(ProcessRow::running).reversed().thenComparing(ProcessRow::started, Comparator.reverseOrder()))
                         .toList())
@@ -129,7 +131,7 @@ public final class ProcessesViewModel {
         executor.execute(BackgroundTask.of("read the log of pid " + p.pid(), context -> s.sandbox().backgroundLogs(p.pid(), TAIL_BYTES))
                 .onSuccess(text -> {
                     if (selected.get() != null && selected.get().pid() == p.pid()) {
-                        logTail.set(text);
+                        logTail.set(ControlCharacters.escapeKeepingLines(text));
                     }
                 })
                 .onFailure(e -> logTail.set("(could not read the log: " + ErrorMessages.describe(e) + ")"))

@@ -15,6 +15,7 @@ import io.sandboxops.core.api.SandboxSpec;
 import io.sandboxops.core.api.SandboxSummary;
 import io.sandboxops.core.api.SessionInfo;
 import io.sandboxops.core.api.SweepResult;
+import io.sandboxops.core.env.ControlCharacters;
 import io.sandboxops.core.env.Environment;
 import io.sandboxops.core.env.Secrets;
 import io.sandboxops.core.rollout.BackendChoice;
@@ -255,7 +256,8 @@ public final class SessionsViewModel {
                     Optional<SessionInfo> info = details.get(row.id());
                     if (info != null) {
                         info.ifPresentOrElse(
-                                i -> row.updateDetails(i.lastCommand().map(Secrets::maskCommand).orElse(""), i.cwd()),
+                                i -> row.updateDetails(i.lastCommand().map(c -> ControlCharacters.escape(Secrets.maskCommand(c))).orElse(""),
+                                        ControlCharacters.escape(i.cwd())),
                                 () -> row.updateDetails("", ""));
                     }
                 }))
@@ -339,7 +341,7 @@ public final class SessionsViewModel {
     public void create() {
         Workspace ws = workspace.getValue();
         String backendName = createBackend.get();
-        if (ws == null || backendName == null || !guard.writesAllowed().get()) {
+        if (ws == null || backendName == null || !guard.approveRoutine("Create a session", "Create a session on " + backendName + "?")) {
             return;
         }
         if (BY_ROLLOUT_RULE.equals(backendName)) {

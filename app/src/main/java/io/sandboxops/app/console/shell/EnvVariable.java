@@ -1,5 +1,6 @@
 package io.sandboxops.app.console.shell;
 
+import io.sandboxops.core.env.ControlCharacters;
 import io.sandboxops.core.env.Secrets;
 
 /**
@@ -11,8 +12,10 @@ import io.sandboxops.core.env.Secrets;
  */
 public record EnvVariable(String name, String value, boolean secret) {
 
+    /** The variable as the table shows it: name and value inert, the secret decided on the real value. */
     public static EnvVariable of(String name, String value) {
-        return new EnvVariable(name, value, !Secrets.MASK.equals(value) && !java.util.Objects.equals(Secrets.mask(name, value), value));
+        boolean secret = !Secrets.MASK.equals(value) && !java.util.Objects.equals(Secrets.mask(name, value), value);
+        return new EnvVariable(ControlCharacters.escape(name), ControlCharacters.escape(value), secret);
     }
 
     /** @return what the table shows: the value, or the mask for a secret not revealed */

@@ -13,6 +13,7 @@ import io.sandboxops.core.api.SandboxNotFoundException;
 import io.sandboxops.core.api.SandboxUnsupportedException;
 import io.sandboxops.core.api.ShellView;
 import io.sandboxops.core.api.SessionInfo;
+import io.sandboxops.core.env.ControlCharacters;
 import io.sandboxops.core.env.Secrets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,7 +134,7 @@ public final class SessionConsoleViewModel {
             env.clear();
             return;
         }
-        cwd.set(info.cwd());
+        cwd.set(ControlCharacters.escape(info.cwd()));
         env.setAll(info.env().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
                 .map(e -> EnvVariable.of(e.getKey(), e.getValue())).toList());
     }
@@ -147,6 +148,10 @@ public final class SessionConsoleViewModel {
         }
         if (!guard.writesAllowed().get()) {
             status.warn("This environment is read-only: commands cannot be run.");
+            return;
+        }
+        if (!guard.approveRoutine("Run a command", "Run \"" + Secrets.abbreviateCommand(line) + "\" in session " + s.sessionId() + "?")) {
+            status.warn("Not run: the service name was not typed.");
             return;
         }
         remember(line);
@@ -388,7 +393,7 @@ public final class SessionConsoleViewModel {
         append(lines);
         exitCode.set(r.exitCode());
         lastDuration.set(HumanReadable.duration(r.duration()));
-        cwd.set(r.cwd());
+        cwd.set(ControlCharacters.escape(r.cwd()));
     }
 
     private void append(ConsoleLine line) {

@@ -141,4 +141,32 @@ class FilesViewModelTest {
         assertThat(f.sandbox.fileExists("/workspace/a.txt")).isFalse();
         assertThat(new String(Files.readAllBytes(local.resolve("a.txt")), StandardCharsets.UTF_8)).isEqualTo("a");
     }
+
+    /** Issue 12, attack 5: production asks for the service name, as rollout and the CLI do, before a save or an upload. */
+    @Test
+    void onProductionSaveAndUploadNeedTheServiceNameTyped() throws Exception {
+        f.production();
+        vm.open(child(vm.rootProperty().get(), "README.md"));
+        vm.editorTextProperty().set("changed");
+        f.dialogs.typed = "prod";
+        vm.save();
+        assertThat(f.sandbox.file("/workspace/README.md")).hasValue("# hello\n");
+        Path a = Files.writeString(local.resolve("a.txt"), "a");
+        vm.upload(List.of(a), "/workspace");
+        assertThat(f.sandbox.fileExists("/workspace/a.txt")).isFalse();
+        f.dialogs.typed = ViewModelFixture.SERVICE;
+        vm.save();
+        assertThat(f.sandbox.file("/workspace/README.md")).hasValue("changed");
+        vm.upload(List.of(a), "/workspace");
+        assertThat(f.sandbox.fileExists("/workspace/a.txt")).isTrue();
+    }
+
+    @Test
+    void fileNamesWithEscapeSequencesAreShownInert() {
+        f.sandbox.putFile("/workspace/evil\u001b[2J\u001b]0;x\u0007.txt", "x");
+        vm.openRoot();
+        assertThat(vm.rootProperty().get().children()).extracting(FileNode::name)
+                .noneMatch(n -> n.contains("\u001b") || n.contains("\u0007"))
+                .contains("evil\\e[2J\\e]0;x\\a.txt");
+    }
 }

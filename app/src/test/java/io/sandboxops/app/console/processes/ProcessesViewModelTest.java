@@ -79,4 +79,27 @@ class ProcessesViewModelTest {
         vm.killAll();
         assertThat(vm.rows()).allMatch(ProcessRow::running);
     }
+
+    /** Issue 12, attack 5: on production a kill went ahead without the service name typed. */
+    @Test
+    void onProductionAKillNeedsTheServiceNameTyped() {
+        f.production();
+        vm.selectedProperty().set(row(100));
+        f.dialogs.typed = "prod";
+        vm.killSelected();
+        vm.killAll();
+        assertThat(vm.rows()).allMatch(ProcessRow::running);
+        f.dialogs.typed = ViewModelFixture.SERVICE;
+        vm.selectedProperty().set(row(100));
+        vm.killSelected();
+        assertThat(row(100).running()).isFalse();
+    }
+
+    @Test
+    void aCommandWithEscapeSequencesIsListedInert() {
+        f.sandbox.execStateful("sleep 5 # \u001b[2J\u001b]0;owned\u0007 &", "sbx-1", T);
+        f.executor.tick();
+        assertThat(vm.rows()).noneMatch(r -> r.command().contains("\u001b") || r.command().contains("\u0007"));
+        assertThat(vm.rows()).anyMatch(r -> r.command().contains("\\e[2J"));
+    }
 }

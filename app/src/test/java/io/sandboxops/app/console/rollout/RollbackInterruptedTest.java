@@ -1,5 +1,6 @@
 package io.sandboxops.app.console.rollout;
 
+import io.sandboxops.core.testing.LocalTargets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -54,7 +55,7 @@ class RollbackInterruptedTest {
         savedHome = System.getProperty("user.home");
         System.setProperty("user.home", home.toString());
         cloud = new EmulatedControlPlane(home.resolve("test-audit.jsonl"), Environment.local(), REVISION_READY_DELAY);
-        RunningEmulator.record(cloud.cloud.endpoints().grpcTarget(), cloud.cloud.endpoints().storageHost());
+        RunningEmulator.record(LocalTargets.of(cloud.cloud));
     }
 
     @AfterEach

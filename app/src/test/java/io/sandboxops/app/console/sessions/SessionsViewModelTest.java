@@ -10,6 +10,7 @@ import io.sandboxops.app.console.task.CurrentThreadTaskExecutor;
 import io.sandboxops.app.console.testing.FakeSandboxBackend;
 import io.sandboxops.app.console.testing.FakeWorkspace;
 import io.sandboxops.app.console.testing.RecordingDialogService;
+import io.sandboxops.core.env.Environment;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -162,5 +163,41 @@ class SessionsViewModelTest {
         assertThat(vm.allRows()).isEmpty();
         assertThat(vm.placeholderProperty().get()).contains("No sandbox backend answers");
         assertThat(vm.canCreateProperty().get()).isFalse();
+    }
+
+    /** Issue 12, attack 5: on production a session was created with no question at all. */
+    @Test
+    void onProductionCreatingASessionNeedsTheServiceNameTyped() {
+        environment.set(ConsoleEnvironment.of(new Environment("prod", Environment.Kind.GCP, "acme-prod", "europe-west1", "agent-backend",
+                null, null, null, true, false)));
+        vm.createBackendProperty().set(FakeSandboxBackend.NAME);
+        int before = backend.list().size();
+        dialogs.typed = "prod";
+        vm.create();
+        assertThat(backend.list()).hasSize(before);
+        dialogs.typed = "agent-backend";
+        vm.create();
+        assertThat(backend.list()).hasSize(before + 1);
+    }
+
+    @Test
+    void onProductionTheServiceNameIsWhatIsTypedAsRolloutAsksForIt() {
+        environment.set(ConsoleEnvironment.of(new Environment("prod", Environment.Kind.GCP, "acme-prod", "europe-west1", "agent-backend",
+                null, null, null, true, false)));
+        vm.selectedProperty().set(row("sbx-b"));
+        dialogs.typed = "prod";
+        vm.closeSelected();
+        assertThat(backend.sandbox("sbx-b").destroyed).isFalse();
+        vm.selectedProperty().set(row("sbx-b"));
+        dialogs.typed = "agent-backend";
+        vm.closeSelected();
+        assertThat(backend.sandbox("sbx-b").destroyed).isTrue();
+    }
+
+    @Test
+    void theCwdAndLastCommandOfASessionAreShownInert() {
+        backend.add("sbx-c", NOW.minusSeconds(5)).execStateful("cd /tmp/\u001b[8mx && echo \u001b]0;owned\u0007", "sbx-c", Duration.ofSeconds(1));
+        vm.refresh();
+        assertThat(row("sbx-c").lastCommandProperty().get()).doesNotContain("\u001b").doesNotContain("\u0007");
     }
 }

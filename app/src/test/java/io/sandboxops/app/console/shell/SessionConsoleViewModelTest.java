@@ -158,4 +158,40 @@ class SessionConsoleViewModelTest {
         assertThat(f.sandbox.interactiveCalls).as("only execStateful lists a background process").isEmpty();
         assertThat(SessionConsoleViewModel.startsInTheBackground("make && make install")).isFalse();
     }
+
+    /** Issue 12, attack 5: on production a command ran without the service name typed, as rollout asks for it. */
+    @Test
+    void onProductionACommandRunsOnlyAfterTheServiceNameIsTyped() {
+        f.production();
+        f.dialogs.typed = "prod";
+        type("rm -rf /workspace");
+        assertThat(f.sandbox.commands).isEmpty();
+        assertThat(f.dialogs.shown).anyMatch(s -> s.startsWith("type: "));
+        f.dialogs.typed = ViewModelFixture.SERVICE;
+        type("echo confirmed");
+        assertThat(f.sandbox.commands).containsExactly("echo confirmed");
+    }
+
+    @Test
+    void onProductionALiveCommandAlsoWaitsForTheServiceName() {
+        f.production();
+        vm.liveOutputProperty().set(true);
+        f.sandbox.scriptInteractive(0, "ok\n");
+        type("make");
+        assertThat(f.sandbox.interactiveCalls).isEmpty();
+    }
+
+    /** Issue 12, attack 5: escape sequences from the sandbox's env, cwd and output reached the screen raw. */
+    @Test
+    void escapeSequencesFromTheSandboxAreShownInert() {
+        f.sandbox.onCommand(c -> new ExecResult(0, "\u001b[31mred\u001b]0;owned\u0007\n", "", "/tmp/\u001b[8mhidden", "",
+                OptionalLong.empty(), false, Duration.ofMillis(3), 0, 0));
+        type("cd /tmp/\u001b[8mhidden && printf x");
+        assertThat(vm.output()).noneMatch(l -> l.text().contains("\u001b") || l.text().contains("\u0007"));
+        assertThat(vm.output()).anyMatch(l -> l.text().equals("\\e[31mred\\e]0;owned\\a"));
+        assertThat(vm.cwdProperty().get()).isEqualTo("/tmp/\\e[8mhidden");
+        f.sandbox.setEnv("sbx-1", Map.of("EVIL", "\u001b[2Jwiped", "\u001b[1mNAME", "v"));
+        vm.refreshInfo();
+        assertThat(vm.env()).allMatch(v -> !v.name().contains("\u001b") && !v.shown(true).contains("\u001b"));
+    }
 }

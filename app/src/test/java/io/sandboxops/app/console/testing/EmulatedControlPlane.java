@@ -53,7 +53,7 @@ public final class EmulatedControlPlane implements AutoCloseable {
     public EmulatedControlPlane(Path auditFile, Environment environment, Duration revisionReadyDelay) {
         cloud = LocalCloud.start(LocalCloudConfig.newBuilder().revisionReadyDelay(revisionReadyDelay).build());
         this.environment = environment;
-        target = environment.localTarget(cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost());
+        target = environment.localTarget(cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost(), cloud.endpoints().accessToken());
         try (GoogleClients clients = new GoogleClients(target)) {
             LocalCloudSeeder.seed(clients, environment);
         }

@@ -5,6 +5,7 @@ import io.sandboxops.app.console.environment.WriteGuard;
 import io.sandboxops.app.console.sessions.SessionHandle;
 import io.sandboxops.app.console.status.StatusLine;
 import io.sandboxops.app.console.task.CurrentThreadTaskExecutor;
+import io.sandboxops.core.env.Environment;
 import java.time.Instant;
 import javafx.beans.property.SimpleObjectProperty;
 
@@ -22,6 +23,14 @@ public final class ViewModelFixture {
     public void openSession() {
         session.set(new SessionHandle(sandbox, sandbox.id()));
     }
+
+    /** A production environment as the environments file defines it: its service, {@link #SERVICE}, is what is typed. */
+    public void production() {
+        environment.set(ConsoleEnvironment.of(new Environment("prod", Environment.Kind.GCP, "acme-prod", "europe-west1", SERVICE, null, null, null,
+                true, false)));
+    }
+
+    public static final String SERVICE = "agent-backend";
 
     public void readOnly() {
         environment.set(new ConsoleEnvironment("audit", ConsoleEnvironment.Kind.GCP, false, true, "read-only"));
