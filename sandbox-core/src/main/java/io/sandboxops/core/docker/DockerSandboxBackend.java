@@ -62,7 +62,11 @@ public final class DockerSandboxBackend implements SandboxBackend {
         this.shellOptions = shellOptions;
     }
 
-    /** Connects to the engine of the environment ({@code DOCKER_HOST}), default image from {@code SANDBOX_IMAGE}. */
+    /**
+     * Connects to the engine of the environment ({@code DOCKER_HOST}), default image from {@code SANDBOX_IMAGE}. The
+     * backend itself writes no operation events: open it through {@code SandboxFactory} or
+     * {@link io.sandboxops.core.observe.ObservedSandboxBackend#observe} for those.
+     */
     public static DockerSandboxBackend fromEnvironment() {
         String image = System.getenv().getOrDefault("SANDBOX_IMAGE", DEFAULT_IMAGE);
         return new DockerSandboxBackend(DockerEngine.connect(), image, ShellSession.Options.defaults());
