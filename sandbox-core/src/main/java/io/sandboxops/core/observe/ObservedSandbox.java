@@ -73,7 +73,8 @@ final class ObservedSandbox implements Sandbox {
 
     private void record(String operation, SandboxEvent.Outcome outcome, long start, Detail d) {
         double ms = (System.nanoTime() - start) / 1e6;
-        sink.record(new SandboxEvent(Instant.now(), delegate.backend(), delegate.mode(), operation, outcome, ms, sessionKey, d.exitCode, d.bytes));
+        ObservedSandboxBackend.deliver(sink, () -> new SandboxEvent(Instant.now(), delegate.backend(), delegate.mode(), operation, outcome, ms,
+                sessionKey, d.exitCode, d.bytes));
     }
 
     private record Detail(SandboxEvent.Outcome outcome, OptionalInt exitCode, OptionalLong bytes) {

@@ -20,6 +20,7 @@ import java.util.function.Supplier;
  * app's opener for {@code sandboxctl}, the console and the benchmarks), so no caller can skip it.
  */
 public final class ObservedSandboxBackend implements SandboxBackend {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ObservedSandboxBackend.class);
     private final SandboxBackend delegate;
     private final SandboxEventSink sink;
     private final boolean ownsSink;
@@ -126,7 +127,16 @@ public final class ObservedSandboxBackend implements SandboxBackend {
 
     private void record(String operation, SandboxEvent.Outcome outcome, long start, String sandboxId) {
         double ms = (System.nanoTime() - start) / 1e6;
-        sink.record(new SandboxEvent(Instant.now(), delegate.name(), delegate.mode(), operation, outcome, ms,
+        deliver(sink, () -> new SandboxEvent(Instant.now(), delegate.name(), delegate.mode(), operation, outcome, ms,
                 sandboxId == null ? "" : SandboxEvent.sessionKey(sandboxId), OptionalInt.empty(), OptionalLong.empty()));
+    }
+
+    /** Makes and hands over an event; whatever goes wrong there is logged, never thrown into the operation. */
+    static void deliver(SandboxEventSink sink, Supplier<SandboxEvent> event) {
+        try {
+            sink.record(event.get());
+        } catch (RuntimeException e) {
+            log.warn("a sandbox operation event could not be recorded (the operation is unaffected): {}", e.toString());
+        }
     }
 }
