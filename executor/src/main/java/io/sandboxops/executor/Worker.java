@@ -81,7 +81,8 @@ final class Worker implements AutoCloseable {
         this.stateRoot = scratch.resolve("shells").toString();
         String scratchInSandbox = sandboxPath(scratch);
         this.sync = new FileTreeSync(store, config.sandboxId(), config.fsRoot(),
-                p -> p.startsWith(scratchInSandbox) || p.startsWith("/tmp/hsperfdata_"));
+                p -> p.startsWith(scratchInSandbox) || p.startsWith("/tmp/hsperfdata_"),
+                refused -> log.warn("restore-refused", "path", refused.path(), "reason", refused.reason()));
         Path workdir = local(sandbox.workdir());
         this.host = new LocalShellHost(Files.isDirectory(workdir) ? workdir : config.fsRoot());
         this.directory = new SessionDirectory(host, stateRoot);

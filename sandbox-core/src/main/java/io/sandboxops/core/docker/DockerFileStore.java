@@ -6,12 +6,13 @@ import io.sandboxops.core.api.FileEntry;
 import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.api.SandboxInvalidInputException;
 import io.sandboxops.core.api.SandboxNotFoundException;
-import io.sandboxops.core.api.SandboxTooLargeException;
 import io.sandboxops.core.api.SandboxUnavailableException;
 import io.sandboxops.core.api.TransferProgress;
 import io.sandboxops.core.files.FileStat;
 import io.sandboxops.core.files.FileStore;
+import io.sandboxops.core.files.LocalTreeWriter;
 import io.sandboxops.core.files.SandboxPaths;
+import io.sandboxops.core.files.TarTreeSource;
 import io.sandboxops.core.shell.NulRecords;
 import io.sandboxops.core.shell.ProcessOutcome;
 import io.sandboxops.core.shell.ShellHost;
@@ -21,10 +22,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -203,85 +201,16 @@ final class DockerFileStore implements FileStore {
 
     @Override
     public long downloadTree(String dir, Path localTarget, long maxBytes, TransferProgress progress) {
-        Path root = localTarget.toAbsolutePath().normalize();
-        long total = 0;
         try {
-            Files.createDirectories(root);
-            try (InputStream raw = docker.copyArchiveFromContainerCmd(containerId, dir + "/.").exec();
-                 TarArchiveInputStream tar = new TarArchiveInputStream(raw)) {
-                TarArchiveEntry entry;
-                while ((entry = tar.getNextEntry()) != null) {
-                    Path target = safeTarget(root, entry.getName());
-                    if (target == null) {
-                        continue;
-                    }
-                    if (entry.isDirectory()) {
-                        Files.createDirectories(target);
-                    } else if (entry.isSymbolicLink()) {
-                        Path linkTarget = target.getParent().resolve(entry.getLinkName()).normalize();
-                        if (entry.getLinkName().startsWith("/") || !linkTarget.startsWith(root)) {
-                            throw new SandboxInvalidInputException("refused: " + entry.getName() + " links to " + entry.getLinkName()
-                                    + ", outside the download directory " + root);
-                        }
-                        Files.createDirectories(target.getParent());
-                        Files.deleteIfExists(target);
-                        Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
-                    } else if (entry.isFile()) {
-                        total += entry.getSize();
-                        if (total > maxBytes) {
-                            throw new SandboxTooLargeException(dir + " holds more than " + maxBytes + " bytes (500 MB); download stopped");
-                        }
-                        Files.createDirectories(target.getParent());
-                        if (Files.isSymbolicLink(target)) {
-                            Files.delete(target);
-                        }
-                        Path tmp = Files.createTempFile(target.getParent(), ".part-", "");
-                        try (OutputStream out = Files.newOutputStream(tmp)) {
-                            final long before = total - entry.getSize();
-                            copy(tar, out, entry.getSize(), (done, size) -> progress.onProgress(before + done, -1));
-                        }
-                        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                    }
-                }
-            }
+            return new LocalTreeWriter(dir, localTarget, maxBytes, progress).write(new TarTreeSource(openTreeArchive(dir)));
         } catch (NotFoundException e) {
             throw new SandboxNotFoundException("no such directory: " + dir, e);
-        } catch (IOException e) {
-            throw new SandboxException("downloading " + dir + " to " + root + " failed: " + e.getMessage(), e);
         }
-        return total;
     }
 
-    /**
-     * Where a tar entry goes under {@code root}, or null for the archive's own top entry. An entry that would
-     * land outside {@code root} is refused.
-     */
-    static Path safeTarget(Path root, String entryName) {
-        String name = entryName;
-        // Archives of "dir/." name their entries "./x"; the top entry itself is "./".
-        while (name.startsWith("./")) {
-            name = name.substring(2);
-        }
-        if (name.isEmpty() || name.equals(".")) {
-            return null;
-        }
-        Path target = root.resolve(name).normalize();
-        if (!target.startsWith(root) || target.equals(root) || name.startsWith("/")) {
-            throw new SandboxInvalidInputException("refused: archive entry \"" + entryName + "\" would be written outside " + root);
-        }
-        if (Files.isSymbolicLink(target.getParent()) || !isInsideWithoutLinks(root, target.getParent())) {
-            throw new SandboxInvalidInputException("refused: archive entry \"" + entryName + "\" goes through a link");
-        }
-        return target;
-    }
-
-    private static boolean isInsideWithoutLinks(Path root, Path dir) {
-        for (Path p = dir; p != null && p.startsWith(root) && !p.equals(root); p = p.getParent()) {
-            if (Files.isSymbolicLink(p) || (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
-                return false;
-            }
-        }
-        return true;
+    /** The tar of a directory's content, entries named {@code ./…}. */
+    private InputStream openTreeArchive(String dir) {
+        return docker.copyArchiveFromContainerCmd(containerId, dir + "/.").exec();
     }
 
     private static long copy(InputStream in, OutputStream out, long expected, TransferProgress progress) throws IOException {

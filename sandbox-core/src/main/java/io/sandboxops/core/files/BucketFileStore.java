@@ -10,7 +10,6 @@ import io.sandboxops.core.api.FileEntry;
 import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.api.SandboxInvalidInputException;
 import io.sandboxops.core.api.SandboxNotFoundException;
-import io.sandboxops.core.api.SandboxTooLargeException;
 import io.sandboxops.core.api.SandboxUnavailableException;
 import io.sandboxops.core.api.TransferProgress;
 import io.sandboxops.core.state.FileManifest;
@@ -19,19 +18,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
+import java.nio.channels.Channels;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -210,53 +210,55 @@ public final class BucketFileStore implements FileStore {
 
     @Override
     public long downloadTree(String dir, Path localTarget, long maxBytes, TransferProgress progress) {
-        Path root = localTarget.toAbsolutePath().normalize();
-        FileManifest m = manifest();
-        long total = 0;
-        try {
-            Files.createDirectories(root);
-            for (Map.Entry<String, FileManifest.Entry> e : m.under(dir).entrySet()) {
-                String rel = e.getKey().substring(dir.equals("/") ? 1 : dir.length() + 1);
-                Path target = root.resolve(rel).normalize();
-                if (!target.startsWith(root)) {
-                    throw new SandboxInvalidInputException("refused: " + e.getKey() + " would be written outside " + root);
-                }
-                FileManifest.Entry entry = e.getValue();
-                switch (entry.type()) {
-                    case DIRECTORY -> Files.createDirectories(target);
-                    case SYMLINK -> {
-                        Path linkTarget = target.getParent().resolve(entry.target()).normalize();
-                        if (entry.target().startsWith("/") || !linkTarget.startsWith(root)) {
-                            throw new SandboxInvalidInputException("refused: " + e.getKey() + " links to " + entry.target()
-                                    + ", outside the download directory " + root);
-                        }
-                        Files.createDirectories(target.getParent());
-                        Files.deleteIfExists(target);
-                        Files.createSymbolicLink(target, Path.of(entry.target()));
-                    }
-                    case FILE -> {
-                        total += entry.size();
-                        if (total > maxBytes) {
-                            throw new SandboxTooLargeException(dir + " holds more than " + maxBytes + " bytes (500 MB); download stopped");
-                        }
-                        Files.createDirectories(target.getParent());
-                        if (Files.isSymbolicLink(target)) {
-                            Files.delete(target);
-                        }
-                        Path tmp = Files.createTempFile(target.getParent(), ".part-", "");
-                        final long before = total - entry.size();
-                        try (OutputStream out = Files.newOutputStream(tmp)) {
-                            read(e.getKey(), out, (done, size) -> progress.onProgress(before + done, -1));
-                        }
-                        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                    }
-                    default -> { }
-                }
-            }
-        } catch (IOException e) {
-            throw new SandboxException("downloading " + dir + " to " + root + " failed: " + e.getMessage(), e);
+        SortedMap<String, FileManifest.Entry> tree = manifest().under(dir);
+        LocalTreeWriter writer = new LocalTreeWriter(dir, localTarget, maxBytes, progress);
+        writer.requireAtMost(tree.size());
+        return writer.write(new ManifestTreeSource(dir, tree));
+    }
+
+    /**
+     * The manifest's entries under a directory, contents read from their objects. The manifest is only as
+     * trustworthy as whoever wrote it last, so the names and links are the writer's to judge.
+     */
+    private final class ManifestTreeSource implements TreeSource {
+        private final int prefixLength;
+        private final Iterator<Map.Entry<String, FileManifest.Entry>> entries;
+        private FileManifest.Entry current;
+
+        ManifestTreeSource(String dir, SortedMap<String, FileManifest.Entry> tree) {
+            this.prefixLength = dir.equals("/") ? 1 : dir.length() + 1;
+            this.entries = tree.entrySet().iterator();
         }
-        return total;
+
+        @Override
+        public TreeEntry next() {
+            if (!entries.hasNext()) {
+                return null;
+            }
+            Map.Entry<String, FileManifest.Entry> e = entries.next();
+            current = e.getValue();
+            String name = e.getKey().substring(prefixLength);
+            return switch (current.type()) {
+                case FILE -> new TreeEntry(name, TreeEntry.Kind.FILE, null, current.size());
+                case DIRECTORY -> new TreeEntry(name, TreeEntry.Kind.DIRECTORY, null, 0);
+                case SYMLINK -> new TreeEntry(name, TreeEntry.Kind.SYMLINK, current.target() == null ? "" : current.target(), 0);
+                default -> new TreeEntry(name, TreeEntry.Kind.OTHER, null, 0);
+            };
+        }
+
+        @Override
+        public InputStream content() {
+            if (current.blob() == null) {
+                throw new SandboxInvalidInputException("its manifest entry names no content object");
+            }
+            ReadChannel reader = store.storage().reader(BlobId.of(store.bucket(), SessionStateStore.sandboxPrefix(sandboxId) + current.blob()));
+            reader.setChunkSize(2 * 1024 * 1024);
+            return Channels.newInputStream(reader);
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     // ---- the manifest ------------------------------------------------------------------------------------

@@ -36,7 +36,8 @@ public interface FileStore {
     void delete(String path);
 
     /**
-     * Copies a directory tree to the local disk under {@code localTarget}; no entry may land outside it.
+     * Copies a directory tree to the local disk under {@code localTarget} through {@link LocalTreeWriter}, which
+     * keeps every entry and link inside it.
      *
      * @return bytes written
      */

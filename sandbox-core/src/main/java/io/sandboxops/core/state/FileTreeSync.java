@@ -6,7 +6,10 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
 import io.sandboxops.core.api.FileEntry;
 import io.sandboxops.core.api.SandboxException;
+import io.sandboxops.core.api.SandboxInvalidInputException;
+import io.sandboxops.core.api.SandboxTooLargeException;
 import io.sandboxops.core.api.SandboxUnavailableException;
+import io.sandboxops.core.files.ContainedPaths;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,6 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -45,16 +49,46 @@ import java.util.function.Predicate;
  * {@code ifGenerationMatch}. When another writer came first, its changes are pulled in and the push is made
  * again; for one path changed on both sides, the bucket's version wins.
  *
+ * <p>The manifest is only as trustworthy as whoever wrote it last, and a restore runs on the executor's machine
+ * (the host itself with the emulator's process runner). So every entry is checked before it touches the disk
+ * ({@link ContainedPaths}): a plain absolute name (no {@code ..}, no NUL) under a persisted root, reached through
+ * real directories only, never through a link; a file exactly as long as its entry says. An entry that fails is
+ * skipped and reported to {@code onRefused}, and the rest restores: a forged entry then never bricks the session,
+ * and the next push, which records only what is on the disk, drops it from the manifest. A manifest larger than
+ * {@link #MAX_ENTRIES} entries or {@link #MAX_BYTES} bytes is refused as a whole, before anything is written:
+ * restoring part of it would make the next push delete the rest.
+ *
+ * <p>Links in the tree are restored as they are, wherever they point: they are the sandbox's own, and the
+ * restore never writes or deletes through one. Between a check and its write nothing else changes the tree:
+ * the restore runs before any command, and a pull between commands races only the sandbox's own background
+ * processes, which run with the same rights and could write there themselves.
+ *
  * <p>Not thread-safe: one executor syncs from one thread at a time.
  */
 public final class FileTreeSync {
+    /** The most entries a restore takes: far above a sandbox with a few node_modules trees. */
+    public static final int MAX_ENTRIES = 1_000_000;
+    /** The most bytes a restore writes: Cloud Run's largest memory, where an executor's files live. */
+    public static final long MAX_BYTES = 32L * 1024 * 1024 * 1024;
+
     private final SessionStateStore store;
     private final String sandboxId;
     private final Path fsRoot;
     private final Predicate<String> excluded;
+    private final Consumer<Refused> onRefused;
+    private final int maxEntries;
     private FileManifest base;
     private long baseGeneration;
     private long uploadedBytes;
+
+    /**
+     * A manifest entry a restore or pull did not write.
+     *
+     * @param path   the entry's name, made printable ({@link ContainedPaths#printable})
+     * @param reason why, e.g. "it goes through workspace/l, which is a link"
+     */
+    public record Refused(String path, String reason) {
+    }
 
     /** What a push did. */
     public record PushResult(boolean manifestWritten, int filesUploaded, long bytesUploaded, int entries) {
@@ -62,24 +96,46 @@ public final class FileTreeSync {
 
     /**
      * @param fsRoot   where sandbox path {@code /} is on this machine ({@code /} inside a container)
-     * @param excluded sandbox paths never synced (the executor's own scratch files)
+     * @param excluded  sandbox paths never synced (the executor's own scratch files)
+     * @param onRefused told of each manifest entry a restore or pull refused to write
      */
-    public FileTreeSync(SessionStateStore store, String sandboxId, Path fsRoot, Predicate<String> excluded) {
+    public FileTreeSync(SessionStateStore store, String sandboxId, Path fsRoot, Predicate<String> excluded, Consumer<Refused> onRefused) {
+        this(store, sandboxId, fsRoot, excluded, onRefused, MAX_ENTRIES);
+    }
+
+    /** With a lower entry cap, so a test need not forge a million entries. */
+    FileTreeSync(SessionStateStore store, String sandboxId, Path fsRoot, Predicate<String> excluded, Consumer<Refused> onRefused,
+            int maxEntries) {
         this.store = store;
         this.sandboxId = sandboxId;
         this.fsRoot = fsRoot;
         this.excluded = excluded;
+        this.onRefused = onRefused;
+        this.maxEntries = maxEntries;
     }
 
     public List<String> roots() {
         return base == null ? List.of() : base.roots();
     }
 
-    /** Materializes the whole tree of the bucket here. @return how many entries */
+    /**
+     * Materializes the whole tree of the bucket here.
+     *
+     * @return how many entries the manifest holds
+     * @throws SandboxTooLargeException when it holds more than {@link #MAX_ENTRIES} entries or {@link #MAX_BYTES}
+     *                                  bytes; nothing is written
+     */
     public int restore() {
         SessionStateStore.Versioned<FileManifest> m = store.readManifest(sandboxId);
+        requireRestorable(m.value());
         for (String root : m.value().roots()) {
-            mkdirs(local(root));
+            try {
+                ContainedPaths.directory(fsRoot, elements(root), true);
+            } catch (SandboxInvalidInputException e) {
+                refuse(root, e.getMessage());
+            } catch (IOException e) {
+                throw new SandboxException("cannot create " + local(root) + ": " + e.getMessage(), e);
+            }
         }
         apply(FileManifest.empty(m.value().roots(), 0).withEntries(new TreeMap<>()), m.value());
         base = m.value();
@@ -93,6 +149,7 @@ public final class FileTreeSync {
             return false;
         }
         SessionStateStore.Versioned<FileManifest> m = store.readManifest(sandboxId);
+        requireRestorable(m.value());
         apply(base, m.value());
         base = m.value();
         baseGeneration = m.generation();
@@ -158,8 +215,8 @@ public final class FileTreeSync {
     private TreeMap<String, FileManifest.Entry> scan() {
         TreeMap<String, FileManifest.Entry> out = new TreeMap<>();
         for (String root : base.roots()) {
-            Path start = local(root);
-            if (!Files.isDirectory(start, LinkOption.NOFOLLOW_LINKS)) {
+            Path start = rootHere(root);
+            if (start == null || !Files.isDirectory(start, LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }
             try {
@@ -236,6 +293,18 @@ public final class FileTreeSync {
         return true;
     }
 
+    private void requireRestorable(FileManifest m) {
+        long bytes = 0;
+        for (FileManifest.Entry e : m.entries().values()) {
+            bytes += Math.max(0, e.size());
+        }
+        if (m.entries().size() > maxEntries || bytes > MAX_BYTES) {
+            throw new SandboxTooLargeException("the saved files of sandbox " + sandboxId + " hold " + m.entries().size() + " entries and "
+                    + bytes + " bytes, more than a restore takes (" + maxEntries + " entries, " + MAX_BYTES + " bytes); nothing was restored."
+                    + " Delete files of the sandbox (sandboxctl file delete works without starting it), or destroy it.");
+        }
+    }
+
     /** Makes the local tree go from {@code from} to {@code to}. */
     private void apply(FileManifest from, FileManifest to) {
         List<String> gone = new ArrayList<>();
@@ -246,42 +315,110 @@ public final class FileTreeSync {
         }
         Collections.reverse(gone);
         for (String p : gone) {
-            deleteTree(local(p));
+            // A name refused when it came in is not deleted either; one under a link is not reached.
+            Path existing = contained(p, to, false);
+            if (existing != null) {
+                deleteTree(existing);
+            }
         }
         for (Map.Entry<String, FileManifest.Entry> e : to.entries().entrySet()) {
             FileManifest.Entry old = from.entries().get(e.getKey());
             FileManifest.Entry entry = e.getValue();
-            Path target = local(e.getKey());
+            if (entry.sameContent(old) && (entry.type() != FileEntry.Type.FILE || entry.mtimeMillis() == old.mtimeMillis())) {
+                continue;
+            }
             try {
-                if (entry.sameContent(old) && (entry.type() != FileEntry.Type.FILE || entry.mtimeMillis() == old.mtimeMillis())) {
+                Path target = contained(e.getKey(), to, true);
+                if (target == null) {
                     continue;
                 }
                 switch (entry.type()) {
                     case DIRECTORY -> {
                         if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
                             deleteTree(target);
-                            Files.createDirectories(target);
+                            Files.createDirectory(target);
                         }
                         if (!to.roots().contains(e.getKey())) {
                             Files.setPosixFilePermissions(target, permissions(entry.mode()));
                         }
                     }
                     case SYMLINK -> {
+                        if (entry.target() == null || entry.target().isEmpty() || entry.target().indexOf('\0') >= 0) {
+                            throw new SandboxInvalidInputException("it is a link with an empty target or a NUL in it");
+                        }
                         deleteTree(target);
                         Files.createSymbolicLink(target, Path.of(entry.target()));
                     }
                     case FILE -> {
+                        if (entry.blob() == null || entry.size() < 0) {
+                            throw new SandboxInvalidInputException("it is a file with no content object or a negative size");
+                        }
                         if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
                             deleteTree(target);
                         }
                         download(entry, target);
                     }
-                    default -> { }
+                    default -> throw new SandboxInvalidInputException("it is neither a file, a directory nor a link");
                 }
+            } catch (SandboxInvalidInputException refused) {
+                refuse(e.getKey(), refused.getMessage());
             } catch (IOException ex) {
                 throw new SandboxException("could not restore " + e.getKey() + ": " + ex.getMessage(), ex);
             }
         }
+    }
+
+    /**
+     * Where the manifest's {@code path} is here, with every directory above it a real directory (created when
+     * {@code create}), never a link; null when refused (reported when {@code create}) or, for a deletion, when
+     * it is not there.
+     */
+    private Path contained(String path, FileManifest m, boolean create) {
+        try {
+            List<String> parts = elements(path);
+            String root = m.rootOf(path).orElse(null);
+            if (root == null) {
+                throw new SandboxInvalidInputException("it is outside the sandbox's persisted directories " + m.roots());
+            }
+            elements(root);
+            Path dir = ContainedPaths.directory(fsRoot, parts.subList(0, parts.size() - 1), create);
+            return dir == null ? null : dir.resolve(parts.get(parts.size() - 1));
+        } catch (SandboxInvalidInputException e) {
+            if (create) {
+                refuse(path, e.getMessage());
+            }
+            return null;
+        } catch (IOException e) {
+            throw new SandboxException("could not restore " + ContainedPaths.printable(path) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Where a persisted root is here, reached through real directories only; null for a root the manifest names
+     * in a form no push wrote ({@code /../home}), or through a link: a push never reads outside the tree.
+     */
+    private Path rootHere(String root) {
+        try {
+            List<String> parts = elements(root);
+            Path parent = ContainedPaths.directory(fsRoot, parts.subList(0, parts.size() - 1), false);
+            return parent == null ? null : parent.resolve(parts.get(parts.size() - 1));
+        } catch (SandboxInvalidInputException e) {
+            return null;
+        } catch (IOException e) {
+            throw new SandboxException("could not scan " + ContainedPaths.printable(root) + " to save the sandbox's files: " + e.getMessage(), e);
+        }
+    }
+
+    /** The elements of a manifest path such as {@code /workspace/a.txt}. */
+    private static List<String> elements(String sandboxPath) {
+        if (sandboxPath == null || !sandboxPath.startsWith("/") || sandboxPath.equals("/")) {
+            throw new SandboxInvalidInputException("its name is not an absolute path below /");
+        }
+        return ContainedPaths.elements(sandboxPath.substring(1), ContainedPaths.backslashIsData());
+    }
+
+    private void refuse(String path, String reason) {
+        onRefused.accept(new Refused(ContainedPaths.printable(path), reason));
     }
 
     private void download(FileManifest.Entry entry, Path target) throws IOException {
@@ -290,16 +427,52 @@ public final class FileTreeSync {
         try {
             store.retryPolicy().run("downloading " + id.getName(), RetryPolicy.Idempotency.IDEMPOTENT, () -> {
                 try (OutputStream out = Files.newOutputStream(tmp)) {
-                    store.storage().downloadTo(id, out);
+                    store.storage().downloadTo(id, new BoundedOutput(out, entry.size()));
+                } catch (StorageException e) {
+                    // the client wraps what the stream threw; a content too long is not a failure to retry
+                    if (e.getCause() instanceof SandboxInvalidInputException tooLong) {
+                        throw tooLong;
+                    }
+                    throw e;
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
+            long got = Files.size(tmp);
+            if (got != entry.size()) {
+                throw new SandboxInvalidInputException("its content object holds " + got + " bytes, not the " + entry.size() + " its entry says");
+            }
             Files.setPosixFilePermissions(tmp, permissions(entry.mode()));
             Files.setLastModifiedTime(tmp, FileTime.fromMillis(entry.mtimeMillis()));
+            // rename(2) replaces a link at the target itself; it never writes through it
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Stops a content longer than its manifest entry says before it fills the disk. */
+    private static final class BoundedOutput extends java.io.FilterOutputStream {
+        private final long limit;
+        private long written;
+
+        BoundedOutput(OutputStream out, long limit) {
+            super(out);
+            this.limit = limit;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            written += len;
+            if (written > limit) {
+                throw new SandboxInvalidInputException("its content object is longer than the " + limit + " bytes its entry says");
+            }
+            out.write(b, off, len);
         }
     }
 
@@ -337,14 +510,6 @@ public final class FileTreeSync {
     private String sandboxPath(Path local) {
         Path rel = fsRoot.relativize(local);
         return "/" + rel.toString();
-    }
-
-    private static void mkdirs(Path p) {
-        try {
-            Files.createDirectories(p);
-        } catch (IOException e) {
-            throw new SandboxException("cannot create " + p + ": " + e.getMessage(), e);
-        }
     }
 
     private static void deleteTree(Path p) {

@@ -363,6 +363,18 @@ public abstract class SandboxContractTest {
                 .isInstanceOf(SandboxInvalidInputException.class).hasMessageContaining("outside");
     }
 
+    @Test
+    void aDirectoryDownloadJudgesLinksByWhereTheyLeadOnDiskNotByTheirText() throws Exception {
+        Path into = Files.createDirectories(local.resolve("chain"));
+        // Each "s" is the target itself on disk, so the ".." climb out of it; as text they cancel out.
+        int depth = into.toRealPath().getNameCount() + 1;
+        run("mkdir -p /tmp/chain && cd /tmp/chain && echo a > a.txt && ln -s . s && ln -s '" + "s/".repeat(depth) + "../".repeat(depth)
+                + "etc/hostname' x");
+        assertThatThrownBy(() -> sandbox.fileDownload("/tmp/chain", into, TransferProgress.NONE))
+                .isInstanceOf(SandboxInvalidInputException.class).hasMessageContaining("outside").hasMessageContaining("x\"");
+        assertThat(Files.exists(into.resolve("x"), java.nio.file.LinkOption.NOFOLLOW_LINKS)).as("the link is not left behind").isFalse();
+    }
+
     // ---- sessions ------------------------------------------------------------------------------------------
 
     @Test

@@ -16,7 +16,6 @@ import com.google.monitoring.v3.TimeInterval;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.JsonFormat;
-import io.sandboxops.core.env.CloudTarget;
 import io.sandboxops.core.env.GoogleClients;
 import io.sandboxops.core.rollout.RolloutSettings;
 import io.sandboxops.emulator.LocalCloud;

@@ -15,7 +15,6 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
 import io.sandboxops.core.api.SandboxInvalidInputException;
-import io.sandboxops.core.env.CloudTarget;
 import io.sandboxops.core.env.GoogleClients;
 import io.sandboxops.emulator.LocalCloud;
 import java.time.Instant;

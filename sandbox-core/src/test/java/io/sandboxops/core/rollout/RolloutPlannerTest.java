@@ -8,7 +8,6 @@ import com.google.cloud.run.v2.Container;
 import com.google.cloud.run.v2.ExecutionTemplate;
 import com.google.cloud.run.v2.Job;
 import com.google.cloud.run.v2.TaskTemplate;
-import io.sandboxops.core.env.CloudTarget;
 import io.sandboxops.core.env.GoogleClients;
 import io.sandboxops.core.observe.MetricTargets;
 import io.sandboxops.core.observe.MetricsService;

@@ -4,7 +4,6 @@ import io.sandboxops.core.testing.LocalTargets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.cloud.storage.BucketInfo;
-import io.sandboxops.core.env.CloudTarget;
 import io.sandboxops.core.env.GoogleClients;
 import io.sandboxops.emulator.LocalCloud;
 import io.sandboxops.emulator.LocalCloudEndpoints;
@@ -61,7 +60,9 @@ class FileTreeSyncTest {
     }
 
     private FileTreeSync sync(Path root) {
-        return new FileTreeSync(store, sandbox, root, p -> p.startsWith("/workspace/.scratch"));
+        return new FileTreeSync(store, sandbox, root, p -> p.startsWith("/workspace/.scratch"), refused -> {
+            throw new AssertionError("a manifest a push wrote has nothing to refuse: " + refused);
+        });
     }
 
     @Test
