@@ -2,7 +2,6 @@ package io.sandboxops.executor;
 
 import io.sandboxops.core.api.SandboxBackend;
 import io.sandboxops.core.api.SandboxContractTest;
-import io.sandboxops.core.cloudrun.CloudRunJobsSandboxBackend;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,7 +9,8 @@ import org.junit.jupiter.api.Nested;
 
 /**
  * {@link SandboxContractTest} on the Cloud Run Jobs backend, against the emulator running this executor, in
- * both modes: the same test class as Docker's, nothing weakened.
+ * both modes: the same test class as Docker's, nothing weakened; opened as the product opens it, observed, its
+ * operation events written to the emulator's Cloud Logging.
  */
 @RequiresPrivateNamespaces
 class CloudRunJobsSandboxContractTest {
@@ -30,12 +30,12 @@ class CloudRunJobsSandboxContractTest {
 
     @Nested
     class OnceMode extends SandboxContractTest {
-        private static CloudRunJobsSandboxBackend backend;
+        private static SandboxBackend backend;
 
         @Override
         protected SandboxBackend backend() {
             if (backend == null) {
-                backend = harness.backend(Map.of("SANDBOX_MODE", "once"));
+                backend = harness.observedBackend(Map.of("SANDBOX_MODE", "once"));
             }
             return backend;
         }
@@ -43,12 +43,12 @@ class CloudRunJobsSandboxContractTest {
 
     @Nested
     class SessionMode extends SandboxContractTest {
-        private static CloudRunJobsSandboxBackend backend;
+        private static SandboxBackend backend;
 
         @Override
         protected SandboxBackend backend() {
             if (backend == null) {
-                backend = harness.backend(Map.of("SANDBOX_MODE", "session", "SANDBOX_IDLE_TIMEOUT", "20s"));
+                backend = harness.observedBackend(Map.of("SANDBOX_MODE", "session", "SANDBOX_IDLE_TIMEOUT", "20s"));
             }
             return backend;
         }

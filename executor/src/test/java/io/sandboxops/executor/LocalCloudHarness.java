@@ -3,9 +3,12 @@ package io.sandboxops.executor;
 import com.google.cloud.storage.BucketInfo;
 import com.google.logging.v2.ListLogEntriesRequest;
 import com.google.protobuf.TextFormat;
+import io.sandboxops.core.api.SandboxBackend;
 import io.sandboxops.core.cloudrun.CloudRunJobsSandboxBackend;
 import io.sandboxops.core.cloudrun.CloudRunSettings;
 import io.sandboxops.core.env.GoogleClients;
+import io.sandboxops.core.observe.CloudLoggingEventSink;
+import io.sandboxops.core.observe.ObservedSandboxBackend;
 import io.sandboxops.core.state.RetryPolicy;
 import io.sandboxops.emulator.LocalCloud;
 import io.sandboxops.emulator.LocalCloudConfig;
@@ -86,6 +89,16 @@ final class LocalCloudHarness implements AutoCloseable {
     CloudRunJobsSandboxBackend backend(Map<String, String> extra) {
         CloudRunSettings s = settings(extra);
         return new CloudRunJobsSandboxBackend(s, new GoogleClients(s.target()), true, RetryPolicy.defaults());
+    }
+
+    /**
+     * The backend as the product opens it (SandboxFactory, sandboxctl, the console): observed, each operation one
+     * client event in this emulator's Cloud Logging, delivered at the latest when the backend is closed.
+     */
+    SandboxBackend observedBackend(Map<String, String> extra) {
+        CloudRunSettings s = settings(extra);
+        return ObservedSandboxBackend.observe(new CloudRunJobsSandboxBackend(s, new GoogleClients(s.target()), true, RetryPolicy.defaults()),
+                new CloudLoggingEventSink(s.target()), true);
     }
 
     /** Every execution that has not ended, of every job: what an operator would see in the console. */

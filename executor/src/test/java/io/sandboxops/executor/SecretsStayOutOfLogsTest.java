@@ -105,7 +105,8 @@ class SecretsStayOutOfLogsTest {
         if (harness == null) {
             harness = LocalCloudHarness.withProcessRunner();
         }
-        try (SandboxBackend backend = harness.backend(Map.of("SANDBOX_MODE", mode, "SANDBOX_IDLE_TIMEOUT", "30s"))) {
+        // Opened as the product opens it: the client operation events land in the same Cloud Logging, checked too.
+        try (SandboxBackend backend = harness.observedBackend(Map.of("SANDBOX_MODE", mode, "SANDBOX_IDLE_TIMEOUT", "30s"))) {
             List<String> messages = workload(backend);
             assertNoSecretIn("exception messages", messages);
             assertNoSecretIn("this process's logs", logLines());

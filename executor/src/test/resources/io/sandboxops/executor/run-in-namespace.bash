@@ -21,6 +21,9 @@ unshare -m --propagation private bash -c '
   mount --bind "$root/workspace" /workspace
   mount --bind "$root/home" /home/sandbox
   cd /workspace
+  # A container runtime hands the container user its stdio (runc chowns the pipes to it), so code in a
+  # sandbox can write to the task log through /proc/1/fd/1 as it can on Cloud Run; do the same here.
+  chown 1000:1000 /proc/self/fd/1 /proc/self/fd/2
   exec setpriv --reuid=1000 --regid=1000 --clear-groups \
     env SANDBOX_SCRATCH_DIR="$root/scratch" HOME=/home/sandbox \
     java -XX:-UsePerfData -XX:TieredStopAtLevel=1 -Xss512k -cp "$cp/*:$cp/classes" io.sandboxops.executor.Main "$@"

@@ -1,15 +1,24 @@
 package io.sandboxops.app.cli;
 
-import io.sandboxops.app.env.CloudRunBackends;
+import io.sandboxops.app.env.SandboxBackends;
 import io.sandboxops.core.api.Sandbox;
 import io.sandboxops.core.api.SandboxBackend;
 import io.sandboxops.core.api.SandboxInvalidInputException;
 import io.sandboxops.core.cloudrun.CloudRunJobsSandboxBackend;
 import io.sandboxops.core.docker.DockerSandboxBackend;
+import io.sandboxops.core.env.CloudTarget;
 import io.sandboxops.core.env.Environment;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Opens the backend a command names, and the sandbox behind a session id. */
+/**
+ * Opens the backend a command names, and the sandbox behind a session id. Every backend is observed: each operation
+ * is one client event in the environment's Cloud Logging ({@link SandboxBackends}).
+ */
 final class Backends {
+    private static final Logger log = LoggerFactory.getLogger(Backends.class);
+
     static final String DOCKER = DockerSandboxBackend.NAME;
     static final String CLOUDRUN = CloudRunJobsSandboxBackend.NAME;
 
@@ -33,7 +42,7 @@ final class Backends {
      */
     static SandboxBackend open(String name, EnvironmentOption environment, String executorImage) {
         if (DOCKER.equals(name)) {
-            return DockerSandboxBackend.fromEnvironment();
+            return SandboxBackends.docker(eventTarget(environment));
         }
         if (CLOUDRUN.equals(name)) {
             Environment env = environment.environment();
@@ -41,9 +50,23 @@ final class Backends {
                 env = new Environment(env.name(), env.kind(), env.projectId(), env.region(), env.service(), env.bucket(),
                         executorImage.strip(), env.jobNamePrefix(), env.production(), env.readOnly());
             }
-            return CloudRunBackends.open(env, EnvironmentOption.target(env));
+            return SandboxBackends.cloudRun(env, EnvironmentOption.target(env));
         }
         throw new SandboxInvalidInputException("unknown backend \"" + name + "\"; use " + DOCKER + " or " + CLOUDRUN);
+    }
+
+    /**
+     * Where a Docker backend's events go: the Cloud Logging of the environment (for {@code local}, the emulator that
+     * {@code sandboxctl emulator start} runs). With no emulator running or no environment to be had, nowhere: plain
+     * Docker use needs no cloud, and an operation never waits on its event.
+     */
+    static Optional<CloudTarget> eventTarget(EnvironmentOption environment) {
+        try {
+            return Optional.of(EnvironmentOption.target(environment.environment()));
+        } catch (RuntimeException e) {
+            log.debug("the Docker sandbox operation events go nowhere: {}", e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** The session's sandbox; a CLI session is one sandbox whose first shell session has the same id. */

@@ -1,7 +1,9 @@
 package io.sandboxops.app.cli;
 
+import io.sandboxops.app.env.SandboxBackends;
+import io.sandboxops.core.api.SandboxBackend;
 import io.sandboxops.core.docker.DockerExecBenchmark;
-import io.sandboxops.core.docker.DockerSandboxBackend;
+import io.sandboxops.core.env.CloudTarget;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,6 +24,8 @@ final class BenchCommand {
         @Option(names = "--image", paramLabel = "IMG", description = "Image (default: the backend's).")
         String image;
         @Mixin
+        EnvironmentOption env;
+        @Mixin
         Output output;
 
         @Override
@@ -29,7 +33,9 @@ final class BenchCommand {
             if (iterations < 10) {
                 throw new CliException("--iterations must be at least 10 for a median and a p90 to mean anything");
             }
-            try (DockerSandboxBackend backend = DockerSandboxBackend.fromEnvironment()) {
+            // Opened as every verb opens it: observed, its events to the environment's Cloud Logging (or nowhere).
+            Optional<CloudTarget> events = Backends.eventTarget(env);
+            try (SandboxBackend backend = SandboxBackends.docker(events)) {
                 DockerExecBenchmark.Report r = DockerExecBenchmark.run(backend, warmup, iterations, Optional.ofNullable(image), done -> {
                     if (!output.json && System.console() != null && done % 50 == 0) {
                         output.err().print("\rsamples: " + done + "/" + (2 * iterations));
@@ -39,14 +45,14 @@ final class BenchCommand {
                 if (!output.json && System.console() != null) {
                     output.err().println();
                 }
-                String text = String.format("image: %s, %d samples each%n"
+                String text = String.format("image: %s, %d samples each, client events to %s%n"
                                 + "warm execStateful(\"echo hello\"): median %.3f ms, p90 %.3f ms (min %.3f, max %.3f)%n"
                                 + "raw docker exec (create+start+inspect): median %.3f ms, p90 %.3f ms (min %.3f, max %.3f)%n"
                                 + "ratio (raw median / stateful median): %.1fx",
-                        r.image(), iterations, r.statefulExec().medianMs(), r.statefulExec().p90Ms(), r.statefulExec().minMs(),
+                        r.image(), iterations, eventsTo(events), r.statefulExec().medianMs(), r.statefulExec().p90Ms(), r.statefulExec().minMs(),
                         r.statefulExec().maxMs(), r.rawDockerExec().medianMs(), r.rawDockerExec().p90Ms(), r.rawDockerExec().minMs(),
                         r.rawDockerExec().maxMs(), r.ratio());
-                output.print(Output.object("image", r.image(), "iterations", iterations,
+                output.print(Output.object("image", r.image(), "iterations", iterations, "events", eventsTo(events),
                         "stateful_exec_ms", Output.object("median", r.statefulExec().medianMs(), "p90", r.statefulExec().p90Ms(),
                                 "min", r.statefulExec().minMs(), "max", r.statefulExec().maxMs()),
                         "raw_docker_exec_ms", Output.object("median", r.rawDockerExec().medianMs(), "p90", r.rawDockerExec().p90Ms(),
@@ -54,6 +60,10 @@ final class BenchCommand {
                         "ratio", r.ratio()), text);
             }
             return 0;
+        }
+
+        private static String eventsTo(Optional<CloudTarget> events) {
+            return events.map(t -> "Cloud Logging of " + t.projectId() + t.grpcEndpoint().map(g -> " at " + g).orElse("")).orElse("nowhere");
         }
     }
 }

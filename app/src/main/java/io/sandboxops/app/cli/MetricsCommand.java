@@ -27,7 +27,10 @@ final class MetricsCommand implements Callable<Integer> {
             output.print(Output.object("window", w.label(), "from", s.from().toString(), "to", s.to().toString(),
                     "succeeded", s.succeeded(), "failed", s.failed(), "cancelled", s.cancelled(), "running", s.running(),
                     "success_rate", s.successRate().orElse(null), "error_rate", s.errorRate().orElse(null),
-                    "cost_per_1000", s.costPer1000().orElse(null), "summary", s.describe()), String.join("\n", s.describe()));
+                    "operations", s.operations(), "operation_errors", s.operationErrors(),
+                    "latency_p50_ms", s.latencyP50().map(java.time.Duration::toMillis).orElse(null),
+                    "latency_p99_ms", s.latencyP99().map(java.time.Duration::toMillis).orElse(null), "latency_samples", s.latencySamples(),
+                    "cost_per_1000", s.costPer1000().orElse(null), "source", s.source(), "summary", s.describe()), String.join("\n", s.describe()));
         }
         return 0;
     }

@@ -43,6 +43,7 @@ class ControlPlaneViewsWindowTest {
             cloud.run(job, "echo 'restoring session state'; echo '{\"event\":\"command\",\"duration_ms\":" + (300 + 200 * i) + "}'");
         }
         cloud.run(job, "echo '{\"severity\":\"ERROR\",\"message\":\"state save failed: 503 from storage\"}'; exit 1");
+        cloud.clientExecs(true, 300, 500, 700, 900, 1100, 1300, 1500, 1700, 1900, 2100);
         cloud.plane.rollout().apply(RolloutChange.enable(), "begin the Cloud Run rollout", "alice", RolloutProgress.NONE);
         cloud.plane.rollout().apply(RolloutChange.percentage(10), "1 % held 24 h, gate green", "alice", RolloutProgress.NONE);
         cloud.plane.rollout().rollback("error rate 10 % at 10 %", "bob", RolloutProgress.NONE);

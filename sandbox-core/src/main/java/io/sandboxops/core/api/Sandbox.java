@@ -56,6 +56,14 @@ public interface Sandbox extends AutoCloseable {
     String backend();
 
     /**
+     * @return how the backend runs this sandbox, as the client's operation events report it: {@code container} on
+     *         Docker; {@code session} or {@code once} on Cloud Run Jobs
+     */
+    default String mode() {
+        return backend();
+    }
+
+    /**
      * Waits until the sandbox can take commands (its container runs, its job exists).
      *
      * @throws SandboxTimeoutException when it did not become ready in time

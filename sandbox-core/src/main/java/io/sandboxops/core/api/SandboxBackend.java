@@ -11,6 +11,11 @@ public interface SandboxBackend extends AutoCloseable {
     /** @return {@code docker} or {@code cloudrun} */
     String name();
 
+    /** @return how this backend runs the sandboxes it creates (see {@link Sandbox#mode()}) */
+    default String mode() {
+        return name();
+    }
+
     /**
      * Creates a sandbox and waits until it is ready.
      *

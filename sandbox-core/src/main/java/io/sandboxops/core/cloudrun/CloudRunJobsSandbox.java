@@ -101,6 +101,12 @@ final class CloudRunJobsSandbox implements FileOperationsSandbox {
         return CloudRunJobsSandboxBackend.NAME;
     }
 
+    /** The mode the sandbox was created in, kept in its record: a backend opened in another mode does not change it. */
+    @Override
+    public String mode() {
+        return record.mode();
+    }
+
     @Override
     public void ensureReady() {
         if (store.readSandbox(id()).isEmpty()) {

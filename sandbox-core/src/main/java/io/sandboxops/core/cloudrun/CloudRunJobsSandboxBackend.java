@@ -56,7 +56,11 @@ public final class CloudRunJobsSandboxBackend implements SandboxBackend {
         this.jobSpec = new CloudRunJobManager.JobSpec(settings.executorImage(), settings.jobCpu(), settings.jobMemory(), settings.jobTimeout(), env);
     }
 
-    /** A backend from the environment variables ({@link CloudRunSettings#fromEnvironment}). */
+    /**
+     * A backend from the environment variables ({@link CloudRunSettings#fromEnvironment}). The backend itself writes no
+     * operation events: open it through {@code SandboxFactory} or
+     * {@link io.sandboxops.core.observe.ObservedSandboxBackend#observe} for those.
+     */
     public static CloudRunJobsSandboxBackend fromEnvironment() {
         CloudRunSettings settings = CloudRunSettings.fromEnvironment(System.getenv());
         return new CloudRunJobsSandboxBackend(settings, new GoogleClients(settings.target()), true, RetryPolicy.defaults());
@@ -65,6 +69,11 @@ public final class CloudRunJobsSandboxBackend implements SandboxBackend {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public String mode() {
+        return settings.mode().wire();
     }
 
     public CloudRunSettings settings() {

@@ -61,18 +61,9 @@ public record CloudRunSettings(CloudTarget target, String executorImage, String 
      * @throws SandboxInvalidInputException naming the first variable that is missing or malformed
      */
     public static CloudRunSettings fromEnvironment(Map<String, String> env) {
-        String project = required(env, "GCP_PROJECT_ID");
-        String region = required(env, "GCP_REGION");
-        String grpc = env.get("SANDBOXOPS_EMULATOR_GRPC");
-        String storage = env.get("STORAGE_EMULATOR_HOST");
-        CloudTarget target;
-        if (grpc != null && storage != null) {
-            target = CloudTarget.plaintext(project, region, grpc, storage, required(env, "SANDBOXOPS_EMULATOR_TOKEN"));
-        } else if (grpc != null || storage != null) {
-            throw new SandboxInvalidInputException("set both SANDBOXOPS_EMULATOR_GRPC and STORAGE_EMULATOR_HOST to use the emulator, or neither");
-        } else {
-            target = CloudTarget.google(project, region);
-        }
+        required(env, "GCP_PROJECT_ID");
+        required(env, "GCP_REGION");
+        CloudTarget target = CloudTarget.fromEnvironment(env);
         String image = required(env, "SANDBOX_EXECUTOR_IMAGE");
         String bucket = required(env, "SANDBOX_STATE_BUCKET");
         if (!BUCKET.matcher(bucket).matches()) {

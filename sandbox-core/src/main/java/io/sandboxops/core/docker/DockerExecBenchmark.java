@@ -4,8 +4,12 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import io.sandboxops.core.api.ExecResult;
+import io.sandboxops.core.api.Sandbox;
+import io.sandboxops.core.api.SandboxBackend;
 import io.sandboxops.core.api.SandboxException;
+import io.sandboxops.core.api.SandboxInvalidInputException;
 import io.sandboxops.core.api.SandboxSpec;
+import io.sandboxops.core.observe.ObservedSandboxBackend;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
@@ -44,14 +48,21 @@ public final class DockerExecBenchmark {
     }
 
     /**
-     * Creates a sandbox, measures, and removes it.
+     * Creates a sandbox, measures, and removes it. The stateful execs go through {@code backend} as a caller's would
+     * (observed, when the backend is: the client events are part of what is measured).
      *
+     * @param backend  a Docker backend, observed or not
      * @param progress told each finished sample (stateful ones first), for a progress display
      */
-    public static Report run(DockerSandboxBackend backend, int warmup, int iterations, Optional<String> image, IntConsumer progress) {
+    public static Report run(SandboxBackend backend, int warmup, int iterations, Optional<String> image, IntConsumer progress) {
+        if (!(ObservedSandboxBackend.unwrap(backend) instanceof DockerSandboxBackend docker)) {
+            throw new SandboxInvalidInputException("the exec benchmark compares with raw Docker execs and needs the docker backend, not "
+                    + backend.name());
+        }
         SandboxSpec.Builder spec = SandboxSpec.newBuilder().label("purpose", "benchmark");
         image.ifPresent(spec::image);
-        DockerSandbox sandbox = (DockerSandbox) backend.create(spec.build());
+        Sandbox sandbox = backend.create(spec.build());
+        String containerId = ((DockerSandbox) ObservedSandboxBackend.unwrap(sandbox)).containerId();
         try {
             Duration timeout = Duration.ofSeconds(30);
             for (int i = 0; i < warmup; i++) {
@@ -67,20 +78,19 @@ public final class DockerExecBenchmark {
                 }
                 progress.accept(i + 1);
             }
-            DockerClient docker = backend.docker();
             for (int i = 0; i < Math.min(warmup, 5); i++) {
-                rawExec(docker, sandbox.containerId());
+                rawExec(docker.docker(), containerId);
             }
             long[] raw = new long[iterations];
             for (int i = 0; i < iterations; i++) {
                 long t0 = System.nanoTime();
-                rawExec(docker, sandbox.containerId());
+                rawExec(docker.docker(), containerId);
                 raw[i] = System.nanoTime() - t0;
                 progress.accept(iterations + i + 1);
             }
             Stats s = Stats.of(stateful);
             Stats r = Stats.of(raw);
-            return new Report(s, r, r.medianMs() / s.medianMs(), image.orElse(backend.defaultImage()));
+            return new Report(s, r, r.medianMs() / s.medianMs(), image.orElse(docker.defaultImage()));
         } finally {
             sandbox.destroy();
         }

@@ -72,6 +72,11 @@ final class DockerSandbox implements FileOperationsSandbox {
     }
 
     @Override
+    public String mode() {
+        return DockerSandboxBackend.MODE;
+    }
+
+    @Override
     public void ensureReady() {
         host.ensureRunning();
     }

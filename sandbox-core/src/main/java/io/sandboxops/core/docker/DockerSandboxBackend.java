@@ -42,6 +42,8 @@ public final class DockerSandboxBackend implements SandboxBackend {
     private static final Logger log = LoggerFactory.getLogger(DockerSandboxBackend.class);
 
     public static final String NAME = "docker";
+    /** The one way this backend runs a sandbox: a container (see {@link Sandbox#mode()}). */
+    public static final String MODE = "container";
     public static final String LABEL_APP = "app";
     public static final String APP = "sandbox-ops";
     public static final String LABEL_SANDBOX_ID = "sandbox-id";
@@ -87,7 +89,8 @@ public final class DockerSandboxBackend implements SandboxBackend {
 
     /**
      * Connects to the engine of the environment ({@code DOCKER_HOST}), default image from {@code SANDBOX_IMAGE}, the
-     * writable layer's bound from {@link #STORAGE_SIZE_ENV}.
+     * writable layer's bound from {@link #STORAGE_SIZE_ENV}. The backend itself writes no operation events: open it
+     * through {@code SandboxFactory} or {@link io.sandboxops.core.observe.ObservedSandboxBackend#observe} for those.
      */
     public static DockerSandboxBackend fromEnvironment() {
         String image = System.getenv().getOrDefault("SANDBOX_IMAGE", DEFAULT_IMAGE);
@@ -98,6 +101,11 @@ public final class DockerSandboxBackend implements SandboxBackend {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public String mode() {
+        return MODE;
     }
 
     /** The image used for specs that name none. */

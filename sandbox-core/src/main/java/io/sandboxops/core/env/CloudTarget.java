@@ -64,6 +64,31 @@ public record CloudTarget(String projectId, String region, Optional<String> grpc
                 + storageHost.map(h -> ", " + h).orElse("") + (local() ? ", token ***" : ", ADC") + "]";
     }
 
+    /**
+     * The target the process environment names: {@code GCP_PROJECT_ID} and {@code GCP_REGION}, and the emulator's
+     * endpoints and token when {@code SANDBOXOPS_EMULATOR_GRPC} and {@code STORAGE_EMULATOR_HOST} are both set
+     * ({@code SANDBOXOPS_EMULATOR_TOKEN} then too).
+     *
+     * @throws SandboxInvalidInputException naming what is missing or half set
+     */
+    public static CloudTarget fromEnvironment(java.util.Map<String, String> env) {
+        String project = env.get("GCP_PROJECT_ID");
+        String region = env.get("GCP_REGION");
+        String grpc = env.get("SANDBOXOPS_EMULATOR_GRPC");
+        String storage = env.get("STORAGE_EMULATOR_HOST");
+        if (grpc != null && storage != null) {
+            String token = env.get("SANDBOXOPS_EMULATOR_TOKEN");
+            if (token == null || token.isBlank()) {
+                throw new SandboxInvalidInputException("SANDBOXOPS_EMULATOR_TOKEN is not set; the emulator takes the token it printed "
+                        + "when it started");
+            }
+            return plaintext(project, region, grpc, storage, token);
+        } else if (grpc != null || storage != null) {
+            throw new SandboxInvalidInputException("set both SANDBOXOPS_EMULATOR_GRPC and STORAGE_EMULATOR_HOST to use the emulator, or neither");
+        }
+        return google(project, region);
+    }
+
     /** {@code projects/{project}/locations/{region}}, the parent of jobs and services. */
     public String locationName() {
         return "projects/" + projectId + "/locations/" + region;

@@ -1,6 +1,7 @@
 package io.sandboxops.core.observe;
 
 import com.google.cloud.run.v2.Execution;
+import com.google.logging.type.LogSeverity;
 import com.google.logging.v2.ListLogEntriesRequest;
 import com.google.logging.v2.LogEntry;
 import com.google.monitoring.v3.Aggregation;
@@ -10,6 +11,7 @@ import com.google.monitoring.v3.TimeInterval;
 import com.google.monitoring.v3.TimeSeries;
 import com.google.monitoring.v3.TypedValue;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.Value;
 import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.api.SandboxInvalidInputException;
 import io.sandboxops.core.api.SandboxUnavailableException;
@@ -17,10 +19,8 @@ import io.sandboxops.core.env.GoogleClients;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The sandbox jobs' health from Cloud Monitoring, Cloud Run and Cloud Logging, over a window:
@@ -28,30 +28,30 @@ import java.util.Set;
  * <li>success rate: {@code run.googleapis.com/job/completed_execution_count} by {@code result}, succeeded ÷
  * (succeeded + failed);</li>
  * <li>running executions: {@code run.googleapis.com/job/running_executions}, its latest sample;</li>
- * <li>latency p50/p99, from one of two sources ({@link LatencySource}, recorded in the snapshot): the executor's
- * structured {@code command} and {@code request} log events ({@code jsonPayload.duration_ms}: what a user waits for
- * per command or request; the default, because in the backend's default session mode one execution serves a whole
- * session and its duration says nothing about latency), or each succeeded or failed execution's start → completion
- * time from the Executions API (meaningful in {@code once} mode, one execution per command);</li>
- * <li>error rate: completed executions with at least one log entry of severity ERROR or worse, other than plain
- * stderr (a sandboxed command writing to stderr is not an error of the sandbox): structured application
- * entries and Cloud Run's system log (start failures, timeouts, crashes);</li>
+ * <li>latency p50/p99, from one of two sources ({@link LatencySource}, recorded in the snapshot): the client
+ * library's own operation events ({@link SandboxEvent}, log {@value SandboxEvent#LOG_ID}): the {@code duration_ms}
+ * the client measured around each {@code exec} of a Cloud Run sandbox, what a user waits for per command; the
+ * default), or each succeeded or failed execution's start → completion time from the Executions API (meaningful in
+ * {@code once} mode, one execution per command);</li>
+ * <li>error rate: the Cloud Run sandboxes' operations whose outcome is an error of the backend
+ * ({@link SandboxEvent.Outcome#backendError()}) ÷ all their operations, from the same client events;</li>
  * <li>cost: {@code run.googleapis.com/container/billable_instance_time} priced by a {@link PriceTable}.</li>
  * </ul>
+ * Nothing here reads what a sandbox prints: its output lands in Cloud Run's stdout and stderr logs, under the job's
+ * resource, where it could pass for the executor's own events; the client's log is written only by the client
+ * library. Success rate, running executions and cost are computed by Cloud Run itself.
  */
 public final class MetricsService {
     static final String COMPLETED = "run.googleapis.com/job/completed_execution_count";
     static final String RUNNING = "run.googleapis.com/job/running_executions";
     static final String BILLABLE = "run.googleapis.com/container/billable_instance_time";
-    /** Cap of the error-log scan, so a flood of errors cannot stall the console; beyond it the rate is a lower bound. */
-    static final int ERROR_SCAN_CAP = 20_000;
     /** Executions created this long before the window can still complete inside it (Cloud Run's longest task is 24 h). */
     static final Duration LONGEST_EXECUTION = Duration.ofHours(24);
 
     /** Where latency comes from. */
     public enum LatencySource {
-        /** {@code jsonPayload.duration_ms} of the executor's {@code command} and {@code request} events (Cloud Logging) */
-        COMMAND_LOGS("executor command/request events, jsonPayload.duration_ms (Cloud Logging)"),
+        /** {@code duration_ms} of the client library's {@code exec} events (Cloud Logging, the client's own log) */
+        CLIENT_EVENTS("the client's exec events, duration_ms as the client measured it (Cloud Logging, log " + SandboxEvent.LOG_ID + ")"),
         /** start → completion of succeeded and failed executions (Cloud Run Executions API) */
         EXECUTIONS("execution start → completion (Cloud Run Executions API)");
 
@@ -66,8 +66,13 @@ public final class MetricsService {
         }
     }
 
-    /** Cap of the latency scans (log entries or executions); beyond it the percentiles rest on the newest ones. */
-    static final int LATENCY_SCAN_CAP = 50_000;
+    /**
+     * Cap of the scans (client events or executions), so a flood cannot stall the console; beyond it the percentiles
+     * and the error rate rest on the newest ones.
+     */
+    static final int SCAN_CAP = 50_000;
+    /** The backend the plan's gates judge: the canary. */
+    static final String CANARY = "cloudrun";
 
     private final GoogleClients clients;
     private final LatencySource latencySource;
@@ -80,7 +85,7 @@ public final class MetricsService {
      *                      in the region
      */
     public MetricsService(GoogleClients clients, String jobNamePrefix, PriceTable prices, MetricTargets targets) {
-        this(clients, jobNamePrefix, prices, targets, LatencySource.COMMAND_LOGS);
+        this(clients, jobNamePrefix, prices, targets, LatencySource.CLIENT_EVENTS);
     }
 
     public MetricsService(GoogleClients clients, String jobNamePrefix, PriceTable prices, MetricTargets targets,
@@ -110,22 +115,24 @@ public final class MetricsService {
             long[] results = completedByResult(from, to);
             long running = running(to);
             double billable = billableSeconds(from, to);
-            Scan<Duration> latencyScan = latencySource == LatencySource.COMMAND_LOGS ? commandLatencies(from, to) : executionLatencies(from, to);
+            OperationStats ops = operations(CANARY, from, to);
+            Scan<Duration> latencyScan = latencySource == LatencySource.CLIENT_EVENTS ? new Scan<>(ops.execLatencies(), ops.truncated())
+                    : executionLatencies(from, to);
             List<Duration> latencies = latencyScan.items();
-            ErrorScan errors = executionsWithErrors(from, to);
             Optional<Duration> p50 = percentile(latencies, 50);
             Optional<Duration> p99 = percentile(latencies, 99);
-            MetricsSnapshot partial = new MetricsSnapshot(from, to, results[0], results[1], results[2], running, errors.count(),
-                    errors.truncated(), p50, p99, latencies.size(), latencySource, latencyScan.truncated(), billable, prices.cost(billable),
-                    prices, List.of());
+            MetricsSnapshot partial = new MetricsSnapshot(from, to, results[0], results[1], results[2], running, ops.operations(),
+                    ops.backendErrors(), ops.truncated(), p50, p99, latencies.size(), latencySource, latencyScan.truncated(), billable,
+                    prices.cost(billable), prices, List.of());
             List<Evaluation> evaluations = List.of(
                     targets.evaluate(Indicator.SUCCESS_RATE, partial.successRate(), results[0] + results[1]),
                     targets.evaluate(Indicator.LATENCY_P50, p50.map(MetricsService::secondsOf), latencies.size()),
                     targets.evaluate(Indicator.LATENCY_P99, p99.map(MetricsService::secondsOf), latencies.size()),
-                    targets.evaluate(Indicator.ERROR_RATE, partial.errorRate(), partial.completed()),
+                    targets.evaluate(Indicator.ERROR_RATE, partial.errorRate(), ops.operations()),
                     targets.evaluate(Indicator.COST_PER_1000, partial.costPer1000(), partial.completed()));
-            return new MetricsSnapshot(from, to, results[0], results[1], results[2], running, errors.count(), errors.truncated(),
-                    p50, p99, latencies.size(), latencySource, latencyScan.truncated(), billable, partial.cost(), prices, evaluations);
+            return new MetricsSnapshot(from, to, results[0], results[1], results[2], running, ops.operations(), ops.backendErrors(),
+                    ops.truncated(), p50, p99, latencies.size(), latencySource, latencyScan.truncated(), billable, partial.cost(), prices,
+                    evaluations);
         } catch (SandboxException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -147,15 +154,6 @@ public final class MetricsService {
     private String jobFilter() {
         String f = "resource.type=\"cloud_run_job\" AND resource.labels.location=\"" + clients.target().region() + "\"";
         return jobNamePrefix.isEmpty() ? f : f + " AND resource.labels.job_name=starts_with(\"" + jobNamePrefix + "\")";
-    }
-
-    /**
-     * The same jobs in the Logging query language, which has no {@code starts_with}: a prefix is an anchored regular
-     * expression there (job names hold only [a-z0-9-], checked in the constructor, so it needs no escaping).
-     */
-    private String logJobFilter() {
-        return "resource.type=\"cloud_run_job\" AND resource.labels.location=\"" + clients.target().region() + "\""
-                + (jobNamePrefix.isEmpty() ? "" : " AND resource.labels.job_name=~\"^" + jobNamePrefix + "\"");
     }
 
     /** {succeeded, failed, cancelled} */
@@ -221,23 +219,57 @@ public final class MetricsService {
     private record Scan<T>(List<T> items, boolean truncated) {
     }
 
-    /** {@code duration_ms} of the executor's command and request events logged in the window. */
-    private Scan<Duration> commandLatencies(Instant from, Instant to) {
-        String filter = logJobFilter() + " AND (jsonPayload.event=\"command\" OR jsonPayload.event=\"request\")"
-                + " AND jsonPayload.duration_ms>=0 AND timestamp>=\"" + from + "\" AND timestamp<=\"" + to + "\"";
-        List<Duration> out = new ArrayList<>();
+    /**
+     * What one backend's sandboxes did in a window, from the client's operation events.
+     *
+     * @param operations    operations of every kind
+     * @param backendErrors those that ended in an error of the backend ({@link SandboxEvent.Outcome#backendError()})
+     * @param execLatencies the {@code duration_ms} of each {@code exec} the sandbox ran or failed to run (a caller's
+     *                      mistake, refused before anything ran, is not a latency), newest first
+     * @param truncated     whether the scan stopped at its cap, so the figures rest on the newest events only
+     */
+    public record OperationStats(String backend, long operations, long backendErrors, List<Duration> execLatencies, boolean truncated) {
+        public OperationStats {
+            execLatencies = List.copyOf(execLatencies);
+        }
+    }
+
+    /** The filter of one backend's operation events in a window: the client's log only, never a job's output. */
+    public static String operationFilter(String projectId, String backend, Instant from, Instant to) {
+        return "logName=\"projects/" + projectId + "/logs/" + SandboxEvent.LOG_ID + "\" AND jsonPayload.event=\"" + SandboxEvent.EVENT
+                + "\" AND jsonPayload.backend=\"" + backend + "\" AND timestamp>=\"" + from + "\" AND timestamp<=\"" + to + "\"";
+    }
+
+    /**
+     * One backend's operations in a window ({@code docker} as the baseline, {@code cloudrun} as the canary), from the
+     * client's events; the snapshot's latency and error rate are {@code cloudrun}'s.
+     */
+    public OperationStats operations(String backend, Instant from, Instant to) {
+        List<Duration> latencies = new ArrayList<>();
+        long operations = 0;
+        long errors = 0;
         for (LogEntry entry : clients.logging().listLogEntries(ListLogEntriesRequest.newBuilder()
-                .addResourceNames("projects/" + clients.target().projectId()).setFilter(filter).setOrderBy("timestamp desc")
-                .setPageSize(1000).build()).iterateAll()) {
-            if (out.size() >= LATENCY_SCAN_CAP) {
-                return new Scan<>(out, true);
+                .addResourceNames("projects/" + clients.target().projectId()).setFilter(operationFilter(clients.target().projectId(), backend, from, to))
+                .setOrderBy("timestamp desc").setPageSize(1000).build()).iterateAll()) {
+            if (operations >= SCAN_CAP) {
+                return new OperationStats(backend, operations, errors, latencies, true);
             }
-            com.google.protobuf.Value ms = entry.getJsonPayload().getFieldsOrDefault("duration_ms", null);
-            if (ms != null && ms.hasNumberValue()) {
-                out.add(Duration.ofNanos((long) (ms.getNumberValue() * 1_000_000)));
+            var fields = entry.getJsonPayload().getFieldsMap();
+            Optional<SandboxEvent.Outcome> outcome = SandboxEvent.Outcome.parse(fields.getOrDefault("outcome", Value.getDefaultInstance()).getStringValue());
+            operations++;
+            // An outcome a newer client added is counted as an operation, and as an error only when it says so by severity.
+            boolean error = outcome.map(SandboxEvent.Outcome::backendError).orElse(entry.getSeverityValue() >= LogSeverity.ERROR_VALUE);
+            if (error) {
+                errors++;
+            }
+            Value ms = fields.get("duration_ms");
+            boolean ran = error || outcome.filter(o -> o == SandboxEvent.Outcome.OK || o == SandboxEvent.Outcome.TIMED_OUT).isPresent();
+            if (ran && "exec".equals(fields.getOrDefault("operation", Value.getDefaultInstance()).getStringValue())
+                    && ms != null && ms.hasNumberValue() && ms.getNumberValue() >= 0) {
+                latencies.add(Duration.ofNanos((long) (ms.getNumberValue() * 1_000_000)));
             }
         }
-        return new Scan<>(out, false);
+        return new OperationStats(backend, operations, errors, latencies, false);
     }
 
     /** Durations of executions that succeeded or failed in the window, newest first as the API lists them. */
@@ -248,7 +280,7 @@ public final class MetricsService {
             if (e.hasCreateTime() && instant(e.getCreateTime()).isBefore(oldestCreate)) {
                 break;
             }
-            if (out.size() >= LATENCY_SCAN_CAP) {
+            if (out.size() >= SCAN_CAP) {
                 return new Scan<>(out, true);
             }
             // A cancelled execution's duration is when someone stopped it, not how long the work took.
@@ -266,29 +298,6 @@ public final class MetricsService {
     private boolean jobMatches(String job) {
         String shortName = job.substring(job.lastIndexOf('/') + 1);
         return shortName.startsWith(jobNamePrefix);
-    }
-
-    private record ErrorScan(long count, boolean truncated) {
-    }
-
-    private ErrorScan executionsWithErrors(Instant from, Instant to) {
-        String project = clients.target().projectId();
-        String filter = logJobFilter() + " AND severity>=ERROR"
-                + " AND NOT logName=\"projects/" + project + "/logs/run.googleapis.com%2Fstderr\""
-                + " AND timestamp>=\"" + from + "\" AND timestamp<=\"" + to + "\"";
-        Set<String> executions = new HashSet<>();
-        int scanned = 0;
-        for (LogEntry entry : clients.logging().listLogEntries(ListLogEntriesRequest.newBuilder()
-                .addResourceNames("projects/" + project).setFilter(filter).setPageSize(1000).build()).iterateAll()) {
-            if (++scanned > ERROR_SCAN_CAP) {
-                return new ErrorScan(executions.size(), true);
-            }
-            String execution = entry.getLabelsOrDefault("run.googleapis.com/execution_name", "");
-            if (!execution.isEmpty()) {
-                executions.add(execution);
-            }
-        }
-        return new ErrorScan(executions.size(), false);
     }
 
     private static double number(TypedValue v) {

@@ -15,10 +15,11 @@ import java.util.Optional;
  * @param failed             … {@code failed}
  * @param cancelled          … {@code cancelled}
  * @param running            executions running at the end of the window (Cloud Monitoring)
- * @param executionsWithErrors completed executions that logged an error (see {@link MetricsService})
- * @param errorScanTruncated whether the error-log scan hit its cap, so the error rate is a lower bound
- * @param latencyP50         execution latency, median
- * @param latencyP99         execution latency, 99th percentile (nearest rank)
+ * @param operations         the Cloud Run sandboxes' operations, from the client's events (see {@link MetricsService})
+ * @param operationErrors    those that ended in an error of the backend
+ * @param operationScanTruncated whether the event scan hit its cap, so the error rate rests on the newest events
+ * @param latencyP50         command latency, median
+ * @param latencyP99         command latency, 99th percentile (nearest rank)
  * @param latencySamples     how many commands or executions the latency rests on
  * @param latencySource      where latency comes from
  * @param latencyScanTruncated whether the latency scan hit its cap (the percentiles rest on the newest samples)
@@ -28,7 +29,7 @@ import java.util.Optional;
  * @param evaluations        each indicator against the targets
  */
 public record MetricsSnapshot(Instant from, Instant to, long succeeded, long failed, long cancelled, long running,
-                              long executionsWithErrors, boolean errorScanTruncated,
+                              long operations, long operationErrors, boolean operationScanTruncated,
                               Optional<Duration> latencyP50, Optional<Duration> latencyP99, long latencySamples,
                               MetricsService.LatencySource latencySource, boolean latencyScanTruncated,
                               double billableSeconds, double cost, PriceTable prices, List<Evaluation> evaluations) {
@@ -47,9 +48,15 @@ public record MetricsSnapshot(Instant from, Instant to, long succeeded, long fai
         return decided == 0 ? Optional.empty() : Optional.of(100.0 * succeeded / decided);
     }
 
-    /** Executions that logged an error ÷ completed executions, percent. */
+    /** Operations that ended in an error of the backend ÷ all operations, percent (the client's events). */
     public Optional<Double> errorRate() {
-        return completed() == 0 ? Optional.empty() : Optional.of(100.0 * executionsWithErrors / completed());
+        return operations == 0 ? Optional.empty() : Optional.of(100.0 * operationErrors / operations);
+    }
+
+    /** Where each figure comes from: a person reading it must know what it rests on. */
+    public String source() {
+        return "success rate, running executions, cost: Cloud Run's own metrics (Cloud Monitoring); latency: " + latencySource.description()
+                + "; error rate: the client's operation events (log " + SandboxEvent.LOG_ID + "), never what a sandbox prints";
     }
 
     /** Dollars per 1000 completed executions. */
@@ -67,12 +74,12 @@ public record MetricsSnapshot(Instant from, Instant to, long succeeded, long fai
         out.add("window:     " + from + " → " + to);
         out.add("executions: " + completed() + " completed (" + succeeded + " succeeded, " + failed + " failed, " + cancelled
                 + " cancelled), " + running + " running");
+        out.add("operations: " + operations + " by the Cloud Run sandboxes, " + operationErrors + " ended in an error of the backend"
+                + (operationScanTruncated ? " (the newest " + operations + " only: the scan stopped at its cap)" : ""));
         out.add("latency:    " + latencySource.description() + ", n=" + latencySamples
                 + (latencyScanTruncated ? " (the newest " + latencySamples + " only: the scan stopped at its cap)" : ""));
+        out.add("source:     " + source());
         out.add(String.format("cost:       %.1f billable instance-seconds = $%.6f (%s)", billableSeconds, cost, prices.source()));
-        if (errorScanTruncated) {
-            out.add("error rate: the error-log scan stopped at its cap; the rate is a lower bound");
-        }
         evaluations.forEach(e -> out.add(e.describe()));
         return out;
     }

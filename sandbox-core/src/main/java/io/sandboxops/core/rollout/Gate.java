@@ -10,8 +10,8 @@ import java.util.Optional;
  * What a plan step must hold to go on.
  *
  * @param minSuccessRate   job success rate, percent
- * @param maxLatencyP99    execution latency p99
- * @param maxErrorRate     error rate, percent
+ * @param maxLatencyP99    command latency p99, as the client measured it
+ * @param maxErrorRate     error rate of the sandboxes' operations, percent, from the client's events
  * @param minimumExecutions fewer completed executions than this cannot show a pass (at 1 % a handful of
  *                         executions make every rate noisy); a breach counts whatever the sample
  */
@@ -57,7 +57,7 @@ public record Gate(double minSuccessRate, Duration maxLatencyP99, double maxErro
                 String.format("≤ %.2f s", maxLatencyP99.toMillis() / 1000.0),
                 m.latencyP99().map(d -> d.compareTo(maxLatencyP99) > 0).orElse(false), m.latencySamples()));
         checks.add(new Check("error rate", m.errorRate().map(v -> String.format("%.2f %%", v)),
-                String.format("≤ %.2f %%", maxErrorRate), m.errorRate().map(v -> v > maxErrorRate).orElse(false), m.completed()));
+                String.format("≤ %.2f %%", maxErrorRate), m.errorRate().map(v -> v > maxErrorRate).orElse(false), m.operations()));
         Verdict verdict = checks.stream().anyMatch(Check::breached) ? Verdict.BREACH
                 : m.completed() < minimumExecutions ? Verdict.INSUFFICIENT_DATA : Verdict.PASS;
         return new Result(verdict, checks, m.completed(), minimumExecutions);

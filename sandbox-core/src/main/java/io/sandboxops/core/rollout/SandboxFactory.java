@@ -4,6 +4,10 @@ import io.sandboxops.core.api.Sandbox;
 import io.sandboxops.core.api.SandboxBackend;
 import io.sandboxops.core.api.SandboxSpec;
 import io.sandboxops.core.api.SessionIds;
+import io.sandboxops.core.env.CloudTarget;
+import io.sandboxops.core.observe.CloudLoggingEventSink;
+import io.sandboxops.core.observe.ObservedSandboxBackend;
+import io.sandboxops.core.observe.SandboxEventSink;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -16,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Chooses the backend of each new sandbox session (DESIGN §6): flag off → Docker; on → Cloud Run for
  * sticky keys whose bucket is below the percentage. Backends are given as suppliers and made on first use,
  * so a process that only ever routes to one backend never connects to the other (no Docker engine is needed
- * at 100 %, no Google credentials at 0 %). Thread-safe.
+ * at 100 %, no Google credentials at 0 %). Every backend it makes is observed ({@link ObservedSandboxBackend}): each
+ * operation on its sandboxes becomes one client event, what the metrics and the rollout's gates read. Thread-safe.
  */
 public final class SandboxFactory implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SandboxFactory.class);
@@ -27,6 +32,8 @@ public final class SandboxFactory implements AutoCloseable {
     private final RolloutSettings settings;
     private final Map<String, Supplier<? extends SandboxBackend>> suppliers;
     private final Map<String, SandboxBackend> made = new LinkedHashMap<>();
+    private final SandboxEventSink events;
+    private final boolean ownsEvents;
 
     /**
      * @param settings  the flag and percentage, e.g. {@link RolloutSettings#fromEnvironment(Map)}
@@ -34,6 +41,21 @@ public final class SandboxFactory implements AutoCloseable {
      * @throws RolloutConfigurationException when the settings can route to a backend that is not given
      */
     public SandboxFactory(RolloutSettings settings, Map<String, Supplier<? extends SandboxBackend>> backends) {
+        this(settings, backends, SandboxEventSink.discard(), false);
+    }
+
+    /**
+     * As {@link #SandboxFactory(RolloutSettings, Map)}, with the operations of every session recorded to {@code events}
+     * (e.g. a {@link CloudLoggingEventSink} on the environment's project), which the caller closes.
+     */
+    public SandboxFactory(RolloutSettings settings, Map<String, Supplier<? extends SandboxBackend>> backends, SandboxEventSink events) {
+        this(settings, backends, events, false);
+    }
+
+    private SandboxFactory(RolloutSettings settings, Map<String, Supplier<? extends SandboxBackend>> backends, SandboxEventSink events,
+                           boolean ownsEvents) {
+        this.events = Objects.requireNonNull(events, "events");
+        this.ownsEvents = ownsEvents;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.suppliers = Map.copyOf(backends);
         boolean someCloudRun = settings.cloudRunEnabled() && settings.percentage() > 0;
@@ -50,12 +72,20 @@ public final class SandboxFactory implements AutoCloseable {
     }
 
     /**
-     * The factory the agent backend builds at start-up: settings from its environment ({@code System.getenv()}).
+     * The factory the agent backend builds at start-up: settings from its environment ({@code System.getenv()}). The
+     * client events go to the Cloud Logging of {@code GCP_PROJECT_ID} (the emulator's when its endpoints are set, see
+     * {@link CloudTarget#fromEnvironment}); with no project set they go nowhere.
      *
      * @throws RolloutConfigurationException naming the variable at fault
      */
     public static SandboxFactory fromEnvironment(Map<String, String> env, Map<String, Supplier<? extends SandboxBackend>> backends) {
-        return new SandboxFactory(RolloutSettings.fromEnvironment(env), backends);
+        RolloutSettings settings = RolloutSettings.fromEnvironment(env);
+        boolean noCloud = env.getOrDefault("GCP_PROJECT_ID", "").isBlank() || env.getOrDefault("GCP_REGION", "").isBlank();
+        if (noCloud) {
+            log.info("no GCP_PROJECT_ID and GCP_REGION: the sandbox operation events go nowhere, so metrics will not count these sessions");
+            return new SandboxFactory(settings, backends, SandboxEventSink.discard(), false);
+        }
+        return new SandboxFactory(settings, backends, new CloudLoggingEventSink(CloudTarget.fromEnvironment(env)), true);
     }
 
     public RolloutSettings settings() {
@@ -111,6 +141,7 @@ public final class SandboxFactory implements AutoCloseable {
                 backend.close();
                 throw new IllegalStateException("the supplier registered as \"" + name + "\" made a \"" + backend.name() + "\" backend");
             }
+            backend = ObservedSandboxBackend.observe(backend, events, false);
             made.put(name, backend);
         }
         return backend;
@@ -132,6 +163,9 @@ public final class SandboxFactory implements AutoCloseable {
             }
         }
         made.clear();
+        if (ownsEvents) {
+            events.close();
+        }
         if (first != null) {
             throw first;
         }

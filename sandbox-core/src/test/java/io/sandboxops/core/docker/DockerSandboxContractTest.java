@@ -7,6 +7,8 @@ import io.sandboxops.core.api.ExecResult;
 import io.sandboxops.core.api.SandboxBackend;
 import io.sandboxops.core.api.SandboxContractTest;
 import io.sandboxops.core.api.SandboxSpec;
+import io.sandboxops.core.observe.ObservedSandboxBackend;
+import io.sandboxops.core.observe.SandboxEventSink;
 import io.sandboxops.core.testing.RequiresDocker;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -15,15 +17,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** {@link SandboxContractTest} on a real Docker engine. */
+/**
+ * {@link SandboxContractTest} on a real Docker engine, through the client-event decorator every caller gets
+ * ({@link ObservedSandboxBackend}): observing an operation never changes what it does.
+ */
 @RequiresDocker
 class DockerSandboxContractTest extends SandboxContractTest {
     private static final String RUN = UUID.randomUUID().toString();
-    private static DockerSandboxBackend backend;
+    private static SandboxBackend backend;
 
     @BeforeAll
     static void connect() {
-        backend = DockerSandboxBackend.fromEnvironment();
+        backend = ObservedSandboxBackend.observe(DockerSandboxBackend.fromEnvironment(), SandboxEventSink.discard(), true);
     }
 
     @AfterAll

@@ -108,7 +108,7 @@ class DeployResourcesTest {
             files.filter(Files::isRegularFile).forEach(f -> names.add(source.relativize(f).toString().replace('\\', '/')));
         }
         assertThat(names).contains("dashboard.json", "log-queries.json", "bucket-lifecycle.json", "iam/bucket-policy.json",
-                "environments.example.json", "log-metrics/sandbox-command-latency.json");
+                "environments.example.json", "log-metrics/sandbox-operation-latency.json");
         for (String name : names) {
             assertThat(resource(name)).as(name).isEqualTo(Files.readString(source.resolve(name)));
         }
@@ -198,12 +198,21 @@ class DeployResourcesTest {
     }
 
     @Test
-    void theLogMetricIsALogMetric() throws IOException {
-        LogMetric metric = parse("log-metrics/sandbox-command-latency.json", LogMetric.newBuilder()).build();
-        assertThat(metric.getName()).isEqualTo("sandbox_command_latency");
+    void theLogMetricIsALogMetricOnTheClientEventsOnly() throws IOException {
+        LogMetric metric = parse("log-metrics/sandbox-operation-latency.json", LogMetric.newBuilder()).build();
+        assertThat(metric.getName()).isEqualTo("sandbox_operation_latency");
+        assertThat(metric.getFilter()).as("the client's own log, never a job's output")
+                .contains("logName:\"/logs/" + SandboxEvent.LOG_ID + "\"").contains("jsonPayload.event=\"" + SandboxEvent.EVENT + "\"")
+                .doesNotContain("cloud_run_job");
         assertThat(metric.getValueExtractor()).isEqualTo("EXTRACT(jsonPayload.duration_ms)");
+        assertThat(metric.getLabelExtractorsMap()).containsEntry("backend", "EXTRACT(jsonPayload.backend)")
+                .containsKeys("mode", "operation", "outcome");
+        assertThat(metric.getMetricDescriptor().getLabelsList()).extracting(l -> l.getKey())
+                .containsExactlyInAnyOrderElementsOf(metric.getLabelExtractorsMap().keySet());
         assertThat(metric.getMetricDescriptor().getUnit()).isEqualTo("ms");
-        assertThat(resource("alert-policies/critical-latency-p99.json")).contains("logging.googleapis.com/user/" + metric.getName());
+        String alert = resource("alert-policies/critical-latency-p99.json");
+        assertThat(alert).contains("logging.googleapis.com/user/" + metric.getName()).contains("metric.label.backend=\\\"cloudrun\\\"");
+        assertThat(resource("dashboard.json")).contains("logging.googleapis.com/user/" + metric.getName()).doesNotContain("sandbox_command_latency");
     }
 
     @Test
@@ -227,8 +236,13 @@ class DeployResourcesTest {
         String backend = "serviceAccount:sandbox-backend@PROJECT_ID.iam.gserviceaccount.com";
         String executor = "serviceAccount:sandbox-executor@PROJECT_ID.iam.gserviceaccount.com";
         assertThat(roles(project, backend)).contains("roles/run.developer", "roles/logging.logWriter", "roles/monitoring.metricWriter");
-        assertThat(roles(project, executor)).contains("roles/logging.logWriter", "roles/monitoring.metricWriter")
-                .doesNotContain("roles/run.developer");
+        // Code in a sandbox can reach the executor's credentials (the metadata server): with a log writer role it could
+        // write the client's own operation events, which the metrics and the gates read. Cloud Run logs a job's
+        // stdout and stderr itself; the executor needs no logging or monitoring role.
+        assertThat(roles(project, executor)).doesNotContain("roles/logging.logWriter", "roles/logging.admin", "roles/monitoring.metricWriter",
+                "roles/run.developer", "roles/editor", "roles/owner");
+        assertThat(roles(project, "group:sandbox-oncall@example.com")).as("sessions opened from the console or sandboxctl log their events")
+                .contains("roles/logging.logWriter");
         assertThat(roles(bucket, backend)).contains("roles/storage.objectAdmin");
         assertThat(roles(bucket, executor)).as("the storage role the original work forgot").contains("roles/storage.objectAdmin");
         JsonNode perAccount = new ObjectMapper().readTree(resource("iam/service-account-policies.json"));

@@ -66,13 +66,25 @@ class MetricsServiceTest {
         Job sandbox = shellJob("sbx-metrics");
         Job other = shellJob("other-job");
         List<Execution> finished = new ArrayList<>();
-        // The executor's structured events carry each command's or request's duration (jsonPayload.duration_ms).
+        // What a job prints is no metric: executor-shaped events, an ERROR line, stderr.
         finished.add(run(sandbox, "echo '{\"event\":\"command\",\"duration_ms\":120}'; sleep 0.3").get(60, TimeUnit.SECONDS));
         finished.add(run(sandbox, "echo '{\"event\":\"request\",\"op\":\"exec\",\"duration_ms\":80}';"
                 + " echo '{\"event\":\"request\",\"op\":\"read\",\"duration_ms\":40}'; sleep 0.1").get(60, TimeUnit.SECONDS));
         finished.add(run(sandbox, "echo '{\"severity\":\"ERROR\",\"message\":\"state save failed\"}'; sleep 0.2").get(60, TimeUnit.SECONDS));
         finished.add(run(sandbox, "echo 'ls: cannot access x' >&2; sleep 0.4").get(60, TimeUnit.SECONDS));
         finished.add(run(sandbox, "echo '{\"event\":\"command\",\"duration_ms\":16000}'; sleep 0.2; exit 1").get(60, TimeUnit.SECONDS));
+        // The client's own events, through the sink the backends write with: the latency and error rate rest on these.
+        try (CloudLoggingEventSink sink = new CloudLoggingEventSink(clients.target())) {
+            sink.record(event("cloudrun", "exec", SandboxEvent.Outcome.OK, 120));
+            sink.record(event("cloudrun", "exec", SandboxEvent.Outcome.OK, 80));
+            sink.record(event("cloudrun", "exec", SandboxEvent.Outcome.TIMED_OUT, 16000));
+            sink.record(event("cloudrun", "exec", SandboxEvent.Outcome.UNAVAILABLE, 40));
+            sink.record(event("cloudrun", "exec", SandboxEvent.Outcome.INVALID_INPUT, 1)); // refused before running: no latency
+            sink.record(event("cloudrun", "file_read", SandboxEvent.Outcome.NOT_FOUND, 30)); // the caller's mistake: no error
+            sink.record(event("cloudrun", "file_write", SandboxEvent.Outcome.FAILED, 50));
+            sink.record(event("cloudrun", "create", SandboxEvent.Outcome.OK, 900));
+            sink.record(event("docker", "exec", SandboxEvent.Outcome.INTERNAL, 600_000)); // the baseline's, not the canary's
+        }
         finished.add(run(sandbox, "exit 3").get(60, TimeUnit.SECONDS));
         run(other, "exit 1").get(60, TimeUnit.SECONDS);
         OperationFuture<Execution, Execution> busy = run(sandbox, "sleep 60");
@@ -96,9 +108,10 @@ class MetricsServiceTest {
         assertThat(m.cancelled()).isEqualTo(1);
         assertThat(m.running()).isZero();
         assertThat(m.successRate()).hasValueSatisfying(r -> assertThat(r).isCloseTo(100.0 * 4 / 6, within(1e-9)));
-        // Errors: both failures (Cloud Run logs "Container called exit(n)") and the structured ERROR line; not plain stderr.
-        assertThat(m.executionsWithErrors()).isEqualTo(3);
-        assertThat(m.errorRate()).hasValueSatisfying(r -> assertThat(r).isCloseTo(100.0 * 3 / 7, within(1e-9)));
+        // Errors: the cloudrun operations that failed in the backend (unavailable, failed) of all 8; nothing the jobs printed.
+        assertThat(m.operations()).isEqualTo(8);
+        assertThat(m.operationErrors()).isEqualTo(2);
+        assertThat(m.errorRate()).hasValueSatisfying(r -> assertThat(r).isCloseTo(100.0 * 2 / 8, within(1e-9)));
 
         List<Duration> durations = finished.stream().map(MetricsServiceTest::duration).sorted().toList();
         assertThat(m.latencySamples()).isEqualTo(6);
@@ -118,11 +131,12 @@ class MetricsServiceTest {
         assertThat(m.evaluation(Indicator.LATENCY_P99)).hasValueSatisfying(e -> assertThat(e.level()).isEqualTo(Evaluation.Level.OK));
         assertThat(m.evaluation(Indicator.COST_PER_1000)).hasValueSatisfying(e -> assertThat(e.level()).isEqualTo(Evaluation.Level.OK));
 
-        // Per command, from the executor's events: 40, 80, 120, 16000 ms by hand; nearest rank p50 = 2nd, p99 = 4th.
+        // Per command, from the client's exec events: 40, 80, 120, 16000 ms by hand; nearest rank p50 = 2nd, p99 = 4th.
         MetricsSnapshot commands = new MetricsService(clients, "sbx-", PriceTable.cloudRunJobsTier1(), MetricTargets.originalPlan())
                 .snapshot(MetricsWindow.HOUR);
         System.out.println(String.join("\n", commands.describe()));
-        assertThat(commands.latencySource()).isEqualTo(MetricsService.LatencySource.COMMAND_LOGS);
+        assertThat(commands.latencySource()).isEqualTo(MetricsService.LatencySource.CLIENT_EVENTS);
+        assertThat(commands.source()).contains(SandboxEvent.LOG_ID).contains("never what a sandbox prints");
         assertThat(commands.latencySamples()).isEqualTo(4);
         assertThat(commands.latencyP50()).contains(Duration.ofMillis(80));
         assertThat(commands.latencyP99()).contains(Duration.ofMillis(16000));
@@ -130,10 +144,17 @@ class MetricsServiceTest {
         assertThat(commands.succeeded()).isEqualTo(m.succeeded());
     }
 
+    private static SandboxEvent event(String backend, String operation, SandboxEvent.Outcome outcome, double ms) {
+        return new SandboxEvent(Instant.now(), backend, backend.equals("docker") ? "container" : "session", operation, outcome, ms,
+                SandboxEvent.sessionKey("sbx-hand-count"), java.util.OptionalInt.empty(), java.util.OptionalLong.empty());
+    }
+
     @Test
     void anEmptyWindowHasNoDataRatherThanPerfectScores() {
+        // Jobs no one runs, and a week before the emulator started: no execution, no client event.
+        Instant weekAgo = Instant.now().minus(Duration.ofDays(7));
         MetricsSnapshot m = new MetricsService(clients, "nothing-runs-here-", PriceTable.cloudRunJobsTier1(), MetricTargets.originalPlan())
-                .snapshot(MetricsWindow.parse("7d"));
+                .snapshot(weekAgo.minus(Duration.ofDays(7)), weekAgo);
         assertThat(m.completed()).isZero();
         assertThat(m.successRate()).isEmpty();
         assertThat(m.evaluations()).allSatisfy(e -> assertThat(e.level()).isEqualTo(Evaluation.Level.NO_DATA));

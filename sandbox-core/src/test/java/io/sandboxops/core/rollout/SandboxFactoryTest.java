@@ -8,6 +8,8 @@ import io.sandboxops.core.api.SandboxBackend;
 import io.sandboxops.core.api.SandboxSpec;
 import io.sandboxops.core.api.SandboxSummary;
 import io.sandboxops.core.api.SweepResult;
+import io.sandboxops.core.observe.SandboxEvent;
+import io.sandboxops.core.observe.SandboxEventSink;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class SandboxFactoryTest {
 
     /** A backend that records what it was asked to create; enough to see where sessions go. */
-    static final class RecordingBackend implements SandboxBackend {
+    static class RecordingBackend implements SandboxBackend {
         final String name;
         final List<SandboxSpec> created = new ArrayList<>();
         boolean closed;
@@ -157,5 +159,48 @@ class SandboxFactoryTest {
         assertThat(RolloutSettings.fromEnvironment(Map.of())).isEqualTo(RolloutSettings.off());
         assertThat(RolloutSettings.fromEnvironment(Map.of(RolloutSettings.FLAG, " TRUE ", RolloutSettings.PROJECT, "p",
                 RolloutSettings.PERCENTAGE, " 25 "))).isEqualTo(new RolloutSettings(true, 25, Optional.of("p")));
+    }
+
+    @Test
+    void everySessionTheFactoryMakesReportsItsOperationsToTheSink() {
+        List<SandboxEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SandboxEventSink sink = new SandboxEventSink() {
+            @Override
+            public void record(SandboxEvent event) {
+                events.add(event);
+            }
+
+            @Override
+            public long dropped() {
+                return 0;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        SandboxBackend docker = new RecordingBackend("docker") {
+            @Override
+            public Sandbox create(SandboxSpec spec) {
+                super.create(spec);
+                return (Sandbox) Proxy.newProxyInstance(Sandbox.class.getClassLoader(), new Class<?>[] {Sandbox.class},
+                        (proxy, method, args) -> switch (method.getName()) {
+                            case "id" -> spec.sessionId().orElseThrow();
+                            case "backend" -> "docker";
+                            case "mode" -> "container";
+                            case "fileExists" -> true;
+                            default -> null;
+                        });
+            }
+        };
+        try (SandboxFactory factory = new SandboxFactory(new RolloutSettings(false, 0, Optional.empty()), Map.of(SandboxFactory.DOCKER, () -> docker), sink)) {
+            Sandbox sandbox = factory.create(SandboxSpec.newBuilder().sessionId("sbx-observed1").build(), Optional.empty());
+            assertThat(sandbox.fileExists("/workspace")).isTrue();
+        }
+        assertThat(events).extracting(SandboxEvent::operation).containsExactly("create", "file_exists");
+        assertThat(events).allSatisfy(e -> {
+            assertThat(e.backend()).isEqualTo("docker");
+            assertThat(e.sessionKey()).isEqualTo(SandboxEvent.sessionKey("sbx-observed1"));
+        });
     }
 }

@@ -1,11 +1,12 @@
 package io.sandboxops.app.console.environment;
 
 import io.sandboxops.app.console.dialog.ErrorMessages;
-import io.sandboxops.app.env.CloudRunBackends;
 import io.sandboxops.app.env.LocalCloudSeeder;
+import io.sandboxops.app.env.SandboxBackends;
 import io.sandboxops.core.api.SandboxBackend;
 import io.sandboxops.core.docker.DockerEngine;
 import io.sandboxops.core.docker.DockerSandboxBackend;
+import io.sandboxops.core.env.CloudTarget;
 import io.sandboxops.core.env.Environment;
 import io.sandboxops.core.env.GoogleClients;
 import io.sandboxops.core.rollout.ControlPlane;
@@ -55,9 +56,9 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
         }
         Map<String, SandboxBackend> backends = new LinkedHashMap<>();
         List<ServiceStatus> statuses = new ArrayList<>();
+        DockerSandboxBackend docker = null;
         try {
-            DockerSandboxBackend docker = DockerSandboxBackend.fromEnvironment();
-            backends.put(docker.name(), docker);
+            docker = DockerSandboxBackend.fromEnvironment();
             statuses.add(new ServiceStatus("Docker", ServiceStatus.Health.UP, "engine answers; image " + docker.defaultImage()));
         } catch (RuntimeException e) {
             log.info("local Docker engine unavailable: {}", e.getMessage());
@@ -68,7 +69,7 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
         if (startEmulator) {
             try {
                 // With a Docker engine the emulated Cloud Run runs the real executor image, as Cloud Run would.
-                emulator = LocalCloud.start(backends.containsKey(DockerSandboxBackend.NAME)
+                emulator = LocalCloud.start(docker != null
                         ? LocalCloudConfig.newBuilder().runner(DockerExecutionRunner::connect).build()
                         : LocalCloudConfig.newBuilder().build());
                 statuses.add(new ServiceStatus("Emulator", ServiceStatus.Health.UP, "embedded: gRPC " + emulator.endpoints().grpcTarget() + ", storage " + emulator.endpoints().storageHost()));
@@ -76,6 +77,12 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
                 log.warn("embedded emulator did not start", e);
                 statuses.add(new ServiceStatus("Emulator", ServiceStatus.Health.UNAVAILABLE, ErrorMessages.describe(e)));
             }
+        }
+        if (docker != null) {
+            // The Docker sessions' events go to the emulator's Cloud Logging beside Cloud Run's; without it, nowhere.
+            Optional<CloudTarget> events = Optional.ofNullable(emulator).map(e -> localDefinition(environment)
+                    .localTarget(e.endpoints().grpcTarget(), e.endpoints().storageHost(), e.endpoints().accessToken()));
+            backends.put(docker.name(), SandboxBackends.observe(docker, events));
         }
         if (emulator != null) {
             controlPlane = openLocalControlPlane(localDefinition(environment), emulator, statuses);
@@ -128,7 +135,7 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
             return;
         }
         try {
-            var cloudRun = CloudRunBackends.open(definition, definition.localTarget(emulator.endpoints().grpcTarget(), emulator.endpoints().storageHost(), emulator.endpoints().accessToken()));
+            var cloudRun = SandboxBackends.cloudRun(definition, definition.localTarget(emulator.endpoints().grpcTarget(), emulator.endpoints().storageHost(), emulator.endpoints().accessToken()));
             backends.put(cloudRun.name(), cloudRun);
             statuses.add(new ServiceStatus("Cloud Run Jobs", ServiceStatus.Health.UP, "emulated, executor image " + image));
         } catch (RuntimeException e) {
@@ -164,7 +171,7 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
         Map<String, SandboxBackend> backends = new LinkedHashMap<>();
         try {
             // Its sessions are listed through the state bucket; nothing is called until the sessions view asks.
-            var cloudRun = CloudRunBackends.open(env, env.googleTarget());
+            var cloudRun = SandboxBackends.cloudRun(env, env.googleTarget());
             backends.put(cloudRun.name(), cloudRun);
         } catch (RuntimeException e) {
             statuses.add(new ServiceStatus("Cloud Run Jobs", ServiceStatus.Health.UNAVAILABLE, ErrorMessages.describe(e)));

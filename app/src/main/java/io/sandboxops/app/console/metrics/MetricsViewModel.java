@@ -194,8 +194,8 @@ public final class MetricsViewModel {
         charts.setAll(c);
 
         summary.set(whole.completed() + " executions completed (" + whole.succeeded() + " succeeded, " + whole.failed() + " failed, "
-                + whole.cancelled() + " cancelled) in the last " + window.get().label() + "; latency from "
-                + whole.latencySource().description() + (whole.errorScanTruncated() ? "; the error rate is a lower bound (scan cap)" : "")
+                + whole.cancelled() + " cancelled) in the last " + window.get().label() + "; " + whole.source()
+                + (whole.operationScanTruncated() ? "; the error rate rests on the newest events only (scan cap)" : "")
                 + ". Updated " + java.time.LocalTime.now().withNano(0) + ".");
     }
 

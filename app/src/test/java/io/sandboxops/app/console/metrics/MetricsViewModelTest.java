@@ -58,10 +58,12 @@ class MetricsViewModelTest {
     @Test
     void chartsAndTilesComeFromTheExecutionsTheEmulatorRan() {
         Job job = cloud.shellJob("sbx-metrics");
-        for (String script : List.of("echo '{\"event\":\"command\",\"duration_ms\":120}'", "echo '{\"event\":\"command\",\"duration_ms\":900}'",
+        // A job printing executor-shaped events moves no latency; the client's own events do.
+        for (String script : List.of("echo '{\"event\":\"command\",\"duration_ms\":120000}'", "echo '{\"event\":\"command\",\"duration_ms\":900000}'",
                 "true", "exit 1")) {
             cloud.run(job, script);
         }
+        cloud.clientExecs(false, 120, 900);
         workspace.set(cloud.workspace());
 
         assertThat(vm.tiles()).filteredOn(t -> t.id().equals("successRate")).singleElement().satisfies(t -> {

@@ -15,6 +15,8 @@ import io.sandboxops.core.api.SandboxBackend;
 import io.sandboxops.core.env.CloudTarget;
 import io.sandboxops.core.env.Environment;
 import io.sandboxops.core.env.GoogleClients;
+import io.sandboxops.core.observe.CloudLoggingEventSink;
+import io.sandboxops.core.observe.SandboxEvent;
 import io.sandboxops.core.rollout.ControlPlane;
 import io.sandboxops.core.rollout.RolloutAuditLog;
 import io.sandboxops.core.rollout.RolloutController;
@@ -79,6 +81,20 @@ public final class EmulatedControlPlane implements AutoCloseable {
                             .newBuilder().addEnv(EnvVar.newBuilder().setName("SCRIPT").setValue(script)))).build()).get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("could not run " + script, e);
+        }
+    }
+
+    /**
+     * What the client library writes for Cloud Run {@code exec}s that took these many milliseconds (the last one
+     * {@code unavailable} when {@code lastFailed}), through the real sink: the source of latency and error rate.
+     */
+    public void clientExecs(boolean lastFailed, double... millis) {
+        try (CloudLoggingEventSink sink = new CloudLoggingEventSink(target)) {
+            for (int i = 0; i < millis.length; i++) {
+                SandboxEvent.Outcome outcome = lastFailed && i == millis.length - 1 ? SandboxEvent.Outcome.UNAVAILABLE : SandboxEvent.Outcome.OK;
+                sink.record(new SandboxEvent(java.time.Instant.now(), "cloudrun", "session", "exec", outcome, millis[i],
+                        SandboxEvent.sessionKey("sbx-console-test"), java.util.OptionalInt.of(0), java.util.OptionalLong.empty()));
+            }
         }
     }
 
