@@ -19,8 +19,8 @@ import java.util.Map;
  * <p>Environment: {@code EXECUTION_ID} (or Cloud Run's {@code CLOUD_RUN_EXECUTION}), {@code SESSION_ID} (the
  * sandbox), {@code SANDBOX_STATE_BUCKET}, {@code SANDBOX_MODE}, {@code SANDBOX_IDLE_TIMEOUT}, for the emulator
  * {@code STORAGE_EMULATOR_HOST}, and from the control plane, in the RunJob overrides, the only credentials it uses:
- * {@code SANDBOX_STORAGE_TOKEN} (a token downscoped to the sandbox's {@code sessions/{id}/}) with
- * {@code SANDBOX_STORAGE_TOKEN_EXPIRES} (ISO-8601), and {@code SANDBOX_MAILBOX_KEY} (what its client signs requests
+ * {@code SANDBOXOPS_STORAGE_TOKEN} (a token downscoped to the sandbox's {@code sessions/{id}/}) with
+ * {@code SANDBOXOPS_STORAGE_TOKEN_EXPIRES} (ISO-8601), and {@code SANDBOXOPS_MAILBOX_KEY} (what its client signs requests
  * with). No Application Default Credentials, no metadata server: the job's service account opens nothing. Arguments (once mode): {@code --kind foreground|background|interactive},
  * {@code --shell ID}, {@code --timeout DURATION}, {@code --dir PATH}, and the command as {@code --command-object NAME}
  * (an object in the bucket holding it: what the backend sends, so that a command, and any secret typed into it, never

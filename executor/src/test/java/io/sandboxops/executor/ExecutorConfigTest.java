@@ -25,9 +25,9 @@ class ExecutorConfigTest {
                 "SESSION_ID", "sbx-1",
                 "SANDBOX_STATE_BUCKET", "state",
                 "GOOGLE_CLOUD_PROJECT", "p",
-                "SANDBOX_STORAGE_TOKEN", "ds-a-downscoped-token",
-                "SANDBOX_STORAGE_TOKEN_EXPIRES", "2030-01-01T00:00:00Z",
-                "SANDBOX_MAILBOX_KEY", MailboxKey.generate().toBase64()));
+                "SANDBOXOPS_STORAGE_TOKEN", "ds-a-downscoped-token",
+                "SANDBOXOPS_STORAGE_TOKEN_EXPIRES", "2030-01-01T00:00:00Z",
+                "SANDBOXOPS_MAILBOX_KEY", MailboxKey.generate().toBase64()));
         for (int i = 0; i + 1 < overrides.length; i += 2) {
             if (overrides[i + 1] == null) {
                 env.remove(overrides[i]);
@@ -74,14 +74,14 @@ class ExecutorConfigTest {
 
     @Test
     void withoutTheSessionsTokenOrKeyTheExecutorDoesNotStart() {
-        for (String name : List.of("SANDBOX_STORAGE_TOKEN", "SANDBOX_MAILBOX_KEY")) {
+        for (String name : List.of("SANDBOXOPS_STORAGE_TOKEN", "SANDBOXOPS_MAILBOX_KEY")) {
             Outcome o = run(env(name, null), List.of());
             assertThat(o.status).as(name).isEqualTo(Main.EXIT_CONFIG_MISSING);
             assertThat(o.stderr).as(name).contains(name);
         }
-        Outcome bad = run(env("SANDBOX_MAILBOX_KEY", "c2hvcnQ="), List.of());
+        Outcome bad = run(env("SANDBOXOPS_MAILBOX_KEY", "c2hvcnQ="), List.of());
         assertThat(bad.status).isEqualTo(Main.EXIT_CONFIG_INVALID);
-        assertThat(bad.stderr).contains("SANDBOX_MAILBOX_KEY").doesNotContain("c2hvcnQ=");
+        assertThat(bad.stderr).contains("SANDBOXOPS_MAILBOX_KEY").doesNotContain("c2hvcnQ=");
     }
 
     @ParameterizedTest

@@ -27,7 +27,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class MailboxKey {
     /** The environment variable through which an execution gets the key (RunJob overrides). */
-    public static final String ENV = "SANDBOX_MAILBOX_KEY";
+    public static final String ENV = "SANDBOXOPS_MAILBOX_KEY";
     /** How long a signed request stays acceptable; a client sends it at once, a worker takes it within moments. */
     public static final Duration MAX_AGE = Duration.ofMinutes(10);
     /** How far ahead of a worker's clock a client's may be. */

@@ -12,9 +12,12 @@ import java.util.Objects;
  * @param expiresAt when it stops working; null when its issuer did not say
  */
 public record StorageToken(String value, Instant expiresAt) {
-    /** The environment variables through which an execution gets its first token (RunJob overrides). */
-    public static final String ENV_TOKEN = "SANDBOX_STORAGE_TOKEN";
-    public static final String ENV_EXPIRES = "SANDBOX_STORAGE_TOKEN_EXPIRES";
+    /**
+     * The environment variables through which an execution gets its first token (RunJob overrides): credentials the
+     * control plane sets per execution, not settings anyone configures, hence not {@code SANDBOX_}.
+     */
+    public static final String ENV_TOKEN = "SANDBOXOPS_STORAGE_TOKEN";
+    public static final String ENV_EXPIRES = "SANDBOXOPS_STORAGE_TOKEN_EXPIRES";
 
     public StorageToken {
         Objects.requireNonNull(value, "value");
