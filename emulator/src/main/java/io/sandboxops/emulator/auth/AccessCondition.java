@@ -174,6 +174,7 @@ public final class AccessCondition {
             if (atEnd() || s.charAt(i) != '\'' && s.charAt(i) != '"') {
                 throw unsupported();
             }
+            int start = i;
             char quote = s.charAt(i++);
             StringBuilder out = new StringBuilder();
             while (i < s.length() && s.charAt(i) != quote) {
@@ -193,7 +194,7 @@ public final class AccessCondition {
                 }
             }
             if (i >= s.length()) {
-                throw new Unsupported("the string starting at position " + (i - out.length() - 1) + " of the condition is not closed");
+                throw new Unsupported("the string starting at position " + start + " of the condition is not closed");
             }
             i++;
             return out.toString();

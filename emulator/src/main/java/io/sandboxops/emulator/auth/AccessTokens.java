@@ -117,7 +117,7 @@ public final class AccessTokens {
             return Optional.empty();
         }
         if (!c.expiresAt().isAfter(clock.instant())) {
-            downscoped.remove(token);
+            // Kept until the next exchange prunes it, so its holder hears "expired" rather than "not valid".
             throw new Unauthenticated("the downscoped access token expired at " + c.expiresAt() + "; exchange a fresh one "
                     + "(DownscopedCredentials does so by itself before expiry)");
         }

@@ -69,10 +69,17 @@ class AccessControlTest {
                     .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.getCode()).isEqualTo(401))
                     .hasMessageContaining("per-run access token");
         }
+        // On a 401 the client refreshes its credentials once and retries; a holder of an old run's token gets the same
+        // token again (a plain OAuth2Credentials cannot refresh and would fail in the client, before the answer is read).
+        AccessToken old = new AccessToken("lc-a-token-of-an-earlier-run-0123456789", null);
+        OAuth2Credentials staleToken = new OAuth2Credentials(old) {
+            @Override
+            public AccessToken refreshAccessToken() {
+                return old;
+            }
+        };
         try (Storage stale = StorageOptions.newBuilder().setHost(cloud.endpoints().storageHost())
-                .setProjectId(cloud.endpoints().projectId())
-                .setCredentials(OAuth2Credentials.create(new AccessToken("lc-a-token-of-an-earlier-run-0123456789", null)))
-                .build().getService()) {
+                .setProjectId(cloud.endpoints().projectId()).setCredentials(staleToken).build().getService()) {
             assertThatThrownBy(() -> stale.list("guarded"))
                     .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.getCode()).isEqualTo(401))
                     .hasMessageContaining("not valid for this run");

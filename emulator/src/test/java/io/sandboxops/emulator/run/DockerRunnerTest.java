@@ -96,12 +96,12 @@ class DockerRunnerTest {
         String script = "echo \"$GREETING uid=$(id -u) task=$CLOUD_RUN_TASK_INDEX/$CLOUD_RUN_TASK_COUNT\"; "
                 + "echo \"memory=$(cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes)\"; "
                 + "hostport=${STORAGE_EMULATOR_HOST#http://}; exec 3<>/dev/tcp/${hostport%:*}/${hostport#*:}; "
-                + "printf 'GET /storage/v1/b/no-such-bucket HTTP/1.0\\r\\n\\r\\n' >&3; echo \"storage says: $(head -1 <&3 | tr -d '\\r')\"";
+                + "printf 'GET /storage/v1/b/no-such-bucket HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n' >&3; echo \"storage says: $(head -1 <&3 | tr -d '\\r')\"";
         Execution done = jobs.runJobAsync(run(job, script, "GREETING", "hello")).get(120, TimeUnit.SECONDS);
         assertThat(done.getSucceededCount()).as("execution %s", done).isEqualTo(1);
 
         List<String> lines = stdout(done);
-        assertThat(lines).contains("hello uid=1000 task=0/1", "memory=268435456", "storage says: HTTP/1.1 404 Not Found");
+        assertThat(lines).contains("hello uid=1000 task=0/1", "memory=268435456", "storage says: HTTP/1.1 401 Unauthorized");
 
         try (MetricServiceClient metrics = CloudClients.metrics(cloud.endpoints())) {
             Instant now = Instant.now().plusSeconds(1);
