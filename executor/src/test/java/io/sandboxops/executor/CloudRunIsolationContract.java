@@ -65,13 +65,32 @@ abstract class CloudRunIsolationContract {
 
     @Test
     void aCommandInOneSessionCannotReadListOrWriteAnotherSessionsObjects() throws Exception {
+        attackFrom(b);
+    }
+
+    @Test
+    void aOnceModeCommandCannotReachAnotherSessionEither() throws Exception {
+        Map<String, String> s = new java.util.HashMap<>(settings());
+        s.put("SANDBOX_MODE", "once");
+        try (CloudRunJobsSandboxBackend once = harness().backend(s)) {
+            Sandbox c = once.create(SandboxSpec.newBuilder().build());
+            try {
+                attackFrom(c);
+            } finally {
+                c.destroy();
+            }
+        }
+    }
+
+    /** {@code attacker}'s command goes for A's state, files, the listing and A's inbox with every credential it finds. */
+    private void attackFrom(Sandbox attacker) throws InterruptedException {
         String inboxRequest = "{\"id\":\"0000000000001-b0b0b0b0b0b0\",\"op\":\"exec\",\"session\":\"main\","
                 + "\"command\":\"echo driven-by-b > /workspace/pwned.txt\",\"timeoutMillis\":10000}";
-        ExecResult r = b.execStateful(probe(a.id(), inboxRequest), "main", T);
+        ExecResult r = attacker.execStateful(probe(a.id(), inboxRequest), "main", T);
 
-        assertThat(r.stdout()).as("what B's command got with every credential it found:\n%s\n%s", r.stdout(), r.stderr())
+        assertThat(r.stdout()).as("what the attacker's command got with every credential it found:\n%s\n%s", r.stdout(), r.stderr())
                 .contains("tokens-found ")
-                // B's own token reached the bucket and was refused: the boundary, not a missing credential, stops it
+                // its own token reached the bucket and was refused: the boundary, not a missing credential, stops it
                 .containsPattern("state:[^\n]*403").containsPattern("fs:[^\n]*403")
                 .containsPattern("list:[^\n]*403").containsPattern("inbox:[^\n]*403")
                 .doesNotContainPattern("state:[^\n]*200").doesNotContainPattern("fs:[^\n]*200")
