@@ -98,8 +98,7 @@ public final class LocalCloud implements AutoCloseable {
         cloudRun = new CloudRun(config.runner().get(), logs, faults, Map.of(
                 TaskEnvironment.STORAGE_EMULATOR_HOST, endpoints.storageHost(),
                 TaskEnvironment.SANDBOXOPS_EMULATOR_GRPC, endpoints.grpcTarget(),
-                TaskEnvironment.GOOGLE_CLOUD_PROJECT, config.projectId(),
-                TaskEnvironment.SANDBOXOPS_EMULATOR_TOKEN, tokens.rootToken()), config.principalEmail(),
+                TaskEnvironment.GOOGLE_CLOUD_PROJECT, config.projectId()), config.principalEmail(),
                 config.revisionReadyDelay());
         cloudRun.services().forEach(registry::addService);
         registry.addService(new LoggingApi(logs));

@@ -2,10 +2,12 @@ package io.sandboxops.executor;
 
 import io.sandboxops.core.api.SessionIds;
 import io.sandboxops.core.cloudrun.CloudRunSettings;
+import io.sandboxops.core.cloudrun.MailboxKey;
+import io.sandboxops.core.cloudrun.StorageToken;
 import io.sandboxops.core.state.SessionStateStore;
-import io.sandboxops.core.env.CloudTarget;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -15,8 +17,11 @@ import java.util.Map;
  * setting is absent, {@link Main#EXIT_CONFIG_INVALID} when one has a value it cannot use.
  *
  * <p>Environment: {@code EXECUTION_ID} (or Cloud Run's {@code CLOUD_RUN_EXECUTION}), {@code SESSION_ID} (the
- * sandbox), {@code SANDBOX_STATE_BUCKET}, {@code SANDBOX_MODE}, {@code SANDBOX_IDLE_TIMEOUT}, and for the
- * emulator {@code STORAGE_EMULATOR_HOST}. Arguments (once mode): {@code --kind foreground|background|interactive},
+ * sandbox), {@code SANDBOX_STATE_BUCKET}, {@code SANDBOX_MODE}, {@code SANDBOX_IDLE_TIMEOUT}, for the emulator
+ * {@code STORAGE_EMULATOR_HOST}, and from the control plane, in the RunJob overrides, the only credentials it uses:
+ * {@code SANDBOXOPS_STORAGE_TOKEN} (a token downscoped to the sandbox's {@code sessions/{id}/}) with
+ * {@code SANDBOXOPS_STORAGE_TOKEN_EXPIRES} (ISO-8601), and {@code SANDBOXOPS_MAILBOX_KEY} (what its client signs requests
+ * with). No Application Default Credentials, no metadata server: the job's service account opens nothing. Arguments (once mode): {@code --kind foreground|background|interactive},
  * {@code --shell ID}, {@code --timeout DURATION}, {@code --dir PATH}, and the command as {@code --command-object NAME}
  * (an object in the bucket holding it: what the backend sends, so that a command, and any secret typed into it, never
  * appears in the execution's arguments, which Cloud Run shows to every viewer and Cloud Audit Logs may record) or, for
@@ -26,7 +31,7 @@ import java.util.Map;
  * @param scratchDir the executor's own files, never synced ({@code SANDBOX_SCRATCH_DIR})
  */
 record ExecutorConfig(String executionId, String sandboxId, String bucket, CloudRunSettings.Mode mode, Duration idleTimeout,
-                      CloudTarget target, Kind kind, String shell, String command, String commandObject, Duration timeout, String dir,
+                      String project, String storageHost, StorageToken token, MailboxKey mailboxKey, Kind kind, String shell, String command, String commandObject, Duration timeout, String dir,
                       Path fsRoot, Path scratchDir) {
 
     enum Kind { FOREGROUND, BACKGROUND, INTERACTIVE }
@@ -79,12 +84,14 @@ record ExecutorConfig(String executionId, String sandboxId, String bucket, Cloud
         if (project == null) {
             throw ConfigException.missing("GCP_PROJECT_ID (or GOOGLE_CLOUD_PROJECT) is not set");
         }
-        // Only Cloud Storage is used here, which has no region; the region only fills CloudTarget.
-        String region = env.getOrDefault("GCP_REGION", "us-central1");
-        String storageHost = env.get("STORAGE_EMULATOR_HOST");
-        CloudTarget target = storageHost == null ? CloudTarget.google(project, region)
-                : CloudTarget.plaintext(project, region, env.getOrDefault("SANDBOXOPS_EMULATOR_GRPC", "127.0.0.1:1"), storageHost,
-                        required(env, "SANDBOXOPS_EMULATOR_TOKEN"));
+        String storageHost = first(env, "STORAGE_EMULATOR_HOST");
+        StorageToken token = new StorageToken(required(env, StorageToken.ENV_TOKEN), instant(env, StorageToken.ENV_EXPIRES));
+        MailboxKey mailboxKey;
+        try {
+            mailboxKey = MailboxKey.fromBase64(required(env, MailboxKey.ENV));
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.invalid(MailboxKey.ENV + " is not a mailbox key (32 bytes or more, base64)");
+        }
 
         Kind kind = Kind.FOREGROUND;
         String shell = "main";
@@ -135,14 +142,14 @@ record ExecutorConfig(String executionId, String sandboxId, String bucket, Cloud
         }
         Path fsRoot = Path.of(env.getOrDefault("SANDBOX_FS_ROOT", "/"));
         Path scratch = Path.of(env.getOrDefault("SANDBOX_SCRATCH_DIR", "/var/tmp/sandboxops")).resolve(execution);
-        return new ExecutorConfig(execution, sandbox, bucket, mode, idle, target, kind, shell, command, commandObject, timeout, dir, fsRoot,
-                scratch);
+        return new ExecutorConfig(execution, sandbox, bucket, mode, idle, project, storageHost, token, mailboxKey, kind, shell, command,
+                commandObject, timeout, dir, fsRoot, scratch);
     }
 
     /** This configuration with the command read from its {@code --command-object}. */
     ExecutorConfig withCommand(String text) {
-        return new ExecutorConfig(executionId, sandboxId, bucket, mode, idleTimeout, target, kind, shell, text, null, timeout, dir, fsRoot,
-                scratchDir);
+        return new ExecutorConfig(executionId, sandboxId, bucket, mode, idleTimeout, project, storageHost, token, mailboxKey, kind, shell,
+                text, null, timeout, dir, fsRoot, scratchDir);
     }
 
     private static String need(String flag, String value) {
@@ -158,6 +165,24 @@ record ExecutorConfig(String executionId, String sandboxId, String bucket, Cloud
             throw ConfigException.missing(name + " is not set");
         }
         return v.strip();
+    }
+
+    private static Instant instant(Map<String, String> env, String name) {
+        String v = first(env, name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(v);
+        } catch (RuntimeException e) {
+            throw ConfigException.invalid(name + " must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, not \"" + v + "\"");
+        }
+    }
+
+    /** The secrets stay out of logs and messages. */
+    @Override
+    public String toString() {
+        return "ExecutorConfig[" + executionId + ", sandbox " + sandboxId + ", " + mode.wire() + ", " + kind + ", token ***, key ***]";
     }
 
     private static String first(Map<String, String> env, String... names) {

@@ -1,12 +1,12 @@
 package io.sandboxops.executor;
 
-import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageOptions;
 import io.sandboxops.core.api.ExecResult;
 import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.cloudrun.CloudRunSettings;
 import io.sandboxops.core.cloudrun.Mailbox;
 import io.sandboxops.core.cloudrun.WorkerProtocol;
-import io.sandboxops.core.env.GoogleClients;
 import io.sandboxops.core.shell.RunningCommand;
 import io.sandboxops.core.state.RetryPolicy;
 import io.sandboxops.core.state.SessionStateStore;
@@ -17,11 +17,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -42,6 +40,12 @@ public final class Main {
     public static final int EXIT_CONFIG_INVALID = 78;
 
     private static final Duration HEARTBEAT = Duration.ofSeconds(10);
+    /**
+     * How long before its storage token ends a session worker with no fresher one leaves: time to answer what is in
+     * flight, save the files and exit while the token still works. The next command starts a new execution, which the
+     * control plane gives a new token.
+     */
+    static final Duration TOKEN_MARGIN = Duration.ofMinutes(3);
 
     private Main() {
     }
@@ -63,8 +67,9 @@ public final class Main {
         JsonLog log = new JsonLog(System.out, config.executionId(), config.sandboxId());
         log.info("start", "mode", config.mode().wire(), "kind", config.kind().name().toLowerCase(java.util.Locale.ROOT),
                 "jvm_start_ms", sinceProcessStart());
-        try (GoogleClients clients = new GoogleClients(config.target())) {
-            SessionStateStore store = new SessionStateStore(clients.storage(), config.bucket(), RetryPolicy.defaults());
+        WorkerCredentials credentials = new WorkerCredentials(config.token());
+        try (Storage storage = storage(config, credentials)) {
+            SessionStateStore store = new SessionStateStore(storage, config.bucket(), RetryPolicy.defaults());
             Worker worker;
             try {
                 worker = new Worker(config, store, log);
@@ -89,7 +94,8 @@ public final class Main {
                 config = config.withCommand(command.get());
             }
             try (worker) {
-                int status = config.mode() == CloudRunSettings.Mode.ONCE ? once(config, store, worker, log) : session(config, store, worker, log);
+                int status = config.mode() == CloudRunSettings.Mode.ONCE ? once(config, store, worker, credentials, log)
+                        : session(config, store, worker, credentials, log);
                 log.info("end", "status", status, "duration_ms", ms(started));
                 return status;
             }
@@ -97,12 +103,27 @@ public final class Main {
             log.error("failed", "error", String.valueOf(e.getMessage()), "type", e.getClass().getName());
             e.printStackTrace();
             return EXIT_INTERNAL;
+        } catch (Exception e) {
+            log.error("failed", "error", String.valueOf(e.getMessage()), "type", e.getClass().getName());
+            return EXIT_INTERNAL;
         }
+    }
+
+    /**
+     * Cloud Storage with the sandbox's downscoped token as the only credential: its own {@code sessions/{id}/} objects
+     * are all this client can reach, whatever runs in the container.
+     */
+    private static Storage storage(ExecutorConfig config, WorkerCredentials credentials) {
+        StorageOptions.Builder b = StorageOptions.newBuilder().setProjectId(config.project()).setCredentials(credentials);
+        if (config.storageHost() != null) {
+            b.setHost(config.storageHost());
+        }
+        return b.build().getService();
     }
 
     // ---- once ----------------------------------------------------------------------------------------------
 
-    private static int once(ExecutorConfig config, SessionStateStore store, Worker worker, JsonLog log) {
+    private static int once(ExecutorConfig config, SessionStateStore store, Worker worker, WorkerCredentials credentials, JsonLog log) {
         String result = SessionStateStore.resultObject(config.sandboxId(), config.executionId());
         return switch (config.kind()) {
             case FOREGROUND -> {
@@ -113,7 +134,7 @@ public final class Main {
                 yield EXIT_OK;
             }
             case BACKGROUND -> background(config, store, worker, log);
-            case INTERACTIVE -> interactive(config, store, worker, log, result);
+            case INTERACTIVE -> interactive(config, store, worker, credentials, log, result);
         };
     }
 
@@ -146,22 +167,23 @@ public final class Main {
     }
 
     /** An interactive command: its input, views and kill come through this execution's own mailbox. */
-    private static int interactive(ExecutorConfig config, SessionStateStore store, Worker worker, JsonLog log, String result) {
+    private static int interactive(ExecutorConfig config, SessionStateStore store, Worker worker, WorkerCredentials credentials, JsonLog log,
+                                   String result) {
         worker.start(config.shell(), config.command(), Optional.ofNullable(config.dir()));
-        Mailbox mailbox = new Mailbox(store, SessionStateStore.executionPrefix(config.sandboxId(), config.executionId()));
+        SignedInbox inbox = new SignedInbox(store, new Mailbox(store, SessionStateStore.executionPrefix(config.sandboxId(), config.executionId())),
+                config, credentials, log);
         RunningCommand c = worker.interactiveCommand(config.shell()).orElseThrow();
         ExecutorService pool = Executors.newCachedThreadPool(daemon());
         try {
-            Set<String> seen = new HashSet<>();
             while (!c.isDone()) {
-                serve(store, mailbox, worker, pool, seen);
+                inbox.serve(worker, pool);
                 sleep(20);
             }
             worker.finishInteractive(config.shell());
             var view = worker.await(config.shell(), Duration.ZERO);
             store.write(result, WorkerProtocol.Response.ok(config.executionId()).withView(WorkerProtocol.View.of(view)), 0);
             // Requests that came while it ended get their answer too.
-            serve(store, mailbox, worker, pool, seen);
+            inbox.serve(worker, pool);
             log.info("command", "shell", config.shell(), "exit_code", view.exitCode().orElse(-1), "interactive", true);
             return EXIT_OK;
         } finally {
@@ -175,7 +197,7 @@ public final class Main {
     public record WorkerRecord(String execution, Instant startedAt, Instant heartbeatAt) {
     }
 
-    private static int session(ExecutorConfig config, SessionStateStore store, Worker worker, JsonLog log) {
+    private static int session(ExecutorConfig config, SessionStateStore store, Worker worker, WorkerCredentials credentials, JsonLog log) {
         String record = SessionStateStore.workerObject(config.sandboxId());
         long generation;
         Instant startedAt = Instant.now();
@@ -191,14 +213,13 @@ public final class Main {
             generation = store.write(record, new WorkerRecord(config.executionId(), startedAt, startedAt), other.map(SessionStateStore.Versioned::generation).orElse(0L));
         }
         log.info("worker-ready", "since_start_ms", sinceProcessStart());
-        Mailbox mailbox = new Mailbox(store, SessionStateStore.sandboxPrefix(config.sandboxId()));
+        SignedInbox inbox = new SignedInbox(store, new Mailbox(store, SessionStateStore.sandboxPrefix(config.sandboxId())), config, credentials, log);
         ExecutorService pool = Executors.newCachedThreadPool(daemon());
-        Set<String> seen = new HashSet<>();
         long lastHeartbeat = System.nanoTime();
         long lastCheckpoint = System.nanoTime();
         try {
             while (true) {
-                boolean any = serve(store, mailbox, worker, pool, seen);
+                boolean any = inbox.serve(worker, pool);
                 long now = System.nanoTime();
                 if (now - lastHeartbeat > HEARTBEAT.toNanos()) {
                     generation = store.write(record, new WorkerRecord(config.executionId(), startedAt, Instant.now()), generation);
@@ -214,11 +235,17 @@ public final class Main {
                 if (!any && worker.idleFor().compareTo(config.idleTimeout()) > 0 && !worker.busy()) {
                     break;
                 }
+                if (!any && !worker.commandRunning() && credentials.expiresWithin(TOKEN_MARGIN)) {
+                    // No request brought a fresher token: leave while this one still saves the files. Background
+                    // processes end with the execution; the next command starts a new worker with a new token.
+                    log.info("token-expiring", "expires", String.valueOf(credentials.current().expiresAt()));
+                    break;
+                }
                 sleep(any ? 1 : 8);
             }
             // Leave: first stop new clients sending here, then answer what came meanwhile.
             store.deleteIfGeneration(record, generation);
-            serve(store, mailbox, worker, pool, seen);
+            inbox.serve(worker, pool);
             pool.shutdown();
             pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
             worker.checkpoint();
@@ -230,34 +257,6 @@ public final class Main {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    /** Claims and dispatches the requests waiting in the inbox. @return whether there were any */
-    private static boolean serve(SessionStateStore store, Mailbox mailbox, Worker worker, ExecutorService pool, Set<String> seen) {
-        List<Blob> waiting = store.listBlobs(mailbox.inbox());
-        // Only what is still in the inbox can be seen again (a request written anew has a new generation): the set stays
-        // as small as the inbox instead of growing by one entry per request for the worker's whole life.
-        Set<String> listed = new HashSet<>();
-        waiting.forEach(b -> listed.add(b.getName() + "#" + b.getGeneration()));
-        seen.retainAll(listed);
-        boolean any = false;
-        for (Blob b : waiting) {
-            if (!seen.add(b.getName() + "#" + b.getGeneration())) {
-                continue;
-            }
-            Optional<SessionStateStore.Versioned<WorkerProtocol.Request>> req = store.read(b.getName(), WorkerProtocol.Request.class);
-            // Claiming is deleting with the generation read: exactly one worker wins a request.
-            if (req.isEmpty() || !store.deleteIfGeneration(b.getName(), req.get().generation())) {
-                continue;
-            }
-            any = true;
-            WorkerProtocol.Request request = req.get().value();
-            pool.submit(() -> {
-                WorkerProtocol.Response response = worker.handle(request);
-                store.write(mailbox.outbox() + request.id() + ".json", response, 0);
-            });
-        }
-        return any;
     }
 
     private static java.util.concurrent.ThreadFactory daemon() {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sandboxops.core.cloudrun.CloudRunSettings;
+import io.sandboxops.core.cloudrun.MailboxKey;
+import java.time.Instant;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +24,10 @@ class ExecutorConfigTest {
                 "CLOUD_RUN_EXECUTION", "job-abc12",
                 "SESSION_ID", "sbx-1",
                 "SANDBOX_STATE_BUCKET", "state",
-                "GOOGLE_CLOUD_PROJECT", "p"));
+                "GOOGLE_CLOUD_PROJECT", "p",
+                "SANDBOXOPS_STORAGE_TOKEN", "ds-a-downscoped-token",
+                "SANDBOXOPS_STORAGE_TOKEN_EXPIRES", "2030-01-01T00:00:00Z",
+                "SANDBOXOPS_MAILBOX_KEY", MailboxKey.generate().toBase64()));
         for (int i = 0; i + 1 < overrides.length; i += 2) {
             if (overrides[i + 1] == null) {
                 env.remove(overrides[i]);
@@ -59,18 +64,24 @@ class ExecutorConfigTest {
     }
 
     @Test
-    void theStorageEmulatorIsUsedWhenItsHostIsGiven() {
-        Map<String, String> env = env("STORAGE_EMULATOR_HOST", "http://127.0.0.1:9401");
-        env.put("SANDBOXOPS_EMULATOR_TOKEN", "lc-a-token-of-this-run");
-        ExecutorConfig c = ExecutorConfig.parse(env, List.of());
-        assertThat(c.target().storageHost()).contains("http://127.0.0.1:9401");
-        assertThat(c.target().localToken()).contains("lc-a-token-of-this-run");
+    void theStorageEmulatorIsUsedWhenItsHostIsGivenWithTheSessionsOwnToken() {
+        ExecutorConfig c = ExecutorConfig.parse(env("STORAGE_EMULATOR_HOST", "http://127.0.0.1:9401"), List.of());
+        assertThat(c.storageHost()).isEqualTo("http://127.0.0.1:9401");
+        assertThat(c.token().value()).isEqualTo("ds-a-downscoped-token");
+        assertThat(c.token().expiresAt()).isEqualTo(Instant.parse("2030-01-01T00:00:00Z"));
+        assertThat(c.toString()).doesNotContain("ds-a-downscoped-token");
     }
 
     @Test
-    void theStorageEmulatorWithoutItsTokenIsNamed() {
-        assertThatThrownBy(() -> ExecutorConfig.parse(env("STORAGE_EMULATOR_HOST", "http://127.0.0.1:9401"), List.of()))
-                .hasMessageContaining("SANDBOXOPS_EMULATOR_TOKEN");
+    void withoutTheSessionsTokenOrKeyTheExecutorDoesNotStart() {
+        for (String name : List.of("SANDBOXOPS_STORAGE_TOKEN", "SANDBOXOPS_MAILBOX_KEY")) {
+            Outcome o = run(env(name, null), List.of());
+            assertThat(o.status).as(name).isEqualTo(Main.EXIT_CONFIG_MISSING);
+            assertThat(o.stderr).as(name).contains(name);
+        }
+        Outcome bad = run(env("SANDBOXOPS_MAILBOX_KEY", "c2hvcnQ="), List.of());
+        assertThat(bad.status).isEqualTo(Main.EXIT_CONFIG_INVALID);
+        assertThat(bad.stderr).contains("SANDBOXOPS_MAILBOX_KEY").doesNotContain("c2hvcnQ=");
     }
 
     @ParameterizedTest

@@ -26,11 +26,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The real executor image, {@code sandboxops/executor:latest}, run by the emulator's Docker runner on the host
  * network: what Cloud Run would run, minus Cloud Run. Build the image first with {@code executor/build-image.sh}
- * (CI does); without it the test is skipped, or fails when {@code -Dsandbox.requireDocker=true}.
+ * (CI does); without it the test is skipped, or fails when {@code -Dsandbox.requireDocker=true}. Another tag (an
+ * image built from a branch, {@code IMAGE=… executor/build-image.sh}) is tested with {@code -Dsandbox.executorImage=…}
+ * or the environment variable {@code SANDBOX_EXECUTOR_IMAGE_UNDER_TEST}.
  */
 @RequiresDocker
 class ExecutorImageTest {
-    static final String IMAGE = "sandboxops/executor:latest";
+    static final String IMAGE = System.getProperty("sandbox.executorImage",
+            System.getenv().getOrDefault("SANDBOX_EXECUTOR_IMAGE_UNDER_TEST", "sandboxops/executor:latest"));
     private static final Duration T = Duration.ofSeconds(120);
     private static LocalCloudHarness harness;
 
@@ -47,7 +50,7 @@ class ExecutorImageTest {
         }
     }
 
-    private static void requireImage() throws IOException {
+    static void requireImage() throws IOException {
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
         try (ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder().dockerHost(config.getDockerHost()).build();
              DockerClient docker = DockerClientImpl.getInstance(config, http)) {
@@ -64,7 +67,8 @@ class ExecutorImageTest {
     @ParameterizedTest
     @ValueSource(strings = {"once", "session"})
     void theImageRunsCommandsAsTheSandboxUserAndKeepsStateAndFiles(String mode) {
-        try (CloudRunJobsSandboxBackend backend = harness.backend(Map.of("SANDBOX_MODE", mode, "SANDBOX_IDLE_TIMEOUT", "2s"))) {
+        try (CloudRunJobsSandboxBackend backend = harness.backend(Map.of("SANDBOX_MODE", mode, "SANDBOX_IDLE_TIMEOUT", "2s",
+                "SANDBOX_EXECUTOR_IMAGE", IMAGE))) {
             Sandbox sandbox = backend.create(SandboxSpec.newBuilder().build());
             try {
                 ExecResult first = sandbox.execStateful("id -u; pwd; mkdir -p sub && cd sub && export COLOR=blue && printf 'kept\\n' > f.txt", "main", T);

@@ -6,6 +6,12 @@ import com.google.protobuf.TextFormat;
 import io.sandboxops.core.api.SandboxBackend;
 import io.sandboxops.core.cloudrun.CloudRunJobsSandboxBackend;
 import io.sandboxops.core.cloudrun.CloudRunSettings;
+import io.sandboxops.core.cloudrun.MailboxKey;
+import io.sandboxops.core.cloudrun.SessionCredentials;
+import io.sandboxops.core.cloudrun.StorageToken;
+import io.sandboxops.core.cloudrun.WorkerProtocol;
+import io.sandboxops.core.state.SessionStateStore;
+import java.time.Duration;
 import io.sandboxops.core.env.GoogleClients;
 import io.sandboxops.core.observe.CloudLoggingEventSink;
 import io.sandboxops.core.observe.ObservedSandboxBackend;
@@ -99,6 +105,37 @@ final class LocalCloudHarness implements AutoCloseable {
         CloudRunSettings s = settings(extra);
         return ObservedSandboxBackend.observe(new CloudRunJobsSandboxBackend(s, new GoogleClients(s.target()), true, RetryPolicy.defaults()),
                 new CloudLoggingEventSink(s.target()), true);
+    }
+
+    /**
+     * What a legitimate client of {@code sandboxId} writes into its inbox to run {@code command} in shell main: signed
+     * with the sandbox's key from {@code control/}, for its live worker, as the backend does.
+     */
+    String signedRequest(String sandboxId, String command) {
+        SessionStateStore store = new SessionStateStore(clients.storage(), BUCKET, RetryPolicy.defaults());
+        String worker = store.read(SessionStateStore.workerObject(sandboxId), Main.WorkerRecord.class).orElseThrow().value().execution();
+        SessionCredentials credentials = new SessionCredentials(clients, store);
+        MailboxKey.Envelope e = credentials.seal(sandboxId, SessionStateStore.sandboxPrefix(sandboxId), worker,
+                WorkerProtocol.Request.of(WorkerProtocol.Op.EXEC, "main").withCommand(command, Duration.ofSeconds(10)));
+        try {
+            return SessionStateStore.objectMapper().writeValueAsString(e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
+            throw new UncheckedIOException(x);
+        }
+    }
+
+    /** The Cloud Storage tokens handed to the executions of {@code sandboxId} in their RunJob overrides. */
+    List<String> storageTokensOfRunningExecutions(String sandboxId) {
+        List<String> out = new java.util.ArrayList<>();
+        for (com.google.cloud.run.v2.Job job : clients.jobs().listJobs(cloud.endpoints().locationName()).iterateAll()) {
+            for (com.google.cloud.run.v2.Execution e : clients.executions().listExecutions(job.getName()).iterateAll()) {
+                var env = e.getTemplate().getContainersList().stream().flatMap(c -> c.getEnvList().stream()).toList();
+                if (env.stream().anyMatch(v -> v.getName().equals("SESSION_ID") && v.getValue().equals(sandboxId))) {
+                    env.stream().filter(v -> v.getName().equals(StorageToken.ENV_TOKEN)).forEach(v -> out.add(v.getValue()));
+                }
+            }
+        }
+        return out;
     }
 
     /** Every execution that has not ended, of every job: what an operator would see in the console. */

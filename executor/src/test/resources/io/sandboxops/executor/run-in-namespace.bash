@@ -1,6 +1,8 @@
 #!/bin/bash
 # Runs the executor the way its container would: private /tmp, /workspace and /home/sandbox (a mount
-# namespace), as uid 1000, with the task's environment. Used as the emulator's process runner command in
+# namespace), its own process tree (a PID namespace with its own /proc, so a task cannot see another task's
+# processes nor read their /proc/PID/environ, which for the same uid would hand over that session's token),
+# as uid 1000, with the task's environment. Used as the emulator's process runner command in
 # tests, so no image is needed. $1: a classpath readable by uid 1000; $2: a folder for per-task roots; the
 # rest are the container's args. Needs root (to mount and drop privileges) and creates the empty mount points
 # /workspace and /home/sandbox on the host the first time.
@@ -14,7 +16,7 @@ chmod 1777 "$root/tmp"
 chown 1000:1000 "$root/workspace" "$root/home" "$root/scratch"
 mkdir -p /workspace /home/sandbox
 status=0
-unshare -m --propagation private bash -c '
+unshare --mount --propagation private --pid --fork --mount-proc bash -c '
   root=$1 cp=$2
   shift 2
   mount --bind "$root/tmp" /tmp

@@ -7,7 +7,11 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.util.Optional;
 
-/** Every gRPC call: addressed to loopback, from no web page, with a valid access token; otherwise refused. */
+/**
+ * Every gRPC call: addressed to loopback, from no web page, with the per-run token; otherwise refused. A downscoped
+ * token is PERMISSION_DENIED: its boundaries speak of Cloud Storage only, so it never drives Cloud Run, Logging,
+ * Monitoring or Operations (on Google the same holds: a boundary caps every permission outside it to nothing).
+ */
 public final class AccessInterceptor implements ServerInterceptor {
     private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final Metadata.Key<String> ORIGIN = Metadata.Key.of("origin", Metadata.ASCII_STRING_MARSHALLER);
@@ -26,7 +30,12 @@ public final class AccessInterceptor implements ServerInterceptor {
             return new ServerCall.Listener<>() { };
         }
         try {
-            tokens.authenticate(headers.get(AUTHORIZATION));
+            if (!tokens.authenticate(headers.get(AUTHORIZATION)).root()) {
+                call.close(Status.PERMISSION_DENIED.withDescription("a downscoped access token is limited to the Cloud Storage "
+                        + "resources of its access boundary; " + call.getMethodDescriptor().getFullMethodName()
+                        + " needs the local cloud's per-run token"), new Metadata());
+                return new ServerCall.Listener<>() { };
+            }
         } catch (AccessTokens.Unauthenticated e) {
             call.close(Status.UNAUTHENTICATED.withDescription(e.getMessage()), new Metadata());
             return new ServerCall.Listener<>() { };

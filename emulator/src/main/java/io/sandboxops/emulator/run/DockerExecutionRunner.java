@@ -17,13 +17,17 @@ import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -36,15 +40,24 @@ import org.slf4j.LoggerFactory;
  * Runs each task attempt as a Docker container of the job's image, as Cloud Run would: the container's
  * {@code command} replaces the image entrypoint and its {@code args} the image command; the CPU and
  * memory limits apply; the network is the host's, so the task reaches the emulator on 127.0.0.1.
- * Containers are labelled {@code app=sandbox-ops-emulator} with the owning process id, so containers left
- * behind by a process that died are found and removed the next time a runner connects. Images are never
- * pulled: a missing image fails the attempt.
+ * Images are never pulled: a missing image fails the attempt.
+ *
+ * <p>Containers are labelled {@code app=sandbox-ops-emulator} and with their emulator: its instance id, the user
+ * who runs it, the machine and PID namespace it runs in, and its process id and start time. A runner removes its own
+ * containers when they end and on close; when it connects it also removes containers of another instance only when
+ * that instance is certainly gone: the same user, on the same boot of the same machine, in the same PID namespace,
+ * and its process no longer runs (no such pid, or a pid reused by a process that started at another time). Anything
+ * it cannot judge — another user's, another machine's or container's, an unlabelled one — is left alone.
  */
 public final class DockerExecutionRunner implements ExecutionRunner {
 
     public static final String APP_LABEL = "app";
     public static final String APP = "sandbox-ops-emulator";
     public static final String OWNER_LABEL = "sandbox-ops.emulator/owner-pid";
+    public static final String INSTANCE_LABEL = "sandbox-ops.emulator/instance";
+    public static final String OWNER_START_LABEL = "sandbox-ops.emulator/owner-started";
+    public static final String OWNER_USER_LABEL = "sandbox-ops.emulator/owner-user";
+    public static final String OWNER_PLACE_LABEL = "sandbox-ops.emulator/owner-place";
     private static final Logger LOG = LoggerFactory.getLogger(DockerExecutionRunner.class);
     /** A bound on processes per task container, so a fork bomb in a task cannot take the host down. */
     private static final long PIDS_LIMIT = 1024;
@@ -54,10 +67,19 @@ public final class DockerExecutionRunner implements ExecutionRunner {
     private final DockerClient docker;
     private final String network;
     private final Set<String> containers = ConcurrentHashMap.newKeySet();
+    private final String instance = UUID.randomUUID().toString();
+    private final Owner owner = Owner.current();
 
     private DockerExecutionRunner(DockerClient docker, String network) {
         this.docker = docker;
         this.network = network;
+    }
+
+    /** The labels naming this runner's emulator on every container it starts: instance, user, place, pid, start. */
+    public Map<String, String> ownerLabels() {
+        Map<String, String> labels = new LinkedHashMap<>(owner.labels());
+        labels.put(INSTANCE_LABEL, instance);
+        return labels;
     }
 
     /** Connects to the engine named by {@code DOCKER_HOST}, or the local socket, with host networking. */
@@ -98,7 +120,7 @@ public final class DockerExecutionRunner implements ExecutionRunner {
         }
         Map<String, String> labels = new LinkedHashMap<>(launch.labels());
         labels.put(APP_LABEL, APP);
-        labels.put(OWNER_LABEL, String.valueOf(ProcessHandle.current().pid()));
+        labels.putAll(ownerLabels());
         List<String> env = new ArrayList<>();
         launch.env().forEach((k, v) -> env.add(k + "=" + v));
         HostConfig host = HostConfig.newHostConfig()
@@ -185,31 +207,76 @@ public final class DockerExecutionRunner implements ExecutionRunner {
         };
     }
 
-    /** Removes containers of this app whose owning process is gone. */
+    /** Removes the containers of emulators that are certainly gone (see the class comment); leaves every other. */
     public void removeOrphans() {
+        if (owner.place().isEmpty()) {
+            LOG.debug("cannot tell this machine and PID namespace apart from others; no orphan is removed");
+            return;
+        }
         List<Container> found;
         try {
             found = docker.listContainersCmd().withShowAll(true)
-                    .withLabelFilter(Map.of(APP_LABEL, APP)).exec();
+                    .withLabelFilter(Map.of(APP_LABEL, APP, OWNER_USER_LABEL, owner.user(), OWNER_PLACE_LABEL, owner.place())).exec();
         } catch (RuntimeException e) {
             LOG.warn("cannot list containers to remove orphans: {}", e.getMessage());
             return;
         }
         for (Container c : found) {
-            String owner = c.getLabels() == null ? null : c.getLabels().get(OWNER_LABEL);
-            boolean alive = owner != null && ProcessHandle.of(parsePid(owner)).map(ProcessHandle::isAlive).orElse(false);
-            if (!alive) {
-                LOG.info("removing orphaned task container {}", c.getId());
+            Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
+            if (!instance.equals(labels.get(INSTANCE_LABEL)) && Owner.certainlyGone(labels)) {
+                LOG.info("removing task container {} of emulator instance {}, whose process {} is gone", c.getId(),
+                        labels.get(INSTANCE_LABEL), labels.get(OWNER_LABEL));
                 remove(c.getId());
             }
         }
     }
 
-    private static long parsePid(String s) {
-        try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            return -1;
+    /**
+     * The emulator process a container belongs to.
+     *
+     * @param user  the account running it
+     * @param place boot id and PID namespace: where its pid means something; empty when it cannot be told
+     */
+    private record Owner(String user, String place, long pid, String started) {
+        static Owner current() {
+            ProcessHandle self = ProcessHandle.current();
+            return new Owner(System.getProperty("user.name", "?"), currentPlace(), self.pid(), startOf(self));
+        }
+
+        Map<String, String> labels() {
+            return Map.of(OWNER_USER_LABEL, user, OWNER_PLACE_LABEL, place, OWNER_LABEL, String.valueOf(pid),
+                    OWNER_START_LABEL, started);
+        }
+
+        /** Labels of a container of this user and place: its process is gone, or its pid now names another process. */
+        static boolean certainlyGone(Map<String, String> labels) {
+            long pid;
+            try {
+                pid = Long.parseLong(labels.getOrDefault(OWNER_LABEL, ""));
+            } catch (NumberFormatException e) {
+                return false;
+            }
+            String recorded = labels.get(OWNER_START_LABEL);
+            if (labels.get(INSTANCE_LABEL) == null || recorded == null || recorded.isEmpty()) {
+                return false;
+            }
+            Optional<ProcessHandle> p = ProcessHandle.of(pid);
+            return p.isEmpty() || !p.get().isAlive() || !startOf(p.get()).isEmpty() && !startOf(p.get()).equals(recorded);
+        }
+
+        private static String startOf(ProcessHandle p) {
+            return p.info().startInstant().map(i -> String.valueOf(i.toEpochMilli())).orElse("");
+        }
+
+        /** This boot of this machine and this PID namespace (Linux); empty elsewhere, where nothing is swept. */
+        private static String currentPlace() {
+            try {
+                String boot = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
+                String ns = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString().replaceAll("\\D", "");
+                return boot.isEmpty() || ns.isEmpty() ? "" : boot + "." + ns;
+            } catch (IOException | UnsupportedOperationException | SecurityException e) {
+                return "";
+            }
         }
     }
 

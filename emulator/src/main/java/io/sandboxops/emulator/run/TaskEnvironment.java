@@ -2,7 +2,9 @@ package io.sandboxops.emulator.run;
 
 /**
  * The environment variables a task sees besides its container's own: the ones Cloud Run sets, and the
- * ones through which the emulator tells a task where its local APIs are.
+ * ones through which the emulator tells a task where its local APIs are. Never a credential: as on Cloud Run, where
+ * the job's service account holds no bucket role, a task reaches Cloud Storage only with the downscoped token its
+ * launcher put in the RunJob overrides.
  */
 public final class TaskEnvironment {
 
@@ -16,11 +18,6 @@ public final class TaskEnvironment {
     public static final String STORAGE_EMULATOR_HOST = "STORAGE_EMULATOR_HOST";
     /** {@code 127.0.0.1:PORT}: the emulator's gRPC APIs (Cloud Run, Logging, Monitoring), plaintext. */
     public static final String SANDBOXOPS_EMULATOR_GRPC = "SANDBOXOPS_EMULATOR_GRPC";
-    /**
-     * The emulator's per-run token, handed to tasks so the executor can reach Cloud Storage. Interim: it opens the
-     * whole emulator, so every session's worker holds every session's objects; downscoped per-session tokens replace it.
-     */
-    public static final String SANDBOXOPS_EMULATOR_TOKEN = "SANDBOXOPS_EMULATOR_TOKEN";
     /** The project the emulator runs as, as on Cloud Run where it comes from the metadata server. */
     public static final String GOOGLE_CLOUD_PROJECT = "GOOGLE_CLOUD_PROJECT";
 

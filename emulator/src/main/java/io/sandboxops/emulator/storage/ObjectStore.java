@@ -181,6 +181,12 @@ final class ObjectStore {
         return current;
     }
 
+    /** Whether {@code bucket} holds a live {@code name}: writing it then overwrites, which needs delete rights too. */
+    synchronized boolean exists(String bucket, String name) {
+        Map<String, StoredObject> in = objects.get(bucket);
+        return in != null && in.containsKey(name);
+    }
+
     synchronized OpenObject open(String bucket, String name, Long generation, Preconditions preconditions) {
         StoredObject current = get(bucket, name, generation, preconditions);
         try {

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.sandboxops.emulator.auth.AccessCondition;
 import io.sandboxops.emulator.auth.AccessTokens;
 import io.sandboxops.emulator.auth.LoopbackOnly;
+import io.sandboxops.emulator.auth.TokenExchange;
 import io.sandboxops.emulator.faults.FaultInjector;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,7 +43,12 @@ import java.util.zip.GZIPInputStream;
  * The Cloud Storage JSON API over plain HTTP on loopback, enough of it for the real
  * {@code com.google.cloud.storage.Storage} client: buckets get/insert/list/delete; objects simple,
  * multipart and resumable uploads, metadata and media reads with {@code Range}, list with prefix,
- * delimiter and paging, patch/update, delete, copy and rewrite, all with generation preconditions.
+ * delimiter and paging, patch/update, delete, copy, rewrite and compose, all with generation preconditions.
+ *
+ * <p>Every request is authorised as Google's front end does: the per-run token may do anything; a downscoped token
+ * (from {@code POST /v1/token}, Google's STS, answered here too) only what its access boundaries allow, checked per
+ * IAM permission and resource name before anything is read or written. See the README's table for the permission of
+ * each method.
  */
 public final class StorageServer implements AutoCloseable {
 
@@ -58,11 +65,13 @@ public final class StorageServer implements AutoCloseable {
     private final ExecutorService executor;
     private final Map<String, ResumableUpload> uploads = new ConcurrentHashMap<>();
     private final AccessTokens tokens;
+    private final TokenExchange sts;
 
     private StorageServer(ObjectStore store, FaultInjector faults, AccessTokens tokens, HttpServer server, ExecutorService executor) {
         this.store = store;
         this.faults = faults;
         this.tokens = tokens;
+        this.sts = new TokenExchange(tokens);
         this.server = server;
         this.executor = executor;
     }
@@ -114,8 +123,11 @@ public final class StorageServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             try {
-                admit(exchange);
-                route(exchange);
+                if (exchange.getRequestURI().getRawPath().equals(TokenExchange.PATH)) {
+                    exchangeToken(exchange);
+                    return;
+                }
+                route(exchange, admit(exchange));
             } catch (StorageException e) {
                 drain(exchange);
                 if (e.status == 412) {
@@ -130,19 +142,75 @@ public final class StorageServer implements AutoCloseable {
     }
 
     /** Loopback addressing, no browser origin, and a valid token, as Google's front end checks credentials first. */
-    private void admit(HttpExchange ex) {
-        Optional<String> refusal = LoopbackOnly.refusal(ex.getRequestHeaders().getFirst("Host"), ex.getRequestHeaders().getFirst("Origin"));
-        if (refusal.isPresent()) {
-            throw new StorageException(403, "forbidden", refusal.get());
-        }
+    private AccessTokens.Caller admit(HttpExchange ex) {
+        loopbackOnly(ex);
         try {
-            tokens.authenticate(ex.getRequestHeaders().getFirst("Authorization"));
+            return tokens.authenticate(ex.getRequestHeaders().getFirst("Authorization"));
         } catch (AccessTokens.Unauthenticated e) {
             throw new StorageException(401, "authError", e.getMessage());
         }
     }
 
-    private void route(HttpExchange ex) throws IOException {
+    private static void loopbackOnly(HttpExchange ex) {
+        Optional<String> refusal = LoopbackOnly.refusal(ex.getRequestHeaders().getFirst("Host"), ex.getRequestHeaders().getFirst("Origin"));
+        if (refusal.isPresent()) {
+            throw new StorageException(403, "forbidden", refusal.get());
+        }
+    }
+
+    /** Google's STS token exchange; the subject token in the form is the credential, so no Authorization is needed. */
+    private void exchangeToken(HttpExchange ex) throws IOException {
+        loopbackOnly(ex);
+        if (!ex.getRequestMethod().equals("POST")) {
+            throw new StorageException(405, "methodNotAllowed", "Method not allowed: " + ex.getRequestMethod());
+        }
+        String form;
+        try (InputStream in = ex.getRequestBody()) {
+            form = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+        }
+        TokenExchange.Answer answer = sts.answer(ex.getRequestHeaders().getFirst("Content-Type"), form);
+        sendJson(ex, answer.status(), answer.body());
+    }
+
+    /**
+     * Lets {@code permission} on the bucket (no {@code object}) or the object through, or answers 403 as Google does.
+     * {@code listPrefix} is the prefix of an objects.list ({@code ""} for none), {@code null} for other methods.
+     */
+    private static void authorize(AccessTokens.Caller caller, String permission, String bucket, String object, String listPrefix) {
+        if (caller.root()) {
+            return;
+        }
+        String name = "projects/_/buckets/" + bucket + (object == null ? "" : "/objects/" + object);
+        String type = object == null ? "storage.googleapis.com/Bucket" : "storage.googleapis.com/Object";
+        if (!caller.allows(permission, bucket, new AccessCondition.Resource(name, type, listPrefix))) {
+            throw forbidden(permission, object == null ? "bucket " + bucket
+                    + (listPrefix == null || listPrefix.isEmpty() ? "" : " (objects under \"" + listPrefix + "\")")
+                    : "object " + bucket + "/" + object);
+        }
+    }
+
+    /** Creating, or overwriting, which on Google needs delete rights on the object it replaces as well. */
+    private void authorizeWrite(AccessTokens.Caller caller, String bucket, String object) {
+        authorize(caller, "storage.objects.create", bucket, object, null);
+        if (object != null && store.exists(bucket, object)) {
+            authorize(caller, "storage.objects.delete", bucket, object, null);
+        }
+    }
+
+    /** Project-level methods (list and create buckets): no access boundary can grant them. */
+    private static void authorizeProject(AccessTokens.Caller caller, String permission) {
+        if (!caller.root()) {
+            throw forbidden(permission, "project");
+        }
+    }
+
+    private static StorageException forbidden(String permission, String what) {
+        return new StorageException(403, "forbidden", "The caller (a downscoped access token) does not have " + permission
+                + " access to the Google Cloud Storage " + what + ". Permission '" + permission
+                + "' denied on resource (or it may not exist).");
+    }
+
+    private void route(HttpExchange ex, AccessTokens.Caller caller) throws IOException {
         // HttpURLConnection cannot send PATCH, so the Google HTTP client tunnels it through POST.
         String override = ex.getRequestHeaders().getFirst("X-HTTP-Method-Override");
         String method = override != null ? override.toUpperCase(java.util.Locale.ROOT) : ex.getRequestMethod();
@@ -157,15 +225,15 @@ public final class StorageServer implements AutoCloseable {
             if (method.equals("POST")) {
                 String type = q.getOrDefault("uploadType", "media");
                 switch (type) {
-                    case "media" -> uploadSimple(ex, bucket, q);
-                    case "multipart" -> uploadMultipart(ex, bucket, q);
-                    case "resumable" -> startResumable(ex, bucket, q);
+                    case "media" -> uploadSimple(ex, caller, bucket, q);
+                    case "multipart" -> uploadMultipart(ex, caller, bucket, q);
+                    case "resumable" -> startResumable(ex, caller, bucket, q);
                     default -> throw StorageException.invalid("Invalid upload type: " + type);
                 }
             } else if (method.equals("PUT") && q.containsKey("upload_id")) {
-                continueResumable(ex, q.get("upload_id"));
+                continueResumable(ex, caller, q.get("upload_id"));
             } else if (method.equals("DELETE") && q.containsKey("upload_id")) {
-                cancelResumable(ex, q.get("upload_id"));
+                cancelResumable(ex, caller, q.get("upload_id"));
             } else {
                 throw new StorageException(405, "methodNotAllowed", "Method not allowed: " + method);
             }
@@ -179,8 +247,14 @@ public final class StorageServer implements AutoCloseable {
         List<String> r = api.subList(3, api.size());
         if (r.isEmpty()) {
             switch (method) {
-                case "GET" -> listBuckets(ex, q);
-                case "POST" -> insertBucket(ex, q);
+                case "GET" -> {
+                    authorizeProject(caller, "storage.buckets.list");
+                    listBuckets(ex, q);
+                }
+                case "POST" -> {
+                    authorizeProject(caller, "storage.buckets.create");
+                    insertBucket(ex, q);
+                }
                 default -> throw new StorageException(405, "methodNotAllowed", "Method not allowed: " + method);
             }
             return;
@@ -189,10 +263,12 @@ public final class StorageServer implements AutoCloseable {
         if (r.size() == 1) {
             switch (method) {
                 case "GET" -> {
+                    authorize(caller, "storage.buckets.get", bucket, null, null);
                     fault("storage.buckets.get");
                     sendJson(ex, 200, bucketJson(store.bucket(bucket)));
                 }
                 case "DELETE" -> {
+                    authorize(caller, "storage.buckets.delete", bucket, null, null);
                     fault("storage.buckets.delete");
                     Long metagen = q.containsKey("ifMetagenerationMatch") ? Long.parseLong(q.get("ifMetagenerationMatch")) : null;
                     store.deleteBucket(bucket, metagen);
@@ -207,9 +283,10 @@ public final class StorageServer implements AutoCloseable {
         }
         if (r.size() == 2) {
             if (method.equals("GET")) {
+                authorize(caller, "storage.objects.list", bucket, null, q.getOrDefault("prefix", ""));
                 listObjects(ex, bucket, q);
             } else if (method.equals("POST")) {
-                uploadSimple(ex, bucket, q);
+                uploadSimple(ex, caller, bucket, q);
             } else {
                 throw new StorageException(405, "methodNotAllowed", "Method not allowed: " + method);
             }
@@ -222,8 +299,12 @@ public final class StorageServer implements AutoCloseable {
             if (dest.size() < 4 || !dest.get(0).equals("b") || !dest.get(2).equals("o")) {
                 throw StorageException.notFound("Not Found");
             }
-            copy(ex, bucket, source, dest.get(1), String.join("/", dest.subList(3, dest.size())), q,
+            copy(ex, caller, bucket, source, dest.get(1), String.join("/", dest.subList(3, dest.size())), q,
                     r.get(verb).equals("rewriteTo"));
+            return;
+        }
+        if (method.equals("POST") && r.size() >= 4 && r.get(r.size() - 1).equals("compose")) {
+            compose(ex, caller, bucket, String.join("/", r.subList(2, r.size() - 1)), q);
             return;
         }
         // Clients encode '/' in names as %2F; a name sent with raw slashes spans several segments.
@@ -232,6 +313,7 @@ public final class StorageServer implements AutoCloseable {
         Preconditions pre = Preconditions.from(q, "if");
         switch (method) {
             case "GET" -> {
+                authorize(caller, "storage.objects.get", bucket, object, null);
                 if (download || "media".equals(q.get("alt"))) {
                     fault("storage.objects.get");
                     sendMedia(ex, store.open(bucket, object, generation, pre));
@@ -241,16 +323,19 @@ public final class StorageServer implements AutoCloseable {
                 }
             }
             case "DELETE" -> {
+                authorize(caller, "storage.objects.delete", bucket, object, null);
                 fault("storage.objects.delete");
                 store.delete(bucket, object, generation, pre);
                 sendEmpty(ex, 204);
             }
             case "PATCH" -> {
+                authorize(caller, "storage.objects.update", bucket, object, null);
                 fault("storage.objects.patch");
                 JsonNode body = readJson(ex);
                 sendJson(ex, 200, objectJson(store.updateMetadata(bucket, object, generation, pre, a -> a.patchedBy(body))));
             }
             case "PUT" -> {
+                authorize(caller, "storage.objects.update", bucket, object, null);
                 fault("storage.objects.update");
                 ObjectAttributes replacement = ObjectAttributes.fromJson(readJson(ex));
                 sendJson(ex, 200, objectJson(store.updateMetadata(bucket, object, generation, pre, a -> replacement)));
@@ -336,9 +421,10 @@ public final class StorageServer implements AutoCloseable {
         sendJson(ex, 200, out);
     }
 
-    private void uploadSimple(HttpExchange ex, String bucket, Map<String, String> q) throws IOException {
-        fault("storage.objects.insert");
+    private void uploadSimple(HttpExchange ex, AccessTokens.Caller caller, String bucket, Map<String, String> q) throws IOException {
         String name = q.get("name");
+        authorizeWrite(caller, bucket, name);
+        fault("storage.objects.insert");
         ObjectAttributes attributes = new ObjectAttributes(name, contentType(ex), q.get("contentEncoding"),
                 null, null, null, Map.of(), null, null);
         try (StagedContent staged = store.stage(); InputStream body = body(ex)) {
@@ -348,7 +434,7 @@ public final class StorageServer implements AutoCloseable {
         }
     }
 
-    private void uploadMultipart(HttpExchange ex, String bucket, Map<String, String> q) throws IOException {
+    private void uploadMultipart(HttpExchange ex, AccessTokens.Caller caller, String bucket, Map<String, String> q) throws IOException {
         fault("storage.objects.insert");
         String boundary = boundary(ex.getRequestHeaders().getFirst("Content-Type"));
         byte[] all;
@@ -369,6 +455,7 @@ public final class StorageServer implements AutoCloseable {
                     attributes.contentDisposition(), attributes.contentLanguage(), attributes.cacheControl(),
                     attributes.metadata(), attributes.crc32c(), attributes.md5Hash());
         }
+        authorizeWrite(caller, bucket, attributes.name());
         try (StagedContent staged = store.stage()) {
             staged.append(parts.get(1)[1], 0, parts.get(1)[1].length);
             staged.seal();
@@ -376,9 +463,7 @@ public final class StorageServer implements AutoCloseable {
         }
     }
 
-    private void startResumable(HttpExchange ex, String bucket, Map<String, String> q) throws IOException {
-        fault("storage.objects.insert");
-        store.bucket(bucket);
+    private void startResumable(HttpExchange ex, AccessTokens.Caller caller, String bucket, Map<String, String> q) throws IOException {
         JsonNode body = readJson(ex);
         ObjectAttributes attributes = ObjectAttributes.fromJson(body);
         if (attributes.name() == null) {
@@ -387,24 +472,37 @@ public final class StorageServer implements AutoCloseable {
         if (attributes.name() == null || attributes.name().isEmpty()) {
             throw StorageException.required("Required parameter: name");
         }
+        authorizeWrite(caller, bucket, attributes.name());
+        fault("storage.objects.insert");
+        store.bucket(bucket);
         if (attributes.contentType() == null && ex.getRequestHeaders().getFirst("X-Upload-Content-Type") != null) {
             attributes = new ObjectAttributes(attributes.name(), ex.getRequestHeaders().getFirst("X-Upload-Content-Type"),
                     attributes.contentEncoding(), attributes.contentDisposition(), attributes.contentLanguage(),
                     attributes.cacheControl(), attributes.metadata(), attributes.crc32c(), attributes.md5Hash());
         }
         String id = UUID.randomUUID().toString().replace("-", "");
-        uploads.put(id, new ResumableUpload(id, bucket, attributes, Preconditions.from(q, "if"), store.stage()));
+        uploads.put(id, new ResumableUpload(id, caller, bucket, attributes, Preconditions.from(q, "if"), store.stage()));
         String location = baseUrl() + "/upload/storage/v1/b/" + encodePath(bucket) + "/o?uploadType=resumable&upload_id=" + id;
         ex.getResponseHeaders().add("Location", location);
         ex.getResponseHeaders().add("X-GUploader-UploadID", id);
         sendEmpty(ex, 200);
     }
 
-    private void continueResumable(HttpExchange ex, String id) throws IOException {
+    /** The session {@code id}, when {@code caller} started it: an upload session works only with the token that opened it. */
+    private ResumableUpload upload(AccessTokens.Caller caller, String id) {
         ResumableUpload upload = uploads.get(id);
         if (upload == null) {
             throw StorageException.notFound("No such upload session: " + id);
         }
+        if (!upload.owner.equals(caller)) {
+            throw new StorageException(403, "forbidden", "The upload session " + id + " was started with another access token; "
+                    + "only the token that started an upload may continue or cancel it.");
+        }
+        return upload;
+    }
+
+    private void continueResumable(HttpExchange ex, AccessTokens.Caller caller, String id) throws IOException {
+        ResumableUpload upload = upload(caller, id);
         synchronized (upload) {
             if (upload.result != null) {
                 drain(ex);
@@ -443,6 +541,8 @@ public final class StorageServer implements AutoCloseable {
             if (total >= 0 && upload.persisted() == total) {
                 upload.content.seal();
                 checkDeclaredHashes(ex, upload);
+                // The object may have appeared since the session started: replacing it needs delete rights.
+                authorizeWrite(caller, upload.bucket, upload.attributes.name());
                 try {
                     upload.result = store.commit(upload.bucket, upload.attributes, upload.content, upload.preconditions);
                 } catch (StorageException e) {
@@ -482,7 +582,8 @@ public final class StorageServer implements AutoCloseable {
         }
     }
 
-    private void cancelResumable(HttpExchange ex, String id) throws IOException {
+    private void cancelResumable(HttpExchange ex, AccessTokens.Caller caller, String id) throws IOException {
+        upload(caller, id);
         ResumableUpload upload = uploads.remove(id);
         if (upload != null) {
             upload.content.close();
@@ -490,8 +591,10 @@ public final class StorageServer implements AutoCloseable {
         sendEmpty(ex, 499);
     }
 
-    private void copy(HttpExchange ex, String srcBucket, String srcName, String dstBucket, String dstName,
-                      Map<String, String> q, boolean rewrite) throws IOException {
+    private void copy(HttpExchange ex, AccessTokens.Caller caller, String srcBucket, String srcName, String dstBucket,
+                      String dstName, Map<String, String> q, boolean rewrite) throws IOException {
+        authorize(caller, "storage.objects.get", srcBucket, srcName, null);
+        authorizeWrite(caller, dstBucket, dstName);
         fault(rewrite ? "storage.objects.rewrite" : "storage.objects.copy");
         JsonNode body = readJson(ex);
         Long srcGeneration = q.containsKey("sourceGeneration") ? parseLong(q.get("sourceGeneration"), "sourceGeneration") : null;
@@ -516,6 +619,41 @@ public final class StorageServer implements AutoCloseable {
                 .put("done", true);
         out.set("resource", objectJson(created));
         sendJson(ex, 200, out);
+    }
+
+    /** Concatenates up to 32 source objects of {@code bucket} into {@code destination}, as objects.compose. */
+    private void compose(HttpExchange ex, AccessTokens.Caller caller, String bucket, String destination,
+                         Map<String, String> q) throws IOException {
+        JsonNode body = readJson(ex);
+        JsonNode sources = body.get("sourceObjects");
+        if (sources == null || !sources.isArray() || sources.isEmpty()) {
+            throw StorageException.required("Required field: sourceObjects");
+        }
+        if (sources.size() > 32) {
+            throw StorageException.invalid("The number of source components provided (" + sources.size()
+                    + ") exceeds the maximum (32)");
+        }
+        for (JsonNode s : sources) {
+            authorize(caller, "storage.objects.get", bucket, text(s, "name"), null);
+        }
+        authorizeWrite(caller, bucket, destination);
+        fault("storage.objects.compose");
+        JsonNode dest = body.path("destination");
+        ObjectAttributes attributes = (dest.isObject() ? ObjectAttributes.fromJson(dest) : ObjectAttributes.empty()).withName(destination);
+        try (StagedContent staged = store.stage()) {
+            for (JsonNode s : sources) {
+                Long generation = s.hasNonNull("generation") ? s.get("generation").asLong() : null;
+                JsonNode match = s.path("objectPreconditions").path("ifGenerationMatch");
+                Preconditions pre = match.isMissingNode() || match.isNull() ? Preconditions.none()
+                        : Preconditions.from(Map.of("ifGenerationMatch", match.asText()), "if");
+                ObjectStore.OpenObject open = store.open(bucket, text(s, "name"), generation, pre);
+                try (FileChannel ch = open.channel(); InputStream in = Channels.newInputStream(ch)) {
+                    staged.append(in, -1);
+                }
+            }
+            staged.seal();
+            sendJson(ex, 200, objectJson(store.commit(bucket, attributes, staged, Preconditions.from(q, "if"))));
+        }
     }
 
     private void sendMedia(HttpExchange ex, ObjectStore.OpenObject open) throws IOException {

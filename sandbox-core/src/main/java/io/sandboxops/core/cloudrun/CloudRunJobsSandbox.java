@@ -127,6 +127,7 @@ final class CloudRunJobsSandbox implements FileOperationsSandbox {
             jobs.cancel(execution);
         }
         store.deleteSandbox(id());
+        backend.credentials().forget(id());
         close();
     }
 
@@ -180,7 +181,10 @@ final class CloudRunJobsSandbox implements FileOperationsSandbox {
         List<String> all = new ArrayList<>(args);
         all.addAll(List.of("--command-object", object));
         try {
-            return jobs.run(backend.job(), all, Map.of("SESSION_ID", id(), "SANDBOX_MODE", "once"));
+            Map<String, String> env = new java.util.HashMap<>(backend.credentials().executionEnv(id()));
+            env.put("SESSION_ID", id());
+            env.put("SANDBOX_MODE", "once");
+            return jobs.run(backend.job(), all, env);
         } catch (RuntimeException e) {
             try {
                 store.delete(object);
@@ -297,7 +301,8 @@ final class CloudRunJobsSandbox implements FileOperationsSandbox {
         }
         Mailbox mailbox = new Mailbox(store, SessionStateStore.executionPrefix(id(), shortName));
         try {
-            Response r = mailbox.call(request, wait.plus(START_ALLOWANCE), () -> !CloudRunJobManager.isDone(jobs.get(execution))).orThrow();
+            Response r = mailbox.call(request, wait.plus(START_ALLOWANCE), () -> !CloudRunJobManager.isDone(jobs.get(execution)),
+                    q -> backend.credentials().seal(id(), mailbox.prefix(), execution, q)).orThrow();
             if (r.view() != null && !r.view().running()) {
                 interactiveEnded.add(execution);
             }
@@ -338,7 +343,8 @@ final class CloudRunJobsSandbox implements FileOperationsSandbox {
         for (int attempt = 1; ; attempt++) {
             String execution = ensureWorker();
             try {
-                return sessionMailbox.call(request, timeout, () -> workerAlive(execution)).orThrow();
+                return sessionMailbox.call(request, timeout, () -> workerAlive(execution),
+                        q -> backend.credentials().seal(id(), sessionMailbox.prefix(), execution, q)).orThrow();
             } catch (Mailbox.WorkerGoneException gone) {
                 // It idled out as the request came; a request nobody claimed was withdrawn, so send it to a new one.
                 // One it claimed is never sent again: running a command twice is worse than reporting it lost.
@@ -389,8 +395,12 @@ final class CloudRunJobsSandbox implements FileOperationsSandbox {
             store.deleteIfGeneration(SessionStateStore.workerObject(id()), current.get().generation());
         }
         // Repeatable: a second worker of the same sandbox finds the first one live and exits by itself.
-        String execution = jobs.runRepeatable(backend.job(), List.of(), Map.of("SESSION_ID", id(), "SANDBOX_MODE", "session",
-                "SANDBOX_IDLE_TIMEOUT", backend.settings().idleTimeout().toMillis() + "ms"));
+        // The worker's token and mailbox key travel in the overrides: only the control plane can read an execution.
+        Map<String, String> env = new java.util.HashMap<>(backend.credentials().executionEnv(id()));
+        env.put("SESSION_ID", id());
+        env.put("SANDBOX_MODE", "session");
+        env.put("SANDBOX_IDLE_TIMEOUT", backend.settings().idleTimeout().toMillis() + "ms");
+        String execution = jobs.runRepeatable(backend.job(), List.of(), env);
         long deadline = System.nanoTime() + START_ALLOWANCE.toNanos();
         long sleep = 5;
         while (System.nanoTime() < deadline) {

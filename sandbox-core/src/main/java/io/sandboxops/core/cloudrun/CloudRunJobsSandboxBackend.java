@@ -39,6 +39,7 @@ public final class CloudRunJobsSandboxBackend implements SandboxBackend {
     private final SessionStateStore store;
     private final CloudRunJobManager jobs;
     private final CloudRunJobManager.JobSpec jobSpec;
+    private final SessionCredentials credentials;
 
     /**
      * @param clients the clients to use; closed with this backend only when {@code ownsClients}
@@ -49,6 +50,7 @@ public final class CloudRunJobsSandboxBackend implements SandboxBackend {
         this.ownsClients = ownsClients;
         this.store = new SessionStateStore(clients.storage(), settings.stateBucket(), retry);
         this.jobs = new CloudRunJobManager(clients, retry);
+        this.credentials = new SessionCredentials(clients, store);
         Map<String, String> env = new HashMap<>();
         env.put("SANDBOX_STATE_BUCKET", settings.stateBucket());
         env.put("GCP_PROJECT_ID", settings.target().projectId());
@@ -86,6 +88,11 @@ public final class CloudRunJobsSandboxBackend implements SandboxBackend {
 
     public CloudRunJobManager jobs() {
         return jobs;
+    }
+
+    /** Each sandbox's downscoped storage token and mailbox key. */
+    SessionCredentials credentials() {
+        return credentials;
     }
 
     GoogleClients clients() {

@@ -10,7 +10,8 @@ import java.util.function.BooleanSupplier;
  * The client end of a worker's mailbox in the bucket: a request is an object under {@code inbox/}, its answer an
  * object of the same name under {@code outbox/}. A request stays in the inbox until a worker claims it (deletes
  * it with a generation precondition), so a worker that idles out just before a request arrives leaves it for the
- * next worker: nothing is lost and nothing runs twice.
+ * next worker: nothing is lost and nothing runs twice. Every request is signed with the sandbox's
+ * {@link MailboxKey} for one worker execution: a worker runs nothing else.
  */
 public final class Mailbox {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Mailbox.class);
@@ -29,6 +30,11 @@ public final class Mailbox {
         this.prefix = prefix;
     }
 
+    /** The mailbox's folder, ending in {@code /}: what a signed request names as its mailbox. */
+    public String prefix() {
+        return prefix;
+    }
+
     public String inbox() {
         return prefix + "inbox/";
     }
@@ -40,13 +46,15 @@ public final class Mailbox {
     /**
      * Posts a request and waits for its answer.
      *
+     * @param seal        signs the request for the worker it goes to (and adds a fresh storage token)
      * @param serverAlive checked now and then while waiting; when it says no, the request is withdrawn (if no
      *                    worker took it yet) and the wait ends
      * @throws SandboxTimeoutException when no answer came within {@code timeout}
      */
-    public WorkerProtocol.Response call(WorkerProtocol.Request request, Duration timeout, BooleanSupplier serverAlive) {
+    public WorkerProtocol.Response call(WorkerProtocol.Request request, Duration timeout, BooleanSupplier serverAlive,
+                                        java.util.function.Function<WorkerProtocol.Request, MailboxKey.Envelope> seal) {
         String in = inbox() + request.id() + ".json";
-        long written = store.write(in, request, 0);
+        long written = store.write(in, seal.apply(request), 0);
         long deadline = System.nanoTime() + timeout.toNanos();
         long sleep = 2;
         long nextAliveCheck = System.nanoTime() + Duration.ofSeconds(2).toNanos();

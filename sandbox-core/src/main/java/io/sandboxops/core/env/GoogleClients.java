@@ -6,7 +6,11 @@ import com.google.api.gax.longrunning.OperationTimedPollAlgorithm;
 import com.google.api.gax.retrying.RetrySettings;
 import com.google.api.gax.rpc.ClientSettings;
 import com.google.api.gax.rpc.TransportChannelProvider;
+import com.google.api.client.http.javanet.NetHttpTransport;
+import com.google.auth.http.HttpTransportFactory;
 import com.google.auth.oauth2.AccessToken;
+import com.google.auth.oauth2.CredentialAccessBoundary;
+import com.google.auth.oauth2.DownscopedCredentials;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.OAuth2Credentials;
 import com.google.cloud.logging.v2.LoggingClient;
@@ -27,6 +31,8 @@ import io.grpc.ManagedChannelBuilder;
 import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.api.SandboxUnavailableException;
 import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,6 +42,8 @@ import java.util.List;
  */
 public final class GoogleClients implements AutoCloseable {
     private static final String CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";
+    /** Where {@link DownscopedCredentials} exchanges tokens: Google's Security Token Service. */
+    private static final String GOOGLE_STS = "https://sts.googleapis.com/v1/token";
     private final CloudTarget target;
     private final List<AutoCloseable> open = new ArrayList<>();
     private JobsClient jobs;
@@ -140,6 +148,39 @@ public final class GoogleClients implements AutoCloseable {
             open.add(storage);
         }
         return storage;
+    }
+
+    /**
+     * Credentials limited to {@code boundary} (a Credential Access Boundary): this target's credentials exchanged for a
+     * downscoped token, refreshed by the library before it expires. For Google the exchange goes to Google's STS; for
+     * a local stand-in to its {@code /v1/token} on the storage host, which speaks Google's wire format. A downscoped
+     * token reaches only the Cloud Storage resources its boundary names.
+     */
+    public OAuth2Credentials downscoped(CredentialAccessBoundary boundary) {
+        DownscopedCredentials.Builder b = DownscopedCredentials.newBuilder().setCredentialAccessBoundary(boundary);
+        if (target.local()) {
+            // The exchange reads the source token and never sends it over gRPC, so GoogleCredentials is fine here.
+            b.setSourceCredential(GoogleCredentials.create(new AccessToken(target.localToken().orElseThrow(), null)));
+            b.setHttpTransportFactory(localSts(target.storageHost().orElseThrow().replaceAll("/+$", "") + "/v1/token"));
+        } else {
+            b.setSourceCredential(credentials());
+        }
+        return b.build();
+    }
+
+    /**
+     * A transport whose only destination is the stand-in's token endpoint: Google's STS address becomes {@code tokenUrl};
+     * any other address is refused, so a downscoped credential built on it can leak its source token nowhere else.
+     */
+    private static HttpTransportFactory localSts(String tokenUrl) {
+        NetHttpTransport transport = new NetHttpTransport.Builder().setConnectionFactory(url -> {
+            if (!url.toString().equals(GOOGLE_STS)) {
+                throw new IOException("the local cloud's token transport sends only the STS token exchange (" + GOOGLE_STS
+                        + "), not a request to " + url.getProtocol() + "://" + url.getHost());
+            }
+            return (HttpURLConnection) URI.create(tokenUrl).toURL().openConnection();
+        }).build();
+        return () -> transport;
     }
 
     @Override

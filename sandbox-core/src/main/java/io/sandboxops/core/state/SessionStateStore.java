@@ -38,6 +38,8 @@ import java.util.function.Function;
  * sessions/{sandbox}/worker.json                        the live session worker
  * sessions/{sandbox}/inbox/…, outbox/…                  the session worker's mailbox
  * sessions/{sandbox}/executions/{execution}/result.json a once-mode result
+ * control/sessions/{sandbox}/mailbox-key.json           the key its client signs mailbox requests with: outside the
+ *                                                       sandbox's prefix, so no sandbox's token can read it
  * </pre>
  */
 public final class SessionStateStore {
@@ -133,6 +135,18 @@ public final class SessionStateStore {
         return sandboxPrefix(sandboxId) + "executions/" + execution + "/";
     }
 
+    /**
+     * The control plane's own objects about a sandbox, outside {@code sessions/}: no session's downscoped token reaches
+     * them, while any process of the control plane (a new {@code sandboxctl} too) finds them.
+     */
+    public static String controlPrefix(String sandboxId) {
+        return "control/sessions/" + sandboxId + "/";
+    }
+
+    public static String mailboxKeyObject(String sandboxId) {
+        return controlPrefix(sandboxId) + "mailbox-key.json";
+    }
+
     // ---- typed state -------------------------------------------------------------------------------------
 
     public Optional<Versioned<ShellState>> readShell(String sandboxId, String sessionId) {
@@ -211,8 +225,12 @@ public final class SessionStateStore {
     }
 
     /** Removes every object of a sandbox. */
+    /** Removes the sandbox's objects, and last the control plane's objects about it (its mailbox key). */
     public void deleteSandbox(String sandboxId) {
         for (String name : list(sandboxPrefix(sandboxId))) {
+            delete(name);
+        }
+        for (String name : list(controlPrefix(sandboxId))) {
             delete(name);
         }
     }

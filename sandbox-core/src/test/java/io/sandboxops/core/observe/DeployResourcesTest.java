@@ -244,7 +244,10 @@ class DeployResourcesTest {
         assertThat(roles(project, "group:sandbox-oncall@example.com")).as("sessions opened from the console or sandboxctl log their events")
                 .contains("roles/logging.logWriter");
         assertThat(roles(bucket, backend)).contains("roles/storage.objectAdmin");
-        assertThat(roles(bucket, executor)).as("the storage role the original work forgot").contains("roles/storage.objectAdmin");
+        assertThat(roles(bucket, executor)).as("executions reach the bucket only with a token downscoped to their own session, "
+                + "so the metadata server's token of the job's account must open nothing there").isEmpty();
+        assertThat(roles(project, executor)).as("nor through a project-wide role").noneMatch(r -> r.startsWith("roles/storage.")
+                || r.equals("roles/editor") || r.equals("roles/owner"));
         JsonNode perAccount = new ObjectMapper().readTree(resource("iam/service-account-policies.json"));
         for (Iterator<Map.Entry<String, JsonNode>> it = perAccount.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();

@@ -1,0 +1,109 @@
+package io.sandboxops.executor;
+
+import com.google.cloud.storage.Blob;
+import io.sandboxops.core.api.SandboxUnavailableException;
+import io.sandboxops.core.cloudrun.Mailbox;
+import io.sandboxops.core.cloudrun.MailboxKey;
+import io.sandboxops.core.cloudrun.WorkerProtocol;
+import io.sandboxops.core.state.SessionStateStore;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * A worker's end of a mailbox: claims each request, runs only those signed with the sandbox's {@link MailboxKey} for
+ * this sandbox, this mailbox and this execution, recently, and never twice; switches to the fresh storage token each
+ * one carries. A refused request is removed and logged with the reason (never its content); its sender gets the
+ * reason as an error unless it was a replay, whose id belongs to a request already answered. Used by one thread.
+ */
+final class SignedInbox {
+    private final SessionStateStore store;
+    private final Mailbox mailbox;
+    private final ExecutorConfig config;
+    private final WorkerCredentials credentials;
+    private final JsonLog log;
+    /** The names and generations already looked at and still in the inbox. */
+    private final Set<String> seen = new HashSet<>();
+    /** Ids of requests taken, with when they were issued: kept while a replay of them would still be fresh enough. */
+    private final Map<String, Instant> taken = new HashMap<>();
+
+    SignedInbox(SessionStateStore store, Mailbox mailbox, ExecutorConfig config, WorkerCredentials credentials, JsonLog log) {
+        this.store = store;
+        this.mailbox = mailbox;
+        this.config = config;
+        this.credentials = credentials;
+        this.log = log;
+    }
+
+    /** Claims and dispatches the requests waiting in the inbox. @return whether any was run */
+    boolean serve(Worker worker, ExecutorService pool) {
+        List<Blob> waiting = store.listBlobs(mailbox.inbox());
+        // Only what is still in the inbox can be seen again (a request written anew has a new generation): the set stays
+        // as small as the inbox instead of growing by one entry per request for the worker's whole life.
+        Set<String> listed = new HashSet<>();
+        waiting.forEach(b -> listed.add(b.getName() + "#" + b.getGeneration()));
+        seen.retainAll(listed);
+        boolean any = false;
+        for (Blob b : waiting) {
+            if (!seen.add(b.getName() + "#" + b.getGeneration())) {
+                continue;
+            }
+            Optional<SessionStateStore.Versioned<MailboxKey.Envelope>> read;
+            try {
+                read = store.read(b.getName(), MailboxKey.Envelope.class);
+            } catch (RuntimeException e) {
+                // Not even JSON: nobody's client wrote it.
+                if (store.deleteIfGeneration(b.getName(), b.getGeneration())) {
+                    refuse(b.getName(), null, "it is not a mailbox request", false);
+                }
+                continue;
+            }
+            // Claiming is deleting with the generation read: exactly one worker wins a request.
+            if (read.isEmpty() || !store.deleteIfGeneration(b.getName(), read.get().generation())) {
+                continue;
+            }
+            MailboxKey.Signed signed;
+            Instant now = Instant.now();
+            try {
+                signed = config.mailboxKey().open(read.get().value(), b.getName(), config.sandboxId(), mailbox.prefix(), config.executionId(), now);
+            } catch (MailboxKey.Refused r) {
+                refuse(b.getName(), read.get().value().id(), r.getMessage(), false);
+                continue;
+            }
+            taken.values().removeIf(issued -> issued.isBefore(now.minus(MailboxKey.MAX_AGE).minus(MailboxKey.MAX_SKEW)));
+            if (taken.putIfAbsent(signed.request().id(), signed.issuedAt()) != null) {
+                refuse(b.getName(), signed.request().id(), "request " + signed.request().id() + " was already taken: a replay", true);
+                continue;
+            }
+            if (signed.token() != null && credentials.offer(signed.token())) {
+                log.info("token-renewed", "expires", String.valueOf(signed.token().expiresAt()));
+            }
+            any = true;
+            WorkerProtocol.Request request = signed.request();
+            pool.submit(() -> {
+                WorkerProtocol.Response response = worker.handle(request);
+                store.write(mailbox.outbox() + request.id() + ".json", response, 0);
+            });
+        }
+        return any;
+    }
+
+    private void refuse(String object, String id, String reason, boolean replay) {
+        log.warn("request-refused", "object", object, "reason", reason);
+        if (replay || !MailboxKey.isRequestId(id) || !object.equals(mailbox.inbox() + id + ".json")) {
+            return;
+        }
+        try {
+            store.write(mailbox.outbox() + id + ".json", WorkerProtocol.Response.failed(id, new SandboxUnavailableException(
+                    "the sandbox's worker refused request " + id + ": " + reason + ". Requests must come from the sandbox's own "
+                            + "client (signed with its mailbox key, for the live worker); send the command again")), 0);
+        } catch (SessionStateStore.GenerationConflict e) {
+            // An answer is there already: leave it.
+        }
+    }
+}
