@@ -112,6 +112,14 @@ abstract class CloudRunIsolationContract {
     }
 
     @Test
+    void aSessionsShellDoesNotInheritTheExecutorsCredentials() {
+        ExecResult r = b.execStateful("env | grep -c '^SANDBOXOPS_' || true", "main", T);
+        assertThat(r.stdout().strip()).as("SANDBOXOPS_ variables in a command's environment").isEqualTo("0");
+        assertThat(b.sessionInfo("main").env()).as("the session's saved environment").noneSatisfy((name, value) ->
+                assertThat(name).startsWith("SANDBOXOPS_"));
+    }
+
+    @Test
     void aRequestFromSomeoneWithoutTheSessionsKeyIsRefused() throws Exception {
         String request = "{\"id\":\"" + io.sandboxops.core.cloudrun.WorkerProtocol.newId() + "\",\"op\":\"exec\",\"session\":\"main\","
                 + "\"command\":\"echo forged >> /workspace/forged.txt\",\"timeoutMillis\":10000}";

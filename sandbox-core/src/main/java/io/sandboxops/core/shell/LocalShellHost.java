@@ -32,6 +32,7 @@ public final class LocalShellHost implements ShellHost {
     @Override
     public ShellTransport openShell(Map<String, String> env, ShellOutput output) {
         ProcessBuilder pb = new ProcessBuilder("setsid", "-w", "bash", "--noprofile", "--norc").directory(workdir.toFile());
+        withoutHostCredentials(pb);
         pb.environment().putAll(env);
         Process p;
         try {
@@ -42,11 +43,23 @@ public final class LocalShellHost implements ShellHost {
         return new LocalTransport(p, output);
     }
 
+    /**
+     * A shell or command started here does not inherit this process's own {@code SANDBOXOPS_*} variables (in the
+     * executor: the session's storage token and mailbox key, the emulator's endpoints). They are the executor's, not the
+     * session's: inherited, they would be exported into the saved state, listed by {@code session info} and restored
+     * into later shells. This is hygiene, not a boundary: commands run as the executor's user in its container, and the
+     * token opens only this session's own objects.
+     */
+    private static ProcessBuilder withoutHostCredentials(ProcessBuilder pb) {
+        pb.environment().keySet().removeIf(name -> name.startsWith("SANDBOXOPS_"));
+        return pb;
+    }
+
     @Override
     public ProcessOutcome run(List<String> argv, Duration timeout, long maxOutputBytes) {
         Process p;
         try {
-            p = new ProcessBuilder(argv).directory(workdir.toFile()).start();
+            p = withoutHostCredentials(new ProcessBuilder(argv).directory(workdir.toFile())).start();
         } catch (IOException e) {
             throw new SandboxUnavailableException("cannot run " + argv.get(0) + " on this machine: " + e.getMessage(), e);
         }
