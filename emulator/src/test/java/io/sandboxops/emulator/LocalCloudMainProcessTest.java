@@ -37,7 +37,9 @@ class LocalCloudMainProcessTest {
             String token = null;
             Pattern storageLine = Pattern.compile(".*Cloud Storage JSON API \\(HTTP\\):\\s+(http://\\S+)");
             Pattern tokenLine = Pattern.compile("access token \\(this run only\\): (\\S+)");
-            for (String line = out.readLine(); line != null && token == null; line = out.readLine()) {
+            // The token line comes last and the emulator then prints nothing until stopped: read no further than it.
+            String line;
+            while (token == null && (line = out.readLine()) != null) {
                 lines.add(line);
                 Matcher m = storageLine.matcher(line);
                 if (m.matches()) {

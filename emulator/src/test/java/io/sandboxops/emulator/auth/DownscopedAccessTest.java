@@ -186,6 +186,8 @@ class DownscopedAccessTest {
                     w.write(ByteBuffer.wrap("rm -rf".getBytes(StandardCharsets.UTF_8)));
                 }
             }, "storage.objects.create", "object " + BUCKET + "/sessions/b/inbox/evil.json");
+            // Object names are literal: a dot-dot name under sessions/a/ is another object of session a, never b's.
+            assertThat(a.get(BlobId.of(BUCKET, "sessions/a/../b/state.json"))).isNull();
             assertForbidden(() -> a.get(BUCKET), "storage.buckets.get", "bucket " + BUCKET);
             assertForbidden(() -> a.delete(BUCKET), "storage.buckets.delete", "bucket " + BUCKET);
             assertForbidden(() -> a.create(BucketInfo.of("mine")), "storage.buckets.create", "project");
