@@ -30,6 +30,7 @@ import com.google.cloud.storage.StorageOptions;
 import io.grpc.ManagedChannelBuilder;
 import io.sandboxops.emulator.CloudClients;
 import io.sandboxops.emulator.LocalCloud;
+import io.sandboxops.emulator.LocalCloudConfig;
 import io.sandboxops.emulator.faults.FaultInjector;
 import io.sandboxops.emulator.storage.StorageServer;
 import java.io.IOException;
@@ -339,6 +340,19 @@ class DownscopedAccessTest {
             assertThat(exchangeAt(host, issued.getTokenValue(), "{\"accessBoundary\":{\"accessBoundaryRules\":[{\"availableResource\":"
                     + "\"//storage.googleapis.com/projects/_/buckets/" + BUCKET + "\",\"availablePermissions\":"
                     + "[\"inRole:roles/storage.objectViewer\"]}]}}").body()).contains("invalid_grant").contains("expired");
+        }
+    }
+
+    @Test
+    void aLocalCloudGivesDownscopedTokensItsConfiguredLifetime() throws Exception {
+        try (LocalCloud shortLived = LocalCloud.start(LocalCloudConfig.newBuilder().downscopedTokenLifetime(Duration.ofMinutes(5)).build())) {
+            DownscopedCredentials c = DownscopedCredentials.newBuilder()
+                    .setSourceCredential(GoogleCredentials.create(new AccessToken(shortLived.endpoints().accessToken(), null)))
+                    .setCredentialAccessBoundary(sessionBoundary(BUCKET, "a"))
+                    .setHttpTransportFactory(sts(shortLived.endpoints().storageHost())).build();
+            c.refresh();
+            assertThat(c.getAccessToken().getExpirationTime().getTime() - System.currentTimeMillis())
+                    .isBetween(Duration.ofMinutes(4).toMillis(), Duration.ofMinutes(5).toMillis());
         }
     }
 
