@@ -48,7 +48,8 @@ public final class LocalCloud implements AutoCloseable {
         this.config = config;
         this.dataDir = dataDir;
         this.temporaryDataDir = temporaryDataDir;
-        this.tokens = config.accessToken() == null ? AccessTokens.generate() : AccessTokens.of(config.accessToken());
+        this.tokens = AccessTokens.of(config.accessToken() == null ? AccessTokens.generate().rootToken() : config.accessToken(),
+                config.downscopedTokenLifetime());
     }
 
     /** Starts every API; on failure nothing is left running. */

@@ -1,5 +1,6 @@
 package io.sandboxops.emulator;
 
+import io.sandboxops.emulator.auth.AccessTokens;
 import io.sandboxops.emulator.run.ExecutionRunner;
 import io.sandboxops.emulator.run.ProcessExecutionRunner;
 import java.nio.file.Path;
@@ -19,10 +20,12 @@ import java.util.function.Supplier;
  * @param revisionReadyDelay how long a new service revision takes to become ready
  * @param principalEmail     who audit entries and {@code lastModifier} name, as credentials would
  * @param accessToken        the per-run bearer token every API requires; {@code null} makes a random one at start
+ * @param downscopedTokenLifetime how long a token downscoped from the per-run token lives (Google: one hour);
+ *                           shorter in tests of refresh before expiry
  */
 public record LocalCloudConfig(Path dataDir, int grpcPort, int storagePort, String projectId, String location,
                                Supplier<ExecutionRunner> runner, Duration revisionReadyDelay,
-                               String principalEmail, String accessToken) {
+                               String principalEmail, String accessToken, Duration downscopedTokenLifetime) {
 
     public LocalCloudConfig {
         Objects.requireNonNull(projectId, "projectId");
@@ -30,6 +33,7 @@ public record LocalCloudConfig(Path dataDir, int grpcPort, int storagePort, Stri
         Objects.requireNonNull(runner, "runner");
         Objects.requireNonNull(revisionReadyDelay, "revisionReadyDelay");
         Objects.requireNonNull(principalEmail, "principalEmail");
+        Objects.requireNonNull(downscopedTokenLifetime, "downscopedTokenLifetime");
     }
 
     public static Builder newBuilder() {
@@ -39,7 +43,7 @@ public record LocalCloudConfig(Path dataDir, int grpcPort, int storagePort, Stri
     public Builder toBuilder() {
         return new Builder().dataDir(dataDir).grpcPort(grpcPort).storagePort(storagePort).projectId(projectId)
                 .location(location).runner(runner).revisionReadyDelay(revisionReadyDelay)
-                .principalEmail(principalEmail).accessToken(accessToken);
+                .principalEmail(principalEmail).accessToken(accessToken).downscopedTokenLifetime(downscopedTokenLifetime);
     }
 
     public static final class Builder {
@@ -52,6 +56,7 @@ public record LocalCloudConfig(Path dataDir, int grpcPort, int storagePort, Stri
         private Duration revisionReadyDelay = Duration.ofMillis(500);
         private String principalEmail = System.getProperty("user.name", "local") + "@localhost";
         private String accessToken;
+        private Duration downscopedTokenLifetime = AccessTokens.DEFAULT_DOWNSCOPED_LIFETIME;
 
         private Builder() {
         }
@@ -102,9 +107,15 @@ public record LocalCloudConfig(Path dataDir, int grpcPort, int storagePort, Stri
             return this;
         }
 
+        /** How long a token exchanged from the per-run token lives (default one hour, as a Google access token). */
+        public Builder downscopedTokenLifetime(Duration downscopedTokenLifetime) {
+            this.downscopedTokenLifetime = downscopedTokenLifetime;
+            return this;
+        }
+
         public LocalCloudConfig build() {
             return new LocalCloudConfig(dataDir, grpcPort, storagePort, projectId, location, runner,
-                    revisionReadyDelay, principalEmail, accessToken);
+                    revisionReadyDelay, principalEmail, accessToken, downscopedTokenLifetime);
         }
     }
 }

@@ -37,8 +37,9 @@ class LocalCloudMainProcessTest {
             String token = null;
             Pattern storageLine = Pattern.compile(".*Cloud Storage JSON API \\(HTTP\\):\\s+(http://\\S+)");
             Pattern tokenLine = Pattern.compile("access token \\(this run only\\): (\\S+)");
-            // The token is the last line printed at start; reading on would wait for the next, which never comes.
-            for (String line = out.readLine(); line != null; line = token == null ? out.readLine() : null) {
+            // The token line comes last and the emulator then prints nothing until stopped: read no further than it.
+            String line;
+            while (token == null && (line = out.readLine()) != null) {
                 lines.add(line);
                 Matcher m = storageLine.matcher(line);
                 if (m.matches()) {

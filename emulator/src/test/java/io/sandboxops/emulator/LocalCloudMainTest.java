@@ -45,7 +45,8 @@ class LocalCloudMainTest {
         try (LocalCloud cloud = LocalCloud.start(config)) {
             assertThat(cloud.endpoints().grpcTarget()).isEqualTo("127.0.0.1:" + grpc);
             assertThat(cloud.endpoints().storageHost()).isEqualTo("http://127.0.0.1:" + storage);
-            assertThat(cloud.endpoints().describe()).contains("127.0.0.1:" + grpc, "credentials: Authorization: Bearer <access token>");
+            assertThat(cloud.endpoints().describe()).contains("127.0.0.1:" + grpc, "credentials: Authorization: Bearer <access token>")
+                    .doesNotContain(cloud.endpoints().accessToken());
         }
     }
 }

@@ -634,6 +634,9 @@ public final class StorageServer implements AutoCloseable {
                     + ") exceeds the maximum (32)");
         }
         for (JsonNode s : sources) {
+            if (text(s, "name") == null || text(s, "name").isEmpty()) {
+                throw StorageException.required("Required field: sourceObjects[].name");
+            }
             authorize(caller, "storage.objects.get", bucket, text(s, "name"), null);
         }
         authorizeWrite(caller, bucket, destination);

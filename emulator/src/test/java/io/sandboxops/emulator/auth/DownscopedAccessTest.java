@@ -30,6 +30,7 @@ import com.google.cloud.storage.StorageOptions;
 import io.grpc.ManagedChannelBuilder;
 import io.sandboxops.emulator.CloudClients;
 import io.sandboxops.emulator.LocalCloud;
+import io.sandboxops.emulator.LocalCloudConfig;
 import io.sandboxops.emulator.faults.FaultInjector;
 import io.sandboxops.emulator.storage.StorageServer;
 import java.io.IOException;
@@ -186,6 +187,8 @@ class DownscopedAccessTest {
                     w.write(ByteBuffer.wrap("rm -rf".getBytes(StandardCharsets.UTF_8)));
                 }
             }, "storage.objects.create", "object " + BUCKET + "/sessions/b/inbox/evil.json");
+            // Object names are literal: a dot-dot name under sessions/a/ is another object of session a, never b's.
+            assertThat(a.get(BlobId.of(BUCKET, "sessions/a/../b/state.json"))).isNull();
             assertForbidden(() -> a.get(BUCKET), "storage.buckets.get", "bucket " + BUCKET);
             assertForbidden(() -> a.delete(BUCKET), "storage.buckets.delete", "bucket " + BUCKET);
             assertForbidden(() -> a.create(BucketInfo.of("mine")), "storage.buckets.create", "project");
@@ -337,6 +340,19 @@ class DownscopedAccessTest {
             assertThat(exchangeAt(host, issued.getTokenValue(), "{\"accessBoundary\":{\"accessBoundaryRules\":[{\"availableResource\":"
                     + "\"//storage.googleapis.com/projects/_/buckets/" + BUCKET + "\",\"availablePermissions\":"
                     + "[\"inRole:roles/storage.objectViewer\"]}]}}").body()).contains("invalid_grant").contains("expired");
+        }
+    }
+
+    @Test
+    void aLocalCloudGivesDownscopedTokensItsConfiguredLifetime() throws Exception {
+        try (LocalCloud shortLived = LocalCloud.start(LocalCloudConfig.newBuilder().downscopedTokenLifetime(Duration.ofMinutes(5)).build())) {
+            DownscopedCredentials c = DownscopedCredentials.newBuilder()
+                    .setSourceCredential(GoogleCredentials.create(new AccessToken(shortLived.endpoints().accessToken(), null)))
+                    .setCredentialAccessBoundary(sessionBoundary(BUCKET, "a"))
+                    .setHttpTransportFactory(sts(shortLived.endpoints().storageHost())).build();
+            c.refresh();
+            assertThat(c.getAccessToken().getExpirationTime().getTime() - System.currentTimeMillis())
+                    .isBetween(Duration.ofMinutes(4).toMillis(), Duration.ofMinutes(5).toMillis());
         }
     }
 
