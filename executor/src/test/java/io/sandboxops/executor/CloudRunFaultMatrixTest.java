@@ -28,9 +28,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
@@ -57,32 +55,21 @@ class CloudRunFaultMatrixTest {
     private static final String CLOUD_RUN = "google.cloud.run.v2.";
     private static final String OBJECTS = "storage.objects.*";
 
-    private static LocalCloudHarness harness;
-
-    @BeforeAll
-    static void start() {
-        harness = LocalCloudHarness.withProcessRunner();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (harness != null) {
-            harness.close();
-        }
-    }
+    @RegisterExtension
+    static final ProcessRunnerCloud localCloud = new ProcessRunnerCloud();
 
     /** What the executors logged, in the report of a failed test: the only view into a crash's timing. */
     @RegisterExtension
     final TestWatcher logsOnFailure = new TestWatcher() {
         @Override
         public void testFailed(ExtensionContext context, Throwable cause) {
-            System.out.println("---- execution logs ----\n" + harness.executionLogs());
+            System.out.println("---- execution logs ----\n" + localCloud.harness().executionLogs());
         }
     };
 
     @AfterEach
     void clearFaults() {
-        harness.cloud.faults().clear();
+        localCloud.harness().cloud.faults().clear();
     }
 
     // ---- bursts and error rates on every API: absorbed by retries -----------------------------------------
@@ -109,7 +96,7 @@ class CloudRunFaultMatrixTest {
     @ValueSource(strings = {"once", "session"})
     void executionReadsUnavailableOneTimeInFive(String mode) {
         Outcome o = workload(mode, "GetExecution UNAVAILABLE on 20 % of calls, for the whole run",
-                () -> harness.cloud.faults().add(FaultRule.forMethod(CLOUD_RUN + "Executions/GetExecution")
+                () -> localCloud.harness().cloud.faults().add(FaultRule.forMethod(CLOUD_RUN + "Executions/GetExecution")
                         .failWith(Status.Code.UNAVAILABLE).probability(0.2).build()));
         assertThat(o.failures).as("failures").isEmpty();
     }
@@ -118,7 +105,7 @@ class CloudRunFaultMatrixTest {
     @ValueSource(strings = {"once", "session"})
     void cloudStorageReturns503ForThreeSeconds(String mode) {
         Outcome o = workload(mode, "Cloud Storage 503 on every object call for 3 s from sandbox creation (clients and executor alike)",
-                () -> harness.cloud.faults().add(FaultRule.forMethod(OBJECTS).failWith(Status.Code.UNAVAILABLE)
+                () -> localCloud.harness().cloud.faults().add(FaultRule.forMethod(OBJECTS).failWith(Status.Code.UNAVAILABLE)
                         .forDuration(Duration.ofSeconds(3)).build()));
         assertThat(o.failures).as("failures").isEmpty();
         assertThat(o.injected).as("injected errors").isPositive();
@@ -128,7 +115,7 @@ class CloudRunFaultMatrixTest {
     @ValueSource(strings = {"once", "session"})
     void cloudStorageReturns503OneTimeInTen(String mode) {
         Outcome o = workload(mode, "Cloud Storage 503 on 10 % of object calls, for the whole run (clients and executor alike)",
-                () -> harness.cloud.faults().add(FaultRule.forMethod(OBJECTS).failWith(Status.Code.UNAVAILABLE).probability(0.1).build()));
+                () -> localCloud.harness().cloud.faults().add(FaultRule.forMethod(OBJECTS).failWith(Status.Code.UNAVAILABLE).probability(0.1).build()));
         assertThat(o.failures).as("failures").isEmpty();
         assertThat(o.injected).as("injected errors").isPositive();
     }
@@ -137,7 +124,7 @@ class CloudRunFaultMatrixTest {
     @ValueSource(strings = {"once", "session"})
     void cloudStorageRateLimitedForThreeSeconds(String mode) {
         Outcome o = workload(mode, "Cloud Storage 429 (RESOURCE_EXHAUSTED) on every object call for 3 s from sandbox creation",
-                () -> harness.cloud.faults().add(FaultRule.forMethod(OBJECTS).failWith(Status.Code.RESOURCE_EXHAUSTED)
+                () -> localCloud.harness().cloud.faults().add(FaultRule.forMethod(OBJECTS).failWith(Status.Code.RESOURCE_EXHAUSTED)
                         .forDuration(Duration.ofSeconds(3)).build()));
         assertThat(o.failures).as("failures").isEmpty();
         assertThat(o.injected).as("injected errors").isPositive();
@@ -147,8 +134,8 @@ class CloudRunFaultMatrixTest {
     @ValueSource(strings = {"once", "session"})
     void slowApis(String mode) {
         Outcome o = workload(mode, "slow APIs: +500 ms on every Cloud Run Admin call, +100 ms on every Cloud Storage call", () -> {
-            harness.cloud.faults().add(FaultRule.forMethod(CLOUD_RUN + "*").latency(Duration.ofMillis(500)).build());
-            harness.cloud.faults().add(FaultRule.forMethod("storage.*").latency(Duration.ofMillis(100)).build());
+            localCloud.harness().cloud.faults().add(FaultRule.forMethod(CLOUD_RUN + "*").latency(Duration.ofMillis(500)).build());
+            localCloud.harness().cloud.faults().add(FaultRule.forMethod("storage.*").latency(Duration.ofMillis(100)).build());
         });
         assertThat(o.failures).as("failures").isEmpty();
     }
@@ -158,7 +145,7 @@ class CloudRunFaultMatrixTest {
     @ParameterizedTest
     @ValueSource(strings = {"once", "session"})
     void runJobRefusedOnce(String mode) {
-        Runnable refuseNextRunJob = () -> harness.cloud.faults().add(FaultRule.forMethod(CLOUD_RUN + "Jobs/RunJob")
+        Runnable refuseNextRunJob = () -> localCloud.harness().cloud.faults().add(FaultRule.forMethod(CLOUD_RUN + "Jobs/RunJob")
                 .failWith(Status.Code.UNAVAILABLE).times(1).build());
         Outcome o;
         if (mode.equals("once")) {
@@ -183,7 +170,7 @@ class CloudRunFaultMatrixTest {
     @ParameterizedTest
     @ValueSource(strings = {"once", "session"})
     void twoClientsRacingOnOneSandbox(String mode) throws Exception {
-        long racesBefore = harness.cloud.storagePreconditionFailures();
+        long racesBefore = localCloud.harness().cloud.storagePreconditionFailures();
         int perClient = mode.equals("once") ? 3 : 12;
         try (CloudRunJobsSandboxBackend a = backend(mode); CloudRunJobsSandboxBackend b = backend(mode)) {
             Sandbox first = a.create(SandboxSpec.newBuilder().build());
@@ -219,7 +206,7 @@ class CloudRunFaultMatrixTest {
             assertThat(first.listSessions()).extracting(s -> s.sessionId()).containsAll(sessions);
             String id = first.id();
             first.destroy();
-            long races = harness.cloud.storagePreconditionFailures() - racesBefore;
+            long races = localCloud.harness().cloud.storagePreconditionFailures() - racesBefore;
             List<String> left = orphans(a, id);
             report(mode, "412 races: two clients, two shells each, " + perClient + " commands per shell at once",
                     "all " + 4 * perClient + " commands succeeded; " + races + " writes lost a generation race (412) and were re-read and applied",
@@ -236,12 +223,12 @@ class CloudRunFaultMatrixTest {
     void anExecutorCrashingMidCommandIsAClearFailureThatKeepsTheLastGoodState(String mode) {
         // A session's worker is started by the first command and serves the rest, so its crash is armed before the
         // sandbox exists, timed to hit the long command; a once-mode command is its own attempt, armed just before it.
-        Runnable armWorkerCrash = () -> harness.cloud.faults().crashNextTaskAttempts(1, Duration.ofSeconds(15));
+        Runnable armWorkerCrash = () -> localCloud.harness().cloud.faults().crashNextTaskAttempts(1, Duration.ofSeconds(15));
         Outcome o = workload(mode, "the executor crashes (exit 137) during a command that would have changed cwd, env and a file",
                 mode.equals("session") ? armWorkerCrash : () -> {
                 }, sandbox -> {
                     if (mode.equals("once")) {
-                        harness.cloud.faults().crashNextTaskAttempts(1, Duration.ofSeconds(6));
+                        localCloud.harness().cloud.faults().crashNextTaskAttempts(1, Duration.ofSeconds(6));
                     }
                     return sandbox.execStateful("cd /; export STEP=lost; echo lost >> /workspace/w/f; sleep 120", S, T);
                 });
@@ -257,7 +244,7 @@ class CloudRunFaultMatrixTest {
                 }, sandbox -> {
                     Thread killer = new Thread(() -> {
                         sleep(Duration.ofSeconds(mode.equals("session") ? 2 : 8));
-                        harness.runningExecutions().forEach(harness::cancelFromOutside);
+                        localCloud.harness().runningExecutions().forEach(localCloud.harness()::cancelFromOutside);
                     });
                     killer.start();
                     try {
@@ -319,8 +306,8 @@ class CloudRunFaultMatrixTest {
                     }
                 }
             }
-            long injected = harness.cloud.faults().injectedErrorCount();
-            harness.cloud.faults().clear();
+            long injected = localCloud.harness().cloud.faults().injectedErrorCount();
+            localCloud.harness().cloud.faults().clear();
 
             // Faults over: what is left must be exactly what was reported as done.
             ExecResult after = sandbox.execStateful("pwd; echo $STEP; cat f", S, T);
@@ -377,7 +364,7 @@ class CloudRunFaultMatrixTest {
             running = backend.jobs().runningExecutions();
         }
         running.forEach(e -> left.add("execution " + CloudRunJobManager.shortName(e.getName())));
-        for (Blob b : harness.clients.storage().list(LocalCloudHarness.BUCKET,
+        for (Blob b : localCloud.harness().clients.storage().list(LocalCloudHarness.BUCKET,
                 Storage.BlobListOption.prefix(SessionStateStore.sandboxPrefix(sandboxId))).iterateAll()) {
             left.add("object " + b.getName());
         }
@@ -396,12 +383,12 @@ class CloudRunFaultMatrixTest {
     }
 
     private static void burst(String methodA, String methodB, Status.Code code, Duration duration) {
-        harness.cloud.faults().add(FaultRule.forMethod(methodA).failWith(code).forDuration(duration).build());
-        harness.cloud.faults().add(FaultRule.forMethod(methodB).failWith(code).forDuration(duration).build());
+        localCloud.harness().cloud.faults().add(FaultRule.forMethod(methodA).failWith(code).forDuration(duration).build());
+        localCloud.harness().cloud.faults().add(FaultRule.forMethod(methodB).failWith(code).forDuration(duration).build());
     }
 
     private static CloudRunJobsSandboxBackend backend(String mode) {
-        return harness.backend(Map.of("SANDBOX_MODE", mode, "SANDBOX_IDLE_TIMEOUT", "30s"));
+        return localCloud.harness().backend(Map.of("SANDBOX_MODE", mode, "SANDBOX_IDLE_TIMEOUT", "30s"));
     }
 
     private static void sleep(Duration d) {

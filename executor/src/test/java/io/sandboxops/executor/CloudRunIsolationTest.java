@@ -15,30 +15,18 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link CloudRunIsolationContract} with the executor as local processes, each in its own namespaces as uid 1000. */
 @RequiresPrivateNamespaces
 class CloudRunIsolationTest extends CloudRunIsolationContract {
-    private static LocalCloudHarness harness;
-
-    @BeforeAll
-    static void start() {
-        harness = LocalCloudHarness.withProcessRunner();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (harness != null) {
-            harness.close();
-        }
-    }
+    @RegisterExtension
+    static final ProcessRunnerCloud localCloud = new ProcessRunnerCloud();
 
     @Override
     LocalCloudHarness harness() {
-        return harness;
+        return localCloud.harness();
     }
 
     /**
@@ -50,8 +38,8 @@ class CloudRunIsolationTest extends CloudRunIsolationContract {
         String job = jobOfRunningWorker(a.id());
         Sandbox c = backend.create(SandboxSpec.newBuilder().build());
         try {
-            SessionStateStore store = new SessionStateStore(harness.clients.storage(), LocalCloudHarness.BUCKET, RetryPolicy.defaults());
-            SessionCredentials credentials = new SessionCredentials(harness.clients, store);
+            SessionStateStore store = new SessionStateStore(localCloud.harness().clients.storage(), LocalCloudHarness.BUCKET, RetryPolicy.defaults());
+            SessionCredentials credentials = new SessionCredentials(localCloud.harness().clients, store);
             Map<String, String> env = new HashMap<>(credentials.executionEnv(c.id()));
             env.put(StorageToken.ENV_EXPIRES, Instant.now().plus(Main.TOKEN_MARGIN).plusSeconds(5).toString());
             env.put("SESSION_ID", c.id());
@@ -61,8 +49,8 @@ class CloudRunIsolationTest extends CloudRunIsolationContract {
             String execution = jobs.run(job, List.of(), env);
 
             Execution ended = jobs.awaitDone(execution, Duration.ofSeconds(90));
-            assertThat(CloudRunJobManager.succeeded(ended)).as(harness.executionLogs()).isTrue();
-            assertThat(harness.executionLogs()).contains(CloudRunJobManager.shortName(execution) + " ").contains("token-expiring");
+            assertThat(CloudRunJobManager.succeeded(ended)).as(localCloud.harness().executionLogs()).isTrue();
+            assertThat(localCloud.harness().executionLogs()).contains(CloudRunJobManager.shortName(execution) + " ").contains("token-expiring");
             assertThat(store.read(SessionStateStore.workerObject(c.id()), Main.WorkerRecord.class)).as("it took its record away").isEmpty();
 
             assertThat(c.execStateful("echo again", "main", T).stdout()).isEqualTo("again\n");
@@ -72,8 +60,8 @@ class CloudRunIsolationTest extends CloudRunIsolationContract {
     }
 
     private String jobOfRunningWorker(String sandboxId) {
-        for (com.google.cloud.run.v2.Job j : harness.clients.jobs().listJobs(harness.cloud.endpoints().locationName()).iterateAll()) {
-            for (Execution e : harness.clients.executions().listExecutions(j.getName()).iterateAll()) {
+        for (com.google.cloud.run.v2.Job j : localCloud.harness().clients.jobs().listJobs(localCloud.harness().cloud.endpoints().locationName()).iterateAll()) {
+            for (Execution e : localCloud.harness().clients.executions().listExecutions(j.getName()).iterateAll()) {
                 if (e.getTemplate().getContainersList().stream().flatMap(k -> k.getEnvList().stream())
                         .anyMatch(v -> v.getName().equals("SESSION_ID") && v.getValue().equals(sandboxId))) {
                     return j.getName();

@@ -3,9 +3,8 @@ package io.sandboxops.executor;
 import io.sandboxops.core.api.SandboxBackend;
 import io.sandboxops.core.api.SandboxContractTest;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link SandboxContractTest} on the Cloud Run Jobs backend, against the emulator running this executor, in
@@ -14,19 +13,8 @@ import org.junit.jupiter.api.Nested;
  */
 @RequiresPrivateNamespaces
 class CloudRunJobsSandboxContractTest {
-    private static LocalCloudHarness harness;
-
-    @BeforeAll
-    static void start() {
-        harness = LocalCloudHarness.withProcessRunner();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (harness != null) {
-            harness.close();
-        }
-    }
+    @RegisterExtension
+    static final ProcessRunnerCloud localCloud = new ProcessRunnerCloud();
 
     @Nested
     class OnceMode extends SandboxContractTest {
@@ -35,7 +23,7 @@ class CloudRunJobsSandboxContractTest {
         @Override
         protected SandboxBackend backend() {
             if (backend == null) {
-                backend = harness.observedBackend(Map.of("SANDBOX_MODE", "once"));
+                backend = localCloud.harness().observedBackend(Map.of("SANDBOX_MODE", "once"));
             }
             return backend;
         }
@@ -48,7 +36,7 @@ class CloudRunJobsSandboxContractTest {
         @Override
         protected SandboxBackend backend() {
             if (backend == null) {
-                backend = harness.observedBackend(Map.of("SANDBOX_MODE", "session", "SANDBOX_IDLE_TIMEOUT", "20s"));
+                backend = localCloud.harness().observedBackend(Map.of("SANDBOX_MODE", "session", "SANDBOX_IDLE_TIMEOUT", "20s"));
             }
             return backend;
         }

@@ -8,9 +8,8 @@ import io.sandboxops.core.api.SandboxSpec;
 import io.sandboxops.core.cloudrun.CloudRunJobsSandboxBackend;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,24 +22,13 @@ class CloudRunJobsSandboxFilesTest {
     private static final Duration T = Duration.ofSeconds(60);
     private static final String S = "main";
 
-    private static LocalCloudHarness harness;
-
-    @BeforeAll
-    static void start() {
-        harness = LocalCloudHarness.withProcessRunner();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (harness != null) {
-            harness.close();
-        }
-    }
+    @RegisterExtension
+    static final ProcessRunnerCloud localCloud = new ProcessRunnerCloud();
 
     @ParameterizedTest
     @ValueSource(strings = {"once", "session"})
     void aFileWrittenByACommandIsReadByTheNextCommandAndByFileRead(String mode) {
-        try (CloudRunJobsSandboxBackend backend = harness.backend(Map.of("SANDBOX_MODE", mode, "SANDBOX_IDLE_TIMEOUT", "30s"))) {
+        try (CloudRunJobsSandboxBackend backend = localCloud.harness().backend(Map.of("SANDBOX_MODE", mode, "SANDBOX_IDLE_TIMEOUT", "30s"))) {
             Sandbox sandbox = backend.create(SandboxSpec.newBuilder().build());
             try {
                 assertThat(sandbox.execStateful("mkdir -p /workspace/out && printf 'one\\ntwo\\n' > /workspace/out/a.txt", S, T).exitCode()).isZero();
@@ -57,7 +45,7 @@ class CloudRunJobsSandboxFilesTest {
 
     @Test
     void filesOutliveTheSessionWorkerThatWroteThem() {
-        try (CloudRunJobsSandboxBackend backend = harness.backend(Map.of("SANDBOX_MODE", "session", "SANDBOX_IDLE_TIMEOUT", "1s"))) {
+        try (CloudRunJobsSandboxBackend backend = localCloud.harness().backend(Map.of("SANDBOX_MODE", "session", "SANDBOX_IDLE_TIMEOUT", "1s"))) {
             Sandbox sandbox = backend.create(SandboxSpec.newBuilder().build());
             try {
                 assertThat(sandbox.execStateful("printf kept > /workspace/a.txt && ln -s a.txt /workspace/link && mkdir /workspace/empty",

@@ -22,9 +22,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 12, attack 3 through the real executor: another session rewrote this sandbox's manifest (a link to a
@@ -36,19 +35,8 @@ import org.junit.jupiter.api.Test;
 class CloudRunRestoreHostileManifestTest {
     private static final Duration T = Duration.ofSeconds(60);
 
-    private static LocalCloudHarness harness;
-
-    @BeforeAll
-    static void start() {
-        harness = LocalCloudHarness.withProcessRunner();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (harness != null) {
-            harness.close();
-        }
-    }
+    @RegisterExtension
+    static final ProcessRunnerCloud localCloud = new ProcessRunnerCloud();
 
     @Test
     void aForgedManifestWritesNothingOnTheHostAndTheSessionGoesOn() throws IOException {
@@ -56,12 +44,12 @@ class CloudRunRestoreHostileManifestTest {
         Path victim = Files.createDirectories(Path.of("target", "restore-victim-" + UUID.randomUUID()).toAbsolutePath());
         Files.writeString(victim.resolve("precious.txt"), "the operator's");
         Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rwxrwxrwx"));
-        try (CloudRunJobsSandboxBackend backend = harness.backend(Map.of("SANDBOX_MODE", "once"))) {
+        try (CloudRunJobsSandboxBackend backend = localCloud.harness().backend(Map.of("SANDBOX_MODE", "once"))) {
             Sandbox sandbox = backend.create(SandboxSpec.newBuilder().build());
             try {
                 assertThat(sandbox.execStateful("echo kept > /workspace/seed.txt", "main", T).exitCode()).isZero();
 
-                SessionStateStore store = new SessionStateStore(harness.clients.storage(), LocalCloudHarness.BUCKET, RetryPolicy.defaults());
+                SessionStateStore store = new SessionStateStore(localCloud.harness().clients.storage(), LocalCloudHarness.BUCKET, RetryPolicy.defaults());
                 SessionStateStore.Versioned<FileManifest> m = store.readManifest(sandbox.id());
                 TreeMap<String, FileManifest.Entry> e = m.value().mutableEntries();
                 e.put("/workspace/l", new FileManifest.Entry(FileEntry.Type.SYMLINK, 0777, 0, 0, null, null, victim.toString()));
@@ -72,11 +60,11 @@ class CloudRunRestoreHostileManifestTest {
 
                 ExecResult r = sandbox.execStateful("cat /workspace/seed.txt", "main", T);
 
-                assertThat(r.stdout()).as(harness.executionLogs()).isEqualTo("kept\n");
+                assertThat(r.stdout()).as(localCloud.harness().executionLogs()).isEqualTo("kept\n");
                 try (Stream<Path> files = Files.list(victim)) {
-                    assertThat(files.map(p -> p.getFileName().toString()).toList()).as(harness.executionLogs()).containsExactly("precious.txt");
+                    assertThat(files.map(p -> p.getFileName().toString()).toList()).as(localCloud.harness().executionLogs()).containsExactly("precious.txt");
                 }
-                assertThat(harness.executionLogs()).contains("restore-refused").contains("through-link.txt").contains("climbed.txt")
+                assertThat(localCloud.harness().executionLogs()).contains("restore-refused").contains("through-link.txt").contains("climbed.txt")
                         .contains("absolute.txt");
             } finally {
                 sandbox.destroy();
@@ -94,7 +82,7 @@ class CloudRunRestoreHostileManifestTest {
     private static FileManifest.Entry planted(String sandboxId, String name) {
         String blob = "fs/planted-" + name;
         byte[] content = "planted by another session".getBytes(StandardCharsets.UTF_8);
-        harness.clients.storage().create(BlobInfo.newBuilder(BlobId.of(LocalCloudHarness.BUCKET,
+        localCloud.harness().clients.storage().create(BlobInfo.newBuilder(BlobId.of(LocalCloudHarness.BUCKET,
                 SessionStateStore.sandboxPrefix(sandboxId) + blob)).build(), content);
         return new FileManifest.Entry(FileEntry.Type.FILE, 0644, content.length, 0, null, blob, null);
     }

@@ -21,8 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -40,19 +39,8 @@ class ForgedMetricsTest {
             + "for i in $(seq " + FORGED + "); do echo \"$line\"; "
             + "for f in /proc/1/fd/1 /proc/$PPID/fd/1; do (echo \"$line\" > \"$f\") 2>/dev/null || true; done; done";
 
-    private static LocalCloudHarness harness;
-
-    @BeforeAll
-    static void start() {
-        harness = LocalCloudHarness.withProcessRunner();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (harness != null) {
-            harness.close();
-        }
-    }
+    @RegisterExtension
+    static final ProcessRunnerCloud localCloud = new ProcessRunnerCloud();
 
     @ParameterizedTest
     @ValueSource(strings = {"session", "once"})
@@ -60,7 +48,7 @@ class ForgedMetricsTest {
         Instant from = Instant.now();
         List<Duration> measured = new ArrayList<>();
         ExecResult forged;
-        try (SandboxBackend backend = harness.observedBackend(Map.of("SANDBOX_MODE", mode, "SANDBOX_IDLE_TIMEOUT", "30s"))) {
+        try (SandboxBackend backend = localCloud.harness().observedBackend(Map.of("SANDBOX_MODE", mode, "SANDBOX_IDLE_TIMEOUT", "30s"))) {
             Sandbox sandbox = backend.create(SandboxSpec.newBuilder().build());
             try {
                 for (int i = 0; i < 4; i++) {
@@ -76,7 +64,7 @@ class ForgedMetricsTest {
         long inLog = await().atMost(Duration.ofSeconds(20)).until(() -> forgedEntries(from), n -> n >= FORGED);
 
         Instant to = Instant.now();
-        MetricsSnapshot m = new MetricsService(harness.clients, "", PriceTable.cloudRunJobsTier1(), MetricTargets.originalPlan())
+        MetricsSnapshot m = new MetricsService(localCloud.harness().clients, "", PriceTable.cloudRunJobsTier1(), MetricTargets.originalPlan())
                 .snapshot(from, to);
         System.out.println("ATTACK 4 | cloudrun/" + mode + " | " + inLog + " forged duration_ms=900000 entries in the job's log | "
                 + String.join(" | ", m.describe()));
@@ -103,8 +91,8 @@ class ForgedMetricsTest {
 
     private static long forgedEntries(Instant since) {
         long[] n = new long[1];
-        harness.clients.logging().listLogEntries(ListLogEntriesRequest.newBuilder()
-                .addResourceNames("projects/" + harness.cloud.endpoints().projectId())
+        localCloud.harness().clients.logging().listLogEntries(ListLogEntriesRequest.newBuilder()
+                .addResourceNames("projects/" + localCloud.harness().cloud.endpoints().projectId())
                 .setFilter("resource.type=\"cloud_run_job\" AND jsonPayload.event=\"command\" AND timestamp>=\"" + since + "\"")
                 .build()).iterateAll().forEach(e -> {
                     if (e.getJsonPayload().getFieldsOrDefault("duration_ms", Value.getDefaultInstance()).getNumberValue() == 900_000) {

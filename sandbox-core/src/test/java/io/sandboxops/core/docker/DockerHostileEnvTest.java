@@ -8,14 +8,16 @@ import io.sandboxops.core.api.Sandbox;
 import io.sandboxops.core.api.SandboxInvalidInputException;
 import io.sandboxops.core.api.SandboxSpec;
 import io.sandboxops.core.api.SessionInfo;
+import io.sandboxops.core.testing.DockerSandboxes;
 import io.sandboxops.core.testing.RequiresDocker;
 import java.time.Duration;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+
+
+
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 8's hostile env names and values (with {@code =}, newlines, unicode, command substitutions) through
@@ -24,31 +26,13 @@ import org.junit.jupiter.api.Test;
 @RequiresDocker
 class DockerHostileEnvTest {
     private static final Duration T = Duration.ofSeconds(30);
-    private static final String RUN = UUID.randomUUID().toString();
-    private static DockerSandboxBackend backend;
+    @RegisterExtension
+    static final DockerSandboxes docker = new DockerSandboxes();
     private Sandbox sandbox;
-
-    @BeforeAll
-    static void connect() {
-        backend = DockerSandboxBackend.fromEnvironment();
-    }
-
-    @AfterAll
-    static void sweep() {
-        if (backend != null) {
-            backend.list().stream().filter(s -> RUN.equals(s.labels().get("test-run"))).forEach(s -> backend.get(s.id()).destroy());
-            backend.close();
-        }
-    }
 
     @BeforeEach
     void create() {
-        sandbox = backend.create(SandboxSpec.newBuilder().label("test-run", RUN).build());
-    }
-
-    @AfterEach
-    void destroy() {
-        sandbox.destroy();
+        sandbox = docker.create();
     }
 
     private ExecResult run(String command) {
@@ -63,7 +47,7 @@ class DockerHostileEnvTest {
                 .containsEntry("UNI", "żółw 🐢 ∑").containsEntry("SUB", "$(touch /tmp/pwned) `touch /tmp/pwned2` ${HOME}");
 
         sandbox.close();
-        try (Sandbox again = backend.get(sandbox.id())) {
+        try (Sandbox again = docker.backend().get(sandbox.id())) {
             ExecResult r = again.execStateful("printf '%s|' \"$EQ\" \"$NL\" \"$UNI\" \"$SUB\"; ls /tmp/pwned /tmp/pwned2 2>&1 >/dev/null | wc -l",
                     "main", T);
             assertThat(r.stdout()).isEqualTo("a=b==c|line one\nline two\n|żółw 🐢 ∑|$(touch /tmp/pwned) `touch /tmp/pwned2` ${HOME}|2\n");
@@ -86,18 +70,18 @@ class DockerHostileEnvTest {
 
     @Test
     void aSpecEnvNameThatIsNotAnIdentifierIsRefusedBeforeAnythingIsCreated() {
-        int before = backend.list().size();
+        int before = docker.backend().list().size();
         assertThatThrownBy(() -> SandboxSpec.newBuilder().env("A=B", "x").build())
                 .isInstanceOf(SandboxInvalidInputException.class).hasMessageContaining("A=B");
         assertThatThrownBy(() -> SandboxSpec.newBuilder().env("LINE\nBREAK", "x").build())
                 .isInstanceOf(SandboxInvalidInputException.class);
-        assertThat(backend.list()).hasSize(before);
+        assertThat(docker.backend().list()).hasSize(before);
     }
 
     @Test
     void specEnvValuesWithEqualsNewlinesAndUnicodeReachTheShellIntact() {
-        try (Sandbox s = backend.create(SandboxSpec.newBuilder().label("test-run", RUN).env("EQ", "a=b").env("NL", "x\ny")
-                .env("UNI", "żółw 🐢").build())) {
+        try (Sandbox s = docker.create(SandboxSpec.newBuilder().env("EQ", "a=b").env("NL", "x\ny")
+                .env("UNI", "żółw 🐢"))) {
             try {
                 ExecResult r = s.execStateful("printf '%s|' \"$EQ\" \"$NL\" \"$UNI\"", "main", T);
                 assertThat(r.stdout()).isEqualTo("a=b|x\ny|żółw 🐢|");

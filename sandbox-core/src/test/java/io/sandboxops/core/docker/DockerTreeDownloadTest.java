@@ -7,8 +7,9 @@ import io.sandboxops.core.api.ExecResult;
 import io.sandboxops.core.api.Sandbox;
 import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.api.SandboxInvalidInputException;
-import io.sandboxops.core.api.SandboxSpec;
+
 import io.sandboxops.core.api.TransferProgress;
+import io.sandboxops.core.testing.DockerSandboxes;
 import io.sandboxops.core.testing.RequiresDocker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,13 +17,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
+
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+
+
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,34 +35,16 @@ import org.junit.jupiter.api.io.TempDir;
 @RequiresDocker
 class DockerTreeDownloadTest {
     private static final Duration T = Duration.ofSeconds(30);
-    private static final String RUN = UUID.randomUUID().toString();
-    private static DockerSandboxBackend backend;
+    @RegisterExtension
+    static final DockerSandboxes docker = new DockerSandboxes();
     private Sandbox sandbox;
 
     @TempDir
     Path local;
 
-    @BeforeAll
-    static void connect() {
-        backend = DockerSandboxBackend.fromEnvironment();
-    }
-
-    @AfterAll
-    static void sweep() {
-        if (backend != null) {
-            backend.list().stream().filter(s -> RUN.equals(s.labels().get("test-run"))).forEach(s -> backend.get(s.id()).destroy());
-            backend.close();
-        }
-    }
-
     @BeforeEach
     void create() {
-        sandbox = backend.create(SandboxSpec.newBuilder().label("test-run", RUN).build());
-    }
-
-    @AfterEach
-    void destroy() {
-        sandbox.destroy();
+        sandbox = docker.create();
     }
 
     private ExecResult run(String command) {

@@ -1,24 +1,20 @@
 package io.sandboxops.core.files;
 
-import io.sandboxops.core.testing.LocalTargets;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.sandboxops.core.testing.LocalStateBucket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
-import com.google.cloud.storage.BucketInfo;
 import io.sandboxops.core.api.FileEntry;
 import io.sandboxops.core.api.Sandbox;
 import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.api.SandboxInvalidInputException;
 import io.sandboxops.core.api.SandboxTooLargeException;
 import io.sandboxops.core.api.TransferProgress;
-import io.sandboxops.core.env.GoogleClients;
 import io.sandboxops.core.state.FileManifest;
-import io.sandboxops.core.state.RetryPolicy;
 import io.sandboxops.core.state.SessionStateStore;
-import io.sandboxops.emulator.LocalCloud;
-import io.sandboxops.emulator.LocalCloudEndpoints;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,8 +23,6 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,29 +34,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BucketTreeDownloadTest {
     private static final AtomicInteger SANDBOXES = new AtomicInteger();
-    private static LocalCloud cloud;
-    private static GoogleClients clients;
-    private static SessionStateStore store;
+    @RegisterExtension
+    static final LocalStateBucket state = new LocalStateBucket();
 
     @TempDir
     Path local;
     private Path target;
     private String sandbox;
-
-    @BeforeAll
-    static void start() {
-        cloud = LocalCloud.start();
-        LocalCloudEndpoints e = cloud.endpoints();
-        clients = new GoogleClients(LocalTargets.of(e));
-        clients.storage().create(BucketInfo.of("state"));
-        store = new SessionStateStore(clients.storage(), "state", RetryPolicy.defaults());
-    }
-
-    @AfterAll
-    static void stop() {
-        clients.close();
-        cloud.close();
-    }
 
     @BeforeEach
     void newSandbox() {
@@ -97,7 +75,7 @@ class BucketTreeDownloadTest {
             e.put("/workspace/ok.txt", file("ok.txt", "fine"));
             e.put(name, file("bad", "written outside"));
             forge(e);
-            assertThatThrownBy(() -> new BucketFileStore(store, sandbox).downloadTree("/workspace", target, Sandbox.MAX_TRANSFER_BYTES,
+            assertThatThrownBy(() -> new BucketFileStore(state.store(), sandbox).downloadTree("/workspace", target, Sandbox.MAX_TRANSFER_BYTES,
                     TransferProgress.NONE)).as(name).isInstanceOf(SandboxInvalidInputException.class).hasMessageContaining("refused");
             assertOnlyTheTargetIsIn(local);
         }
@@ -110,7 +88,7 @@ class BucketTreeDownloadTest {
             e.put("/workspace/d" + i, FileManifest.Entry.directory(0755, 0));
         }
         forge(e);
-        assertThatThrownBy(() -> new BucketFileStore(store, sandbox).downloadTree("/workspace", target, Sandbox.MAX_TRANSFER_BYTES,
+        assertThatThrownBy(() -> new BucketFileStore(state.store(), sandbox).downloadTree("/workspace", target, Sandbox.MAX_TRANSFER_BYTES,
                 TransferProgress.NONE)).isInstanceOf(SandboxTooLargeException.class).hasMessageContaining("entries");
         assertThat(target).satisfiesAnyOf(t -> assertThat(t).doesNotExist(), t -> assertThat(t).isEmptyDirectory());
     }
@@ -121,14 +99,14 @@ class BucketTreeDownloadTest {
         FileManifest.Entry small = file("big", "x".repeat(10_000));
         e.put("/workspace/small.txt", new FileManifest.Entry(FileEntry.Type.FILE, 0644, 10, 0, null, small.blob(), null));
         forge(e);
-        assertThatThrownBy(() -> new BucketFileStore(store, sandbox).downloadTree("/workspace", target, Sandbox.MAX_TRANSFER_BYTES,
+        assertThatThrownBy(() -> new BucketFileStore(state.store(), sandbox).downloadTree("/workspace", target, Sandbox.MAX_TRANSFER_BYTES,
                 TransferProgress.NONE)).isInstanceOf(SandboxInvalidInputException.class).hasMessageContaining("small.txt");
         assertThat(target.resolve("small.txt")).doesNotExist();
     }
 
     private Throwable catchDownload() {
         try {
-            new BucketFileStore(store, sandbox).downloadTree("/workspace", target, Sandbox.MAX_TRANSFER_BYTES, TransferProgress.NONE);
+            new BucketFileStore(state.store(), sandbox).downloadTree("/workspace", target, Sandbox.MAX_TRANSFER_BYTES, TransferProgress.NONE);
             return null;
         } catch (SandboxException e) {
             return e;
@@ -142,12 +120,12 @@ class BucketTreeDownloadTest {
     }
 
     private void forge(TreeMap<String, FileManifest.Entry> entries) {
-        store.write(SessionStateStore.manifestObject(sandbox), new FileManifest(1, List.of("/workspace"), entries), 0);
+        state.store().write(SessionStateStore.manifestObject(sandbox), new FileManifest(1, List.of("/workspace"), entries), 0);
     }
 
     private FileManifest.Entry file(String blobName, String content) {
         String blob = "fs/" + blobName;
-        clients.storage().create(BlobInfo.newBuilder(BlobId.of("state", SessionStateStore.sandboxPrefix(sandbox) + blob)).build(),
+        state.clients().storage().create(BlobInfo.newBuilder(BlobId.of("state", SessionStateStore.sandboxPrefix(sandbox) + blob)).build(),
                 content.getBytes(StandardCharsets.UTF_8));
         return new FileManifest.Entry(FileEntry.Type.FILE, 0644, content.length(), 0, null, blob, null);
     }

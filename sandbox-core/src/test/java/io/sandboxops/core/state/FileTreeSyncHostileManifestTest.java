@@ -1,17 +1,14 @@
 package io.sandboxops.core.state;
 
-import io.sandboxops.core.testing.LocalTargets;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.sandboxops.core.testing.LocalStateBucket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
-import com.google.cloud.storage.BucketInfo;
 import io.sandboxops.core.api.FileEntry;
 import io.sandboxops.core.api.SandboxTooLargeException;
-import io.sandboxops.core.env.GoogleClients;
-import io.sandboxops.emulator.LocalCloud;
-import io.sandboxops.emulator.LocalCloudEndpoints;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,8 +18,6 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,9 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FileTreeSyncHostileManifestTest {
     private static final AtomicInteger SANDBOXES = new AtomicInteger();
-    private static LocalCloud cloud;
-    private static GoogleClients clients;
-    private static SessionStateStore store;
+    @RegisterExtension
+    static final LocalStateBucket state = new LocalStateBucket();
 
     @TempDir
     Path local;
@@ -44,21 +38,6 @@ class FileTreeSyncHostileManifestTest {
     private Path outside;
     private String sandbox;
     private final List<FileTreeSync.Refused> refused = new ArrayList<>();
-
-    @BeforeAll
-    static void start() {
-        cloud = LocalCloud.start();
-        LocalCloudEndpoints e = cloud.endpoints();
-        clients = new GoogleClients(LocalTargets.of(e));
-        clients.storage().create(BucketInfo.of("state"));
-        store = new SessionStateStore(clients.storage(), "state", RetryPolicy.defaults());
-    }
-
-    @AfterAll
-    static void stop() {
-        clients.close();
-        cloud.close();
-    }
 
     @BeforeEach
     void newSandbox() throws IOException {
@@ -69,7 +48,7 @@ class FileTreeSyncHostileManifestTest {
     }
 
     private FileTreeSync sync() {
-        return new FileTreeSync(store, sandbox, fsRoot, p -> false, refused::add);
+        return new FileTreeSync(state.store(), sandbox, fsRoot, p -> false, refused::add);
     }
 
     @Test
@@ -153,14 +132,14 @@ class FileTreeSyncHostileManifestTest {
     void aForgedRootIsNeitherCreatedNorReadByAPush() throws IOException {
         TreeMap<String, FileManifest.Entry> e = tree();
         e.put("/workspace/ok.txt", file("ok", "fine"));
-        store.write(SessionStateStore.manifestObject(sandbox), new FileManifest(1, List.of("/workspace", "/../outside", "/workspace/../.."), e), 0);
+        state.store().write(SessionStateStore.manifestObject(sandbox), new FileManifest(1, List.of("/workspace", "/../outside", "/workspace/../.."), e), 0);
         FileTreeSync sync = sync();
         sync.restore();
         Files.writeString(fsRoot.resolve("workspace/new.txt"), "pushed");
 
         sync.push();
 
-        FileManifest pushed = store.readManifest(sandbox).value();
+        FileManifest pushed = state.store().readManifest(sandbox).value();
         assertThat(pushed.entries()).containsKey("/workspace/new.txt").allSatisfy((path, entry) -> assertThat(path).doesNotContain(".."));
         assertThat(refused).extracting(FileTreeSync.Refused::path).containsExactlyInAnyOrder("/../outside", "/workspace/../..");
         assertNothingOutsideChanged();
@@ -173,7 +152,7 @@ class FileTreeSyncHostileManifestTest {
             e.put("/workspace/d" + i, FileManifest.Entry.directory(0755, 0));
         }
         forge(e, 0);
-        assertThatThrownBy(() -> new FileTreeSync(store, sandbox, fsRoot, p -> false, refused::add, 10).restore())
+        assertThatThrownBy(() -> new FileTreeSync(state.store(), sandbox, fsRoot, p -> false, refused::add, 10).restore())
                 .isInstanceOf(SandboxTooLargeException.class).hasMessageContaining("entries");
         assertThat(fsRoot).isEmptyDirectory();
     }
@@ -198,12 +177,12 @@ class FileTreeSyncHostileManifestTest {
     }
 
     private long forge(TreeMap<String, FileManifest.Entry> entries, long generation) {
-        return store.write(SessionStateStore.manifestObject(sandbox), new FileManifest(1, List.of("/workspace"), entries), generation);
+        return state.store().write(SessionStateStore.manifestObject(sandbox), new FileManifest(1, List.of("/workspace"), entries), generation);
     }
 
     private FileManifest.Entry file(String blobName, String content) {
         String blob = "fs/" + blobName;
-        clients.storage().create(BlobInfo.newBuilder(BlobId.of("state", SessionStateStore.sandboxPrefix(sandbox) + blob)).build(),
+        state.clients().storage().create(BlobInfo.newBuilder(BlobId.of("state", SessionStateStore.sandboxPrefix(sandbox) + blob)).build(),
                 content.getBytes(StandardCharsets.UTF_8));
         return new FileManifest.Entry(FileEntry.Type.FILE, 0644, content.length(), 0, null, blob, null);
     }

@@ -1,12 +1,9 @@
 package io.sandboxops.core.state;
 
-import io.sandboxops.core.testing.LocalTargets;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.sandboxops.core.testing.LocalStateBucket;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.cloud.storage.BucketInfo;
-import io.sandboxops.core.env.GoogleClients;
-import io.sandboxops.emulator.LocalCloud;
-import io.sandboxops.emulator.LocalCloudEndpoints;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,8 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,9 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FileTreeSyncTest {
     private static final AtomicInteger SANDBOXES = new AtomicInteger();
-    private static LocalCloud cloud;
-    private static GoogleClients clients;
-    private static SessionStateStore store;
+    @RegisterExtension
+    static final LocalStateBucket state = new LocalStateBucket();
 
     @TempDir
     Path first;
@@ -38,29 +32,14 @@ class FileTreeSyncTest {
     Path second;
     private String sandbox;
 
-    @BeforeAll
-    static void start() {
-        cloud = LocalCloud.start();
-        LocalCloudEndpoints e = cloud.endpoints();
-        clients = new GoogleClients(LocalTargets.of(e));
-        clients.storage().create(BucketInfo.of("state"));
-        store = new SessionStateStore(clients.storage(), "state", RetryPolicy.defaults());
-    }
-
-    @AfterAll
-    static void stop() {
-        clients.close();
-        cloud.close();
-    }
-
     @BeforeEach
     void newSandbox() {
         sandbox = "sbx-sync-" + SANDBOXES.incrementAndGet();
-        store.write(SessionStateStore.manifestObject(sandbox), FileManifest.empty(List.of("/workspace"), 0), 0);
+        state.store().write(SessionStateStore.manifestObject(sandbox), FileManifest.empty(List.of("/workspace"), 0), 0);
     }
 
     private FileTreeSync sync(Path root) {
-        return new FileTreeSync(store, sandbox, root, p -> p.startsWith("/workspace/.scratch"), refused -> {
+        return new FileTreeSync(state.store(), sandbox, root, p -> p.startsWith("/workspace/.scratch"), refused -> {
             throw new AssertionError("a manifest a push wrote has nothing to refuse: " + refused);
         });
     }
@@ -152,7 +131,7 @@ class FileTreeSyncTest {
         write(first.resolve("workspace/shared.txt"), "shared", "rw-r--r--");
         a.push();
 
-        FileManifest m = store.readManifest(sandbox).value();
+        FileManifest m = state.store().readManifest(sandbox).value();
         assertThat(m.entries()).containsKey("/workspace/shared.txt").doesNotContainKeys("/workspace/.scratch", "/workspace/.scratch/own.txt");
     }
 
