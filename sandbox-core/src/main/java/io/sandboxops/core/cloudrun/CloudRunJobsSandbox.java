@@ -156,6 +156,7 @@ final class CloudRunJobsSandbox implements FileOperationsSandbox {
     @Override
     public ExecResult execStateful(String command, String sessionId, Duration timeout) {
         SessionIds.requireValid(sessionId);
+        Sandbox.requireCommandTimeout(timeout);
         if (command.indexOf('\0') >= 0) {
             throw new SandboxInvalidInputException("a command cannot contain a NUL character");
         }
@@ -269,6 +270,7 @@ final class CloudRunJobsSandbox implements FileOperationsSandbox {
 
     @Override
     public ShellView waitForProcess(String sessionId, Duration timeout) {
+        Sandbox.requireCommandTimeout(timeout);
         return interactiveCall(Request.of(Op.WAIT, SessionIds.requireValid(sessionId)).withTimeout(timeout), timeout).view().toView();
     }
 

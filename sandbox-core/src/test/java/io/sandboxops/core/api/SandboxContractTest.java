@@ -130,6 +130,19 @@ public abstract class SandboxContractTest {
         assertThat(r.exitCode()).isEqualTo(1);
     }
 
+    /** A timeout out of range is a clear error on every backend, never "no limit" nor an overflow deeper in. */
+    @Test
+    void commandTimeoutsOutOfRangeAreRefusedNamingTheRange() {
+        for (Duration timeout : new Duration[] {Duration.ZERO, Duration.ofMillis(-1), Duration.ofDays(365_000),
+                Duration.ofSeconds(Long.MAX_VALUE)}) {
+            assertThatThrownBy(() -> sandbox.execStateful("echo hi", S, timeout)).as("exec, timeout %s", timeout)
+                    .isInstanceOf(SandboxInvalidInputException.class).hasMessageContaining("at most 24 h");
+        }
+        assertThatThrownBy(() -> sandbox.waitForProcess(S, Duration.ofSeconds(Long.MAX_VALUE))).as("waitForProcess")
+                .isInstanceOf(SandboxInvalidInputException.class).hasMessageContaining("at most 24 h");
+        assertThat(run("echo still fine").stdout()).isEqualTo("still fine\n");
+    }
+
     @Test
     void aNewClientRestoresCwdAndEnvironment() {
         run("mkdir -p /tmp/w && cd /tmp/w && export KEEP=kept");
