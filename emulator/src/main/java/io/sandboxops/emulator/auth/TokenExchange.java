@@ -2,9 +2,6 @@ package io.sandboxops.emulator.auth;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -29,12 +26,11 @@ public final class TokenExchange {
     public record Answer(int status, ObjectNode body) {
     }
 
-    /** Answers one token request whose body is {@code form} ({@code application/x-www-form-urlencoded}). */
-    public Answer answer(String contentType, String form) {
+    /** Answers one token request: its parameters {@code p}, decoded from its {@code application/x-www-form-urlencoded} body. */
+    public Answer answer(String contentType, Map<String, String> p) {
         if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
             return error("invalid_request", "the token request must be application/x-www-form-urlencoded");
         }
-        Map<String, String> p = parse(form);
         String grantType = p.get("grant_type");
         if (grantType == null) {
             return error("invalid_request", "the grant_type parameter is missing");
@@ -85,17 +81,4 @@ public final class TokenExchange {
         return new Answer(400, JSON.createObjectNode().put("error", code).put("error_description", description));
     }
 
-    private static Map<String, String> parse(String form) {
-        Map<String, String> out = new HashMap<>();
-        for (String pair : form.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            out.putIfAbsent(k, v);
-        }
-        return out;
-    }
 }

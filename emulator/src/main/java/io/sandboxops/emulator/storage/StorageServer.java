@@ -168,7 +168,7 @@ public final class StorageServer implements AutoCloseable {
         try (InputStream in = ex.getRequestBody()) {
             form = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
         }
-        TokenExchange.Answer answer = sts.answer(ex.getRequestHeaders().getFirst("Content-Type"), form);
+        TokenExchange.Answer answer = sts.answer(ex.getRequestHeaders().getFirst("Content-Type"), query(form));
         sendJson(ex, answer.status(), answer.body());
     }
 
