@@ -18,7 +18,6 @@ import java.util.function.IntSupplier;
 /**
  * The stdout of a running exec as an {@link InputStream}, with back-pressure: the engine's frames wait in a small
  * queue, and the stream's thread waits while the queue is full, so a 500 MB file never sits in memory.
- * (java.io.Piped* streams break when the writing thread ends, which the engine client's threads do.)
  */
 final class ExecStream implements Closeable {
     private static final byte[] END = new byte[0];
@@ -56,7 +55,7 @@ final class ExecStream implements Closeable {
 
     /** The exit status, once stdout has ended; -1 when the engine does not tell it. */
     int exitCode() throws IOException {
-        if (!stdout.ended) {
+        if (!stdout.ended()) {
             throw new IllegalStateException("the exit status is known once stdout has been read to its end");
         }
         if (broken != null && !(broken instanceof IOException)) {
@@ -131,46 +130,20 @@ final class ExecStream implements Closeable {
         }
     }
 
-    private final class Stdout extends InputStream {
-        private byte[] current;
-        private int pos;
-        private volatile boolean ended;
-
+    private final class Stdout extends ChunkInputStream {
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
+        protected byte[] nextChunk() throws IOException {
+            byte[] chunk;
+            try {
+                chunk = frames.poll(idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while reading from " + what);
             }
-            if (ended) {
-                return -1;
+            if (chunk == null) {
+                throw new IOException(what + " printed nothing for " + idleTimeout.toSeconds() + " s; gave up");
             }
-            if (current == null || pos == current.length) {
-                try {
-                    current = frames.poll(idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted while reading from " + what);
-                }
-                pos = 0;
-                if (current == null) {
-                    throw new IOException(what + " printed nothing for " + idleTimeout.toSeconds() + " s; gave up");
-                }
-                if (current == END) {
-                    ended = true;
-                    return -1;
-                }
-            }
-            int n = Math.min(len, current.length - pos);
-            System.arraycopy(current, pos, b, off, n);
-            pos += n;
-            return n;
+            return chunk == END ? null : chunk;
         }
 
         @Override
