@@ -5,8 +5,6 @@ import io.sandboxops.core.testing.LocalStateBucket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.cloud.storage.BlobId;
-import com.google.cloud.storage.BlobInfo;
 import io.sandboxops.core.api.FileEntry;
 import io.sandboxops.core.api.Sandbox;
 import io.sandboxops.core.api.SandboxException;
@@ -14,9 +12,7 @@ import io.sandboxops.core.api.SandboxInvalidInputException;
 import io.sandboxops.core.api.SandboxTooLargeException;
 import io.sandboxops.core.api.TransferProgress;
 import io.sandboxops.core.state.FileManifest;
-import io.sandboxops.core.state.SessionStateStore;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,12 +46,12 @@ class BucketTreeDownloadTest {
 
     @Test
     void aForgedLinkAndAFileUnderItWriteNothingOutside() throws IOException {
-        TreeMap<String, FileManifest.Entry> e = tree();
-        e.put("/workspace/a", link("."));
+        TreeMap<String, FileManifest.Entry> e = LocalStateBucket.workspaceTree();
+        e.put("/workspace/a", LocalStateBucket.link("."));
         // "a/.." reads as the target itself; on disk it is the target's parent.
-        e.put("/workspace/d", link("a/.."));
-        e.put("/workspace/d/escaped.txt", file("escaped.txt", "written outside"));
-        forge(e);
+        e.put("/workspace/d", LocalStateBucket.link("a/.."));
+        e.put("/workspace/d/escaped.txt", state.storedFile(sandbox, "escaped.txt", "written outside"));
+        state.writeManifest(sandbox, e, 0);
 
         Throwable outcome = catchDownload();
 
@@ -71,10 +67,10 @@ class BucketTreeDownloadTest {
         for (String name : List.of("/workspace/../escaped.txt", "/workspace/sub/../../../escaped.txt", "/workspace/" + local.resolve("abs.txt"),
                 "/workspace/./dot.txt", "/workspace/nul\0.txt")) {
             newSandbox();
-            TreeMap<String, FileManifest.Entry> e = tree();
-            e.put("/workspace/ok.txt", file("ok.txt", "fine"));
-            e.put(name, file("bad", "written outside"));
-            forge(e);
+            TreeMap<String, FileManifest.Entry> e = LocalStateBucket.workspaceTree();
+            e.put("/workspace/ok.txt", state.storedFile(sandbox, "ok.txt", "fine"));
+            e.put(name, state.storedFile(sandbox, "bad", "written outside"));
+            state.writeManifest(sandbox, e, 0);
             assertThatThrownBy(() -> new BucketFileStore(state.store(), sandbox).downloadTree("/workspace", target, Sandbox.MAX_TRANSFER_BYTES,
                     TransferProgress.NONE)).as(name).isInstanceOf(SandboxInvalidInputException.class).hasMessageContaining("refused");
             assertOnlyTheTargetIsIn(local);
@@ -83,11 +79,11 @@ class BucketTreeDownloadTest {
 
     @Test
     void moreEntriesThanADownloadTakesAreRefusedBeforeAnythingIsWritten() {
-        TreeMap<String, FileManifest.Entry> e = tree();
+        TreeMap<String, FileManifest.Entry> e = LocalStateBucket.workspaceTree();
         for (int i = 0; i <= LocalTreeWriter.MAX_ENTRIES; i++) {
             e.put("/workspace/d" + i, FileManifest.Entry.directory(0755, 0));
         }
-        forge(e);
+        state.writeManifest(sandbox, e, 0);
         assertThatThrownBy(() -> new BucketFileStore(state.store(), sandbox).downloadTree("/workspace", target, Sandbox.MAX_TRANSFER_BYTES,
                 TransferProgress.NONE)).isInstanceOf(SandboxTooLargeException.class).hasMessageContaining("entries");
         assertThat(target).satisfiesAnyOf(t -> assertThat(t).doesNotExist(), t -> assertThat(t).isEmptyDirectory());
@@ -95,10 +91,10 @@ class BucketTreeDownloadTest {
 
     @Test
     void aContentLongerThanItsEntryIsRefused() {
-        TreeMap<String, FileManifest.Entry> e = tree();
-        FileManifest.Entry small = file("big", "x".repeat(10_000));
+        TreeMap<String, FileManifest.Entry> e = LocalStateBucket.workspaceTree();
+        FileManifest.Entry small = state.storedFile(sandbox, "big", "x".repeat(10_000));
         e.put("/workspace/small.txt", new FileManifest.Entry(FileEntry.Type.FILE, 0644, 10, 0, null, small.blob(), null));
-        forge(e);
+        state.writeManifest(sandbox, e, 0);
         assertThatThrownBy(() -> new BucketFileStore(state.store(), sandbox).downloadTree("/workspace", target, Sandbox.MAX_TRANSFER_BYTES,
                 TransferProgress.NONE)).isInstanceOf(SandboxInvalidInputException.class).hasMessageContaining("small.txt");
         assertThat(target.resolve("small.txt")).doesNotExist();
@@ -113,26 +109,9 @@ class BucketTreeDownloadTest {
         }
     }
 
-    private static TreeMap<String, FileManifest.Entry> tree() {
-        TreeMap<String, FileManifest.Entry> e = new TreeMap<>();
-        e.put("/workspace", FileManifest.Entry.directory(0755, 0));
-        return e;
-    }
 
-    private void forge(TreeMap<String, FileManifest.Entry> entries) {
-        state.store().write(SessionStateStore.manifestObject(sandbox), new FileManifest(1, List.of("/workspace"), entries), 0);
-    }
 
-    private FileManifest.Entry file(String blobName, String content) {
-        String blob = "fs/" + blobName;
-        state.clients().storage().create(BlobInfo.newBuilder(BlobId.of("state", SessionStateStore.sandboxPrefix(sandbox) + blob)).build(),
-                content.getBytes(StandardCharsets.UTF_8));
-        return new FileManifest.Entry(FileEntry.Type.FILE, 0644, content.length(), 0, null, blob, null);
-    }
 
-    private static FileManifest.Entry link(String target) {
-        return new FileManifest.Entry(FileEntry.Type.SYMLINK, 0777, 0, 0, null, null, target);
-    }
 
     private void assertOnlyTheTargetIsIn(Path dir) throws IOException {
         try (Stream<Path> children = Files.list(dir)) {

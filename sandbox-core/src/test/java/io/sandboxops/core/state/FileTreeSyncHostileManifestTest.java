@@ -5,12 +5,9 @@ import io.sandboxops.core.testing.LocalStateBucket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.cloud.storage.BlobId;
-import com.google.cloud.storage.BlobInfo;
 import io.sandboxops.core.api.FileEntry;
 import io.sandboxops.core.api.SandboxTooLargeException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,13 +50,13 @@ class FileTreeSyncHostileManifestTest {
 
     @Test
     void dotDotAbsoluteAndNulEntriesAreRefusedAndTheRestRestores() throws IOException {
-        TreeMap<String, FileManifest.Entry> e = tree();
-        e.put("/workspace/ok.txt", file("ok", "fine"));
-        e.put("/workspace/../../escaped.txt", file("a", "written outside"));
-        e.put("/workspace/sub/../../../escaped-too.txt", file("b", "written outside"));
-        e.put("/" + outside.resolve("absolute.txt"), file("c", "written outside"));
-        e.put("/workspace/nul\0.txt", file("d", "a NUL in a name"));
-        long generation = forge(e, 0);
+        TreeMap<String, FileManifest.Entry> e = LocalStateBucket.workspaceTree();
+        e.put("/workspace/ok.txt", state.storedFile(sandbox, "ok", "fine"));
+        e.put("/workspace/../../escaped.txt", state.storedFile(sandbox, "a", "written outside"));
+        e.put("/workspace/sub/../../../escaped-too.txt", state.storedFile(sandbox, "b", "written outside"));
+        e.put("/" + outside.resolve("absolute.txt"), state.storedFile(sandbox, "c", "written outside"));
+        e.put("/workspace/nul\0.txt", state.storedFile(sandbox, "d", "a NUL in a name"));
+        long generation = state.writeManifest(sandbox, e, 0);
 
         sync().restore();
 
@@ -73,11 +70,11 @@ class FileTreeSyncHostileManifestTest {
 
     @Test
     void aContentLongerThanItsEntryIsSkippedAndReported() throws IOException {
-        TreeMap<String, FileManifest.Entry> e = tree();
-        FileManifest.Entry big = file("big", "x".repeat(100_000));
+        TreeMap<String, FileManifest.Entry> e = LocalStateBucket.workspaceTree();
+        FileManifest.Entry big = state.storedFile(sandbox, "big", "x".repeat(100_000));
         e.put("/workspace/small.txt", new FileManifest.Entry(FileEntry.Type.FILE, 0644, 10, 0, null, big.blob(), null));
-        e.put("/workspace/ok.txt", file("ok", "fine"));
-        forge(e, 0);
+        e.put("/workspace/ok.txt", state.storedFile(sandbox, "ok", "fine"));
+        state.writeManifest(sandbox, e, 0);
 
         sync().restore();
 
@@ -91,15 +88,15 @@ class FileTreeSyncHostileManifestTest {
 
     @Test
     void aLinkIsRestoredButNeverWrittenThrough() throws IOException {
-        TreeMap<String, FileManifest.Entry> e = tree();
-        e.put("/workspace/l", link(outside.toString()));
-        e.put("/workspace/l/through-absolute.txt", file("a", "written outside"));
-        e.put("/workspace/m", link("../.."));
-        e.put("/workspace/m/outside/through-relative.txt", file("b", "written outside"));
-        e.put("/workspace/n", link("."));
-        e.put("/workspace/n/through-dot.txt", file("c", "written through a link"));
-        e.put("/workspace/ok.txt", file("ok", "fine"));
-        forge(e, 0);
+        TreeMap<String, FileManifest.Entry> e = LocalStateBucket.workspaceTree();
+        e.put("/workspace/l", LocalStateBucket.link(outside.toString()));
+        e.put("/workspace/l/through-absolute.txt", state.storedFile(sandbox, "a", "written outside"));
+        e.put("/workspace/m", LocalStateBucket.link("../.."));
+        e.put("/workspace/m/outside/through-relative.txt", state.storedFile(sandbox, "b", "written outside"));
+        e.put("/workspace/n", LocalStateBucket.link("."));
+        e.put("/workspace/n/through-dot.txt", state.storedFile(sandbox, "c", "written through a link"));
+        e.put("/workspace/ok.txt", state.storedFile(sandbox, "ok", "fine"));
+        state.writeManifest(sandbox, e, 0);
 
         sync().restore();
 
@@ -112,17 +109,17 @@ class FileTreeSyncHostileManifestTest {
 
     @Test
     void aPullNeverDeletesOutsideThroughALinkOrDotDot() throws IOException {
-        TreeMap<String, FileManifest.Entry> e = tree();
-        e.put("/workspace/l", link(outside.toString()));
-        e.put("/workspace/l/precious.txt", file("a", "forged"));
-        e.put("/workspace/../../outside/precious.txt", file("b", "forged"));
-        long generation = forge(e, 0);
+        TreeMap<String, FileManifest.Entry> e = LocalStateBucket.workspaceTree();
+        e.put("/workspace/l", LocalStateBucket.link(outside.toString()));
+        e.put("/workspace/l/precious.txt", state.storedFile(sandbox, "a", "forged"));
+        e.put("/workspace/../../outside/precious.txt", state.storedFile(sandbox, "b", "forged"));
+        long generation = state.writeManifest(sandbox, e, 0);
         FileTreeSync sync = sync();
         sync.restore();
 
-        TreeMap<String, FileManifest.Entry> next = tree();
-        next.put("/workspace/l", link(outside.toString()));
-        forge(next, generation);
+        TreeMap<String, FileManifest.Entry> next = LocalStateBucket.workspaceTree();
+        next.put("/workspace/l", LocalStateBucket.link(outside.toString()));
+        state.writeManifest(sandbox, next, generation);
         assertThat(sync.pull()).isTrue();
 
         assertNothingOutsideChanged();
@@ -130,8 +127,8 @@ class FileTreeSyncHostileManifestTest {
 
     @Test
     void aForgedRootIsNeitherCreatedNorReadByAPush() throws IOException {
-        TreeMap<String, FileManifest.Entry> e = tree();
-        e.put("/workspace/ok.txt", file("ok", "fine"));
+        TreeMap<String, FileManifest.Entry> e = LocalStateBucket.workspaceTree();
+        e.put("/workspace/ok.txt", state.storedFile(sandbox, "ok", "fine"));
         state.store().write(SessionStateStore.manifestObject(sandbox), new FileManifest(1, List.of("/workspace", "/../outside", "/workspace/../.."), e), 0);
         FileTreeSync sync = sync();
         sync.restore();
@@ -147,11 +144,11 @@ class FileTreeSyncHostileManifestTest {
 
     @Test
     void moreEntriesThanTheCapRefuseTheRestoreBeforeAnythingIsWritten() {
-        TreeMap<String, FileManifest.Entry> e = tree();
+        TreeMap<String, FileManifest.Entry> e = LocalStateBucket.workspaceTree();
         for (int i = 0; i < 20; i++) {
             e.put("/workspace/d" + i, FileManifest.Entry.directory(0755, 0));
         }
-        forge(e, 0);
+        state.writeManifest(sandbox, e, 0);
         assertThatThrownBy(() -> new FileTreeSync(state.store(), sandbox, fsRoot, p -> false, refused::add, 10).restore())
                 .isInstanceOf(SandboxTooLargeException.class).hasMessageContaining("entries");
         assertThat(fsRoot).isEmptyDirectory();
@@ -170,24 +167,7 @@ class FileTreeSyncHostileManifestTest {
         }
     }
 
-    private static TreeMap<String, FileManifest.Entry> tree() {
-        TreeMap<String, FileManifest.Entry> e = new TreeMap<>();
-        e.put("/workspace", FileManifest.Entry.directory(0755, 0));
-        return e;
-    }
 
-    private long forge(TreeMap<String, FileManifest.Entry> entries, long generation) {
-        return state.store().write(SessionStateStore.manifestObject(sandbox), new FileManifest(1, List.of("/workspace"), entries), generation);
-    }
 
-    private FileManifest.Entry file(String blobName, String content) {
-        String blob = "fs/" + blobName;
-        state.clients().storage().create(BlobInfo.newBuilder(BlobId.of("state", SessionStateStore.sandboxPrefix(sandbox) + blob)).build(),
-                content.getBytes(StandardCharsets.UTF_8));
-        return new FileManifest.Entry(FileEntry.Type.FILE, 0644, content.length(), 0, null, blob, null);
-    }
 
-    private static FileManifest.Entry link(String target) {
-        return new FileManifest.Entry(FileEntry.Type.SYMLINK, 0777, 0, 0, null, null, target);
-    }
 }
