@@ -47,7 +47,10 @@ final class ObjectStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     record Bucket(String name, String location, String storageClass, long metageneration,
-                  Instant timeCreated, Instant updated) {
+                  Instant timeCreated, Instant updated, Map<String, String> labels) {
+        Bucket {
+            labels = Map.copyOf(labels);
+        }
     }
 
     /** One page of a listing: objects and the collapsed prefixes, in name order. */
@@ -97,7 +100,7 @@ final class ObjectStore {
         }
         Instant now = Instant.now();
         Bucket bucket = new Bucket(name, location == null ? "US" : location.toUpperCase(),
-                storageClass == null ? "STANDARD" : storageClass, 1, now, now);
+                storageClass == null ? "STANDARD" : storageClass, 1, now, now, Map.of());
         try {
             Files.createDirectories(bucketDir(name).resolve("objects"));
             Files.createDirectories(bucketDir(name).resolve("metadata"));
@@ -120,6 +123,45 @@ final class ObjectStore {
 
     synchronized List<Bucket> buckets() {
         return List.copyOf(buckets.values());
+    }
+
+    /**
+     * buckets.patch ({@code replace} false: labels merged, a null label removed) or buckets.update ({@code replace}
+     * true: labels replaced); the storage class may change; every other field of {@code body} is ignored.
+     */
+    synchronized Bucket updateBucket(String name, JsonNode body, Long ifMetagenerationMatch, Long ifMetagenerationNotMatch,
+                                     boolean replace) {
+        Bucket b = bucket(name);
+        if (ifMetagenerationMatch != null && ifMetagenerationMatch != b.metageneration()
+                || ifMetagenerationNotMatch != null && ifMetagenerationNotMatch == b.metageneration()) {
+            throw StorageException.conditionNotMet();
+        }
+        JsonNode storageClass = body.path("storageClass");
+        Bucket updated = new Bucket(b.name(), b.location(),
+                storageClass.isTextual() ? storageClass.asText() : b.storageClass(), b.metageneration() + 1,
+                b.timeCreated(), Instant.now(), labels(body.path("labels"), replace ? Map.of() : b.labels(), !replace || body.has("labels")));
+        try {
+            writeJson(bucketDir(name).resolve("bucket.json"), bucketJson(updated));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        buckets.put(name, updated);
+        return updated;
+    }
+
+    /** {@code base} with the labels of {@code json} applied; a JSON null removes a label. */
+    private static Map<String, String> labels(JsonNode json, Map<String, String> base, boolean apply) {
+        Map<String, String> out = new TreeMap<>(base);
+        if (apply && json.isObject()) {
+            json.fields().forEachRemaining(e -> {
+                if (e.getValue().isNull()) {
+                    out.remove(e.getKey());
+                } else {
+                    out.put(e.getKey(), e.getValue().asText());
+                }
+            });
+        }
+        return out;
     }
 
     synchronized void deleteBucket(String name, Long ifMetagenerationMatch) {
@@ -423,7 +465,8 @@ final class ObjectStore {
                 JsonNode b = JSON.readTree(bucketFile.toFile());
                 Bucket bucket = new Bucket(b.get("name").asText(), b.get("location").asText(),
                         b.get("storageClass").asText(), b.get("metageneration").asLong(),
-                        Instant.parse(b.get("timeCreated").asText()), Instant.parse(b.get("updated").asText()));
+                        Instant.parse(b.get("timeCreated").asText()), Instant.parse(b.get("updated").asText()),
+                        labels(b.path("labels"), Map.of(), false));
                 buckets.put(bucket.name(), bucket);
                 TreeMap<String, StoredObject> index = new TreeMap<>();
                 objects.put(bucket.name(), index);
@@ -488,6 +531,8 @@ final class ObjectStore {
         j.put("metageneration", b.metageneration());
         j.put("timeCreated", b.timeCreated().toString());
         j.put("updated", b.updated().toString());
+        ObjectNode labels = j.putObject("labels");
+        b.labels().forEach(labels::put);
         return j;
     }
 

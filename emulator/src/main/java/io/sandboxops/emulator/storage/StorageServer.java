@@ -55,7 +55,11 @@ public final class StorageServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter RFC3339 =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\*|(\\d+)-(\\d+))/(\\*|\\d+)");
+    /**
+     * {@code bytes FIRST-LAST/TOTAL}, where LAST is {@code *} when the request streams to its end (the Node client's
+     * default, {@code bytes 0-*}{@code /*}), TOTAL {@code *} while unknown, and {@code bytes *}{@code /TOTAL} a status query.
+     */
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\*|(\\d+)-(\\d+|\\*))/(\\*|\\d+)");
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
     private final ObjectStore store;
@@ -273,6 +277,16 @@ public final class StorageServer implements AutoCloseable {
                     Long metagen = q.containsKey("ifMetagenerationMatch") ? Long.parseLong(q.get("ifMetagenerationMatch")) : null;
                     store.deleteBucket(bucket, metagen);
                     sendEmpty(ex, 204);
+                }
+                case "PATCH", "PUT" -> {
+                    boolean patch = method.equals("PATCH");
+                    authorize(caller, "storage.buckets.update", bucket, null, null);
+                    fault(patch ? "storage.buckets.patch" : "storage.buckets.update");
+                    JsonNode body = readJson(ex);
+                    sendJson(ex, 200, bucketJson(store.updateBucket(bucket, body,
+                            q.containsKey("ifMetagenerationMatch") ? parseLong(q.get("ifMetagenerationMatch"), "ifMetagenerationMatch") : null,
+                            q.containsKey("ifMetagenerationNotMatch") ? parseLong(q.get("ifMetagenerationNotMatch"), "ifMetagenerationNotMatch") : null,
+                            !patch)));
                 }
                 default -> throw new StorageException(405, "methodNotAllowed", "Method not allowed: " + method);
             }
@@ -524,16 +538,24 @@ public final class StorageServer implements AutoCloseable {
                     total = m.group(4).equals("*") ? -1 : Long.parseLong(m.group(4));
                     if (m.group(2) != null) {
                         long first = Long.parseLong(m.group(2));
-                        long lastByte = Long.parseLong(m.group(3));
                         if (first > upload.persisted()) {
                             throw StorageException.invalid("Upload chunk starts at " + first
                                     + " but only " + upload.persisted() + " bytes were persisted.");
                         }
                         // Bytes the client resends after a lost response are already persisted: skip them.
                         body.skipNBytes(upload.persisted() - first);
-                        long want = lastByte + 1 - upload.persisted();
-                        if (want > 0 && upload.content.append(body, want) != want) {
-                            throw StorageException.invalid("Upload chunk shorter than its Content-Range " + header);
+                        if (m.group(3).equals("*")) {
+                            // An open end: the chunk is the rest of the request body. With an unknown total it is
+                            // also the last one, so the object is what was sent, as Cloud Storage commits it.
+                            upload.content.append(body, -1);
+                            if (total < 0) {
+                                total = upload.persisted();
+                            }
+                        } else {
+                            long want = Long.parseLong(m.group(3)) + 1 - upload.persisted();
+                            if (want > 0 && upload.content.append(body, want) != want) {
+                                throw StorageException.invalid("Upload chunk shorter than its Content-Range " + header);
+                            }
                         }
                     }
                 }
@@ -667,9 +689,14 @@ public final class StorageServer implements AutoCloseable {
             long last = size - 1;
             int status = 200;
             String range = ex.getRequestHeaders().getFirst("Range");
-            if (range != null && size > 0) {
+            if (range != null) {
                 Matcher m = RANGE.matcher(range.trim());
                 if (m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty())) {
+                    if (size == 0) {
+                        // No byte of an empty object can be served: Cloud Storage answers 416 to any range.
+                        ex.getResponseHeaders().add("Content-Range", "bytes */0");
+                        throw new StorageException(416, "requestedRangeNotSatisfiable", "Request range not satisfiable");
+                    }
                     if (m.group(1).isEmpty()) {
                         first = Math.max(0, size - Long.parseLong(m.group(2)));
                     } else {
@@ -745,7 +772,7 @@ public final class StorageServer implements AutoCloseable {
     }
 
     private ObjectNode bucketJson(ObjectStore.Bucket b) {
-        return JSON.createObjectNode()
+        ObjectNode j = JSON.createObjectNode()
                 .put("kind", "storage#bucket")
                 .put("id", b.name())
                 .put("selfLink", baseUrl() + "/storage/v1/b/" + encodePath(b.name()))
@@ -757,7 +784,12 @@ public final class StorageServer implements AutoCloseable {
                 .put("location", b.location())
                 .put("locationType", "region")
                 .put("storageClass", b.storageClass())
-                .put("etag", "CAE=");
+                .put("etag", "CA" + Long.toHexString(b.metageneration()) + "=");
+        if (!b.labels().isEmpty()) {
+            ObjectNode labels = j.putObject("labels");
+            b.labels().forEach(labels::put);
+        }
+        return j;
     }
 
     private static void putIfPresent(ObjectNode j, String field, String value) {
