@@ -36,8 +36,18 @@ public final class ApiError extends RuntimeException {
         return new ApiError(Code.INVALID_ARGUMENT, "Violation in " + field + ": " + description, field);
     }
 
+    /** INVALID_ARGUMENT in the words Cloud Monitoring uses: {@code Field F had an invalid value of "V": reason}. */
+    public static ApiError invalidValue(String field, String value, String reason) {
+        return new ApiError(Code.INVALID_ARGUMENT, "Field " + field + " had an invalid value of \"" + value + "\": " + reason, field);
+    }
+
     public static ApiError failedPrecondition(String message) {
         return new ApiError(Code.FAILED_PRECONDITION, message, null);
+    }
+
+    /** A concurrent change, such as a stale etag: HTTP 409, worth reading again and retrying. */
+    public static ApiError aborted(String message) {
+        return new ApiError(Code.ABORTED, message, null);
     }
 
     public static ApiError of(Code code, String message) {

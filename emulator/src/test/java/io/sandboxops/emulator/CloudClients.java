@@ -19,6 +19,8 @@ import com.google.cloud.run.v2.JobsSettings;
 import com.google.cloud.run.v2.RevisionsClient;
 import com.google.cloud.run.v2.RevisionsSettings;
 import com.google.cloud.run.v2.ServicesClient;
+import com.google.cloud.run.v2.TasksClient;
+import com.google.cloud.run.v2.TasksSettings;
 import com.google.cloud.run.v2.ServicesSettings;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
@@ -93,6 +95,17 @@ public final class CloudClients {
             b.cancelExecutionOperationSettings().setPollingAlgorithm(quickPolling());
             b.deleteExecutionOperationSettings().setPollingAlgorithm(quickPolling());
             return ExecutionsClient.create(b.build());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static TasksClient tasks(LocalCloudEndpoints endpoints) {
+        try {
+            return TasksClient.create(TasksSettings.newBuilder()
+                    .setCredentialsProvider(credentials(endpoints))
+                    .setTransportChannelProvider(channel(endpoints))
+                    .build());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

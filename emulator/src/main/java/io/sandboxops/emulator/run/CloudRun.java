@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The emulated Cloud Run Admin API v2: Jobs, Executions, Services, Revisions and the long-running
+ * The emulated Cloud Run Admin API v2: Jobs, Executions, Tasks, Services, Revisions and the long-running
  * Operations, served on the
  * gRPC server the caller owns.
  */
@@ -33,7 +33,7 @@ public final class CloudRun implements AutoCloseable {
     }
 
     public List<BindableService> services() {
-        return List.of(new JobsApi(jobs), new ExecutionsApi(jobs), new ServicesApi(services), new RevisionsApi(services),
+        return List.of(new JobsApi(jobs), new ExecutionsApi(jobs), new TasksApi(jobs), new ServicesApi(services), new RevisionsApi(services),
                 new OperationsApi(operations));
     }
 

@@ -95,26 +95,34 @@ final class ExecutionEngine {
         Duration timeout = template.hasTimeout()
                 ? Duration.ofSeconds(template.getTimeout().getSeconds(), template.getTimeout().getNanos())
                 : Duration.ofSeconds(JobRegistry.DEFAULT_TIMEOUT.getSeconds());
+        TaskState task = state.tasks.get(index);
         for (int attempt = 0; ; attempt++) {
             if (state.cancelRequested) {
                 counters.cancelled.incrementAndGet();
                 publishCounts(state, registry, counters);
+                task.finished(TaskState.Outcome.CANCELLED, Instant.now());
                 return TaskResult.CANCELLED;
             }
             counters.running.incrementAndGet();
             publishCounts(state, registry, counters);
             Instant start = Instant.now();
+            task.attemptStarted(attempt, start);
             Optional<Integer> exit = attempt(state, index, attempt, taskCount, timeout);
             counters.running.decrementAndGet();
             state.attempts.add(new ExecutionHistory.AttemptSpan(start, Instant.now()));
+            task.attemptEnded(exit.orElse(null), exit.map(code -> code == 0 ? null : "Container called exit(" + code + ").")
+                    .orElse("The container did not exit by itself: it could not start, exceeded the task timeout or was "
+                            + "killed (see the run.googleapis.com/varlog/system log)."));
             if (state.cancelRequested) {
                 counters.cancelled.incrementAndGet();
                 publishCounts(state, registry, counters);
+                task.finished(TaskState.Outcome.CANCELLED, Instant.now());
                 return TaskResult.CANCELLED;
             }
             if (exit.isPresent() && exit.get() == 0) {
                 counters.succeeded.incrementAndGet();
                 publishCounts(state, registry, counters);
+                task.finished(TaskState.Outcome.SUCCEEDED, Instant.now());
                 return TaskResult.SUCCEEDED;
             }
             if (attempt < maxRetries) {
@@ -124,6 +132,7 @@ final class ExecutionEngine {
             }
             counters.failed.incrementAndGet();
             publishCounts(state, registry, counters);
+            task.finished(TaskState.Outcome.FAILED, Instant.now());
             return TaskResult.FAILED;
         }
     }

@@ -9,13 +9,17 @@ import com.google.cloud.run.v2.ExecutionTemplate;
 import com.google.cloud.run.v2.Job;
 import com.google.api.LaunchStage;
 import com.google.cloud.run.v2.RunJobRequest;
+import com.google.cloud.run.v2.Task;
+import com.google.cloud.run.v2.TaskAttemptResult;
 import com.google.cloud.run.v2.TaskTemplate;
 import com.google.longrunning.Operation;
 import com.google.protobuf.Duration;
 import io.sandboxops.emulator.ApiError;
 import io.sandboxops.emulator.faults.FaultInjector;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -25,6 +29,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Jobs and their executions: the state behind the Jobs and Executions services. Executions run on the
@@ -36,9 +42,17 @@ final class JobRegistry implements ExecutionHistory {
     static final int DEFAULT_MAX_RETRIES = 3;
     static final Duration DEFAULT_TIMEOUT = Duration.newBuilder().setSeconds(600).build();
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern TASK_NAME =
+            Pattern.compile("(projects/[^/]+/locations/[^/]+/jobs/[^/]+/executions/[^/]+)/tasks/([^/]+)");
 
     private final Map<String, Job> jobs = new LinkedHashMap<>();
     private final Map<String, ExecutionState> executions = new LinkedHashMap<>();
+    /**
+     * Deleted executions, oldest first: Cloud Monitoring keeps the points an execution wrote after the execution
+     * or its job is deleted, so the metrics still count them. Bounded, as Monitoring's own retention is.
+     */
+    private final ArrayDeque<ExecutionState> retired = new java.util.ArrayDeque<>();
+    private static final int RETIRED_KEPT = 10_000;
     private final OperationStore operations;
     private final ExecutionEngine engine;
     private final String principal;
@@ -145,7 +159,7 @@ final class JobRegistry implements ExecutionHistory {
             for (ExecutionState e : List.copyOf(executions.values())) {
                 if (e.jobName.equals(name)) {
                     engine.cancel(e);
-                    executions.remove(e.name);
+                    retire(executions.remove(e.name));
                 }
             }
         }
@@ -259,9 +273,100 @@ final class JobRegistry implements ExecutionHistory {
         Execution deleted = state.execution.toBuilder().setDeleteTime(Conditions.ts(Instant.now())).build();
         if (!validateOnly) {
             engine.cancel(state);
-            executions.remove(name);
+            retire(executions.remove(name));
         }
         return operations.startDone(ResourceNames.parentOf(state.jobName), deleted, deleted);
+    }
+
+    // ---- Tasks
+
+    synchronized List<Task> listTasks(String parent) {
+        ExecutionState state = state(parent);
+        List<Task> out = new ArrayList<>();
+        for (TaskState t : state.tasks) {
+            out.add(task(state, t.snapshot()));
+        }
+        return out;
+    }
+
+    synchronized Task getTask(String name) {
+        Matcher m = TASK_NAME.matcher(name);
+        if (!m.matches()) {
+            throw ApiError.invalidArgument("name", "'" + name + "' is not of the form projects/{project}/locations/{location}"
+                    + "/jobs/{job}/executions/{execution}/tasks/{task}");
+        }
+        ExecutionState state = state(m.group(1));
+        String prefix = ResourceNames.lastSegment(state.name) + "-task";
+        String id = m.group(2);
+        if (id.startsWith(prefix) && id.substring(prefix.length()).matches("0|[1-9][0-9]{0,8}")) {
+            int index = Integer.parseInt(id.substring(prefix.length()));
+            if (index < state.tasks.size()) {
+                return task(state, state.tasks.get(index).snapshot());
+            }
+        }
+        throw ApiError.notFound("Resource '" + id + "' of kind 'TASK' in region '" + ResourceNames.locationOf(name)
+                + "' in project '" + ResourceNames.projectOf(name) + "' does not exist.");
+    }
+
+    /** The Task resource of one task, as Cloud Run reports it: its latest attempt, retries and conditions. */
+    private static Task task(ExecutionState state, TaskState.Snapshot t) {
+        Execution e = state.execution;
+        String name = state.name + "/tasks/" + ResourceNames.lastSegment(state.name) + "-task" + t.index();
+        Task.Builder b = Task.newBuilder()
+                .setName(name)
+                .setUid(UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString())
+                .setGeneration(1)
+                .putAllLabels(e.getLabelsMap())
+                .putAllAnnotations(e.getAnnotationsMap())
+                .setCreateTime(e.getCreateTime())
+                .setUpdateTime(e.getUpdateTime())
+                .setJob(e.getJob())
+                .setExecution(ResourceNames.lastSegment(state.name))
+                .addAllContainers(e.getTemplate().getContainersList())
+                .addAllVolumes(e.getTemplate().getVolumesList())
+                .setMaxRetries(e.getTemplate().hasMaxRetries() ? e.getTemplate().getMaxRetries() : DEFAULT_MAX_RETRIES)
+                .setTimeout(e.getTemplate().hasTimeout() ? e.getTemplate().getTimeout() : DEFAULT_TIMEOUT)
+                .setServiceAccount(e.getTemplate().getServiceAccount())
+                .setExecutionEnvironment(e.getTemplate().getExecutionEnvironment())
+                .setObservedGeneration(1)
+                .setIndex(t.index())
+                .setRetried(t.retried())
+                .setLogUri(e.getLogUri());
+        if (t.startTime() != null) {
+            b.setStartTime(Conditions.ts(t.startTime()));
+        }
+        if (t.completionTime() != null) {
+            b.setCompletionTime(Conditions.ts(t.completionTime()));
+        }
+        b.setReconciling(t.completionTime() == null);
+        if (t.lastExitCode() != null || t.lastAttemptMessage() != null) {
+            int exit = t.lastExitCode() == null ? 0 : t.lastExitCode();
+            boolean ok = t.lastExitCode() != null && exit == 0;
+            b.setLastAttemptResult(TaskAttemptResult.newBuilder()
+                    .setExitCode(exit)
+                    .setStatus(com.google.rpc.Status.newBuilder()
+                            .setCode(ok ? com.google.rpc.Code.OK_VALUE : com.google.rpc.Code.UNKNOWN_VALUE)
+                            .setMessage(t.lastAttemptMessage() == null ? "" : t.lastAttemptMessage())));
+        }
+        // A condition's time is when the task made that transition, so reading a task twice gives the same resource.
+        Instant created = Conditions.instant(e.getCreateTime());
+        Instant started = t.startTime() == null ? created : t.startTime();
+        Instant ended = t.completionTime() == null ? started : t.completionTime();
+        b.addConditions(at(t.outcome() == TaskState.Outcome.PENDING
+                ? Conditions.of("Started", Condition.State.CONDITION_PENDING, "Waiting to start.")
+                : Conditions.of("Started", Condition.State.CONDITION_SUCCEEDED, "Started."), started));
+        b.addConditions(at(switch (t.outcome()) {
+            case PENDING, RUNNING -> Conditions.of("Completed", Condition.State.CONDITION_PENDING, "Waiting for the task to complete.");
+            case SUCCEEDED -> Conditions.of("Completed", Condition.State.CONDITION_SUCCEEDED, "Task completed successfully.");
+            case FAILED -> Conditions.of("Completed", Condition.State.CONDITION_FAILED, "Task failed after "
+                    + (t.retried() + 1) + " attempt(s).");
+            case CANCELLED -> Conditions.of("Completed", Condition.State.CONDITION_FAILED, "Task was cancelled.");
+        }, ended));
+        return b.setEtag(etag(b.build())).build();
+    }
+
+    private static Condition at(Condition c, Instant when) {
+        return c.toBuilder().setLastTransitionTime(Conditions.ts(when)).build();
     }
 
     // ---- Called by the engine as an execution progresses
@@ -288,10 +393,19 @@ final class JobRegistry implements ExecutionHistory {
         state.cancelOperations.clear();
     }
 
+    private void retire(ExecutionState state) {
+        retired.addLast(state);
+        if (retired.size() > RETIRED_KEPT) {
+            retired.removeFirst();
+        }
+    }
+
     @Override
     public synchronized List<ExecutionFact> executions() {
         List<ExecutionFact> out = new ArrayList<>();
-        for (ExecutionState s : executions.values()) {
+        List<ExecutionState> all = new ArrayList<>(retired);
+        all.addAll(executions.values());
+        for (ExecutionState s : all) {
             Execution e = s.execution;
             out.add(new ExecutionFact(ResourceNames.projectOf(s.name), ResourceNames.locationOf(s.name), e.getJob(),
                     ResourceNames.lastSegment(s.name), Conditions.instant(e.getCreateTime()),
@@ -468,7 +582,8 @@ final class JobRegistry implements ExecutionHistory {
 
     static void checkEtag(String given, String current, String field) {
         if (!given.isEmpty() && !given.equals(current)) {
-            throw ApiError.failedPrecondition("The " + field + " '" + given + "' does not match the current etag '"
+            // ABORTED (HTTP 409), as AIP-154 prescribes; Cloud Run's reference does not name the code itself.
+            throw ApiError.aborted("The " + field + " '" + given + "' does not match the current etag '"
                     + current + "'; the resource was modified concurrently. Read it again and retry.");
         }
     }
@@ -503,11 +618,18 @@ final class JobRegistry implements ExecutionHistory {
         volatile String result;
         volatile boolean cancelRequested;
         final List<RunningTask> running = Collections.synchronizedList(new ArrayList<>());
+        /** every task of the execution, by index, from its creation on (Cloud Run lists pending tasks too) */
+        final List<TaskState> tasks;
 
         ExecutionState(String name, String jobName, Execution execution) {
             this.name = name;
             this.jobName = jobName;
             this.execution = execution;
+            List<TaskState> all = new ArrayList<>();
+            for (int i = 0; i < Math.max(1, execution.getTaskCount()); i++) {
+                all.add(new TaskState(i));
+            }
+            this.tasks = List.copyOf(all);
         }
     }
 }

@@ -403,7 +403,8 @@ final class ServiceRegistry {
         AuditLog audit = AuditLog.newBuilder()
                 .setServiceName("run.googleapis.com")
                 .setMethodName(method)
-                .setResourceName("namespaces/" + project + "/services/" + serviceId)
+                // The v2 API names the resource as its own resource name; namespaces/… is the v1 (Knative) API's form.
+                .setResourceName(service.getName())
                 .setAuthenticationInfo(AuthenticationInfo.newBuilder().setPrincipalEmail(principal))
                 .build();
         logs.write(LogEntry.newBuilder()

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.api.gax.longrunning.OperationFuture;
+import com.google.api.gax.rpc.AbortedException;
 import com.google.api.gax.rpc.AlreadyExistsException;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.FailedPreconditionException;
@@ -90,12 +91,15 @@ class JobsAndExecutionsTest {
         assertThat(updated.getLabelsMap()).containsEntry("team", "sandbox");
         assertThat(updated.getEtag()).isNotEqualTo(created.getEtag());
 
-        // The etag of generation 1 is stale now.
+        // The etag of generation 1 is stale now: ABORTED (HTTP 409), as AIP-154 prescribes for Google's APIs.
         assertThatThrownBy(() -> jobs.updateJobAsync(UpdateJobRequest.newBuilder().setJob(changed).build()).get())
-                .hasCauseInstanceOf(FailedPreconditionException.class);
+                .hasCauseInstanceOf(AbortedException.class);
         assertThatThrownBy(() -> jobs.deleteJobAsync(DeleteJobRequest.newBuilder()
                 .setName(created.getName()).setEtag(created.getEtag()).build()).get())
-                .hasCauseInstanceOf(FailedPreconditionException.class);
+                .hasCauseInstanceOf(AbortedException.class);
+        assertThatThrownBy(() -> jobs.runJobAsync(RunJobRequest.newBuilder()
+                .setName(created.getName()).setEtag(created.getEtag()).build()).get())
+                .hasCauseInstanceOf(AbortedException.class);
 
         jobs.deleteJobAsync(DeleteJobRequest.newBuilder().setName(created.getName()).setEtag(updated.getEtag()).build())
                 .get(30, TimeUnit.SECONDS);

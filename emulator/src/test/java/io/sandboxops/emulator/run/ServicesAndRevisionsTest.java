@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.api.gax.longrunning.OperationFuture;
+import com.google.api.gax.rpc.AbortedException;
 import com.google.api.gax.rpc.AlreadyExistsException;
 import com.google.api.gax.rpc.FailedPreconditionException;
 import com.google.api.gax.rpc.InvalidArgumentException;
@@ -189,7 +190,7 @@ class ServicesAndRevisionsTest {
 
         Service v2 = services.updateServiceAsync(withRollout(v1, "50")).get(30, TimeUnit.SECONDS);
         assertThatThrownBy(() -> services.updateServiceAsync(withRollout(v1, "75")).get())
-                .hasCauseInstanceOf(FailedPreconditionException.class);
+                .hasCauseInstanceOf(AbortedException.class);
 
         assertThatThrownBy(() -> revisions.deleteRevisionAsync(v2.getLatestCreatedRevision()).get())
                 .hasCauseInstanceOf(FailedPreconditionException.class);
@@ -217,5 +218,7 @@ class ServicesAndRevisionsTest {
         AuditLog audit = entries.get(0).getProtoPayload().unpack(AuditLog.class);
         assertThat(audit.getAuthenticationInfo().getPrincipalEmail()).isEqualTo("oncall@example.com");
         assertThat(audit.getServiceName()).isEqualTo("run.googleapis.com");
+        // The v2 API's form, not the v1 (Knative) namespaces/{project}/services/{service}.
+        assertThat(audit.getResourceName()).isEqualTo(parent + "/services/audited");
     }
 }
