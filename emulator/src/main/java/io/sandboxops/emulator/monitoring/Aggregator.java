@@ -11,6 +11,7 @@ import com.google.monitoring.v3.TimeInterval;
 import com.google.monitoring.v3.TimeSeries;
 import com.google.monitoring.v3.TypedValue;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Durations;
 import io.sandboxops.emulator.ApiError;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +30,9 @@ import java.util.TreeMap;
  */
 final class Aggregator {
 
+    /** Cloud Monitoring refuses shorter periods with any aligner but ALIGN_NONE, which ignores the period. */
+    private static final com.google.protobuf.Duration MIN_ALIGNMENT_PERIOD = Durations.fromSeconds(60);
+
     private Aggregator() {
     }
 
@@ -46,6 +50,10 @@ final class Aggregator {
         }
         if (!agg.hasAlignmentPeriod() || agg.getAlignmentPeriod().getSeconds() <= 0) {
             throw ApiError.invalidArgument("aggregation.alignment_period", "is required, and positive, with a per-series aligner");
+        }
+        if (Durations.compare(agg.getAlignmentPeriod(), MIN_ALIGNMENT_PERIOD) < 0) {
+            throw ApiError.invalidValue("aggregation.alignmentPeriod", Durations.toString(agg.getAlignmentPeriod()),
+                    "The alignment period must be at least 60 seconds.");
         }
         Duration period = Duration.ofSeconds(agg.getAlignmentPeriod().getSeconds(), agg.getAlignmentPeriod().getNanos());
         List<Instant> windowEnds = new ArrayList<>();

@@ -138,6 +138,44 @@ class MonitoringApiTest {
     }
 
     @Test
+    void completedExecutionsStayCountedAfterTheirJobIsDeleted() throws Exception {
+        Job job = jobs.createJobAsync(cloud.endpoints().locationName(), JobFixtures.shellJob("exit $CODE", 0), "short-lived")
+                .get(30, TimeUnit.SECONDS);
+        run(job, "0");
+        Execution failed = run(job, "1");
+        executions.deleteExecutionAsync(failed.getName()).get(30, TimeUnit.SECONDS);
+        jobs.deleteJobAsync(job.getName()).get(30, TimeUnit.SECONDS);
+        Instant after = Instant.now().plusSeconds(1);
+        List<TimeSeries> byResult = query("metric.type=\"run.googleapis.com/job/completed_execution_count\" "
+                + "AND resource.labels.job_name=\"short-lived\"", after.minusSeconds(600), after, Aggregation.newBuilder()
+                .setAlignmentPeriod(Duration.newBuilder().setSeconds(600))
+                .setPerSeriesAligner(Aggregation.Aligner.ALIGN_DELTA)
+                .setCrossSeriesReducer(Aggregation.Reducer.REDUCE_SUM)
+                .addGroupByFields("metric.label.result")
+                .build());
+        // Cloud Monitoring keeps points after the resource that wrote them is gone.
+        Map<String, Long> counts = byResult.stream().collect(Collectors.toMap(
+                s -> s.getMetric().getLabelsOrThrow("result"), s -> s.getPoints(0).getValue().getInt64Value()));
+        assertThat(counts).containsExactlyInAnyOrderEntriesOf(Map.of("succeeded", 1L, "failed", 1L));
+    }
+
+    @Test
+    void alignmentPeriodsUnderOneMinuteAreRefused() {
+        Instant now = Instant.now();
+        assertThatThrownBy(() -> query("metric.type=\"run.googleapis.com/job/completed_execution_count\"",
+                now.minusSeconds(300), now, Aggregation.newBuilder()
+                        .setAlignmentPeriod(Duration.newBuilder().setSeconds(30))
+                        .setPerSeriesAligner(Aggregation.Aligner.ALIGN_DELTA)
+                        .build()))
+                .isInstanceOfSatisfying(InvalidArgumentException.class, e -> assertThat(e.getMessage())
+                        .contains("Field aggregation.alignmentPeriod had an invalid value of \"30s\"")
+                        .contains("must be at least 60 seconds"));
+        // ALIGN_NONE ignores the period, as the API documents.
+        query("metric.type=\"run.googleapis.com/job/completed_execution_count\"", now.minusSeconds(300), now,
+                Aggregation.newBuilder().setAlignmentPeriod(Duration.newBuilder().setSeconds(30)).build());
+    }
+
+    @Test
     void aRunningExecutionShowsInRunningExecutions() throws Exception {
         Job job = jobs.createJobAsync(cloud.endpoints().locationName(), JobFixtures.shellJob("sleep 30", 0), "busy")
                 .get(30, TimeUnit.SECONDS);
