@@ -24,8 +24,8 @@ public final class LocalCloudMain {
             "  --project ID          project id of the emulator's own logs and metrics (default local-project)",
             "  --location REGION     Cloud Run region (default us-central1)",
             "  --runner docker|process   how tasks run (default docker: a container of the job's image, host network)",
-            "  --process-command CMD  with --runner process: the local command every task runs, the container args",
-            "                        appended (default: the container's own command and args)",
+            "  --process-command CMD  with --runner process (and then required): the local command every task runs,",
+            "                        the container args appended",
             "  --revision-ready-delay MILLIS  time a new service revision takes to become ready (default 500)");
 
     private LocalCloudMain() {
@@ -114,13 +114,21 @@ public final class LocalCloudMain {
         if (!processCommand.isEmpty() && !runner.equals("process")) {
             throw new IllegalArgumentException("--process-command needs --runner process");
         }
+        if (processCommand.isEmpty() && runner.equals("process")) {
+            // Checked here, at start: a job's container names an image and seldom a command, so without one every
+            // execution would fail to start, long after the emulator said it was running.
+            throw new IllegalArgumentException("--runner process needs --process-command \"CMD ARG...\": the local command "
+                    + "every task runs, with the container's args appended (for example --process-command \"java -jar "
+                    + "executor.jar\", or \"sh -c\" to run each job's first argument as a shell command). "
+                    + "To run each job's own image instead, use --runner docker.");
+        }
         b.grpcPort(port);
         b.storagePort(storagePort != null ? storagePort : port == 0 ? 0 : port + 1);
         List<String> command = processCommand;
         if (runner.equals("docker")) {
             b.runner(DockerExecutionRunner::connect);
         } else {
-            b.runner(() -> command.isEmpty() ? ProcessExecutionRunner.containerCommand() : ProcessExecutionRunner.of(command));
+            b.runner(() -> ProcessExecutionRunner.of(command));
         }
         return b.build();
     }

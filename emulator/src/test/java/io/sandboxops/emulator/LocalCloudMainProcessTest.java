@@ -27,7 +27,8 @@ class LocalCloudMainProcessTest {
     void runsInTheForegroundPrintsItsEndpointsAndStopsOnCtrlC(@TempDir Path dir) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process process = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                LocalCloudMain.class.getName(), "--data-dir", dir.toString(), "--runner", "process")
+                LocalCloudMain.class.getName(), "--data-dir", dir.toString(), "--runner", "process",
+                "--process-command", "true")
                 .redirectErrorStream(true)
                 .start();
         try {

@@ -33,6 +33,15 @@ class LocalCloudMainTest {
     }
 
     @Test
+    void theProcessRunnerWithoutACommandIsRefusedAtStartNotAtEveryExecution() {
+        // A job's container names an image, rarely a command: every task would fail to start, and nothing said so.
+        assertThatThrownBy(() -> LocalCloudMain.parseOptions("--runner", "process"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--runner process needs --process-command")
+                .hasMessageContaining("--runner docker");
+    }
+
+    @Test
     void theLocalCloudListensOnTheRequestedPorts(@TempDir Path dir) throws Exception {
         int grpc;
         int storage;
@@ -41,7 +50,7 @@ class LocalCloudMainTest {
             storage = b.getLocalPort();
         }
         LocalCloudConfig config = LocalCloudMain.parseOptions("--data-dir", dir.toString(), "--runner", "process",
-                "--port", String.valueOf(grpc), "--storage-port", String.valueOf(storage));
+                "--process-command", "true", "--port", String.valueOf(grpc), "--storage-port", String.valueOf(storage));
         try (LocalCloud cloud = LocalCloud.start(config)) {
             assertThat(cloud.endpoints().grpcTarget()).isEqualTo("127.0.0.1:" + grpc);
             assertThat(cloud.endpoints().storageHost()).isEqualTo("http://127.0.0.1:" + storage);
