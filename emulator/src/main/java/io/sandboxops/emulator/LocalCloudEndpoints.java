@@ -1,7 +1,5 @@
 package io.sandboxops.emulator;
 
-import java.net.URI;
-
 /**
  * How a client reaches a running {@link LocalCloud}: every gRPC API (Cloud Run Admin v2, the
  * long-running Operations, Cloud Monitoring v3, Cloud Logging v2) on one plaintext port, and the Cloud
@@ -35,10 +33,6 @@ public record LocalCloudEndpoints(String host, int grpcPort, int storagePort, St
     /** Base URL of the Cloud Storage JSON API, the form {@code StorageOptions.Builder.setHost} takes. */
     public String storageHost() {
         return "http://" + host + ":" + storagePort;
-    }
-
-    public URI storageUri() {
-        return URI.create(storageHost());
     }
 
     /** {@code projects/{project}/locations/{location}}, the parent of jobs and services. */

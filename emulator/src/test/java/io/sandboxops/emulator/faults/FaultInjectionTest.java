@@ -122,8 +122,13 @@ class FaultInjectionTest {
     @Test
     void aZeroProbabilityRuleNeverFires() {
         cloud.faults().add(FaultRule.forMethod("*").failWith(Status.Code.INTERNAL).probability(0).build());
-        jobs.listJobs(cloud.endpoints().locationName()).getPage();
-        storage.list();
+        long before = cloud.faults().injectedErrorCount();
+        for (int i = 0; i < 20; i++) {
+            jobs.listJobs(cloud.endpoints().locationName()).getPage();
+            storage.list();
+        }
+        assertThat(cloud.faults().injectedErrorCount()).isEqualTo(before);
+        assertThat(cloud.faults().injectedErrors()).doesNotContainKeys("google.cloud.run.v2.Jobs/ListJobs", "storage.buckets.list");
     }
 
     @Test
