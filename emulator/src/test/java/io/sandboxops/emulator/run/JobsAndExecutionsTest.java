@@ -11,6 +11,7 @@ import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.FailedPreconditionException;
 import com.google.api.gax.rpc.InvalidArgumentException;
 import com.google.api.gax.rpc.NotFoundException;
+import com.google.api.gax.rpc.UnimplementedException;
 import com.google.cloud.logging.v2.LoggingClient;
 import com.google.cloud.run.v2.CancelExecutionRequest;
 import com.google.cloud.run.v2.Condition;
@@ -26,6 +27,7 @@ import com.google.cloud.run.v2.JobsClient;
 import com.google.cloud.run.v2.RunJobRequest;
 import com.google.cloud.run.v2.TaskTemplate;
 import com.google.cloud.run.v2.UpdateJobRequest;
+import com.google.iam.v1.GetIamPolicyRequest;
 import com.google.logging.v2.ListLogEntriesRequest;
 import com.google.logging.v2.LogEntry;
 import com.google.longrunning.Operation;
@@ -104,6 +106,13 @@ class JobsAndExecutionsTest {
         jobs.deleteJobAsync(DeleteJobRequest.newBuilder().setName(created.getName()).setEtag(updated.getEtag()).build())
                 .get(30, TimeUnit.SECONDS);
         assertThatThrownBy(() -> jobs.getJob(created.getName())).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void aMethodTheEmulatorDoesNotImplementAnswersUnimplemented() throws Exception {
+        Job job = jobs.createJobAsync(parent, shellJob("true", 0), "iam-job").get(30, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> jobs.getIamPolicy(GetIamPolicyRequest.newBuilder().setResource(job.getName()).build()))
+                .isInstanceOf(UnimplementedException.class);
     }
 
     @Test
