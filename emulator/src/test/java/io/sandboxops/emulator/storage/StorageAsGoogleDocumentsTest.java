@@ -121,6 +121,22 @@ class StorageAsGoogleDocumentsTest {
             reader.limit(10);
             assertThat(reader.read(ByteBuffer.allocate(16))).isEqualTo(-1);
         }
+        try (ReadChannel reader = storage.reader(BlobId.of(BUCKET, "empty"))) {
+            reader.setChunkSize(2 * 1024 * 1024);
+            assertThat(reader.read(ByteBuffer.allocate(16))).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void anOpenEndedChunkWithAKnownTotalCommitsOnlyWhenTheTotalArrived() throws Exception {
+        String session = openSession("known-total.txt");
+        HttpResponse<String> part = put(session, "bytes 0-*/10", "01234");
+        assertThat(part.statusCode()).isEqualTo(308);
+        assertThat(part.headers().firstValue("Range")).contains("bytes=0-4");
+        HttpResponse<String> rest = put(session, "bytes 5-*/10", "56789");
+        assertThat(rest.statusCode()).as(rest.body()).isEqualTo(200);
+        assertThat(new String(storage.readAllBytes(BlobId.of(BUCKET, "known-total.txt")), StandardCharsets.UTF_8))
+                .isEqualTo("0123456789");
     }
 
     @Test
