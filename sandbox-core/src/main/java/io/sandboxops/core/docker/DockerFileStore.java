@@ -6,6 +6,7 @@ import io.sandboxops.core.api.FileEntry;
 import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.api.SandboxInvalidInputException;
 import io.sandboxops.core.api.SandboxNotFoundException;
+import io.sandboxops.core.api.SandboxTimeoutException;
 import io.sandboxops.core.api.SandboxUnavailableException;
 import io.sandboxops.core.api.TransferProgress;
 import io.sandboxops.core.files.FileStat;
@@ -43,6 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 final class DockerFileStore implements FileStore {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration WALK_BUDGET = Duration.ofSeconds(20);
     private static final int COPY_BUFFER = 64 * 1024;
     /** Where the archive API puts uploads before the sandbox user copies them into place; root's, mode 0711 (see {@link #write}). */
     static final String STAGING = "/.sandboxops-staging";
@@ -229,13 +231,27 @@ final class DockerFileStore implements FileStore {
     }
 
     @Override
-    public List<String> walk(String dir) {
-        ProcessOutcome o = host.run(List.of("find", dir, "-mindepth", "1", "!", "-type", "d", "-printf", "%P\\0"),
-                TIMEOUT, 64L * 1024 * 1024);
+    public List<String> walk(String dir, int maxDepth) {
+        // timeout(1) stops find inside the container; the engine's own wait would leave it running there. Directories are
+        // printed too (with their depth) because find has no test for "exactly one level below -maxdepth".
+        ProcessOutcome o = host.run(List.of("timeout", "-s", "KILL", Long.toString(WALK_BUDGET.toSeconds()), "find", dir, "-mindepth", "1",
+                "-maxdepth", Integer.toString(maxDepth + 1), "-printf", "%y%d\\0%P\\0"), WALK_BUDGET.plusSeconds(10), 64L * 1024 * 1024);
+        if (o.exitCode() == 137) {
+            throw new SandboxTimeoutException("listing the files under " + dir + " took more than " + WALK_BUDGET.toSeconds()
+                    + " s; find in a smaller directory");
+        }
         if (!o.succeeded() && o.stdout().length == 0) {
             throw new SandboxException("cannot search " + dir + ": " + o.stderrText());
         }
-        return NulRecords.fields(o.stdout());
+        List<String> f = NulRecords.fields(o.stdout());
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i + 1 < f.size(); i += 2) {
+            String kind = f.get(i);
+            if (!kind.startsWith("d") || parseLong(kind.substring(1)) > maxDepth) {
+                out.add(f.get(i + 1));
+            }
+        }
+        return out;
     }
 
     @Override

@@ -183,13 +183,18 @@ public final class BucketFileStore implements FileStore {
     }
 
     @Override
-    public List<String> walk(String dir) {
+    public List<String> walk(String dir, int maxDepth) {
         FileManifest m = manifest();
         String prefix = dir.equals("/") ? "/" : dir + "/";
         List<String> out = new ArrayList<>();
         for (Map.Entry<String, FileManifest.Entry> e : m.entries().entrySet()) {
-            if (e.getKey().startsWith(prefix) && e.getValue().type() != FileEntry.Type.DIRECTORY) {
-                out.add(e.getKey().substring(prefix.length()));
+            if (!e.getKey().startsWith(prefix)) {
+                continue;
+            }
+            String rel = e.getKey().substring(prefix.length());
+            long depth = rel.chars().filter(ch -> ch == '/').count() + 1;
+            if (depth > maxDepth || e.getValue().type() != FileEntry.Type.DIRECTORY) {
+                out.add(rel);
             }
         }
         return out;

@@ -21,9 +21,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 
 /**
  * The file half of the {@link Sandbox} API, the same on every backend: paths resolved against the workdir,
@@ -32,7 +31,10 @@ import java.util.regex.PatternSyntaxException;
 public final class FileOperations {
     /** The largest text file read, searched or edited in memory. */
     public static final long MAX_TEXT_BYTES = 64L * 1024 * 1024;
-    private static final Duration SEARCH_BUDGET = Duration.ofSeconds(10);
+    /** The most time a search or a find spends on the client; the store bounds its own part (a walk, a read). */
+    static final Duration OPERATION_BUDGET = Duration.ofSeconds(10);
+    /** How deep find goes below its directory: far below any project tree, and a bound on what a sandbox can build. */
+    public static final int MAX_FIND_DEPTH = 64;
 
     private final FileStore store;
     private final String workdir;
@@ -115,17 +117,12 @@ public final class FileOperations {
     }
 
     public List<SearchMatch> search(String path, String regex) {
-        Pattern pattern;
-        try {
-            pattern = Pattern.compile(regex);
-        } catch (PatternSyntaxException e) {
-            throw new SandboxInvalidInputException("invalid regex: " + e.getDescription() + " near index " + e.getIndex() + " of \"" + regex + "\"", e);
-        }
+        Pattern pattern = LinearRegex.compile(regex);
         String p = resolve(path);
         FileStat st = requireReadableFile(p);
         String text = new String(readAll(st), StandardCharsets.UTF_8);
         List<SearchMatch> matches = new ArrayList<>();
-        long deadline = System.nanoTime() + SEARCH_BUDGET.toNanos();
+        long deadline = System.nanoTime() + OPERATION_BUDGET.toNanos();
         int lineNo = 0;
         for (String line : (Iterable<String>) text.lines()::iterator) {
             lineNo++;
@@ -148,7 +145,32 @@ public final class FileOperations {
             throw new SandboxInvalidInputException(p + " is not a directory");
         }
         String base = p.equals("/") ? "" : p;
-        return store.walk(st.resolved()).stream().filter(g::matches).map(rel -> base + "/" + rel).sorted().toList();
+        long deadline = System.nanoTime() + OPERATION_BUDGET.toNanos();
+        List<String> found = new ArrayList<>();
+        int n = 0;
+        for (String rel : store.walk(st.resolved(), MAX_FIND_DEPTH)) {
+            if (depth(rel) > MAX_FIND_DEPTH) {
+                throw new SandboxTooLargeException(p + " goes more than " + MAX_FIND_DEPTH + " levels deep (" + ContainedPaths.printable(base + "/" + rel)
+                        + "); find looks at most that deep, and says so rather than leave out what is below. Find in a directory further down");
+            }
+            if ((++n & 0x3FF) == 0 && System.nanoTime() > deadline) {
+                throw new SandboxTimeoutException("matching \"" + glob + "\" against the paths under " + p + " took more than "
+                        + OPERATION_BUDGET.toSeconds() + " s; find in a smaller directory");
+            }
+            if (g.matches(rel)) {
+                found.add(base + "/" + rel);
+            }
+        }
+        found.sort(null);
+        return found;
+    }
+
+    private static int depth(String relativePath) {
+        int d = 1;
+        for (int i = relativePath.indexOf('/'); i >= 0; i = relativePath.indexOf('/', i + 1)) {
+            d++;
+        }
+        return d;
     }
 
     public int replace(String path, String oldText, String newText) {
@@ -340,8 +362,8 @@ public final class FileOperations {
     }
 
     /**
-     * A line that stops a regex once the search's time budget is spent: a catastrophically backtracking
-     * pattern reads characters forever, so reading them is where it can be stopped.
+     * A line that stops a search once its time budget is spent: the engine is linear, but 64 MiB of text under a
+     * large regex still takes a while, and reading characters is where it can be stopped.
      */
     private static final class DeadlineCharSequence implements CharSequence {
         private final String s;
@@ -358,8 +380,8 @@ public final class FileOperations {
         @Override
         public char charAt(int index) {
             if ((++reads & 0xFFFF) == 0 && System.nanoTime() > deadline) {
-                throw new SandboxTimeoutException("the regex \"" + regex + "\" took more than " + SEARCH_BUDGET.toSeconds()
-                        + " s; it probably backtracks catastrophically: simplify it");
+                throw new SandboxTimeoutException("searching with the regex \"" + regex + "\" took more than " + OPERATION_BUDGET.toSeconds()
+                        + " s; search a smaller file, or a simpler regex");
             }
             return s.charAt(index);
         }
