@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -48,6 +49,14 @@ final class DockerFileStore implements FileStore {
     private static final int COPY_BUFFER = 64 * 1024;
     /** Where the archive API puts uploads before the sandbox user copies them into place; root's, mode 0711 (see {@link #write}). */
     static final String STAGING = "/.sandboxops-staging";
+    /**
+     * Filesystems the kernel makes up (stat -f %T names): what is written there is no file the sandbox keeps, and a
+     * write either fails or changes a kernel setting. Any other type is the sandbox's: a tmpfs such as /dev/shm holds
+     * files its commands see, and {@link ShellScript#PLACE} writes into it from inside the container.
+     */
+    private static final Set<String> KERNEL_FILESYSTEMS = Set.of("proc", "sysfs", "devpts", "cgroupfs", "cgroup2fs",
+            "mqueue", "debugfs", "securityfs", "tracefs", "bpf_fs", "pstorefs", "configfs", "fusectl", "binfmt_misc", "efivarfs",
+            "selinux", "nsfs");
     private static final Logger log = LoggerFactory.getLogger(DockerFileStore.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -74,8 +83,9 @@ final class DockerFileStore implements FileStore {
         }
         Map<String, String> kv = new HashMap<>();
         NulRecords.pairs(o.stdout()).forEach(e -> kv.put(e.getKey(), e.getValue()));
+        String elsewhere = kernelFilesystem(kv.get("fs"));
         if (!"1".equals(kv.get("exists"))) {
-            return FileStat.missing("1".equals(kv.get("writable")));
+            return elsewhere != null ? FileStat.missingElsewhere(elsewhere) : FileStat.missing("1".equals(kv.get("writable")));
         }
         String resolved = kv.getOrDefault("resolved", "x");
         resolved = resolved.substring(0, resolved.length() - 1);
@@ -84,7 +94,12 @@ final class DockerFileStore implements FileStore {
         }
         return new FileStat(true, type(kv.get("type")), parseLong(kv.get("size")), Integer.parseInt(kv.getOrDefault("mode", "0"), 8),
                 Instant.ofEpochSecond(parseLong(kv.get("mtime"))), "1".equals(kv.get("readable")), "1".equals(kv.get("writable")),
-                resolved.isEmpty() ? path : resolved);
+                resolved.isEmpty() ? path : resolved, elsewhere);
+    }
+
+    /** What the path is on instead of the sandbox's files ({@link FileStat#elsewhere}), or null. */
+    private static String kernelFilesystem(String type) {
+        return type != null && KERNEL_FILESYSTEMS.contains(type.strip()) ? "the kernel's " + type.strip() + " filesystem, which holds no files" : null;
     }
 
     /**

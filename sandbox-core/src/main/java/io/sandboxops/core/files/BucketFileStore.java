@@ -70,6 +70,10 @@ public final class BucketFileStore implements FileStore {
             if (isAboveRoot(m, here)) {
                 return new FileStat(true, FileEntry.Type.DIRECTORY, 4096, 0755, Instant.EPOCH, true, false, here);
             }
+            if (m.rootOf(here).isEmpty()) {
+                return FileStat.missingElsewhere("outside the directories this sandbox keeps in its bucket " + m.roots()
+                        + "; files anywhere else live only inside one execution, where file operations do not reach");
+            }
             return FileStat.missing(creatable(m, here));
         }
         String resolved = resolve(m, here, 0);

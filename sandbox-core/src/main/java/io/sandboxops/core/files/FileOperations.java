@@ -63,6 +63,7 @@ public final class FileOperations {
     public void write(String path, String content, boolean append, boolean leadingNewline, boolean trailingNewline) {
         String p = resolve(path);
         FileStat st = store.stat(p);
+        requireOnTheSandboxsFiles(p, st);
         String text = (leadingNewline ? "\n" : "") + content + (trailingNewline ? "\n" : "");
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         int mode = 0644;
@@ -70,6 +71,7 @@ public final class FileOperations {
             if (st.type() == FileEntry.Type.DIRECTORY) {
                 throw new SandboxInvalidInputException(p + " is a directory; give a file path");
             }
+            requireRegularTarget(p, st);
             requireWritable(p, st);
             mode = st.mode();
             if (append) {
@@ -202,11 +204,13 @@ public final class FileOperations {
         }
         String p = resolve(path);
         FileStat st = store.stat(p);
+        requireOnTheSandboxsFiles(p, st);
         int mode = 0644;
         if (st.exists()) {
             if (st.type() == FileEntry.Type.DIRECTORY) {
                 throw new SandboxInvalidInputException(p + " is a directory; give the file's full path");
             }
+            requireRegularTarget(p, st);
             mode = st.mode();
             p = st.resolved();
         }
@@ -294,6 +298,21 @@ public final class FileOperations {
         if (!st.writable()) {
             throw new SandboxException("permission denied: " + p + (st.exists() ? " is not writable" : " cannot be created")
                     + " by the sandbox user");
+        }
+    }
+
+    /** A write where the sandbox keeps no files would report success for a file nobody sees: refused before any byte moves. */
+    private void requireOnTheSandboxsFiles(String p, FileStat st) {
+        if (st.elsewhere() != null) {
+            throw new SandboxInvalidInputException(p + " is not on the sandbox's filesystem: it is " + st.elsewhere()
+                    + ". Nothing was written; give a path under " + workdir + " or another directory of the sandbox's own");
+        }
+    }
+
+    /** A device, fifo or socket: writing "a file" there would feed it bytes or fail half-way. */
+    private static void requireRegularTarget(String p, FileStat st) {
+        if (st.type() == FileEntry.Type.OTHER) {
+            throw new SandboxInvalidInputException(p + " is a device, fifo or socket, not a regular file; nothing was written");
         }
     }
 
