@@ -304,7 +304,8 @@ public final class FileOperations {
     /** A write where the sandbox keeps no files would report success for a file nobody sees: refused before any byte moves. */
     private void requireOnTheSandboxsFiles(String p, FileStat st) {
         if (st.elsewhere() != null) {
-            throw new SandboxInvalidInputException(p + " is not on the sandbox's filesystem: it is " + st.elsewhere()
+            // "permission denied" first, as for any path the sandbox user may not create: scripts match on it
+            throw new SandboxInvalidInputException("permission denied: " + p + " is not on the sandbox's filesystem: it is " + st.elsewhere()
                     + ". Nothing was written; give a path under " + workdir + " or another directory of the sandbox's own");
         }
     }
