@@ -34,8 +34,4 @@ public record FileStat(boolean exists, FileEntry.Type type, long size, int mode,
     public static FileStat missingElsewhere(String elsewhere) {
         return new FileStat(false, FileEntry.Type.OTHER, 0, 0, Instant.EPOCH, false, false, "", elsewhere);
     }
-
-    public FileStat withElsewhere(String why) {
-        return new FileStat(exists, type, size, mode, modified, readable, writable, resolved, why);
-    }
 }
