@@ -140,7 +140,7 @@ final class FileCommand {
     }
 
     @Access(Access.Kind.READ)
-    @Command(name = "search", description = "Print the lines of a file that match a regex, with their numbers.")
+    @Command(name = "search", description = "Print the lines of a file that match a regex (RE2 syntax: no backreferences or lookaround), with their numbers.")
     static final class Search extends SessionScoped implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "PATH")
         String path;

@@ -126,4 +126,36 @@ class SandboxCtlTest {
         assertThat(ctl("no-such-verb").status()).isEqualTo(2);
         assertThat(ctl("exec", "--session", session, "--", "echo", "still", "fine").out()).isEqualTo("still fine\n");
     }
+
+    // ---- hostile file operations (issue 13) ----
+
+    /** Each ends in seconds with its answer, or with one line saying what happened and what to do: never a stack trace. */
+    @Test
+    void hostileFileOperationsEndWithAnAnswerOrOneLine() throws Exception {
+        String longName = "a".repeat(200);
+        assertThat(ctl("exec", "--session", session, "--", "mkdir -p /workspace/h /tmp/deep/" + "d/".repeat(70) + " && touch /workspace/" + longName
+                + " && cd /workspace/h && printf shared > a && ln a b && head -c 200000 /dev/zero | tr '\\0' a > /workspace/long.txt").status())
+                .isZero();
+
+        CliRun find = ctl("file", "find", "--json", "--session", session, "/workspace", "*a".repeat(15) + "*b");
+        assertThat(find.status()).as(find.err()).isZero();
+        assertThat(find.json()).isEmpty();
+        assertOneLine(ctl("file", "find", "--session", session, "/tmp/deep", "*.txt"), "levels deep");
+
+        CliRun search = ctl("file", "search", "--json", "--session", session, "/workspace/long.txt", "(a|b)*c");
+        assertThat(search.status()).as(search.err()).isZero();
+        assertThat(search.json()).isEmpty();
+        assertOneLine(ctl("file", "search", "--session", session, "/workspace/long.txt", "(a)\\1"), "unsupported regex feature");
+
+        assertOneLine(ctlWithStdin("x", "file", "write", "--session", session, "/proc/x"), "is not on the sandbox's filesystem");
+
+        Path into = dir.resolve("links");
+        assertThat(ctl("file", "download", "--session", session, "/workspace/h", into.toString()).status()).isZero();
+        assertThat(Files.readString(into.resolve("b"))).isEqualTo("shared");
+    }
+
+    private static void assertOneLine(CliRun r, String saying) {
+        assertThat(r.status()).as(r.err()).isEqualTo(1);
+        assertThat(r.err().strip().lines()).as(r.err()).hasSize(1).first().asString().startsWith("sandboxctl: ").contains(saying);
+    }
 }

@@ -190,7 +190,9 @@ public interface Sandbox extends AutoCloseable {
      * @param append           add to the end instead of replacing
      * @param leadingNewline   put a newline before {@code content}
      * @param trailingNewline  put a newline after {@code content}
-     * @throws SandboxInvalidInputException when the path is a directory
+     * @throws SandboxInvalidInputException when the path is a directory, a device, fifo or socket, or not on the
+     *                                      sandbox's filesystem (a kernel filesystem such as /proc; on Cloud Run, outside
+     *                                      the persisted directories); nothing is written
      */
     void fileWrite(String path, String content, boolean append, boolean leadingNewline, boolean trailingNewline);
 
@@ -212,11 +214,13 @@ public interface Sandbox extends AutoCloseable {
     List<FileEntry> fileList(String path);
 
     /**
-     * Searches a text file for lines that contain a match of a Java regex.
+     * Searches a text file for lines that contain a match of a regex in RE2 syntax (Java's, less backreferences,
+     * lookaround, atomic groups and possessive quantifiers), run in time linear in the text.
      *
      * @return the matching lines with their 1-based numbers
-     * @throws SandboxInvalidInputException when the regex does not compile, or the path is a directory
-     * @throws SandboxTimeoutException when matching takes too long (a catastrophically backtracking regex)
+     * @throws SandboxInvalidInputException when the regex does not compile, uses a feature RE2 lacks (the message names it
+     *                                      and the alternative), is too large, or the path is a directory
+     * @throws SandboxTimeoutException when matching takes more than 10 s (a very large file)
      * @throws SandboxNotFoundException when the path does not exist
      */
     List<SearchMatch> fileSearch(String path, String regex);
@@ -225,8 +229,12 @@ public interface Sandbox extends AutoCloseable {
      * Finds files under a directory whose path relative to it matches a glob ({@code *.py},
      * {@code **}{@code /*.txt}); a glob without {@code /} matches the file name at any depth.
      *
+     * Matched in time linear in each path; at most 64 levels deep.
+     *
      * @return absolute paths, sorted
      * @throws SandboxNotFoundException when the directory does not exist
+     * @throws SandboxTooLargeException when the tree goes more than 64 levels deep (never a silently shorter answer)
+     * @throws SandboxTimeoutException when listing or matching takes too long (a huge tree)
      */
     List<String> fileFind(String dir, String glob);
 

@@ -6,6 +6,7 @@ import io.sandboxops.core.api.FileEntry;
 import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.api.SandboxInvalidInputException;
 import io.sandboxops.core.api.SandboxNotFoundException;
+import io.sandboxops.core.api.SandboxTimeoutException;
 import io.sandboxops.core.api.SandboxUnavailableException;
 import io.sandboxops.core.api.TransferProgress;
 import io.sandboxops.core.files.FileStat;
@@ -30,6 +31,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -43,9 +45,18 @@ import org.slf4j.LoggerFactory;
  */
 final class DockerFileStore implements FileStore {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration WALK_BUDGET = Duration.ofSeconds(20);
     private static final int COPY_BUFFER = 64 * 1024;
     /** Where the archive API puts uploads before the sandbox user copies them into place; root's, mode 0711 (see {@link #write}). */
     static final String STAGING = "/.sandboxops-staging";
+    /**
+     * Filesystems the kernel makes up (stat -f %T names): what is written there is no file the sandbox keeps, and a
+     * write either fails or changes a kernel setting. Any other type is the sandbox's: a tmpfs such as /dev/shm holds
+     * files its commands see, and {@link ShellScript#PLACE} writes into it from inside the container.
+     */
+    private static final Set<String> KERNEL_FILESYSTEMS = Set.of("proc", "sysfs", "devpts", "cgroupfs", "cgroup2fs",
+            "mqueue", "debugfs", "securityfs", "tracefs", "bpf_fs", "pstorefs", "configfs", "fusectl", "binfmt_misc", "efivarfs",
+            "selinux", "nsfs");
     private static final Logger log = LoggerFactory.getLogger(DockerFileStore.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -72,8 +83,9 @@ final class DockerFileStore implements FileStore {
         }
         Map<String, String> kv = new HashMap<>();
         NulRecords.pairs(o.stdout()).forEach(e -> kv.put(e.getKey(), e.getValue()));
+        String elsewhere = kernelFilesystem(kv.get("fs"));
         if (!"1".equals(kv.get("exists"))) {
-            return FileStat.missing("1".equals(kv.get("writable")));
+            return elsewhere != null ? FileStat.missingElsewhere(elsewhere) : FileStat.missing("1".equals(kv.get("writable")));
         }
         String resolved = kv.getOrDefault("resolved", "x");
         resolved = resolved.substring(0, resolved.length() - 1);
@@ -82,7 +94,12 @@ final class DockerFileStore implements FileStore {
         }
         return new FileStat(true, type(kv.get("type")), parseLong(kv.get("size")), Integer.parseInt(kv.getOrDefault("mode", "0"), 8),
                 Instant.ofEpochSecond(parseLong(kv.get("mtime"))), "1".equals(kv.get("readable")), "1".equals(kv.get("writable")),
-                resolved.isEmpty() ? path : resolved);
+                resolved.isEmpty() ? path : resolved, elsewhere);
+    }
+
+    /** What the path is on instead of the sandbox's files ({@link FileStat#elsewhere}), or null. */
+    private static String kernelFilesystem(String type) {
+        return type != null && KERNEL_FILESYSTEMS.contains(type.strip()) ? "the kernel's " + type.strip() + " filesystem, which holds no files" : null;
     }
 
     /**
@@ -229,13 +246,27 @@ final class DockerFileStore implements FileStore {
     }
 
     @Override
-    public List<String> walk(String dir) {
-        ProcessOutcome o = host.run(List.of("find", dir, "-mindepth", "1", "!", "-type", "d", "-printf", "%P\\0"),
-                TIMEOUT, 64L * 1024 * 1024);
+    public List<String> walk(String dir, int maxDepth) {
+        // timeout(1) stops find inside the container; the engine's own wait would leave it running there. Directories are
+        // printed too (with their depth) because find has no test for "exactly one level below -maxdepth".
+        ProcessOutcome o = host.run(List.of("timeout", "-s", "KILL", Long.toString(WALK_BUDGET.toSeconds()), "find", dir, "-mindepth", "1",
+                "-maxdepth", Integer.toString(maxDepth + 1), "-printf", "%y%d\\0%P\\0"), WALK_BUDGET.plusSeconds(10), 64L * 1024 * 1024);
+        if (o.exitCode() == 137) {
+            throw new SandboxTimeoutException("listing the files under " + dir + " took more than " + WALK_BUDGET.toSeconds()
+                    + " s; find in a smaller directory");
+        }
         if (!o.succeeded() && o.stdout().length == 0) {
             throw new SandboxException("cannot search " + dir + ": " + o.stderrText());
         }
-        return NulRecords.fields(o.stdout());
+        List<String> f = NulRecords.fields(o.stdout());
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i + 1 < f.size(); i += 2) {
+            String kind = f.get(i);
+            if (!kind.startsWith("d") || parseLong(kind.substring(1)) > maxDepth) {
+                out.add(f.get(i + 1));
+            }
+        }
+        return out;
     }
 
     @Override

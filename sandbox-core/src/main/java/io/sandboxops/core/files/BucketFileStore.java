@@ -70,6 +70,10 @@ public final class BucketFileStore implements FileStore {
             if (isAboveRoot(m, here)) {
                 return new FileStat(true, FileEntry.Type.DIRECTORY, 4096, 0755, Instant.EPOCH, true, false, here);
             }
+            if (m.rootOf(here).isEmpty()) {
+                return FileStat.missingElsewhere("outside the directories this sandbox keeps in its bucket " + m.roots()
+                        + "; files anywhere else live only inside one execution, where file operations do not reach");
+            }
             return FileStat.missing(creatable(m, here));
         }
         String resolved = resolve(m, here, 0);
@@ -183,13 +187,18 @@ public final class BucketFileStore implements FileStore {
     }
 
     @Override
-    public List<String> walk(String dir) {
+    public List<String> walk(String dir, int maxDepth) {
         FileManifest m = manifest();
         String prefix = dir.equals("/") ? "/" : dir + "/";
         List<String> out = new ArrayList<>();
         for (Map.Entry<String, FileManifest.Entry> e : m.entries().entrySet()) {
-            if (e.getKey().startsWith(prefix) && e.getValue().type() != FileEntry.Type.DIRECTORY) {
-                out.add(e.getKey().substring(prefix.length()));
+            if (!e.getKey().startsWith(prefix)) {
+                continue;
+            }
+            String rel = e.getKey().substring(prefix.length());
+            long depth = rel.chars().filter(ch -> ch == '/').count() + 1;
+            if (depth > maxDepth || e.getValue().type() != FileEntry.Type.DIRECTORY) {
+                out.add(rel);
             }
         }
         return out;

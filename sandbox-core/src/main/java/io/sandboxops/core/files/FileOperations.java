@@ -21,9 +21,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 
 /**
  * The file half of the {@link Sandbox} API, the same on every backend: paths resolved against the workdir,
@@ -32,7 +31,10 @@ import java.util.regex.PatternSyntaxException;
 public final class FileOperations {
     /** The largest text file read, searched or edited in memory. */
     public static final long MAX_TEXT_BYTES = 64L * 1024 * 1024;
-    private static final Duration SEARCH_BUDGET = Duration.ofSeconds(10);
+    /** The most time a search or a find spends on the client; the store bounds its own part (a walk, a read). */
+    static final Duration OPERATION_BUDGET = Duration.ofSeconds(10);
+    /** How deep find goes below its directory: far below any project tree, and a bound on what a sandbox can build. */
+    public static final int MAX_FIND_DEPTH = 64;
 
     private final FileStore store;
     private final String workdir;
@@ -61,6 +63,7 @@ public final class FileOperations {
     public void write(String path, String content, boolean append, boolean leadingNewline, boolean trailingNewline) {
         String p = resolve(path);
         FileStat st = store.stat(p);
+        requireOnTheSandboxsFiles(p, st);
         String text = (leadingNewline ? "\n" : "") + content + (trailingNewline ? "\n" : "");
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         int mode = 0644;
@@ -68,6 +71,7 @@ public final class FileOperations {
             if (st.type() == FileEntry.Type.DIRECTORY) {
                 throw new SandboxInvalidInputException(p + " is a directory; give a file path");
             }
+            requireRegularTarget(p, st);
             requireWritable(p, st);
             mode = st.mode();
             if (append) {
@@ -115,17 +119,12 @@ public final class FileOperations {
     }
 
     public List<SearchMatch> search(String path, String regex) {
-        Pattern pattern;
-        try {
-            pattern = Pattern.compile(regex);
-        } catch (PatternSyntaxException e) {
-            throw new SandboxInvalidInputException("invalid regex: " + e.getDescription() + " near index " + e.getIndex() + " of \"" + regex + "\"", e);
-        }
+        Pattern pattern = LinearRegex.compile(regex);
         String p = resolve(path);
         FileStat st = requireReadableFile(p);
         String text = new String(readAll(st), StandardCharsets.UTF_8);
         List<SearchMatch> matches = new ArrayList<>();
-        long deadline = System.nanoTime() + SEARCH_BUDGET.toNanos();
+        long deadline = System.nanoTime() + OPERATION_BUDGET.toNanos();
         int lineNo = 0;
         for (String line : (Iterable<String>) text.lines()::iterator) {
             lineNo++;
@@ -148,7 +147,32 @@ public final class FileOperations {
             throw new SandboxInvalidInputException(p + " is not a directory");
         }
         String base = p.equals("/") ? "" : p;
-        return store.walk(st.resolved()).stream().filter(g::matches).map(rel -> base + "/" + rel).sorted().toList();
+        long deadline = System.nanoTime() + OPERATION_BUDGET.toNanos();
+        List<String> found = new ArrayList<>();
+        int n = 0;
+        for (String rel : store.walk(st.resolved(), MAX_FIND_DEPTH)) {
+            if (depth(rel) > MAX_FIND_DEPTH) {
+                throw new SandboxTooLargeException(p + " goes more than " + MAX_FIND_DEPTH + " levels deep (" + ContainedPaths.printable(base + "/" + rel)
+                        + "); find looks at most that deep, and says so rather than leave out what is below. Find in a directory further down");
+            }
+            if ((++n & 0x3FF) == 0 && System.nanoTime() > deadline) {
+                throw new SandboxTimeoutException("matching \"" + glob + "\" against the paths under " + p + " took more than "
+                        + OPERATION_BUDGET.toSeconds() + " s; find in a smaller directory");
+            }
+            if (g.matches(rel)) {
+                found.add(base + "/" + rel);
+            }
+        }
+        found.sort(null);
+        return found;
+    }
+
+    private static int depth(String relativePath) {
+        int d = 1;
+        for (int i = relativePath.indexOf('/'); i >= 0; i = relativePath.indexOf('/', i + 1)) {
+            d++;
+        }
+        return d;
     }
 
     public int replace(String path, String oldText, String newText) {
@@ -180,11 +204,13 @@ public final class FileOperations {
         }
         String p = resolve(path);
         FileStat st = store.stat(p);
+        requireOnTheSandboxsFiles(p, st);
         int mode = 0644;
         if (st.exists()) {
             if (st.type() == FileEntry.Type.DIRECTORY) {
                 throw new SandboxInvalidInputException(p + " is a directory; give the file's full path");
             }
+            requireRegularTarget(p, st);
             mode = st.mode();
             p = st.resolved();
         }
@@ -275,6 +301,22 @@ public final class FileOperations {
         }
     }
 
+    /** A write where the sandbox keeps no files would report success for a file nobody sees: refused before any byte moves. */
+    private void requireOnTheSandboxsFiles(String p, FileStat st) {
+        if (st.elsewhere() != null) {
+            // "permission denied" first, as for any path the sandbox user may not create: scripts match on it
+            throw new SandboxInvalidInputException("permission denied: " + p + " is not on the sandbox's filesystem: it is " + st.elsewhere()
+                    + ". Nothing was written; give a path under " + workdir + " or another directory of the sandbox's own");
+        }
+    }
+
+    /** A device, fifo or socket: writing "a file" there would feed it bytes or fail half-way. */
+    private static void requireRegularTarget(String p, FileStat st) {
+        if (st.type() == FileEntry.Type.OTHER) {
+            throw new SandboxInvalidInputException(p + " is a device, fifo or socket, not a regular file; nothing was written");
+        }
+    }
+
     private static void requireTransferable(String p, long size) {
         if (size > Sandbox.MAX_TRANSFER_BYTES) {
             throw new SandboxTooLargeException(p + " is " + size + " bytes, more than the " + Sandbox.MAX_TRANSFER_BYTES
@@ -340,8 +382,8 @@ public final class FileOperations {
     }
 
     /**
-     * A line that stops a regex once the search's time budget is spent: a catastrophically backtracking
-     * pattern reads characters forever, so reading them is where it can be stopped.
+     * A line that stops a search once its time budget is spent: the engine is linear, but 64 MiB of text under a
+     * large regex still takes a while, and reading characters is where it can be stopped.
      */
     private static final class DeadlineCharSequence implements CharSequence {
         private final String s;
@@ -358,8 +400,8 @@ public final class FileOperations {
         @Override
         public char charAt(int index) {
             if ((++reads & 0xFFFF) == 0 && System.nanoTime() > deadline) {
-                throw new SandboxTimeoutException("the regex \"" + regex + "\" took more than " + SEARCH_BUDGET.toSeconds()
-                        + " s; it probably backtracks catastrophically: simplify it");
+                throw new SandboxTimeoutException("searching with the regex \"" + regex + "\" took more than " + OPERATION_BUDGET.toSeconds()
+                        + " s; search a smaller file, or a simpler regex");
             }
             return s.charAt(index);
         }

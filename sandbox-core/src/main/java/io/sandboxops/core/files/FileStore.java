@@ -29,8 +29,12 @@ public interface FileStore {
     /** The entries of a directory. */
     List<FileEntry> list(String dir);
 
-    /** Every path under a directory that is not a directory itself, relative to it. */
-    List<String> walk(String dir);
+    /**
+     * Every path under a directory that is not a directory itself, relative to it, down to {@code maxDepth} levels; and
+     * anything at all one level further down, so that the caller sees the tree goes deeper instead of missing what is
+     * there. Bounded in time by the store.
+     */
+    List<String> walk(String dir, int maxDepth);
 
     /** Deletes a file, link or directory tree. */
     void delete(String path);

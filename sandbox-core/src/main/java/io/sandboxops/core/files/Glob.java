@@ -1,13 +1,20 @@
 package io.sandboxops.core.files;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import io.sandboxops.core.api.SandboxInvalidInputException;
-import java.util.regex.Pattern;
 
 /**
  * A file glob: {@code *} and {@code ?} within one path element, {@code **} across elements, {@code [..]}
  * classes and {@code {a,b}} alternatives. A glob without {@code /} matches the file name at any depth.
+ *
+ * <p>It is matched by RE2's engine (re2j), in time linear in the path: as a backtracking regex, {@code *a*a*…*b} on a
+ * long name tries every way to split it and spins for minutes. Its size is bounded, so re2j's parser, which recurses
+ * once per nested group, never gets deep.
  */
 public final class Glob {
+    public static final int MAX_LENGTH = 1024;
+    public static final int MAX_BRACE_NESTING = 10;
     private final Pattern pattern;
     private final boolean nameOnly;
 
@@ -20,6 +27,9 @@ public final class Glob {
     public static Glob compile(String glob) {
         if (glob == null || glob.isEmpty()) {
             throw new SandboxInvalidInputException("a glob is required, e.g. *.py or src/**/*.java");
+        }
+        if (glob.length() > MAX_LENGTH) {
+            throw new SandboxInvalidInputException("the glob is " + glob.length() + " characters long; find takes at most " + MAX_LENGTH);
         }
         StringBuilder re = new StringBuilder();
         int braces = 0;
@@ -57,7 +67,9 @@ public final class Glob {
                     }
                 }
                 case '{' -> {
-                    braces++;
+                    if (++braces > MAX_BRACE_NESTING) {
+                        throw new SandboxInvalidInputException("the glob nests {…} more than " + MAX_BRACE_NESTING + " deep; find takes at most that");
+                    }
                     re.append("(?:");
                 }
                 case '}' -> {
@@ -76,8 +88,9 @@ public final class Glob {
             throw new SandboxInvalidInputException("unbalanced " + (inClass ? "[" : "{") + " in glob \"" + glob + "\"");
         }
         try {
-            return new Glob(Pattern.compile(re.toString()), glob.indexOf('/') < 0);
-        } catch (java.util.regex.PatternSyntaxException e) {
+            // DOTALL: a name may hold a newline, and ** crosses it like any other character
+            return new Glob(Pattern.compile(re.toString(), Pattern.DOTALL), glob.indexOf('/') < 0);
+        } catch (PatternSyntaxException e) {
             throw new SandboxInvalidInputException("malformed glob \"" + glob + "\": " + e.getDescription(), e);
         }
     }

@@ -1,18 +1,23 @@
 package io.sandboxops.core.files;
 
 import io.sandboxops.core.api.SandboxInvalidInputException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
 /** Paths inside a sandbox: always Unix, made absolute and normalized before they go anywhere. */
 public final class SandboxPaths {
+    /** Linux's PATH_MAX, the terminating NUL included: no system call takes a longer path. */
+    public static final int PATH_MAX = 4096;
+
     private SandboxPaths() {
     }
 
     /**
      * @param workdir the directory relative paths start from
      * @return {@code path} made absolute and normalized ({@code .} and {@code ..} resolved, no trailing slash)
-     * @throws SandboxInvalidInputException for an empty path or one with a NUL character
+     * @throws SandboxInvalidInputException for an empty path, one with a NUL character, or one of {@link #PATH_MAX} bytes
+     *                                      or more once absolute (which also bounds every walk along its elements)
      */
     public static String resolve(String workdir, String path) {
         if (path == null || path.isEmpty()) {
@@ -33,7 +38,13 @@ public final class SandboxPaths {
                 parts.addLast(part);
             }
         }
-        return "/" + String.join("/", parts);
+        String resolved = "/" + String.join("/", parts);
+        int bytes = resolved.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes >= PATH_MAX) {
+            throw new SandboxInvalidInputException("the path is " + bytes + " bytes long once absolute; a path takes fewer than " + PATH_MAX
+                    + " bytes (PATH_MAX). Use a shorter one, or work from a directory further down with exec");
+        }
+        return resolved;
     }
 
     /** The parent directory of a normalized absolute path ({@code /} for {@code /x}). */

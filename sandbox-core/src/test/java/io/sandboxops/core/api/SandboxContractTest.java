@@ -2,6 +2,7 @@ package io.sandboxops.core.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
@@ -276,11 +277,10 @@ public abstract class SandboxContractTest {
     }
 
     @Test
-    void aCatastrophicallyBacktrackingRegexIsStopped() {
-        // Nested quantifiers that Java's engine cannot short-cut: 2^n paths for a line that never matches.
+    void aCatastrophicallyBacktrackingRegexIsAnsweredInLinearTime() {
+        // Nested quantifiers that a backtracking engine tries 2^n ways on a line that never matches.
         sandbox.fileWrite("/tmp/evil.txt", "a".repeat(40), false, false, false);
-        assertThatThrownBy(() -> sandbox.fileSearch("/tmp/evil.txt", "((a+)+)+b")).isInstanceOf(SandboxTimeoutException.class)
-                .hasMessageContaining("backtracks");
+        assertThat(assertTimeoutPreemptively(Duration.ofSeconds(10), () -> sandbox.fileSearch("/tmp/evil.txt", "((a+)+)+b"))).isEmpty();
         assertThat(run("echo usable").stdout()).isEqualTo("usable\n");
     }
 
@@ -417,5 +417,70 @@ public abstract class SandboxContractTest {
         assertThat(run("cat /tmp/u.txt").stdout()).isEqualTo("żółw 🐢\n");
         assertThat(new String(sandbox.fileRead("/tmp/u.txt", LineRange.all()).getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))
                 .isEqualTo("żółw 🐢\n");
+    }
+
+    // ---- hostile file operations (issue 13) ----
+
+    @Test
+    void aGlobThatWouldBacktrackOnALongNameIsAnsweredInSeconds() {
+        run("mkdir -p /workspace/g && touch /workspace/g/" + "a".repeat(200));
+        String hostile = "*a".repeat(15) + "*b";
+        List<String> found = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> sandbox.fileFind("/workspace/g", hostile));
+        assertThat(found).isEmpty();
+        assertThat(sandbox.fileFind("/workspace/g", "*a".repeat(15) + "*")).containsExactly("/workspace/g/" + "a".repeat(200));
+        assertThat(run("echo usable").stdout()).isEqualTo("usable\n");
+    }
+
+    @Test
+    void findRefusesATreeDeeperThanItGoesInsteadOfDroppingWhatIsBelow() {
+        run("mkdir -p /workspace/deep/" + "d/".repeat(70) + " && touch /workspace/deep/" + "d/".repeat(70) + "bottom.txt");
+        assertThatThrownBy(() -> assertTimeoutPreemptively(Duration.ofSeconds(15), () -> sandbox.fileFind("/workspace/deep", "*.txt")))
+                .isInstanceOf(SandboxTooLargeException.class).hasMessageContaining("levels").hasMessageContaining("/workspace/deep");
+        assertThat(sandbox.fileFind("/workspace/deep/" + "d/".repeat(40), "*.txt")).hasSize(1);
+    }
+
+    @Test
+    void aRegexOnAVeryLongLineIsAnsweredWithoutBlowingTheStack() {
+        sandbox.fileWrite("/workspace/long.txt", "ab".repeat(100_000) + "\n" + "ab".repeat(100_000) + "c", false, false, true);
+        List<SearchMatch> found = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> sandbox.fileSearch("/workspace/long.txt", "(a|b)*c"));
+        assertThat(found).extracting(SearchMatch::lineNumber).containsExactly(2);
+        assertThat(run("echo usable").stdout()).isEqualTo("usable\n");
+    }
+
+    @Test
+    void regexFeaturesALinearEngineCannotRunAreRefusedNamingTheAlternative() {
+        sandbox.fileWrite("/workspace/r.txt", "aa\nab", false, false, true);
+        assertThatThrownBy(() -> sandbox.fileSearch("/workspace/r.txt", "(a)\\1")).isInstanceOf(SandboxInvalidInputException.class)
+                .hasMessageContaining("backreference").hasMessageContaining("grep -P");
+        assertThatThrownBy(() -> sandbox.fileSearch("/workspace/r.txt", "a(?=b)")).isInstanceOf(SandboxInvalidInputException.class)
+                .hasMessageContaining("lookaround").hasMessageContaining("grep -P");
+    }
+
+    @Test
+    void aDirectoryHoldingHardLinksDownloadsEveryLinkWithItsContent() throws Exception {
+        run("mkdir -p /workspace/h/sub && cd /workspace/h && printf 'shared bytes' > a && ln a b && ln a sub/c && printf z > z && ln z y");
+        Path into = local.resolve("hard");
+        sandbox.fileDownload("/workspace/h", into, TransferProgress.NONE);
+        for (String name : List.of("a", "b", "sub/c")) {
+            assertThat(Files.readString(into.resolve(name))).as(name).isEqualTo("shared bytes");
+        }
+        assertThat(Files.readString(into.resolve("y"))).isEqualTo("z");
+    }
+
+    @Test
+    void aWriteToAPathOutsideTheSandboxsFilesIsReportedNotLost() {
+        for (String path : List.of("/dev/shm/x", "/proc/x")) {
+            try {
+                sandbox.fileWrite(path, "data", false, false, false);
+                // Where a backend can write there, the file must be there for the sandbox's own commands too.
+                assertThat(run("cat " + path).stdout()).as(path).isEqualTo("data");
+                assertThat(sandbox.fileRead(path, LineRange.all())).as(path).isEqualTo("data");
+            } catch (SandboxException e) {
+                assertThat(e.getMessage()).as(path).contains(path).containsPattern("not (on|kept|part of)|outside");
+            }
+        }
+        assertThatThrownBy(() -> sandbox.fileUpload(new ByteArrayInputStream(new byte[3]), 3, "/proc/up", TransferProgress.NONE))
+                .isInstanceOf(SandboxException.class).hasMessageContaining("/proc/up");
+        assertThat(run("echo usable").stdout()).isEqualTo("usable\n");
     }
 }
