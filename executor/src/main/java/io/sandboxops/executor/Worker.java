@@ -83,7 +83,11 @@ final class Worker implements AutoCloseable {
                 p -> p.startsWith(scratchInSandbox) || p.startsWith("/tmp/hsperfdata_"),
                 refused -> log.warn("restore-refused", "path", refused.path(), "reason", refused.reason()));
         Path workdir = local(sandbox.workdir());
-        this.host = new LocalShellHost(Files.isDirectory(workdir) ? workdir : config.fsRoot());
+        this.host = LocalShellHost.onThisMachine(Files.isDirectory(workdir) ? workdir : config.fsRoot(), System.getenv());
+        if (!host.contained()) {
+            log.warn("engine-shell-readable", "expected", LocalShellHost.ENGINE_DIR.toString(), "effect",
+                    "commands can open the engine shell's descriptors through /proc and forge its end markers");
+        }
         this.directory = new SessionDirectory(host, stateRoot);
         this.saved = new SavedShells(directory);
     }

@@ -37,6 +37,14 @@ public abstract class SandboxContractTest {
     /** The backend under test; it stays open for the whole class. */
     protected abstract SandboxBackend backend();
 
+    /**
+     * How many commands the randomized hostile-command test sends to one session ({@code -Dsandboxops.hostile.count}
+     * overrides it). A backend that starts a machine per command runs fewer, and says why.
+     */
+    protected int hostileCommandCount() {
+        return 2000;
+    }
+
     /** The spec each test's sandbox is created from. */
     protected SandboxSpec.Builder spec() {
         return SandboxSpec.newBuilder();
@@ -176,7 +184,7 @@ public abstract class SandboxContractTest {
     @Test
     void thousandsOfHostileCommandsLeaveTheSessionAnsweringWithItsState() {
         long seed = Long.getLong("sandboxops.hostile.seed", 13L);
-        int count = Integer.getInteger("sandboxops.hostile.count", 2000);
+        int count = Integer.getInteger("sandboxops.hostile.count", hostileCommandCount());
         System.out.println("hostile commands: seed " + seed + ", " + count + " commands (-Dsandboxops.hostile.seed=… to replay)");
         Random random = new Random(seed);
         plantCanary();
