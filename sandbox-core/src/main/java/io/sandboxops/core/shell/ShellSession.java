@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -365,7 +366,7 @@ public final class ShellSession implements AutoCloseable {
             shellAlive = true;
             try {
                 // The hello: the end of a command that saved nothing, whose "background pid" is the shell's own.
-                String init = ShellScript.INIT.text().replace(PLACEHOLDER, prefix) + "\n" + prefix + "_end 0 none $$\n" + token + "\n";
+                String init = ShellScript.INIT.text().replace(PLACEHOLDER, prefix) + "\n" + prefix + "_end 0 $$\n" + token + "\n";
                 transport.write(init.getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new SandboxUnavailableException("the shell of session " + sessionId + " did not start: " + e.getMessage(), e);
@@ -423,15 +424,15 @@ public final class ShellSession implements AutoCloseable {
             // setsid: its own session and process group, so interrupts and kills aimed at the foreground spare it;
             // $$ inside is its real pid, which is also $! (a non-leader is not forked again by setsid).
             // The inner bash execs a simple command, so the pid is the command's own.
-            run = "setsid bash -c 'exec >\"/tmp/bg_$$.out\" 2>&1 </dev/null; exec bash -c \"$1\"' sbx-bg " + quoted + " & "
-                    + prefix + "_bg $! " + quoted;
+            run = "setsid bash -c 'exec >\"/tmp/bg_$$.out\" 2>&1 </dev/null; exec bash -c \"$1\"' sbx-bg \"$" + prefix + "_c\" & "
+                    + prefix + "_bg $! \"$" + prefix + "_c\"";
             pid = "bg";
         } else {
-            run = dir.map(d -> "builtin cd -- " + singleQuoted(d) + " && ").orElse("") + "builtin eval -- " + quoted;
+            run = dir.map(d -> "builtin cd -- " + singleQuoted(d) + " && ").orElse("") + "builtin eval -- \"$" + prefix + "_c\"";
         }
         Map<String, String> values = Map.of("CMD", quoted, "RUN", run, "PID", pid,
                 "STDIN", mode == Mode.INTERACTIVE ? "<&9" : "</dev/null");
-        String template = ShellScript.COMMAND.text();
+        String template = ShellScript.COMMAND.text().lines().filter(l -> !l.startsWith("#")).collect(Collectors.joining("\n", "", "\n"));
         Matcher m = SLOT.matcher(template);
         StringBuilder sb = new StringBuilder(template.length() + 2 * quoted.length() + 64);
         while (m.find()) {
@@ -466,7 +467,7 @@ public final class ShellSession implements AutoCloseable {
     private static final Pattern SLOT = Pattern.compile("__sbxP(?:_(CMD|RUN|PID|STDIN)\\b)?");
 
     private static String newPrefix() {
-        byte[] b = new byte[5];
+        byte[] b = new byte[4];
         RANDOM.nextBytes(b);
         return "__sbx" + HexFormat.of().formatHex(b);
     }

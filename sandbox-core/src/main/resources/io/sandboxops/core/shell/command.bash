@@ -1,14 +1,3 @@
-{ builtin printf '%s' __sbxP_CMD > "$__sbxP_sd/last_command" 2>/dev/null
-  : > "$__sbxP_sd/bg.pid" 2>/dev/null
-  __sbxP_slot=$(( (__sbxP_seq + 1) % 2 ))
-  (
-    builtin trap "__sbxP_save $__sbxP_slot $((__sbxP_seq + 1))" EXIT
-    builtin trap 'builtin exit 130' INT
-    if [[ -n $__sbxP_good ]]; then
-      builtin unset -v "${__sbxP_vars[@]}" 2>/dev/null
-      builtin source "$__sbxP_good" >/dev/null 2>&1
-    fi
-    __sbxP_RUN
-  ) __sbxP_STDIN
-  __sbxP_end $? $__sbxP_slot __sbxP_PID
-}
+# One command, as ShellSession sends it (then its token on a line of its own). Kept short: bash reads a pipe a byte at a
+# time. The restore is here, not in a function, so that the saved "declare" lines make globals.
+__sbxP_c=__sbxP_CMD; __sbxP_pre __sbxP_PID; ( __sbxP_child; [[ -z $__sbxP_good ]] || builtin source "$__sbxP_good" >/dev/null 2>&1; __sbxP_RUN ) __sbxP_STDIN; __sbxP_end $? __sbxP_PID

@@ -23,7 +23,7 @@ builtin mapfile -t __sbxP_vars < <(builtin compgen -e)
 # The saved state: two slots written in turn, each a state file (bash, written by the command's subshell) and a meta
 # file ("seq NUL cwd NUL", written after it). The newest slot whose meta is complete is the last good state: a slot
 # is only ever rewritten when the other holds a newer complete state, so a command killed while saving costs nothing.
-__sbxP_seq=0 __sbxP_good= __sbxP_cwd=$PWD
+__sbxP_seq=0 __sbxP_good= __sbxP_cwd=$PWD __sbxP_slot=
 __sbxP_meta() { # $1 slot; sets __sbxP_mseq and __sbxP_mcwd from its meta file, fails when it is incomplete
   __sbxP_mseq= __sbxP_mcwd=
   { IFS= builtin read -r -d "" __sbxP_mseq && IFS= builtin read -r -d "" __sbxP_mcwd; } 2>/dev/null < "$__sbxP_sd/meta.$1" \
@@ -35,18 +35,33 @@ for __sbxP_slot in 0 1; do
   fi
 done
 builtin cd -- "$__sbxP_cwd" 2>/dev/null
-# Called after each command's subshell ended: $1 its exit status, $2 the slot it saved to, $3 the background pid, or
-# "bg" to read the one the subshell recorded. Reads the token line, takes the slot when the subshell completed it, and
-# prints the end markers: exit status, background pid, 1 when the state was saved, cwd.
+builtin unset __sbxP_slot
+# Before each command (command.bash; the command is in __sbxP_c): $1 "bg" for a background one. Records it for the
+# session's info, then picks the slot the command's subshell saves to.
+__sbxP_pre() {
+  builtin printf '%s' "$__sbxP_c" > "$__sbxP_sd/last_command"
+  [[ ${1-} != bg ]] || : > "$__sbxP_sd/bg.pid"
+  __sbxP_slot=$(( (__sbxP_seq + 1) % 2 ))
+} 2>/dev/null
+# First thing in a command's subshell, before it restores the state: its traps, and the variables this shell started
+# with dropped when a saved state will say which there are.
+__sbxP_child() {
+  builtin trap "__sbxP_save $__sbxP_slot $((__sbxP_seq + 1))" EXIT
+  builtin trap 'builtin exit 130' INT
+  [[ -z $__sbxP_good ]] || builtin unset -v "${__sbxP_vars[@]}"
+} 2>/dev/null
+# Called after each command's subshell ended: $1 its exit status, $2 the background pid, or "bg" to read the one the
+# subshell recorded. Reads the token line, takes the slot when the subshell completed it, and prints the end markers:
+# exit status, background pid, 1 when the state was saved, cwd.
 __sbxP_end() {
-  local __sbxP_tok= __sbxP_saved=0 __sbxP_pid=${3-}
+  local __sbxP_tok= __sbxP_saved=0 __sbxP_pid=${2-}
   IFS= builtin read -r __sbxP_tok
   if [[ $__sbxP_pid == bg ]]; then
     IFS= builtin read -r __sbxP_pid < "$__sbxP_sd/bg.pid"
     [[ $__sbxP_pid =~ ^[0-9]{1,10}$ ]] || __sbxP_pid=
   fi 2>/dev/null
-  if __sbxP_meta "$2" && (( __sbxP_mseq == __sbxP_seq + 1 )); then
-    __sbxP_seq=$__sbxP_mseq __sbxP_good=$__sbxP_sd/state.$2 __sbxP_cwd=$__sbxP_mcwd __sbxP_saved=1
+  if [[ -n $__sbxP_slot ]] && __sbxP_meta "$__sbxP_slot" && (( __sbxP_mseq == __sbxP_seq + 1 )); then
+    __sbxP_seq=$__sbxP_mseq __sbxP_good=$__sbxP_sd/state.$__sbxP_slot __sbxP_cwd=$__sbxP_mcwd __sbxP_saved=1
   fi
   builtin printf '\036SBX-END-%s:%s:%s:%s:%s\0' "$__sbxP_tok" "$1" "$__sbxP_pid" "$__sbxP_saved" "$__sbxP_cwd"
   builtin printf '\036SBX-END-%s\036' "$__sbxP_tok" >&2
@@ -71,7 +86,7 @@ __sbxP_save() {
   POSIXLY_CORRECT=y 2>/dev/null
   [[ -o posix ]] || return
   set -- "$1" "$2" "$__sbxP_sd"
-  unset -f builtin declare set shopt alias __sbxP_meta __sbxP_end __sbxP_save __sbxP_bg
+  unset -f builtin declare set shopt alias __sbxP_meta __sbxP_end __sbxP_save __sbxP_bg __sbxP_pre __sbxP_child
   unset POSIXLY_CORRECT
   builtin set +o monitor
   __sbxP_n=() __sbxP_all=("${!A@}" "${!B@}" "${!C@}" "${!D@}" "${!E@}" "${!F@}" "${!G@}" "${!H@}" "${!I@}" "${!J@}" \
