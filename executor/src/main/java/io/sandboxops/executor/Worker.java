@@ -11,6 +11,7 @@ import io.sandboxops.core.cloudrun.WorkerProtocol.Response;
 import io.sandboxops.core.shell.LocalShellHost;
 import io.sandboxops.core.shell.RunningCommand;
 import io.sandboxops.core.shell.SessionDirectory;
+import io.sandboxops.core.shell.ShellStateFiles;
 import io.sandboxops.core.shell.ShellSession;
 import io.sandboxops.core.state.FileTreeSync;
 import io.sandboxops.core.state.SandboxRecord;
@@ -35,7 +36,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.regex.Pattern;
 
 /**
  * The sandbox as one executor holds it: its files restored from the bucket, and a {@link ShellSession} per shell
@@ -47,7 +47,6 @@ import java.util.regex.Pattern;
  */
 final class Worker implements AutoCloseable {
     private static final Duration KILL_GRACE = Duration.ofSeconds(2);
-    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final ExecutorConfig config;
     private final SessionStateStore store;
@@ -84,7 +83,11 @@ final class Worker implements AutoCloseable {
                 p -> p.startsWith(scratchInSandbox) || p.startsWith("/tmp/hsperfdata_"),
                 refused -> log.warn("restore-refused", "path", refused.path(), "reason", refused.reason()));
         Path workdir = local(sandbox.workdir());
-        this.host = new LocalShellHost(Files.isDirectory(workdir) ? workdir : config.fsRoot());
+        this.host = LocalShellHost.onThisMachine(Files.isDirectory(workdir) ? workdir : config.fsRoot(), System.getenv());
+        if (!host.contained()) {
+            log.warn("engine-shell-readable", "expected", LocalShellHost.ENGINE_DIR.toString(), "effect",
+                    "commands can open the engine shell's descriptors through /proc and forge its end markers");
+        }
         this.directory = new SessionDirectory(host, stateRoot);
         this.saved = new SavedShells(directory);
     }
@@ -237,7 +240,7 @@ final class Worker implements AutoCloseable {
     ShellView await(String shell, Duration timeout) {
         ShellSession s = existing(shell);
         RunningCommand c = interactive(s);
-        c.await(timeout);
+        s.await(c, timeout);
         ShellView v = view(s, c);
         if (!v.running()) {
             finishInteractive(shell);
@@ -356,15 +359,7 @@ final class Worker implements AutoCloseable {
         Map<String, String> env = saved.map(ShellState::env).orElseGet(this::freshEnvironment);
         String cwd = saved.map(ShellState::cwd).filter(c -> !c.isEmpty()).orElse(sandbox.workdir());
         try {
-            Files.createDirectories(dir);
-            StringBuilder sh = new StringBuilder();
-            env.forEach((k, v) -> {
-                if (ENV_NAME.matcher(k).matches()) {
-                    sh.append("export ").append(k).append("='").append(v.replace("'", "'\\''")).append("'\n");
-                }
-            });
-            Files.writeString(dir.resolve("env.sh"), sh.toString(), StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve("cwd"), cwd, StandardCharsets.UTF_8);
+            ShellStateFiles.seed(dir, env, cwd);
             Instant created = saved.map(ShellState::createdAt).orElse(Instant.now());
             Files.writeString(dir.resolve("created"), Long.toString(created.getEpochSecond()));
             if (saved.isPresent() && saved.get().lastCommand() != null) {

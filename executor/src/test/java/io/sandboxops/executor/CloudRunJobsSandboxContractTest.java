@@ -27,6 +27,16 @@ class CloudRunJobsSandboxContractTest {
             }
             return backend;
         }
+
+        /**
+         * Each command is an execution of its own here (a JVM started, the state restored from the bucket, about a
+         * second each), so 2,000 would take over an hour: the session backends (Docker, session mode) carry the 2,000;
+         * once mode runs the same grammar and checks on 150.
+         */
+        @Override
+        protected int hostileCommandCount() {
+            return 150;
+        }
     }
 
     @Nested

@@ -81,6 +81,11 @@ final class DockerSandbox implements FileOperationsSandbox {
         host.ensureRunning();
     }
 
+    /** See {@link DockerShellHost#installEngineShell}. */
+    void installEngineShell() {
+        host.installEngineShell();
+    }
+
     @Override
     public void destroy() {
         close();
@@ -139,7 +144,7 @@ final class DockerSandbox implements FileOperationsSandbox {
         Sandbox.requireCommandTimeout(timeout);
         ShellSession s = existingSession(sessionId);
         RunningCommand c = interactive(s);
-        c.await(timeout);
+        s.await(c, timeout);
         return view(s, c);
     }
 

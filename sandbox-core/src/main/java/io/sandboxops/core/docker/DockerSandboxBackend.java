@@ -168,6 +168,7 @@ public final class DockerSandboxBackend implements SandboxBackend {
         }
         DockerSandbox sandbox = new DockerSandbox(docker, id, created.getId(), spec.user(), spec.workdir(), shellOptions);
         sandbox.ensureReady();
+        sandbox.installEngineShell();
         log.info("created sandbox {} (container {}, image {})", id, created.getId().substring(0, 12), image);
         return sandbox;
     }

@@ -44,6 +44,22 @@ final class DockerShellHost implements ShellHost {
     /** What the next command does for a session whose shell was lost, as the messages about it end. */
     private static final String RESTORES = "restores the session's cwd and exported variables as saved after its last finished command";
 
+    /**
+     * The engine shell's binaries: copies of the image's bash and setsid that the sandbox user may execute but not read.
+     * A process started from a file its user cannot read is not dumpable, so the sandbox user's other processes — the
+     * commands the shell runs among them — can neither open its descriptors through /proc (the pipe that carries each
+     * command's one-time token; setsid, waiting for the shell, holds it too) nor trace it. Made by
+     * {@link #installEngineShell} when the sandbox is created.
+     */
+    static final String ENGINE_DIR = "/.sandboxops-engine";
+    /** Fixed text: starts the engine shell, or the image's bash in a container made before the copies existed. */
+    private static final String ENGINE_SHELL_START = "[ -x " + ENGINE_DIR + "/bash ] && [ -x " + ENGINE_DIR + "/setsid ] && exec "
+            + ENGINE_DIR + "/setsid -w " + ENGINE_DIR + "/bash --noprofile --norc; exec setsid -w bash --noprofile --norc";
+    /** Fixed text, run as the container's root: each copy is made once, and appears only whole (rename). */
+    private static final String INSTALL_ENGINE_SHELL = "mkdir -p -m 0711 \"$1\" || exit; for p in bash setsid; do "
+            + "[ -x \"$1/$p\" ] && continue; b=$(command -v $p) && cp \"$b\" \"$1/$p.new\" && chmod 0111 \"$1/$p.new\" "
+            + "&& mv -f \"$1/$p.new\" \"$1/$p\" || exit; done";
+
     private final DockerClient docker;
     private final String containerId;
     private final String sandboxId;
@@ -58,7 +74,7 @@ final class DockerShellHost implements ShellHost {
 
     @Override
     public ShellTransport openShell(Map<String, String> env, ShellOutput output) {
-        String execId = create(user, List.of("setsid", "-w", "bash", "--noprofile", "--norc"), env, true);
+        String execId = create(user, List.of("bash", "--noprofile", "--norc", "-c", ENGINE_SHELL_START), env, true);
         StdinPipe stdin = new StdinPipe();
         ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
             @Override
@@ -195,6 +211,15 @@ final class DockerShellHost implements ShellHost {
         }
         synchronized (out) {
             return new ProcessOutcome(exit, out.toByteArray(), err.toByteArray());
+        }
+    }
+
+    /** Makes the copies in {@link #ENGINE_DIR} in the container; without it, sessions run on the image's own bash (and say so in the log). */
+    void installEngineShell() {
+        ProcessOutcome o = runAsRoot(List.of("sh", "-c", INSTALL_ENGINE_SHELL, "sbx-install", ENGINE_DIR), Duration.ofSeconds(30));
+        if (!o.succeeded()) {
+            log.warn("sandbox {}: could not install the engine shell ({}); its sessions run on the image's bash, whose descriptors "
+                    + "the sandbox user's processes can open", sandboxId, o.stderrText().strip());
         }
     }
 

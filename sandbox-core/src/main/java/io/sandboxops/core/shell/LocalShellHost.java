@@ -9,10 +9,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -22,16 +24,41 @@ import java.util.concurrent.TimeUnit;
  * interrupt of its command never reaches this JVM.
  */
 public final class LocalShellHost implements ShellHost {
-    private final Path workdir;
+    /** Where the executor's image keeps its engine shell (see {@link #onThisMachine}). */
+    public static final Path ENGINE_DIR = Path.of("/usr/lib/sandboxops/engine");
 
-    /** @param workdir where new shells start */
-    public LocalShellHost(Path workdir) {
+    private final Path workdir;
+    private final Optional<Path> engineDir;
+
+    /**
+     * @param workdir   where new shells start
+     * @param engineDir a directory holding copies of {@code bash} and {@code setsid} that this process's user may execute
+     *                  but not read (root's, mode 0111): a shell started from them is not dumpable, so the commands it
+     *                  runs, as the same user, cannot open its descriptors through /proc (the pipe that carries each
+     *                  command's one-time token) nor trace it. Empty: the machine's own, which they can.
+     */
+    public LocalShellHost(Path workdir, Optional<Path> engineDir) {
         this.workdir = workdir;
+        this.engineDir = engineDir;
+    }
+
+    /** Shells of this machine, from {@code SANDBOX_ENGINE_DIR} or {@link #ENGINE_DIR} when it holds both copies. */
+    public static LocalShellHost onThisMachine(Path workdir, Map<String, String> env) {
+        Path dir = Path.of(env.getOrDefault("SANDBOX_ENGINE_DIR", ENGINE_DIR.toString()));
+        boolean usable = Files.isExecutable(dir.resolve("bash")) && Files.isExecutable(dir.resolve("setsid"));
+        return new LocalShellHost(workdir, usable ? Optional.of(dir) : Optional.empty());
+    }
+
+    /** Whether shells run from the unreadable engine copies. */
+    public boolean contained() {
+        return engineDir.isPresent();
     }
 
     @Override
     public ShellTransport openShell(Map<String, String> env, ShellOutput output) {
-        ProcessBuilder pb = new ProcessBuilder("setsid", "-w", "bash", "--noprofile", "--norc").directory(workdir.toFile());
+        String setsid = engineDir.map(d -> d.resolve("setsid").toString()).orElse("setsid");
+        String bash = engineDir.map(d -> d.resolve("bash").toString()).orElse("bash");
+        ProcessBuilder pb = new ProcessBuilder(setsid, "-w", bash, "--noprofile", "--norc").directory(workdir.toFile());
         withoutHostCredentials(pb);
         pb.environment().putAll(env);
         Process p;

@@ -18,9 +18,15 @@ import java.util.concurrent.TimeoutException;
  */
 public final class RunningCommand {
 
-    /** How a command ended. {@code shellExited} means the shell itself ended (e.g. {@code exit 3}). */
-    public record Completion(int exitCode, OptionalLong backgroundPid, String cwd, boolean shellExited) {
+    /**
+     * How a command ended. {@code shellExited} means the engine shell itself ended (it was killed, or its machine went
+     * away); {@code stateSaved} that the state the command left (cwd, variables, functions) was saved.
+     */
+    public record Completion(int exitCode, OptionalLong backgroundPid, String cwd, boolean shellExited, boolean stateSaved) {
     }
+
+    /** The most bytes of "exit:pid:saved:cwd" after the stdout marker: a cwd is at most PATH_MAX (4096) bytes. */
+    private static final int MAX_TRAILER = 8192;
 
     private final String command;
     private final Instant startedAt = Instant.now();
@@ -71,6 +77,17 @@ public final class RunningCommand {
 
     void markTimedOut() {
         timedOut = true;
+    }
+
+    private volatile boolean engineStopped;
+
+    /** The engine shell was found stopped while this command ran, and was ended. */
+    void noteEngineStopped() {
+        engineStopped = true;
+    }
+
+    boolean engineStopped() {
+        return engineStopped;
     }
 
     /** Waits for the end markers. @return how it ended, or empty when {@code timeout} passed first */
@@ -132,17 +149,17 @@ public final class RunningCommand {
                 return;
             }
         }
-        // After the marker come "exit:bgpid:cwd" and a NUL.
+        // After the marker come "exit:bgpid:saved:cwd" and a NUL; more than a trailer can hold is not one.
         int end = offset + length;
         for (int i = from; i < end; i++) {
             if (bytes[i] == 0) {
-                trailer.write(bytes, from, i - from);
+                trailer.write(bytes, from, Math.min(i - from, MAX_TRAILER + 1 - trailer.size()));
                 stdoutDone = true;
                 finishIfBoth();
                 return;
             }
         }
-        trailer.write(bytes, from, end - from);
+        trailer.write(bytes, from, Math.max(0, Math.min(end - from, MAX_TRAILER + 1 - trailer.size())));
     }
 
     synchronized void onStderr(byte[] bytes, int offset, int length) {
@@ -175,7 +192,7 @@ public final class RunningCommand {
             return;
         }
         endNanos = System.nanoTime();
-        completion.complete(new Completion(exitCode, OptionalLong.empty(), cwdAfter, true));
+        completion.complete(new Completion(exitCode, OptionalLong.empty(), cwdAfter, true, false));
     }
 
     private void finishIfBoth() {
@@ -183,15 +200,26 @@ public final class RunningCommand {
             return;
         }
         endNanos = System.nanoTime();
-        completion.complete(parseTrailer(trailer.toString(StandardCharsets.UTF_8)));
+        try {
+            completion.complete(parseTrailer(trailer.toString(StandardCharsets.UTF_8)));
+        } catch (IllegalArgumentException e) {
+            lost = new SandboxException(e.getMessage() + "; the next command starts a new shell with the session's saved state");
+            completion.complete(new Completion(-1, OptionalLong.empty(), "", true, false));
+        }
     }
 
-    private static Completion parseTrailer(String t) {
-        int first = t.indexOf(':');
-        int second = t.indexOf(':', first + 1);
-        int exit = Integer.parseInt(t.substring(0, first));
-        String pid = t.substring(first + 1, second);
-        String cwd = t.substring(second + 1);
-        return new Completion(exit, pid.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(pid)), cwd, false);
+    /**
+     * Parses "exit:bgpid:saved:cwd". Only the engine shell can print the marker before it (the token never reaches a
+     * command), so a trailer that does not parse means the engine itself is broken: it is reported, never guessed at.
+     */
+    static Completion parseTrailer(String t) {
+        String[] f = t.split(":", 4);
+        if (t.length() > MAX_TRAILER || f.length != 4 || !f[0].matches("[0-9]{1,3}") || !f[1].matches("[0-9]{0,10}")
+                || !f[2].matches("[01]") || f[3].isEmpty()) {
+            throw new IllegalArgumentException("the session's shell ended a command with a malformed status ("
+                    + Math.min(t.length(), MAX_TRAILER) + " bytes)");
+        }
+        return new Completion(Integer.parseInt(f[0]), f[1].isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(f[1])), f[3],
+                false, f[2].equals("1"));
     }
 }

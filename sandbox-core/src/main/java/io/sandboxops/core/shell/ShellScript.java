@@ -10,12 +10,14 @@ import java.util.List;
 /** The engine's fixed bash scripts, shipped as resources next to this class. No user data is ever in them. */
 public enum ShellScript {
     INIT("init.bash"),
+    COMMAND("command.bash"),
     SIGNAL_FOREGROUND("signal-foreground.bash"),
     SESSIONS("sessions.bash"),
     KILL_BACKGROUND("kill-background.bash"),
     STAT("stat.bash"),
     READ("read.bash"),
-    PLACE("place.bash");
+    PLACE("place.bash"),
+    PROBE("probe.bash");
 
     private final String text;
 

@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.stream.Collectors;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,14 +41,15 @@ public final class ShellSession implements AutoCloseable {
      * @param maxOutputBytes   the most bytes kept of each of stdout and stderr
      * @param startTimeout     how long a new shell may take to answer
      * @param interruptGrace   how long each step of an interrupt (SIGINT, SIGKILL, ending the shell) is given
+     * @param probeInterval    how often a running command's engine shell is checked for being stopped
      */
-    public record Options(long maxOutputBytes, Duration startTimeout, Duration interruptGrace) {
+    public record Options(long maxOutputBytes, Duration startTimeout, Duration interruptGrace, Duration probeInterval) {
         public static Options defaults() {
-            return new Options(1024 * 1024, Duration.ofSeconds(30), Duration.ofMillis(1500));
+            return new Options(1024 * 1024, Duration.ofSeconds(30), Duration.ofMillis(1500), Duration.ofSeconds(2));
         }
 
         public Options withMaxOutputBytes(long bytes) {
-            return new Options(bytes, startTimeout, interruptGrace);
+            return new Options(bytes, startTimeout, interruptGrace, probeInterval);
         }
     }
 
@@ -71,6 +75,8 @@ public final class ShellSession implements AutoCloseable {
     private volatile String cwd = "";
     /** Which transport is current; output and exit of an older one are ignored. */
     private volatile int generation;
+    /** The engine shell's names start with this, drawn at random for each shell (see init.bash). */
+    private volatile String prefix = newPrefix();
 
     /**
      * @param stateRoot the directory (on the host) holding every session's state directory
@@ -105,12 +111,63 @@ public final class ShellSession implements AutoCloseable {
      */
     public ExecResult run(String command, Duration timeout) {
         RunningCommand c = start(command, Mode.STATEFUL, Optional.empty());
-        Optional<RunningCommand.Completion> done = c.await(timeout);
-        if (done.isEmpty()) {
+        if (!await(c, timeout)) {
             c.markTimedOut();
             interrupt(c);
         }
         return result(c);
+    }
+
+    /**
+     * Waits for a command until {@code timeout}, checking every {@link Options#probeInterval} that the engine shell still
+     * answers: a command may stop it ({@code kill -STOP}), and then no end marker would ever come. A stopped shell is
+     * ended at once and the command completes as one that ended the shell.
+     *
+     * @return false when the timeout passed first
+     */
+    public boolean await(RunningCommand c, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return c.isDone();
+            }
+            if (c.await(Duration.ofNanos(Math.min(left, options.probeInterval().toNanos()))).isPresent()) {
+                return true;
+            }
+            if (!c.isDone() && engineStopped()) {
+                log.info("session {}: the engine shell was stopped by \"{}\"; ending it", sessionId, abbreviate(c.command()));
+                c.noteEngineStopped();
+                signalForeground("KILL", shellPid, true);
+                synchronized (lock) {
+                    if (transport != null) {
+                        transport.close();
+                    }
+                }
+                if (c.await(options.interruptGrace()).isEmpty()) {
+                    c.onShellClosed(128 + 9, cwd());
+                    shellAlive = false;
+                }
+                return true;
+            }
+        }
+    }
+
+    /** Whether the engine shell is stopped (SIGSTOP, traced) or gone while its transport is still open. */
+    private boolean engineStopped() {
+        long pid = shellPid;
+        if (pid <= 0) {
+            return false;
+        }
+        try {
+            ProcessOutcome o = host.runScript(ShellScript.PROBE, List.of(Long.toString(pid)), Duration.ofSeconds(10));
+            String state = o.stdoutText().strip();
+            return o.succeeded() && (state.equals("T") || state.equals("t") || state.equals("gone"));
+        } catch (SandboxException e) {
+            // A probe that cannot run says nothing about the shell; the command's own timeout still holds.
+            log.debug("session {}: could not probe the engine shell: {}", sessionId, e.getMessage());
+            return false;
+        }
     }
 
     /**
@@ -131,7 +188,7 @@ public final class ShellSession implements AutoCloseable {
             ensureShell();
             String token = newToken();
             RunningCommand c = new RunningCommand(command, token, options.maxOutputBytes());
-            String wrapped = wrap(command, mode, dir, token);
+            String wrapped = wrap(prefix, command, mode, dir, token);
             current = c;
             if (mode == Mode.INTERACTIVE) {
                 lastInteractive = c;
@@ -253,6 +310,7 @@ public final class ShellSession implements AutoCloseable {
         }
         String cwdAfter = done.cwd();
         int exit = done.exitCode();
+        String note = "";
         if (done.shellExited()) {
             synchronized (lock) {
                 ensureShell();
@@ -261,13 +319,34 @@ public final class ShellSession implements AutoCloseable {
             if (exit < 0) {
                 exit = EXIT_SHELL_RESTARTED;
             }
+            if (!c.timedOut()) {
+                note = c.engineStopped() ? "the command stopped the session's shell (SIGSTOP); it was ended and a new one started with the "
+                        + "session's state from before the command" : "the command killed the session's shell" + signal(exit)
+                        + " (as \"kill -9 -1\" kills every process of the sandbox's user); a new one started with the session's state "
+                        + "from before the command";
+            }
         } else {
             synchronized (lock) {
                 cwd = cwdAfter;
             }
+            if (!done.stateSaved() && exit < 128 && !c.timedOut()) {
+                note = "the shell state this command left (cwd, variables, functions) was not saved: it replaced the shell (exec), "
+                        + "its EXIT trap, or a builtin the engine saves with; the session keeps its state from before the command";
+            }
         }
-        return new ExecResult(exit, c.stdoutText(), c.stderrText(), cwdAfter, sessionId, done.backgroundPid(), c.timedOut(),
+        String stderr = c.stderrText();
+        if (!note.isEmpty()) {
+            stderr = stderr + (stderr.isEmpty() || stderr.endsWith("\n") ? "" : "\n") + NOTE_PREFIX + note + "\n";
+        }
+        return new ExecResult(exit, c.stdoutText(), stderr, cwdAfter, sessionId, done.backgroundPid(), c.timedOut(),
                 c.duration(), c.stdoutDropped(), c.stderrDropped());
+    }
+
+    /** How the engine's own notes about a command start, on the last line of its stderr. */
+    public static final String NOTE_PREFIX = "sandbox-ops: ";
+
+    private static String signal(int exit) {
+        return exit > 128 && exit < 160 ? " (signal " + (exit - 128) + ")" : " (exit " + exit + ")";
     }
 
     private void ensureShell() {
@@ -282,10 +361,12 @@ public final class ShellSession implements AutoCloseable {
         current = handshake;
         try {
             ShellOutput output = new Router(++generation);
+            prefix = newPrefix();
             transport = host.openShell(Map.of("SBX_STATE_DIR", stateDir, "SBX_SESSION_ID", sessionId), output);
             shellAlive = true;
             try {
-                String init = ShellScript.INIT.text() + "\n__sbx_end " + token + " 0 $$\n";
+                // The hello: the end of a command that saved nothing, whose "background pid" is the shell's own.
+                String init = ShellScript.INIT.text().replace(PLACEHOLDER, prefix) + "\n" + prefix + "_end 0 $$\n" + token + "\n";
                 transport.write(init.getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new SandboxUnavailableException("the shell of session " + sessionId + " did not start: " + e.getMessage(), e);
@@ -329,25 +410,37 @@ public final class ShellSession implements AutoCloseable {
         }
     }
 
-    static String wrap(String command, Mode mode, Optional<String> dir, String token) {
-        StringBuilder sb = new StringBuilder(command.length() + 160);
+    /**
+     * The text sent to the engine shell for one command: {@code command.bash} with the command (single-quoted, never
+     * parsed by the engine shell itself) and how to run it filled in, then the command's one-time token on a line of
+     * its own, which the engine shell reads only after the command's subshell ended.
+     */
+    static String wrap(String prefix, String command, Mode mode, Optional<String> dir, String token) {
         Optional<String> background = mode == Mode.STATEFUL ? backgroundPart(command) : Optional.empty();
-        sb.append("__sbx_cmd=").append(singleQuoted(background.orElse(command))).append("; __sbx_begin; ");
+        String quoted = singleQuoted(background.orElse(command));
+        String run;
+        String pid = "";
         if (background.isPresent()) {
             // setsid: its own session and process group, so interrupts and kills aimed at the foreground spare it;
             // $$ inside is its real pid, which is also $! (a non-leader is not forked again by setsid).
             // The inner bash execs a simple command, so the pid is the command's own.
-            sb.append("setsid bash -c 'exec >\"/tmp/bg_$$.out\" 2>&1 </dev/null; exec bash -c \"$1\"' sbx-bg \"$__sbx_cmd\" & ")
-                    .append("__sbx_bg $!; __sbx_end ").append(token).append(" 0 $!\n");
-            return sb.toString();
+            run = "setsid bash -c 'exec >\"/tmp/bg_$$.out\" 2>&1 </dev/null; exec bash -c \"$1\"' sbx-bg \"$" + prefix + "_c\" & "
+                    + prefix + "_bg $! \"$" + prefix + "_c\"";
+            pid = "bg";
+        } else {
+            run = dir.map(d -> "builtin cd -- " + singleQuoted(d) + " && ").orElse("") + "builtin eval -- \"$" + prefix + "_c\"";
         }
-        // The one-pass loop is what an interrupt breaks out of (see init.bash).
-        sb.append("__sbx_intr=; for __sbx_once in 1; do ");
-        dir.ifPresent(d -> sb.append("builtin cd -- ").append(singleQuoted(d)).append(" && "));
-        sb.append("eval \"$__sbx_cmd\" ")
-                .append(mode == Mode.INTERACTIVE ? "<&$__sbx_in" : "</dev/null")
-                .append("; done; __sbx_end ").append(token).append(" \"${__sbx_intr:-$?}\"\n");
-        return sb.toString();
+        Map<String, String> values = Map.of("CMD", quoted, "RUN", run, "PID", pid,
+                "STDIN", mode == Mode.INTERACTIVE ? "<&9" : "</dev/null");
+        String template = ShellScript.COMMAND.text().lines().filter(l -> !l.startsWith("#")).collect(Collectors.joining("\n", "", "\n"));
+        Matcher m = SLOT.matcher(template);
+        StringBuilder sb = new StringBuilder(template.length() + 2 * quoted.length() + 64);
+        while (m.find()) {
+            String name = m.group(1);
+            m.appendReplacement(sb, Matcher.quoteReplacement(name == null ? prefix : values.get(name)));
+        }
+        m.appendTail(sb);
+        return sb.append(token).append('\n').toString();
     }
 
     /** The command without its trailing {@code &} when it asks to run in the background. */
@@ -367,6 +460,16 @@ public final class ShellSession implements AutoCloseable {
     /** Bash single quoting: everything literal; a quote closes, adds an escaped quote, reopens. */
     static String singleQuoted(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    /** How the engine's scripts name the per-shell prefix, and the values command.bash takes ({@code __sbxP_CMD}...). */
+    private static final String PLACEHOLDER = "__sbxP";
+    private static final Pattern SLOT = Pattern.compile("__sbxP(?:_(CMD|RUN|PID|STDIN)\\b)?");
+
+    private static String newPrefix() {
+        byte[] b = new byte[4];
+        RANDOM.nextBytes(b);
+        return "__sbx" + HexFormat.of().formatHex(b);
     }
 
     private static String newToken() {

@@ -1,46 +1,108 @@
-# Sandbox Ops: the preamble of every session shell, written to its stdin once when it starts.
-# Fixed text: the state directory and session id arrive as environment variables, never pasted in here.
-__sbx_sd=$SBX_STATE_DIR
-unset SBX_STATE_DIR SBX_SESSION_ID
-# An interrupt reaches the shell and its command together, as Ctrl-C would. A handler (not "ignore") keeps
-# the shell alive and lets children die of it; "break 1000" leaves the loop every command is wrapped in, so
-# the rest of the interrupted command line is skipped, even a loop of builtins.
-trap '__sbx_intr=130; break 1000 2>/dev/null' INT
-builtin command mkdir -p "$__sbx_sd/bg" 2>/dev/null
-[ -p "$__sbx_sd/stdin" ] || builtin command mkfifo "$__sbx_sd/stdin" 2>/dev/null
-# Read-write, so opening never blocks; interactive commands read their input from it.
-exec {__sbx_in}<>"$__sbx_sd/stdin"
-[ -f "$__sbx_sd/created" ] || builtin printf '%(%s)T' -1 > "$__sbx_sd/created"
-__sbx_save() {
-  builtin printf '%s' "$PWD" > "$__sbx_sd/cwd"
-  builtin export -p > "$__sbx_sd/env.sh"
-} 2>/dev/null
-__sbx_begin() {
-  builtin printf '%s' "$__sbx_cmd" > "$__sbx_sd/last_command"
-} 2>/dev/null
-# $1 the pid of a background process just started. Its start time (clock ticks since boot, field 22 of its
-# /proc stat) tells it apart from a later process with the same pid, as after a restart of the container.
-__sbx_bg() {
-  local __sbx_st= __sbx_f=()
-  IFS= builtin read -r __sbx_st < "/proc/$1/stat"
-  IFS=' ' builtin read -r -a __sbx_f <<< "${__sbx_st##*) }"
-  { builtin printf '%(%s)T %s\n' -1 "${__sbx_f[19]-}"; builtin printf '%s' "$__sbx_cmd"; } > "$__sbx_sd/bg/$1"
-} 2>/dev/null
-# $1 token, $2 exit status, $3 background pid (or the shell's pid at start-up).
-__sbx_end() {
-  __sbx_save
-  builtin printf '\036SBX-END-%s:%s:%s:%s\0' "$1" "$2" "${3-}" "$PWD"
-  builtin printf '\036SBX-END-%s\036' "$1" >&2
+# Sandbox Ops: the session's engine shell, written to its stdin once when it starts (DESIGN §3).
+#
+# This shell never runs a user's command. Each command runs in a subshell forked from it (command.bash), which
+# restores the session's state, runs the command and saves the state it leaves; this shell waits for it, so the exit
+# status is the kernel's, and only then reads the command's one-time token from its own stdin, a pipe the subshell
+# holds no descriptor of. What a command prints, traps, redefines or makes read-only lives and dies in its subshell:
+# it cannot stop this shell from reporting, and cannot produce a marker this shell would print.
+#
+# __sbxP stands for a prefix drawn at random for each shell (ShellSession); every name of the engine carries it.
+# Fixed text otherwise: the state directory and session id arrive as environment variables, never pasted in here.
+__sbxP_sd=$SBX_STATE_DIR
+builtin unset SBX_STATE_DIR SBX_SESSION_ID
+# A handler, not "ignore": subshells reset it to the default, so an interrupt ends the command, not this shell.
+builtin trap ': interrupted' INT
+builtin command mkdir -p "$__sbxP_sd/bg" 2>/dev/null
+[[ -p $__sbxP_sd/stdin ]] || builtin command mkfifo "$__sbxP_sd/stdin" 2>/dev/null
+# Read-write, so opening never blocks; interactive commands read their input from it, on a fixed descriptor.
+exec 9<>"$__sbxP_sd/stdin"
+[[ -f $__sbxP_sd/created ]] || builtin printf '%(%s)T' -1 > "$__sbxP_sd/created"
+# The variables this shell started exported with: a subshell restoring a saved state drops them first, so a variable
+# the user unset stays unset.
+builtin mapfile -t __sbxP_vars < <(builtin compgen -e)
+# The saved state: two slots written in turn, each a state file (bash, written by the command's subshell) and a meta
+# file ("seq NUL cwd NUL", written after it). The newest slot whose meta is complete is the last good state: a slot
+# is only ever rewritten when the other holds a newer complete state, so a command killed while saving costs nothing.
+__sbxP_seq=0 __sbxP_good= __sbxP_cwd=$PWD __sbxP_slot=
+__sbxP_meta() { # $1 slot; sets __sbxP_mseq and __sbxP_mcwd from its meta file, fails when it is incomplete
+  __sbxP_mseq= __sbxP_mcwd=
+  { IFS= builtin read -r -d "" __sbxP_mseq && IFS= builtin read -r -d "" __sbxP_mcwd; } 2>/dev/null < "$__sbxP_sd/meta.$1" \
+    && [[ $__sbxP_mseq =~ ^[0-9]{1,18}$ && -n $__sbxP_mcwd && -f $__sbxP_sd/state.$1 ]]
 }
-trap '__sbx_save' EXIT
-# Restore what an earlier shell of this session left: exported variables (exactly those), then the cwd.
-if [ -f "$__sbx_sd/env.sh" ]; then
-  for __sbx_v in $(compgen -e); do builtin unset "$__sbx_v" 2>/dev/null; done
-  builtin source "$__sbx_sd/env.sh" 2>/dev/null
-  builtin unset __sbx_v
-fi
-if [ -f "$__sbx_sd/cwd" ]; then
-  IFS= builtin read -r -d '' __sbx_cwd < "$__sbx_sd/cwd"
-  builtin cd -- "$__sbx_cwd" 2>/dev/null || builtin cd 2>/dev/null
-  builtin unset __sbx_cwd
-fi
+for __sbxP_slot in 0 1; do
+  if __sbxP_meta "$__sbxP_slot" && (( __sbxP_mseq % 2 == __sbxP_slot && __sbxP_mseq > __sbxP_seq )); then
+    __sbxP_seq=$__sbxP_mseq __sbxP_good=$__sbxP_sd/state.$__sbxP_slot __sbxP_cwd=$__sbxP_mcwd
+  fi
+done
+builtin cd -- "$__sbxP_cwd" 2>/dev/null
+builtin unset __sbxP_slot
+# Before each command (command.bash; the command is in __sbxP_c): $1 "bg" for a background one. Records it for the
+# session's info, then picks the slot the command's subshell saves to.
+__sbxP_pre() {
+  builtin printf '%s' "$__sbxP_c" > "$__sbxP_sd/last_command"
+  [[ ${1-} != bg ]] || : > "$__sbxP_sd/bg.pid"
+  __sbxP_slot=$(( (__sbxP_seq + 1) % 2 ))
+} 2>/dev/null
+# First thing in a command's subshell, before it restores the state: its traps, and the variables this shell started
+# with dropped when a saved state will say which there are.
+__sbxP_child() {
+  builtin trap "__sbxP_save $__sbxP_slot $((__sbxP_seq + 1))" EXIT
+  builtin trap 'builtin exit 130' INT
+  [[ -z $__sbxP_good ]] || builtin unset -v "${__sbxP_vars[@]}"
+} 2>/dev/null
+# Called after each command's subshell ended: $1 its exit status, $2 the background pid, or "bg" to read the one the
+# subshell recorded. Reads the token line, takes the slot when the subshell completed it, and prints the end markers:
+# exit status, background pid, 1 when the state was saved, cwd.
+__sbxP_end() {
+  local __sbxP_tok= __sbxP_saved=0 __sbxP_pid=${2-}
+  IFS= builtin read -r __sbxP_tok
+  if [[ $__sbxP_pid == bg ]]; then
+    IFS= builtin read -r __sbxP_pid < "$__sbxP_sd/bg.pid"
+    [[ $__sbxP_pid =~ ^[0-9]{1,10}$ ]] || __sbxP_pid=
+  fi 2>/dev/null
+  if [[ -n $__sbxP_slot ]] && __sbxP_meta "$__sbxP_slot" && (( __sbxP_mseq == __sbxP_seq + 1 )); then
+    __sbxP_seq=$__sbxP_mseq __sbxP_good=$__sbxP_sd/state.$__sbxP_slot __sbxP_cwd=$__sbxP_mcwd __sbxP_saved=1
+  fi
+  builtin printf '\036SBX-END-%s:%s:%s:%s:%s\0' "$__sbxP_tok" "$1" "$__sbxP_pid" "$__sbxP_saved" "$__sbxP_cwd"
+  builtin printf '\036SBX-END-%s\036' "$__sbxP_tok" >&2
+}
+# $1 the pid of a background process just started (called in a command's subshell). Its start time (clock ticks
+# since boot, field 22 of its /proc stat) tells it apart from a later process with the same pid, as after a restart.
+__sbxP_bg() {
+  local __sbxP_st= __sbxP_f=()
+  IFS= builtin read -r __sbxP_st < "/proc/$1/stat"
+  IFS=' ' builtin read -r -a __sbxP_f <<< "${__sbxP_st##*) }"
+  { builtin printf '%(%s)T %s\n' -1 "${__sbxP_f[19]-}"; builtin printf '%s' "$2"; } > "$__sbxP_sd/bg/$1"
+  builtin printf '%s' "$1" > "$__sbxP_sd/bg.pid"
+} 2>/dev/null
+# The EXIT trap of a command's subshell: $1 slot, $2 sequence number. Saves what the command left — variables,
+# functions, aliases, shell options, cwd — into the slot, then its meta. In POSIX mode special builtins come before
+# functions, so a function named "unset" cannot stop the clean-up; functions named after what a restore calls
+# (builtin, declare, set, shopt, alias) and the engine's own names are never saved, so no saved state can hijack the
+# next restore. Bash's own read-only and dynamic variables are left out (restoring them would fail, or reseed
+# RANDOM). A command that made POSIXLY_CORRECT read-only, disabled a builtin or replaced this trap is not saved: the
+# slot stays incomplete and the session keeps its last good state (the end marker says "not saved").
+__sbxP_save() {
+  POSIXLY_CORRECT=y 2>/dev/null
+  [[ -o posix ]] || return
+  set -- "$1" "$2" "$__sbxP_sd"
+  unset -f builtin declare set shopt alias __sbxP_meta __sbxP_end __sbxP_save __sbxP_bg __sbxP_pre __sbxP_child
+  unset POSIXLY_CORRECT
+  builtin set +o monitor
+  __sbxP_n=() __sbxP_all=("${!A@}" "${!B@}" "${!C@}" "${!D@}" "${!E@}" "${!F@}" "${!G@}" "${!H@}" "${!I@}" "${!J@}" \
+    "${!K@}" "${!L@}" "${!M@}" "${!N@}" "${!O@}" "${!P@}" "${!Q@}" "${!R@}" "${!S@}" "${!T@}" "${!U@}" "${!V@}" "${!W@}" \
+    "${!X@}" "${!Y@}" "${!Z@}" "${!a@}" "${!b@}" "${!c@}" "${!d@}" "${!e@}" "${!f@}" "${!g@}" "${!h@}" "${!i@}" "${!j@}" \
+    "${!k@}" "${!l@}" "${!m@}" "${!n@}" "${!o@}" "${!p@}" "${!q@}" "${!r@}" "${!s@}" "${!t@}" "${!u@}" "${!v@}" "${!w@}" \
+    "${!x@}" "${!y@}" "${!z@}" "${!_@}")
+  for __sbxP_v in "${__sbxP_all[@]}"; do
+    case $__sbxP_v in
+      __sbx*|_|BASHOPTS|SHELLOPTS|BASH_VERSINFO|BASH_VERSION|EUID|UID|PPID|BASHPID|BASH_ARGC|BASH_ARGV|BASH_ARGV0|BASH_CMDS|\
+      BASH_ALIASES|BASH_COMMAND|BASH_EXECUTION_STRING|BASH_LINENO|BASH_REMATCH|BASH_SOURCE|BASH_SUBSHELL|COMP_WORDBREAKS|\
+      DIRSTACK|EPOCHREALTIME|EPOCHSECONDS|FUNCNAME|GROUPS|HISTCMD|LINENO|OPTIND|PIPESTATUS|RANDOM|SECONDS|SRANDOM) ;;
+      *) __sbxP_n+=("$__sbxP_v") ;;
+    esac
+  done
+  { builtin declare -p "${__sbxP_n[@]}" && builtin declare -f && builtin alias -p && builtin shopt -p && builtin set +o \
+    && builtin printf 'builtin cd -- %q || :\n' "$PWD"; } > "$3/state.$1" &&
+    builtin printf '%s\0%s\0' "$2" "$PWD" > "$3/meta.$1"
+} 2>/dev/null

@@ -19,12 +19,20 @@ for s in "$@"; do
   d=$root/$s
   [ -d "$d" ] || continue
   printf 'session\0%s\0' "$s"
-  [ -f "$d/cwd" ] && { printf 'cwd\0'; cat "$d/cwd"; printf '\0'; }
+  # The last good state: the slot whose meta is complete and newest (see init.bash).
+  best=0 good= cwd= meta=
+  for slot in 0 1; do
+    { IFS= read -r -d '' seq && IFS= read -r -d '' c; } < "$d/meta.$slot" 2>/dev/null || continue
+    case $seq in ''|*[!0-9]*) continue ;; esac
+    [ -n "$c" ] && [ -f "$d/state.$slot" ] && [ "$seq" -gt "$best" ] && { best=$seq good=$d/state.$slot cwd=$c meta=$d/meta.$slot; }
+  done
+  [ -n "$good" ] && printf 'cwd\0%s\0updated\0%s\0' "$cwd" "$(stat -c %Y "$meta")"
   [ -f "$d/created" ] && { printf 'created\0'; cat "$d/created"; printf '\0'; }
-  [ -f "$d/cwd" ] && printf 'updated\0%s\0' "$(stat -c %Y "$d/cwd")"
   [ -f "$d/last_command" ] && { printf 'last_command\0'; cat "$d/last_command"; printf '\0'; }
-  if [ -f "$d/env.sh" ]; then
-    env -i bash --noprofile --norc -c '. "$1" 2>/dev/null; exec env -0' sbx-env "$d/env.sh" |
+  if [ -n "$good" ]; then
+    # The state is bash the command's subshell wrote: read in a shell of its own, with a time limit, for its exported
+    # variables only.
+    timeout -s KILL 10 env -i bash --noprofile --norc -c '. "$1" >/dev/null 2>&1; exec env -0' sbx-env "$good" |
       while IFS= read -r -d '' kv; do printf 'env\0%s\0' "$kv"; done
   fi
   for f in "$d"/bg/*; do

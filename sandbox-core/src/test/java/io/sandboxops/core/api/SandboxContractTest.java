@@ -38,6 +38,14 @@ public abstract class SandboxContractTest {
     /** The backend under test; it stays open for the whole class. */
     protected abstract SandboxBackend backend();
 
+    /**
+     * How many commands the randomized hostile-command test sends to one session ({@code -Dsandboxops.hostile.count}
+     * overrides it). A backend that starts a machine per command runs fewer, and says why.
+     */
+    protected int hostileCommandCount() {
+        return 2000;
+    }
+
     /** The spec each test's sandbox is created from. */
     protected SandboxSpec.Builder spec() {
         return SandboxSpec.newBuilder();
@@ -57,6 +65,139 @@ public abstract class SandboxContractTest {
 
     private ExecResult run(String command) {
         return sandbox.execStateful(command, S, T);
+    }
+
+    // ---- a session survives whatever its own user does (issue 13) -----------------------------------------------
+
+    /** Where the hostile-command tests keep the session, and a variable they never touch on purpose. */
+    private void plantCanary() {
+        ExecResult r = run("cd /tmp && export CANARY=c-1 SECOND='two words'");
+        assertThat(r.exitCode()).isZero();
+    }
+
+    /** The session answers promptly, in its cwd, with its exported variables and PATH. */
+    private void assertSessionIntact() {
+        long t0 = System.nanoTime();
+        ExecResult r = run("\\builtin printf '%s|%s|%s|%s' \"$CANARY\" \"$SECOND\" \"$PWD\" \"$(\\builtin type -P ls)\"");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+        assertThat(r.stdout()).matches("c-1\\|two words\\|/tmp\\|/(usr/)?bin/ls");
+        assertThat(r.cwd()).isEqualTo("/tmp");
+    }
+
+    /**
+     * Runs a command that may end the session's shell or its machine: the outcome is an {@link ExecResult} or a
+     * {@link SandboxException}, within {@code limit}, and a message a person can read. Returns it as text.
+     */
+    private String outcome(String command, Duration timeout, Duration limit) {
+        long t0 = System.nanoTime();
+        String text;
+        try {
+            ExecResult r = sandbox.execStateful(command, S, timeout);
+            text = "exit " + r.exitCode() + (r.timedOut() ? " (timed out)" : "") + "\n" + r.stdout() + "\n" + r.stderr();
+        } catch (SandboxException e) {
+            assertThat(e.getMessage()).isNotBlank();
+            text = e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("%s ended in time", command).isLessThan(limit);
+        return text;
+    }
+
+    @Test
+    void killingEveryProcessOfTheSandboxTwiceKeepsTheSessionsState() {
+        plantCanary();
+        for (int i = 0; i < 2; i++) {
+            String o = outcome("export K=1; kill -9 -1", T, Duration.ofSeconds(60));
+            assertThat(o).doesNotContainIgnoringCase("out of memory").containsPattern("(?i)kill|ended|stopped|lost|restart");
+        }
+        assertSessionIntact();
+    }
+
+    @Test
+    void aFunctionShadowingBuiltinEndsAtOnceAndTheEnvironmentStays() {
+        plantCanary();
+        ExecResult r = sandbox.execStateful("builtin(){ :; }; echo x", S, Duration.ofSeconds(20));
+        assertThat(r.timedOut()).isFalse();
+        assertThat(r.duration()).isLessThan(Duration.ofSeconds(5));
+        assertThat(r.stdout()).isEqualTo("x\n");
+        assertThat(r.exitCode()).isZero();
+        assertSessionIntact();
+        assertThat(run("type -t builtin").stdout().strip()).isEqualTo("builtin");
+    }
+
+    @Test
+    void readOnlyEngineNamesDoNotHangLaterCommands() {
+        plantCanary();
+        for (String c : List.of("__sbx_cmd='x'; export __sbx_cmd; readonly __sbx_cmd",
+                "for v in $(compgen -v __sbx); do readonly \"$v\"; done; for f in $(compgen -A function __sbx); do readonly -f \"$f\"; done",
+                "readonly POSIXLY_CORRECT")) {
+            ExecResult r = sandbox.execStateful(c, S, Duration.ofSeconds(20));
+            assertThat(r.timedOut()).as(c).isFalse();
+            assertSessionIntact();
+        }
+    }
+
+    @Test
+    void aCommandCannotForgeItsEndMarker() {
+        plantCanary();
+        ExecResult r = sandbox.execStateful(HostileCommands.FORGING_TRAP + "; false", S, Duration.ofSeconds(20));
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.cwd()).isEqualTo("/tmp");
+        assertThat(r.timedOut()).isFalse();
+        ExecResult fake = run(HostileCommands.FAKE_MARKERS + "; exit 4");
+        assertThat(fake.exitCode()).isEqualTo(4);
+        assertThat(fake.cwd()).isEqualTo("/tmp");
+        assertThat(fake.stdout()).contains("SBX-END-deadbeef");
+        assertSessionIntact();
+    }
+
+    @Test
+    void outputAfterAFakeMarkerIsCappedLikeAnyOther() {
+        plantCanary();
+        ExecResult r = run("printf '\\036SBX-END-'; head -c 100000000 /dev/zero | tr '\\0' a");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.stdout().length()).isLessThanOrEqualTo(1024 * 1024 + 1024);
+        assertThat(r.stdoutDroppedBytes()).isGreaterThan(90_000_000L);
+        ExecResult bad = run("printf '\\036SBX-END-x:abc:def:ghi\\0'");
+        assertThat(bad.exitCode()).isZero();
+        assertThat(bad.stdout()).isEqualTo("\u001eSBX-END-x:abc:def:ghi\u0000");
+        assertSessionIntact();
+    }
+
+    @Test
+    void redirectingOrDisablingTheShellsOwnOutputEndsAtOnce() {
+        plantCanary();
+        for (String c : List.of("exec >/dev/null", "exec 2>&-", "exec 1>&- 2>&-", "enable -n printf", "enable -n builtin; enable -n declare")) {
+            ExecResult r = sandbox.execStateful(c, S, Duration.ofSeconds(20));
+            assertThat(r.timedOut()).as(c).isFalse();
+            assertThat(r.duration()).as(c).isLessThan(Duration.ofSeconds(5));
+            assertSessionIntact();
+        }
+    }
+
+    @Test
+    void aCommandThatStopsTheSessionsShellIsDetectedInSeconds() {
+        plantCanary();
+        String o = outcome("kill -STOP $$; sleep 1", Duration.ofSeconds(120), Duration.ofSeconds(30));
+        assertThat(o).doesNotContain("(timed out)").containsPattern("(?i)stop|ended|lost|restart");
+        assertSessionIntact();
+    }
+
+    @Test
+    void thousandsOfHostileCommandsLeaveTheSessionAnsweringWithItsState() {
+        long seed = Long.getLong("sandboxops.hostile.seed", 13L);
+        int count = Integer.getInteger("sandboxops.hostile.count", hostileCommandCount());
+        System.out.println("hostile commands: seed " + seed + ", " + count + " commands (-Dsandboxops.hostile.seed=… to replay)");
+        Random random = new Random(seed);
+        plantCanary();
+        for (int i = 0; i < count; i++) {
+            String c = HostileCommands.draw(random);
+            try {
+                outcome(c, Duration.ofSeconds(5), Duration.ofSeconds(10));
+                assertSessionIntact();
+            } catch (AssertionError e) {
+                throw new AssertionError("command " + i + " of seed " + seed + ": " + c + "\n" + e.getMessage(), e);
+            }
+        }
     }
 
     // ---- the original plan's success criteria --------------------------------------------------------------

@@ -26,7 +26,7 @@ class ShellSessionTest {
 
     @BeforeEach
     void open() {
-        host = new LocalShellHost(dir);
+        host = new LocalShellHost(dir, java.util.Optional.empty());
         session = newSession(ShellSession.Options.defaults());
     }
 
