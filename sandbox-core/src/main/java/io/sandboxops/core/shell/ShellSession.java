@@ -92,11 +92,6 @@ public final class ShellSession implements AutoCloseable {
         return sessionId;
     }
 
-    /** The directory holding this session's saved state, on the host. */
-    public String stateDir() {
-        return stateDir;
-    }
-
     /** The cwd after the last command that ended. */
     public String cwd() {
         synchronized (lock) {
