@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "completion", description = "Print the shell completion script for bash or zsh.",
         footerHeading = "%nExamples:%n",
         footer = {"  source <(sandboxctl completion bash)                      # this bash only",
-                "  sandboxctl completion bash > ~/.local/share/bash-completion/completions/sandboxctl",
+                "  sandboxctl completion bash > /etc/bash_completion.d/sandboxctl",
                 "  sandboxctl completion zsh > \"${fpath[1]}/_sandboxctl\"       # then: compinit"})
 final class CompletionCommand implements Callable<Integer> {
     @Mixin
@@ -38,15 +38,13 @@ final class CompletionCommand implements Callable<Integer> {
         }
 
         /**
-         * zsh runs the bash script through its bashcompinit. As a file in zsh's fpath it is autoloaded as the body of
-         * {@code _sandboxctl} on the first completion: it defines the functions and then answers that completion.
+         * zsh runs the bash script through its bashcompinit (the script starts it when it sees zsh). As a file in zsh's
+         * fpath it is autoloaded as the body of {@code _sandboxctl} on the first completion: it defines the functions and
+         * then answers that completion; sourced, it only registers them.
          */
         private static String zsh(String name, String bash) {
-            // The bash script starts compinit itself when sourced in zsh; autoloaded, compinit is already running.
-            String body = bash.replaceAll("(?m)^\\s*autoload -U \\+X compinit && compinit\\s*$", "");
             return "#compdef " + name + "\n"
-                    + "autoload -U +X bashcompinit && bashcompinit\n"
-                    + body
+                    + bash
                     + "\n# Autoloaded as _" + name + ": answer the completion that loaded this file.\n"
                     + "if [[ $funcstack[1] == _" + name + " ]]; then\n"
                     + "  _bash_complete -F _complete_" + name + " \"$@\"\n"

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
         footerHeading = "%nExamples:%n",
         footer = {"  sandboxctl exec --session \"$ID\" -- 'cd /tmp && export GREETING=hi'",
                 "  sandboxctl exec --session \"$ID\" --json -- 'pwd; echo $GREETING'",
-                "  sandboxctl exec --session \"$ID\" --timeout 30 -- 'python3 -m http.server 8000 &'"})
+                "  sandboxctl exec --session \"$ID\" --timeout 600 -- 'make test'"})
 final class ExecCommand extends SessionScoped implements Callable<Integer> {
     @Mixin
     ConfirmOption confirm;

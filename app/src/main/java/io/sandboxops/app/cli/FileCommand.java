@@ -59,7 +59,7 @@ final class FileCommand {
     @Command(name = "write", description = "Write standard input to a file (creating parent directories).",
             footerHeading = "%nExamples:%n",
             footer = {"  echo 'print(1)' | sandboxctl file write --session \"$ID\" /workspace/a.py",
-                    "  date | sandboxctl file write --session \"$ID\" --append --trailing-newline /workspace/log.txt"})
+                    "  date | sandboxctl file write --session \"$ID\" --append /workspace/log.txt"})
     static final class Write extends SessionScoped implements Callable<Integer> {
         @Mixin
         ConfirmOption confirm;
@@ -187,7 +187,7 @@ final class FileCommand {
     @Access(Access.Kind.WRITE)
     @Command(name = "replace", description = "Replace every occurrence of a text, literally.",
             footerHeading = "%nExamples:%n",
-            footer = {"  sandboxctl file replace --session \"$ID\" /workspace/a.py 'DEBUG = True' 'DEBUG = False'"})
+            footer = {"  sandboxctl file replace --session \"$ID\" app.py 'DEBUG = True' 'DEBUG = False'"})
     static final class Replace extends SessionScoped implements Callable<Integer> {
         @Mixin
         ConfirmOption confirm;

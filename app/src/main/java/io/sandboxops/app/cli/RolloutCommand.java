@@ -83,7 +83,7 @@ final class RolloutCommand {
     @Command(name = "set", description = "Set CLOUDRUN_JOBS_ROLLOUT_PERCENTAGE (0-100); --dry-run shows the diff and writes nothing.",
             footerHeading = "%nExamples:%n",
             footer = {"  sandboxctl rollout set 10 --dry-run", "  sandboxctl rollout set 10 --reason \"step 1 of the plan\"",
-                    "  sandboxctl rollout set 25 --env prod --confirm agent-backend --reason \"gate passed\""})
+                    "  sandboxctl rollout set 25 --env prod --confirm agent-backend"})
     static final class Set extends Write implements Callable<Integer>, Access.Conditional {
         @Parameters(index = "0", paramLabel = "PERCENT", converter = Percent.class, description = "A whole number from 0 to 100.")
         int percent;
@@ -144,7 +144,7 @@ final class RolloutCommand {
             "Exit status: 0 verified, 2 the new revision does not serve (traffic pinned and --no-route), 1 failed."},
             footerHeading = "%nExamples:%n",
             footer = {"  sandboxctl rollout rollback --reason \"p99 over 15 s\"",
-                    "  sandboxctl rollout rollback --no-route --env prod --confirm agent-backend --reason \"errors\""})
+                    "  sandboxctl rollout rollback --no-route --env prod --confirm agent-backend"})
     static final class Rollback extends Write implements Callable<Integer> {
         @Option(names = "--no-route", description = "If traffic is pinned to an older revision, stop and say so instead of routing it.")
         boolean noRoute;

@@ -16,8 +16,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Operate AI-agent sandboxes on Docker and Cloud Run Jobs.",
-        footerHeading = "%nExit status: 0 success, 1 the operation failed (one line on stderr says why), 2 usage error.%n"
-                + "%nExamples:%n",
+        footerHeading = "%nExit status: 0 success, 1 failed (one line on stderr says why), 2 usage error.%n%nExamples:%n",
         footer = {"  ID=$(sandboxctl session create)", "  sandboxctl exec --session \"$ID\" -- 'cd /tmp && export GREETING=hi'",
                 "  sandboxctl rollout set --help"},
         subcommands = {SessionCommand.class, ExecCommand.class, BackgroundCommand.class, FileCommand.class, BenchCommand.class,
