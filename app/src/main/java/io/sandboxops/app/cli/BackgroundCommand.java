@@ -88,6 +88,9 @@ final class BackgroundCommand {
         /** The process's own output, as {@code exec} prints a command's: raw, so it can be piped or saved byte for byte. */
         @Override
         public Integer call() {
+            if (bytes < 1) {
+                throw Usage.error(spec, "--bytes must be 1 or more, not " + bytes);
+            }
             String logs = withSandbox(s -> s.backgroundLogs(pid, bytes));
             output.print(Output.object("pid", pid, "logs", logs), logs);
             return 0;

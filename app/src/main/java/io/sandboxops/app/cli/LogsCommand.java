@@ -49,6 +49,9 @@ final class LogsCommand implements Callable<Integer> {
                     String.join("\n", qs.stream().map(q -> q.name() + "\n    " + q.filter().replace("\n", "\n    ")).toList()));
             return 0;
         }
+        if (limit < 1) {
+            throw Usage.error(output.spec, "--limit must be 1 or more, not " + limit);
+        }
         String f = query != null ? query.filter()
                 : filter != null ? filter : "resource.type=\"cloud_run_job\"";
         try (ControlPlane cp = env.open(RolloutController.Options.defaults())) {

@@ -207,6 +207,9 @@ final class RolloutCommand {
 
         @Override
         public Integer call() {
+            if (limit < 1) {
+                throw Usage.error(output.spec, "--limit must be 1 or more, not " + limit);
+            }
             try (ControlPlane cp = env.open(RolloutController.Options.defaults())) {
                 RolloutHistory h = cp.rollout().history(limit);
                 List<String> lines = h.entries().stream().map(AuditEntry::describe).toList();

@@ -155,6 +155,9 @@ class CliHelpTest {
                 {"bench", "exec", "--iterations", "3"},
                 {"bench", "files", "--size", "-1"},
                 {"emulator", "start", "--port", "70000"},
+                {"rollout", "history", "--limit", "0"},
+                {"logs", "--limit", "-5"},
+                {"bg", "logs", "--session", "s", "--pid", "1", "--bytes", "0"},
         };
         for (String[] args : usageErrors) {
             CliRun r = ctl(args);
