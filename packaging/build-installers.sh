@@ -39,6 +39,29 @@ echo "jpackage: app-image (the console and sandboxctl launchers, the runtime, th
   --runtime-image "$work/runtime" --add-launcher "sandboxctl=$here/$os/sandboxctl.properties" \
   --icon "$here/icons/sandbox-ops.png"
 image=$(ls -d "$dest"/sandbox-ops* | head -1)
+shell_files=$work/shell-files
+
+# jpackage installs only under its own directory (/opt/sandbox-ops); what a shell and man look for lives under /usr.
+# So the .deb jpackage built is opened and built again with sandboxctl on the PATH, its bash and zsh completions
+# and its man page, each a file of the package (dpkg removes them with it).
+add_shell_files_to_deb() {
+  local deb=$1 tree=$work/deb-tree launcher
+  rm -rf "$tree"
+  dpkg-deb -R "$deb" "$tree"
+  launcher=$(cd "$tree" && find . -path '*/bin/sandboxctl' -type f | head -1 | sed 's|^\.||')
+  [ -n "$launcher" ] || { echo "build-installers: no sandboxctl launcher in $deb" >&2; exit 1; }
+  install -D -m 644 "$shell_files/sandboxctl.bash" "$tree/usr/share/bash-completion/completions/sandboxctl"
+  install -D -m 644 "$shell_files/_sandboxctl" "$tree/usr/share/zsh/vendor-completions/_sandboxctl"
+  install -D -m 644 "$shell_files/sandboxctl.1.gz" "$tree/usr/share/man/man1/sandboxctl.1.gz"
+  mkdir -p "$tree/usr/bin"
+  ln -sfn "$launcher" "$tree/usr/bin/sandboxctl"
+  if [ -f "$tree/DEBIAN/md5sums" ]; then
+    (cd "$tree" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | sort -z | xargs -0 md5sum) > "$tree/DEBIAN/md5sums"
+  fi
+  sed -i "s/^Installed-Size:.*/Installed-Size: $(du -sk --exclude=DEBIAN "$tree" | cut -f1)/" "$tree/DEBIAN/control"
+  dpkg-deb --root-owner-group -b "$tree" "$deb" >/dev/null
+  rm -rf "$tree"
+}
 
 # Installers are made from that image, so every one carries the same two launchers.
 for type in $types; do
@@ -47,5 +70,11 @@ for type in $types; do
   icon=()
   [ "$os" = linux ] && icon=(--icon "$here/icons/sandbox-ops.png")
   "$jdk/bin/jpackage" --type "$type" "${common[@]}" --dest "$dest" --app-image "$image" "${icon[@]}" "${options[@]}"
+  if [ "$type" = deb ]; then
+    echo "deb: adding /usr/bin/sandboxctl, its bash and zsh completions and its man page (generated from the command"
+    echo "     tree of the jars being packaged)"
+    "$jdk/bin/java" -cp "$input/*" io.sandboxops.app.cli.ShellFiles "$shell_files"
+    for deb in "$dest"/*.deb; do add_shell_files_to_deb "$deb"; done
+  fi
 done
 ls -la "$dest"

@@ -8,6 +8,8 @@ import io.sandboxops.core.cloudrun.CloudRunJobsSandboxBackend;
 import io.sandboxops.core.docker.DockerSandboxBackend;
 import io.sandboxops.core.env.CloudTarget;
 import io.sandboxops.core.env.Environment;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +25,22 @@ final class Backends {
     static final String CLOUDRUN = CloudRunJobsSandboxBackend.NAME;
 
     private Backends() {
+    }
+
+    /** The {@code --backend} values: what picocli accepts (else a usage error), completes and lists in the help. */
+    static final class Names implements Iterable<String>, Usage.Converter<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return List.of(DOCKER, CLOUDRUN).iterator();
+        }
+
+        @Override
+        public String parse(String text) {
+            if (DOCKER.equals(text) || CLOUDRUN.equals(text)) {
+                return text;
+            }
+            throw new IllegalArgumentException("unknown backend \"" + text + "\"; use " + DOCKER + " or " + CLOUDRUN);
+        }
     }
 
     /**

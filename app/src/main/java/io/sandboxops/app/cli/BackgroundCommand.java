@@ -15,11 +15,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bg", description = "Background processes of a session (commands ending in &).",
+        footerHeading = "%nExamples:%n",
+        footer = {"  sandboxctl exec --session \"$ID\" -- 'python3 -m http.server 8000 &'", "  sandboxctl bg list --session \"$ID\"",
+                "  sandboxctl bg kill --session \"$ID\" --pattern http.server"},
         subcommands = {BackgroundCommand.ListProcesses.class, BackgroundCommand.Kill.class, BackgroundCommand.Logs.class})
 final class BackgroundCommand {
+    @Mixin
+    HelpOption help;
 
     @Access(Access.Kind.READ)
-    @Command(name = "list", description = "List background processes and whether they run.")
+    @Command(name = "list", description = "List background processes and whether they run.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl bg list --session \"$ID\"",
+                    "  sandboxctl bg list --session \"$ID\" --json"})
     static final class ListProcesses extends SessionScoped implements Callable<Integer> {
         @Override
         public Integer call() {
@@ -35,7 +43,11 @@ final class BackgroundCommand {
     }
 
     @Access(Access.Kind.WRITE)
-    @Command(name = "kill", description = "Kill background processes: one pid, those matching a regex, or all.")
+    @Command(name = "kill", description = "Kill background processes: one pid, those matching a regex, or all.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl bg kill --session \"$ID\" --pid 4242",
+                    "  sandboxctl bg kill --session \"$ID\" --pattern 'sleep [0-9]+'",
+                    "  sandboxctl bg kill --session \"$ID\" --all"})
     static final class Kill extends SessionScoped implements Callable<Integer> {
         @Mixin
         ConfirmOption confirm;
@@ -63,9 +75,12 @@ final class BackgroundCommand {
     }
 
     @Access(Access.Kind.READ)
-    @Command(name = "logs", description = "Print what a background process wrote (stdout and stderr).")
+    @Command(name = "logs", description = "Print what a background process wrote (stdout and stderr).",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl bg logs --session \"$ID\" --pid 4242",
+                    "  sandboxctl bg logs --session \"$ID\" --pid 4242 --bytes 4096"})
     static final class Logs extends SessionScoped implements Callable<Integer> {
-        @Option(names = "--pid", required = true, paramLabel = "N")
+        @Option(names = "--pid", required = true, paramLabel = "N", description = "The process (from `bg list`).")
         long pid;
         @Option(names = "--bytes", paramLabel = "N", defaultValue = "1048576", description = "At most the last N bytes (default: ${DEFAULT-VALUE}).")
         int bytes;
@@ -73,6 +88,9 @@ final class BackgroundCommand {
         /** The process's own output, as {@code exec} prints a command's: raw, so it can be piped or saved byte for byte. */
         @Override
         public Integer call() {
+            if (bytes < 1) {
+                throw Usage.error(spec, "--bytes must be 1 or more, not " + bytes);
+            }
             String logs = withSandbox(s -> s.backgroundLogs(pid, bytes));
             output.print(Output.object("pid", pid, "logs", logs), logs);
             return 0;

@@ -7,19 +7,32 @@ import io.sandboxops.core.env.CloudTarget;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-@Command(name = "bench", description = "Benchmarks.", subcommands = {BenchCommand.Exec.class, LoadBenchCommands.Concurrent.class,
+@Command(name = "bench", description = "Benchmarks: exec latency, and the plan's load tests on either backend.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  sandboxctl bench exec", "  sandboxctl bench concurrent --short", "  sandboxctl bench files --backend cloudrun --env local --short"},
+        subcommands = {BenchCommand.Exec.class, LoadBenchCommands.Concurrent.class,
         LoadBenchCommands.Sessions.class, LoadBenchCommands.Files.class})
 final class BenchCommand {
+    @Mixin
+    HelpOption help;
 
     @Access(Access.Kind.LOCAL)
-    @Command(name = "exec", description = "Warm stateful exec (echo hello) against a raw Docker exec round trip, same container, same run.")
+    @Command(name = "exec", description = "Warm stateful exec (echo hello) against a raw Docker exec round trip, same container, same run.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl bench exec", "  sandboxctl bench exec --iterations 1000 --warmup 200 --json"})
     static final class Exec implements Callable<Integer> {
-        @Option(names = "--iterations", defaultValue = "300", description = "Samples of each (default: ${DEFAULT-VALUE}).")
+        @Mixin
+        HelpOption help;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--iterations", defaultValue = "300", paramLabel = "N", description = "Samples of each, at least 10 (default: ${DEFAULT-VALUE}).")
         int iterations;
-        @Option(names = "--warmup", defaultValue = "100", description = "Stateful execs before measuring (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--warmup", defaultValue = "100", paramLabel = "N", description = "Stateful execs before measuring (default: ${DEFAULT-VALUE}).")
         int warmup;
         @Option(names = "--image", paramLabel = "IMG", description = "Image (default: the backend's).")
         String image;
@@ -31,7 +44,10 @@ final class BenchCommand {
         @Override
         public Integer call() {
             if (iterations < 10) {
-                throw new CliException("--iterations must be at least 10 for a median and a p90 to mean anything");
+                throw Usage.error(spec, "--iterations must be at least 10 for a median and a p90 to mean anything");
+            }
+            if (warmup < 0) {
+                throw Usage.error(spec, "--warmup must be 0 or more, not " + warmup);
             }
             // Opened as every verb opens it: observed, its events to the environment's Cloud Logging (or nowhere).
             Optional<CloudTarget> events = Backends.eventTarget(env);

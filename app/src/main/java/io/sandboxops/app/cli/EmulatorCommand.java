@@ -13,14 +13,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-@Command(name = "emulator", description = "The local stand-in for the Google APIs.", subcommands = EmulatorCommand.Start.class)
+@Command(name = "emulator", description = "The local stand-in for the Google APIs.", subcommands = EmulatorCommand.Start.class,
+        footerHeading = "%nExamples:%n",
+        footer = {"  sandboxctl emulator start", "  sandboxctl emulator start --port 9400 --data-dir /tmp/emulator"})
 final class EmulatorCommand {
+    @Mixin
+    HelpOption help;
 
     @Access(Access.Kind.LOCAL)
-    @Command(name = "start", description = "Run the emulator in the foreground, print its endpoints; Ctrl-C stops it.")
+    @Command(name = "start", description = {"Run the emulator in the foreground, print its endpoints; Ctrl-C stops it.",
+            "It is seeded as the local environment and recorded, so `--env local` verbs find it."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl emulator start", "  sandboxctl emulator start --port 9400 --data-dir /tmp/emulator",
+                    "  sandboxctl emulator start --runner process --process-command ./run-task"})
     static final class Start implements Callable<Integer> {
+        @Mixin
+        HelpOption help;
+        @Spec
+        CommandSpec spec;
         @Option(names = "--data-dir", paramLabel = "DIR", description = "Where storage objects live (default ~/.sandbox-ops/emulator).")
         Path dataDir;
         @Option(names = "--port", paramLabel = "PORT", description = "gRPC port (Cloud Run, Operations, Monitoring, Logging); default a free port.")
@@ -31,7 +46,8 @@ final class EmulatorCommand {
         String project;
         @Option(names = "--location", paramLabel = "REGION", description = "Cloud Run region (default us-central1).")
         String location;
-        @Option(names = "--runner", paramLabel = "docker|process", description = "How executions run (default docker).")
+        @Option(names = "--runner", paramLabel = "RUNNER", completionCandidates = Runners.class,
+                description = "How executions run: docker (default) or process.")
         String runner;
         @Option(names = "--process-command", paramLabel = "CMD", description = "With --runner process: the command every task runs.")
         String processCommand;
@@ -50,7 +66,8 @@ final class EmulatorCommand {
             try {
                 config = LocalCloudMain.parseOptions(args.toArray(String[]::new));
             } catch (IllegalArgumentException e) {
-                throw new CliException(e.getMessage(), e);
+                // The emulator's own option rules (a port out of range, --process-command without --runner process).
+                throw Usage.error(spec, e.getMessage());
             }
             // Seeded like a project of the product and recorded, so `sandboxctl --env local` commands find it.
             Environment local = Environments.load(Environments.defaultFile()).get(Environment.LOCAL);
@@ -71,6 +88,14 @@ final class EmulatorCommand {
                 args.add(option);
                 args.add(value.toString());
             }
+        }
+    }
+
+    /** The --runner values, for completion. */
+    static final class Runners implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return List.of("docker", "process").iterator();
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.sandboxops.app.cli;
 
 import io.sandboxops.core.api.ExecResult;
+import io.sandboxops.core.api.Sandbox;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -11,11 +12,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Access(Access.Kind.WRITE)
-@Command(name = "exec", description = "Run a command in a session's shell; cwd and env persist between runs.")
+@Command(name = "exec", description = {"Run a command in a session's shell; cwd and env persist between runs.",
+        "Exits 0 when the command ran, whatever its own exit code (shown on stderr, and in --json)."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  sandboxctl exec --session \"$ID\" -- 'cd /tmp && export GREETING=hi'",
+                "  sandboxctl exec --session \"$ID\" --json -- 'pwd; echo $GREETING'",
+                "  sandboxctl exec --session \"$ID\" --timeout 600 -- 'make test'"})
 final class ExecCommand extends SessionScoped implements Callable<Integer> {
     @Mixin
     ConfirmOption confirm;
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300", description = "Interrupt the command after this long (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300", description = "Interrupt the command after this long, at most 24 h (default: ${DEFAULT-VALUE}).")
     double timeoutSeconds;
 
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command, after --; its words are joined with spaces.")
@@ -23,10 +29,8 @@ final class ExecCommand extends SessionScoped implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (timeoutSeconds <= 0) {
-            throw new CliException("--timeout must be more than 0 seconds");
-        }
-        ExecResult r = withSandbox(s -> s.execStateful(String.join(" ", command), session, Duration.ofMillis((long) (timeoutSeconds * 1000))));
+        Duration timeout = Usage.check(spec, () -> Sandbox.requireCommandTimeout(Duration.ofMillis((long) (timeoutSeconds * 1000))));
+        ExecResult r = withSandbox(s -> s.execStateful(String.join(" ", command), session, timeout));
         Map<String, Object> json = Output.object("session_id", r.sessionId(), "exit_code", r.exitCode(), "stdout", r.stdout(),
                 "stderr", r.stderr(), "cwd", r.cwd(), "timed_out", r.timedOut());
         r.backgroundPid().ifPresent(pid -> json.put("background_pid", pid));

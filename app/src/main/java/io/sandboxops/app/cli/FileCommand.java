@@ -21,13 +21,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "file", description = "Files of a session: read, write, list, find, search, replace, upload, download.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  echo 'print(1)' | sandboxctl file write --session \"$ID\" /workspace/a.py",
+                "  sandboxctl file read --session \"$ID\" /workspace/a.py --start 1 --end 20",
+                "  sandboxctl file download --session \"$ID\" /workspace ./out"},
         subcommands = {FileCommand.Read.class, FileCommand.Write.class, FileCommand.Exists.class, FileCommand.Delete.class,
                 FileCommand.ListDir.class, FileCommand.Find.class, FileCommand.Search.class, FileCommand.Replace.class,
                 FileCommand.Upload.class, FileCommand.Download.class})
 final class FileCommand {
+    @Mixin
+    HelpOption help;
 
     @Access(Access.Kind.READ)
-    @Command(name = "read", description = "Print a text file, or some of its lines.")
+    @Command(name = "read", description = "Print a text file, or some of its lines.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl file read --session \"$ID\" /workspace/a.py",
+                    "  sandboxctl file read --session \"$ID\" /workspace/a.py --start 10 --end 20"})
     static final class Read extends SessionScoped implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "PATH")
         String path;
@@ -39,14 +48,18 @@ final class FileCommand {
         /** The file's content is data, printed raw as {@code cat} would, so it can be redirected unchanged. */
         @Override
         public Integer call() {
-            String content = withSandbox(s -> s.fileRead(path, new LineRange(start, end)));
+            LineRange lines = Usage.check(spec, () -> new LineRange(start, end));
+            String content = withSandbox(s -> s.fileRead(path, lines));
             output.print(Output.object("path", path, "content", content), content);
             return 0;
         }
     }
 
     @Access(Access.Kind.WRITE)
-    @Command(name = "write", description = "Write standard input to a file (creating parent directories).")
+    @Command(name = "write", description = "Write standard input to a file (creating parent directories).",
+            footerHeading = "%nExamples:%n",
+            footer = {"  echo 'print(1)' | sandboxctl file write --session \"$ID\" /workspace/a.py",
+                    "  date | sandboxctl file write --session \"$ID\" --append /workspace/log.txt"})
     static final class Write extends SessionScoped implements Callable<Integer> {
         @Mixin
         ConfirmOption confirm;
@@ -72,7 +85,10 @@ final class FileCommand {
     }
 
     @Access(Access.Kind.READ)
-    @Command(name = "exists", description = "Say whether a path exists (exit 0 either way).")
+    @Command(name = "exists", description = "Say whether a path exists (exit 0 either way).",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl file exists --session \"$ID\" /workspace/a.py",
+                    "  sandboxctl file exists --session \"$ID\" /workspace --json"})
     static final class Exists extends SessionScoped implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "PATH")
         String path;
@@ -86,7 +102,10 @@ final class FileCommand {
     }
 
     @Access(Access.Kind.WRITE)
-    @Command(name = "delete", description = "Delete a file, or a directory with everything in it.")
+    @Command(name = "delete", description = "Delete a file, or a directory with everything in it.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl file delete --session \"$ID\" /workspace/a.py",
+                    "  sandboxctl file delete --session \"$ID\" /workspace/build"})
     static final class Delete extends SessionScoped implements Callable<Integer> {
         @Mixin
         ConfirmOption confirm;
@@ -105,7 +124,10 @@ final class FileCommand {
     }
 
     @Access(Access.Kind.READ)
-    @Command(name = "list", description = "List a directory.")
+    @Command(name = "list", description = "List a directory.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl file list --session \"$ID\"",
+                    "  sandboxctl file list --session \"$ID\" /workspace --json"})
     static final class ListDir extends SessionScoped implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "DIR", defaultValue = ".")
         String path;
@@ -124,7 +146,10 @@ final class FileCommand {
     }
 
     @Access(Access.Kind.READ)
-    @Command(name = "find", description = "Find files under a directory by glob (*.py, src/**/*.java).")
+    @Command(name = "find", description = "Find files under a directory by glob (*.py, src/**/*.java).",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl file find --session \"$ID\" /workspace '*.py'",
+                    "  sandboxctl file find --session \"$ID\" /workspace 'src/**/*.java' --json"})
     static final class Find extends SessionScoped implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "DIR")
         String dir;
@@ -140,7 +165,10 @@ final class FileCommand {
     }
 
     @Access(Access.Kind.READ)
-    @Command(name = "search", description = "Print the lines of a file that match a regex (RE2 syntax: no backreferences or lookaround), with their numbers.")
+    @Command(name = "search", description = "Print the lines of a file that match a regex (RE2 syntax: no backreferences or lookaround), with their numbers.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl file search --session \"$ID\" /workspace/a.py '^def '",
+                    "  sandboxctl file search --session \"$ID\" /workspace/app.log 'ERROR|WARN' --json"})
     static final class Search extends SessionScoped implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "PATH")
         String path;
@@ -157,7 +185,9 @@ final class FileCommand {
     }
 
     @Access(Access.Kind.WRITE)
-    @Command(name = "replace", description = "Replace every occurrence of a text, literally.")
+    @Command(name = "replace", description = "Replace every occurrence of a text, literally.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl file replace --session \"$ID\" app.py 'DEBUG = True' 'DEBUG = False'"})
     static final class Replace extends SessionScoped implements Callable<Integer> {
         @Mixin
         ConfirmOption confirm;
@@ -177,7 +207,9 @@ final class FileCommand {
     }
 
     @Access(Access.Kind.WRITE)
-    @Command(name = "upload", description = "Upload a local file (at most 500 MB).")
+    @Command(name = "upload", description = "Upload a local file (at most 500 MB), with a progress bar on a terminal.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl file upload --session \"$ID\" ./local.bin /workspace/remote.bin"})
     static final class Upload extends SessionScoped implements Callable<Integer> {
         @Mixin
         ConfirmOption confirm;
@@ -206,7 +238,10 @@ final class FileCommand {
     }
 
     @Access(Access.Kind.READ)
-    @Command(name = "download", description = "Download a file, or a directory tree, to the local disk (at most 500 MB).")
+    @Command(name = "download", description = "Download a file, or a directory tree, to the local disk (at most 500 MB).",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl file download --session \"$ID\" /workspace/out.csv ./out.csv",
+                    "  sandboxctl file download --session \"$ID\" /workspace ./workspace-copy"})
     static final class Download extends SessionScoped implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "SRC", description = "Path in the sandbox.")
         String src;

@@ -7,8 +7,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The original plan's load tests as {@code sandboxctl bench concurrent | sessions | files}, on either backend:
@@ -27,11 +29,14 @@ final class LoadBenchCommands {
      * --json, and a progress line on a terminal.
      */
     abstract static class LoadVerb implements Callable<Integer> {
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-        boolean help;
+        @Mixin
+        HelpOption help;
+        @Spec
+        CommandSpec spec;
         @Option(names = "--short", description = "The short setting (seconds, as the tests run it) instead of the full one.")
         boolean quick;
-        @Option(names = "--backend", defaultValue = Backends.DOCKER, paramLabel = "NAME",
+        @Option(names = "--backend", defaultValue = Backends.DOCKER, paramLabel = "NAME", converter = Backends.Names.class,
+                completionCandidates = Backends.Names.class,
                 description = "docker (default) or cloudrun (with --env local: on the emulator `sandboxctl emulator start` runs).")
         String backend;
         @Mixin
@@ -87,7 +92,10 @@ final class LoadBenchCommands {
     }
 
     @Access(Access.Kind.WRITE)
-    @Command(name = "concurrent", description = "N sessions running commands at once for a duration: p50, p99, failures.")
+    @Command(name = "concurrent", description = "N sessions running commands at once for a duration: p50, p99, failures.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl bench concurrent --short", "  sandboxctl bench concurrent --sessions 20 --duration 60 --json",
+                    "  sandboxctl bench concurrent --backend cloudrun --env local --short"})
     static final class Concurrent extends LoadVerb {
         @Option(names = "--sessions", paramLabel = "N", description = "Sessions at once (full: 20, short: 4).")
         Integer sessions;
@@ -97,8 +105,8 @@ final class LoadBenchCommands {
         @Override
         public Integer call() {
             LoadBenchmark.ConcurrentSettings base = quick ? LoadBenchmark.ConcurrentSettings.SHORT : LoadBenchmark.ConcurrentSettings.FULL;
-            LoadBenchmark.ConcurrentSettings settings = new LoadBenchmark.ConcurrentSettings(sessions == null ? base.sessions() : sessions,
-                    duration == null ? base.duration() : Duration.ofSeconds(duration));
+            LoadBenchmark.ConcurrentSettings settings = Usage.check(spec, () -> new LoadBenchmark.ConcurrentSettings(
+                    sessions == null ? base.sessions() : sessions, duration == null ? base.duration() : Duration.ofSeconds(duration)));
             LoadBenchmark.ConcurrentReport r;
             try (SandboxBackend backend = open()) {
                 r = benchmark(backend).concurrent(settings, progress("commands"));
@@ -117,7 +125,9 @@ final class LoadBenchCommands {
     }
 
     @Access(Access.Kind.WRITE)
-    @Command(name = "sessions", description = "S sessions x C commands; then every session's cwd/env must be its own.")
+    @Command(name = "sessions", description = "S sessions x C commands; then every session's cwd/env must be its own.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl bench sessions --short", "  sandboxctl bench sessions --sessions 100 --commands 50 --parallel 8"})
     static final class Sessions extends LoadVerb {
         @Option(names = "--sessions", paramLabel = "S", description = "Sessions (full: 100, short: 8).")
         Integer sessions;
@@ -129,8 +139,8 @@ final class LoadBenchCommands {
         @Override
         public Integer call() {
             LoadBenchmark.SessionSettings base = quick ? LoadBenchmark.SessionSettings.SHORT : LoadBenchmark.SessionSettings.FULL;
-            LoadBenchmark.SessionSettings settings = new LoadBenchmark.SessionSettings(sessions == null ? base.sessions() : sessions,
-                    commands == null ? base.commands() : commands);
+            LoadBenchmark.SessionSettings settings = Usage.check(spec, () -> new LoadBenchmark.SessionSettings(
+                    sessions == null ? base.sessions() : sessions, commands == null ? base.commands() : commands));
             LoadBenchmark.SessionReport r;
             try (SandboxBackend backend = open()) {
                 r = benchmark(backend).sessions(settings, parallel, progress("commands"));
@@ -151,7 +161,9 @@ final class LoadBenchCommands {
     }
 
     @Access(Access.Kind.WRITE)
-    @Command(name = "files", description = "F files up and down, compared by SHA-256: MB/s and JVM heap before/after.")
+    @Command(name = "files", description = "F files up and down, compared by SHA-256: MB/s and JVM heap before/after.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl bench files --short", "  sandboxctl bench files --files 10 --size 50000000 --json"})
     static final class Files extends LoadVerb {
         @Option(names = "--files", paramLabel = "F", description = "Files (full: 100, short: 4).")
         Integer files;
@@ -161,8 +173,8 @@ final class LoadBenchCommands {
         @Override
         public Integer call() {
             LoadBenchmark.FileSettings base = quick ? LoadBenchmark.FileSettings.SHORT : LoadBenchmark.FileSettings.FULL;
-            LoadBenchmark.FileSettings settings = new LoadBenchmark.FileSettings(files == null ? base.files() : files,
-                    size == null ? base.sizeBytes() : size);
+            LoadBenchmark.FileSettings settings = Usage.check(spec, () -> new LoadBenchmark.FileSettings(
+                    files == null ? base.files() : files, size == null ? base.sizeBytes() : size));
             LoadBenchmark.FileReport r;
             try (SandboxBackend backend = open()) {
                 r = benchmark(backend).files(settings, progress("files"));

@@ -16,19 +16,25 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Access(Access.Kind.READ)
-@Command(name = "logs", description = "Execution logs, with a filter or one of the prepared queries; --follow tails them.")
+@Command(name = "logs", description = "Execution logs, with a filter or one of the prepared queries; --follow tails them.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  sandboxctl logs --list-queries", "  sandboxctl logs --query failed-executions --follow",
+                "  sandboxctl logs --filter 'severity>=ERROR' --since PT6H --json"})
 final class LogsCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
     @Mixin
     EnvironmentOption env;
     @Mixin
     Output output;
-    @Option(names = "--query", paramLabel = "NAME", description = "A prepared query; --list-queries names them.")
-    String query;
+    @Option(names = "--query", paramLabel = "NAME", converter = QueryNames.class, completionCandidates = QueryNames.class,
+            description = "A prepared query: ${COMPLETION-CANDIDATES}; --list-queries shows their filters.")
+    PreparedQuery query;
     @Option(names = "--filter", paramLabel = "FILTER", description = "A Cloud Logging filter (default: the sandbox jobs' logs).")
     String filter;
     @Option(names = "--since", defaultValue = "PT1H", paramLabel = "DURATION", description = "How far back, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration since;
-    @Option(names = "--limit", defaultValue = "200", description = "Most entries (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", defaultValue = "200", paramLabel = "N", description = "Most entries (default: ${DEFAULT-VALUE}).")
     int limit;
     @Option(names = "--follow", description = "Keep printing new entries until Ctrl-C.")
     boolean follow;
@@ -43,7 +49,10 @@ final class LogsCommand implements Callable<Integer> {
                     String.join("\n", qs.stream().map(q -> q.name() + "\n    " + q.filter().replace("\n", "\n    ")).toList()));
             return 0;
         }
-        String f = query != null ? LogsService.preparedQuery(query).filter()
+        if (limit < 1) {
+            throw Usage.error(output.spec, "--limit must be 1 or more, not " + limit);
+        }
+        String f = query != null ? query.filter()
                 : filter != null ? filter : "resource.type=\"cloud_run_job\"";
         try (ControlPlane cp = env.open(RolloutController.Options.defaults())) {
             List<LogLine> lines = cp.logs().list(f, Instant.now().minus(since), limit);
@@ -73,5 +82,18 @@ final class LogsCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The prepared queries' names: what --query accepts (else a usage error) and completes. */
+    static final class QueryNames implements Iterable<String>, Usage.Converter<PreparedQuery> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return LogsService.preparedQueries().stream().map(PreparedQuery::name).iterator();
+        }
+
+        @Override
+        public PreparedQuery parse(String name) {
+            return LogsService.preparedQuery(name);
+        }
     }
 }

@@ -10,21 +10,25 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Access(Access.Kind.READ)
-@Command(name = "metrics", description = "Job success rate, latency p50/p99, error rate, running executions, cost per 1000, against the plan's targets.")
+@Command(name = "metrics", description = "Job success rate, latency p50/p99, error rate, running executions, cost per 1000, against the plan's targets.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  sandboxctl metrics", "  sandboxctl metrics --window 24h", "  sandboxctl metrics --env prod --window 7d --json"})
 final class MetricsCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
     @Mixin
     EnvironmentOption env;
     @Mixin
     Output output;
-    @Option(names = "--window", defaultValue = "1h", paramLabel = "W", description = "1h, 6h, 24h, 7d or Nm/Nh/Nd (default: ${DEFAULT-VALUE}).")
-    String window;
+    @Option(names = "--window", defaultValue = "1h", paramLabel = "W", converter = Window.class,
+            description = "1h, 6h, 24h, 7d or Nm/Nh/Nd (default: ${DEFAULT-VALUE}).")
+    MetricsWindow window;
 
     @Override
     public Integer call() {
-        MetricsWindow w = MetricsWindow.parse(window);
         try (ControlPlane cp = env.open(RolloutController.Options.defaults())) {
-            MetricsSnapshot s = cp.metrics().snapshot(w);
-            output.print(Output.object("window", w.label(), "from", s.from().toString(), "to", s.to().toString(),
+            MetricsSnapshot s = cp.metrics().snapshot(window);
+            output.print(Output.object("window", window.label(), "from", s.from().toString(), "to", s.to().toString(),
                     "succeeded", s.succeeded(), "failed", s.failed(), "cancelled", s.cancelled(), "running", s.running(),
                     "success_rate", s.successRate().orElse(null), "error_rate", s.errorRate().orElse(null),
                     "operations", s.operations(), "operation_errors", s.operationErrors(),
@@ -33,5 +37,13 @@ final class MetricsCommand implements Callable<Integer> {
                     "cost_per_1000", s.costPer1000().orElse(null), "source", s.source(), "summary", s.describe()), String.join("\n", s.describe()));
         }
         return 0;
+    }
+
+    /** --window through the core's parser: a malformed window is a usage error. */
+    static final class Window implements Usage.Converter<MetricsWindow> {
+        @Override
+        public MetricsWindow parse(String text) {
+            return MetricsWindow.parse(text);
+        }
     }
 }

@@ -23,12 +23,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "rollout", description = "The Cloud Run Jobs rollout: flag, percentage, plan, rollback, history.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  sandboxctl rollout status", "  sandboxctl rollout set 10 --dry-run",
+                "  sandboxctl rollout rollback --reason \"p99 over 15 s\""},
         subcommands = {RolloutCommand.Status.class, RolloutCommand.Set.class, RolloutCommand.Enable.class, RolloutCommand.Disable.class,
                 RolloutCommand.Rollback.class, RolloutCommand.Plan.class, RolloutCommand.History.class})
 final class RolloutCommand {
+    @Mixin
+    HelpOption help;
 
     /** What every verb has: the environment and --json. */
     abstract static class Base {
+        @Mixin
+        HelpOption help;
         @Mixin
         EnvironmentOption env;
         @Mixin
@@ -58,7 +65,9 @@ final class RolloutCommand {
     }
 
     @Access(Access.Kind.READ)
-    @Command(name = "status", description = "Flag, percentage, serving revision and traffic split, last change.")
+    @Command(name = "status", description = "Flag, percentage, serving revision and traffic split, last change.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl rollout status", "  sandboxctl rollout status --env prod --json"})
     static final class Status extends Base implements Callable<Integer> {
         @Override
         public Integer call() {
@@ -71,10 +80,13 @@ final class RolloutCommand {
     }
 
     @Access(Access.Kind.WRITE)
-    @Command(name = "set", description = "Set CLOUDRUN_JOBS_ROLLOUT_PERCENTAGE (0-100); shows the diff first with --dry-run.")
+    @Command(name = "set", description = "Set CLOUDRUN_JOBS_ROLLOUT_PERCENTAGE (0-100); --dry-run shows the diff and writes nothing.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl rollout set 10 --dry-run", "  sandboxctl rollout set 10 --reason \"step 1 of the plan\"",
+                    "  sandboxctl rollout set 25 --env prod --confirm agent-backend"})
     static final class Set extends Write implements Callable<Integer>, Access.Conditional {
-        @Parameters(index = "0", paramLabel = "PERCENT")
-        String percent;
+        @Parameters(index = "0", paramLabel = "PERCENT", converter = Percent.class, description = "A whole number from 0 to 100.")
+        int percent;
         @Option(names = "--dry-run", description = "Show the env-var diff, validated by Cloud Run, and write nothing.")
         boolean dryRun;
 
@@ -85,13 +97,14 @@ final class RolloutCommand {
 
         @Override
         public Integer call() {
-            int p = parsePercent(percent);
-            return change(this, RolloutChange.percentage(p), dryRun);
+            return change(this, RolloutChange.percentage(percent), dryRun);
         }
     }
 
     @Access(Access.Kind.WRITE)
-    @Command(name = "enable", description = "Set USE_CLOUDRUN_JOBS_SANDBOX=true.")
+    @Command(name = "enable", description = "Set USE_CLOUDRUN_JOBS_SANDBOX=true.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl rollout enable --dry-run", "  sandboxctl rollout enable --reason \"start the rollout\""})
     static final class Enable extends Write implements Callable<Integer>, Access.Conditional {
         @Option(names = "--dry-run", description = "Show the diff and write nothing.")
         boolean dryRun;
@@ -108,7 +121,9 @@ final class RolloutCommand {
     }
 
     @Access(Access.Kind.WRITE)
-    @Command(name = "disable", description = "Set USE_CLOUDRUN_JOBS_SANDBOX=false.")
+    @Command(name = "disable", description = "Set USE_CLOUDRUN_JOBS_SANDBOX=false.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl rollout disable --dry-run", "  sandboxctl rollout disable --reason \"pause\""})
     static final class Disable extends Write implements Callable<Integer>, Access.Conditional {
         @Option(names = "--dry-run", description = "Show the diff and write nothing.")
         boolean dryRun;
@@ -125,7 +140,11 @@ final class RolloutCommand {
     }
 
     @Access(Access.Kind.WRITE)
-    @Command(name = "rollback", description = "Flag off and 0 % in one update, wait for the revision, verify it serves 100 %.")
+    @Command(name = "rollback", description = {"Flag off and 0 %% in one update, wait for the revision, verify it serves 100 %%.",
+            "Exit status: 0 verified, 2 the new revision does not serve (traffic pinned and --no-route), 1 failed."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl rollout rollback --reason \"p99 over 15 s\"",
+                    "  sandboxctl rollout rollback --no-route --env prod --confirm agent-backend"})
     static final class Rollback extends Write implements Callable<Integer> {
         @Option(names = "--no-route", description = "If traffic is pinned to an older revision, stop and say so instead of routing it.")
         boolean noRoute;
@@ -154,7 +173,9 @@ final class RolloutCommand {
     }
 
     @Access(Access.Kind.WRITE)
-    @Command(name = "plan", description = "Where the rollout stands in the plan (1, 10, 25, 50, 75, 100 %), with its gate.")
+    @Command(name = "plan", description = "Where the rollout stands in the plan (1, 10, 25, 50, 75, 100 %%), with its gate.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl rollout plan", "  sandboxctl rollout plan --advance --reason \"gate passed\""})
     static final class Plan extends Write implements Callable<Integer>, Access.Conditional {
         @Option(names = "--advance", description = "Go to the next step when the review says so.")
         boolean advance;
@@ -177,13 +198,18 @@ final class RolloutCommand {
     }
 
     @Access(Access.Kind.READ)
-    @Command(name = "history", description = "Rollout changes: the local audit log and the service's Cloud Audit Log entries.")
+    @Command(name = "history", description = "Rollout changes: the local audit log and the service's Cloud Audit Log entries.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl rollout history", "  sandboxctl rollout history --limit 10 --json"})
     static final class History extends Base implements Callable<Integer> {
-        @Option(names = "--limit", defaultValue = "50", description = "Most recent entries (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--limit", defaultValue = "50", paramLabel = "N", description = "Most recent entries (default: ${DEFAULT-VALUE}).")
         int limit;
 
         @Override
         public Integer call() {
+            if (limit < 1) {
+                throw Usage.error(output.spec, "--limit must be 1 or more, not " + limit);
+            }
             try (ControlPlane cp = env.open(RolloutController.Options.defaults())) {
                 RolloutHistory h = cp.rollout().history(limit);
                 List<String> lines = h.entries().stream().map(AuditEntry::describe).toList();
@@ -214,16 +240,20 @@ final class RolloutCommand {
         return 0;
     }
 
-    static int parsePercent(String text) {
-        try {
-            int p = Integer.parseInt(text.strip());
-            if (p >= 0 && p <= 100) {
-                return p;
+    /** PERCENT of {@code rollout set}: anything but a whole number from 0 to 100 is a usage error. */
+    static final class Percent implements Usage.Converter<Integer> {
+        @Override
+        public Integer parse(String text) {
+            try {
+                int p = Integer.parseInt(text.strip());
+                if (p >= 0 && p <= 100) {
+                    return p;
+                }
+            } catch (NumberFormatException e) {
+                // said below
             }
-        } catch (NumberFormatException e) {
-            // said below
+            throw new IllegalArgumentException("the percentage must be a whole number from 0 to 100, not \"" + text + "\"");
         }
-        throw new CliException("the percentage must be a whole number from 0 to 100, not \"" + text + "\"");
     }
 
     static Map<String, Object> statusJson(RolloutStatus s) {

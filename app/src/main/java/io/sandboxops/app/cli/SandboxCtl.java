@@ -16,8 +16,11 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Operate AI-agent sandboxes on Docker and Cloud Run Jobs.",
+        footerHeading = "%nExit status: 0 success, 1 failed (one line on stderr says why), 2 usage error.%n%nExamples:%n",
+        footer = {"  ID=$(sandboxctl session create)", "  sandboxctl exec --session \"$ID\" -- 'cd /tmp && export GREETING=hi'",
+                "  sandboxctl rollout set --help"},
         subcommands = {SessionCommand.class, ExecCommand.class, BackgroundCommand.class, FileCommand.class, BenchCommand.class,
-                RolloutCommand.class, MetricsCommand.class, LogsCommand.class, EmulatorCommand.class,
+                RolloutCommand.class, MetricsCommand.class, LogsCommand.class, EmulatorCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SandboxCtl {
     public static final int EXIT_FAILED = 1;
@@ -29,7 +32,7 @@ public final class SandboxCtl {
 
     /** Runs one command line; the exit status is returned, never {@code System.exit}ed, so tests can call it. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new SandboxCtl());
+        CommandLine cli = commandLine();
         cli.setOut(out);
         cli.setErr(err);
         cli.setExitCodeExceptionMapper(e -> EXIT_FAILED);
@@ -43,6 +46,7 @@ public final class SandboxCtl {
         });
         cli.setParameterExceptionHandler((ex, a) -> {
             err.println("sandboxctl: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
             err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             return EXIT_USAGE;
         });
@@ -59,6 +63,11 @@ public final class SandboxCtl {
             return EXIT_FAILED;
         });
         return cli.execute(args);
+    }
+
+    /** The whole command tree: what runs, and what the help, the completion script and the man page describe. */
+    static CommandLine commandLine() {
+        return new CommandLine(new SandboxCtl());
     }
 
     /** One inert line: a message may quote what a sandbox controls (a path, a command). */

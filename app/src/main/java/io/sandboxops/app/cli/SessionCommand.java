@@ -17,20 +17,34 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "session", description = "Create, list, inspect, close and clean up sessions.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  ID=$(sandboxctl session create)", "  sandboxctl session info --session \"$ID\"", "  sandboxctl session close --session \"$ID\""},
         subcommands = {SessionCommand.Create.class, SessionCommand.ListSessions.class, SessionCommand.Info.class,
                 SessionCommand.Close.class, SessionCommand.Cleanup.class})
 final class SessionCommand {
+    @Mixin
+    HelpOption help;
 
     @Access(Access.Kind.WRITE)
-    @Command(name = "create", description = "Create a session (a new sandbox with its first shell).")
+    @Command(name = "create", description = "Create a session (a new sandbox with its first shell); prints its id.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  ID=$(sandboxctl session create)", "  sandboxctl session create --memory 2048 --cpus 2 --network host --json",
+                    "  sandboxctl session create --backend cloudrun --env local"})
     static final class Create implements Callable<Integer> {
         @Mixin
+        HelpOption help;
+        @Spec
+        CommandSpec spec;
+        @Mixin
         ConfirmOption confirm;
-        @Option(names = "--backend", defaultValue = Backends.DOCKER, description = "docker (default) or cloudrun.")
+        @Option(names = "--backend", defaultValue = Backends.DOCKER, paramLabel = "NAME", description = "docker (default) or cloudrun.",
+                converter = Backends.Names.class, completionCandidates = Backends.Names.class)
         String backend;
         @Mixin
         EnvironmentOption env;
@@ -38,22 +52,28 @@ final class SessionCommand {
         String image;
         @Option(names = "--id", paramLabel = "ID", description = "Session id to use instead of a generated one.")
         String id;
-        @Option(names = "--memory", paramLabel = "MiB", defaultValue = "1024", description = "Memory limit in MiB (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--memory", paramLabel = "MiB", defaultValue = "1024", description = "Memory limit in MiB, " + SandboxSpec.MIN_MEMORY_MIB + " to " + SandboxSpec.MAX_MEMORY_MIB + " (default: ${DEFAULT-VALUE}).")
         long memoryMib;
-        @Option(names = "--cpus", defaultValue = "1", description = "CPU limit (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--cpus", defaultValue = "1", paramLabel = "N",
+                description = "CPU limit, " + SandboxSpec.MIN_CPUS + " to " + SandboxSpec.MAX_CPUS + " (default: ${DEFAULT-VALUE}).")
         double cpus;
-        @Option(names = "--network", defaultValue = "none", description = "none (default) or host.")
+        @Option(names = "--network", defaultValue = "none", paramLabel = "MODE", description = "none (default) or host.",
+                completionCandidates = NetworkModes.class)
         String network;
         @Mixin
         Output output;
 
         @Override
         public Integer call() {
-            SandboxSpec.Builder spec = SandboxSpec.newBuilder().image(image).memoryMebibytes(memoryMib).cpus(cpus).network(network);
-            if (id != null) {
-                spec.sessionId(SessionIds.requireValid(id));
-            }
-            try (SandboxBackend b = Backends.open(backend, env); Sandbox sandbox = b.create(spec.build())) {
+            // Limits and the id are checked before any engine is asked: a value out of range is a usage error.
+            SandboxSpec sandboxSpec = Usage.check(spec, () -> {
+                SandboxSpec.Builder b = SandboxSpec.newBuilder().image(image).memoryMebibytes(memoryMib).cpus(cpus).network(network);
+                if (id != null) {
+                    b.sessionId(SessionIds.requireValid(id));
+                }
+                return b.build();
+            });
+            try (SandboxBackend b = Backends.open(backend, env); Sandbox sandbox = b.create(sandboxSpec)) {
                 output.print(Output.object("session_id", sandbox.id(), "backend", sandbox.backend()), sandbox.id());
             }
             return 0;
@@ -61,9 +81,14 @@ final class SessionCommand {
     }
 
     @Access(Access.Kind.READ)
-    @Command(name = "list", description = "List sessions.")
+    @Command(name = "list", description = "List sessions.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl session list", "  sandboxctl session list --backend cloudrun --env local --json"})
     static final class ListSessions implements Callable<Integer> {
-        @Option(names = "--backend", defaultValue = Backends.DOCKER, description = "docker (default) or cloudrun.")
+        @Mixin
+        HelpOption help;
+        @Option(names = "--backend", defaultValue = Backends.DOCKER, paramLabel = "NAME", description = "docker (default) or cloudrun.",
+                converter = Backends.Names.class, completionCandidates = Backends.Names.class)
         String backend;
         @Mixin
         EnvironmentOption env;
@@ -89,7 +114,9 @@ final class SessionCommand {
     }
 
     @Access(Access.Kind.READ)
-    @Command(name = "info", description = "Show a session: cwd, environment (secrets masked), background processes.")
+    @Command(name = "info", description = "Show a session: cwd, environment (secrets masked), background processes.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl session info --session \"$ID\"", "  sandboxctl session info --session \"$ID\" --json --reveal"})
     static final class Info extends SessionScoped implements Callable<Integer> {
         @Option(names = "--reveal", description = "Show secret-looking environment values unmasked.")
         boolean reveal;
@@ -116,7 +143,9 @@ final class SessionCommand {
     }
 
     @Access(Access.Kind.WRITE)
-    @Command(name = "close", description = "Close a session: its processes end and its sandbox is removed.")
+    @Command(name = "close", description = "Close a session: its processes end and its sandbox is removed.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl session close --session \"$ID\"", "  sandboxctl session close --session \"$ID\" --backend cloudrun --env local"})
     static final class Close extends SessionScoped implements Callable<Integer> {
         @Mixin
         ConfirmOption confirm;
@@ -133,11 +162,18 @@ final class SessionCommand {
     }
 
     @Access(Access.Kind.WRITE)
-    @Command(name = "cleanup", description = "Remove sessions: all but those kept, or only those older than an age.")
+    @Command(name = "cleanup", description = "Remove sessions: all but those kept, or only those older than an age.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl session cleanup --older-than PT2H", "  sandboxctl session cleanup --keep \"$ID\""})
     static final class Cleanup implements Callable<Integer> {
         @Mixin
+        HelpOption help;
+        @Spec
+        CommandSpec spec;
+        @Mixin
         ConfirmOption confirm;
-        @Option(names = "--backend", defaultValue = Backends.DOCKER, description = "docker (default) or cloudrun.")
+        @Option(names = "--backend", defaultValue = Backends.DOCKER, paramLabel = "NAME", description = "docker (default) or cloudrun.",
+                converter = Backends.Names.class, completionCandidates = Backends.Names.class)
         String backend;
         @Mixin
         EnvironmentOption env;
@@ -151,6 +187,9 @@ final class SessionCommand {
 
         @Override
         public Integer call() {
+            if (olderThan.isNegative()) {
+                throw Usage.error(spec, "--older-than must not be negative, not " + olderThan);
+            }
             try (SandboxBackend b = Backends.open(backend, env)) {
                 SweepResult r = b.sweepOrphans(olderThan, new HashSet<>(keep));
                 output.print(Output.object("removed", r.removed(), "failed", r.failed()),
@@ -161,4 +200,11 @@ final class SessionCommand {
         }
     }
 
+    /** The --network values, for completion. */
+    static final class NetworkModes implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return List.of("none", "host").iterator();
+        }
+    }
 }

@@ -67,9 +67,9 @@ class BenchCliTest {
     }
 
     @Test
-    void badSettingsAreClearErrorsWithoutAStackTrace() {
+    void badSettingsAreUsageErrorsWithoutAStackTrace() {
         CliRun tooBig = ctl("bench", "files", "--files", "1", "--size", "1000000000");
-        assertThat(tooBig.status()).isEqualTo(SandboxCtl.EXIT_FAILED);
+        assertThat(tooBig.status()).isEqualTo(SandboxCtl.EXIT_USAGE);
         assertThat(tooBig.err()).contains("500 MB").doesNotContain("Exception").doesNotContain("\tat ");
 
         CliRun words = ctl("bench", "concurrent", "--sessions", "ten");
@@ -77,15 +77,17 @@ class BenchCliTest {
         assertThat(words.err()).contains("--sessions").doesNotContain("\tat ");
 
         CliRun none = ctl("bench", "sessions", "--sessions", "0", "--commands", "2");
-        assertThat(none.status()).isEqualTo(SandboxCtl.EXIT_FAILED);
-        assertThat(none.err()).contains("sessions must be from 1");
+        assertThat(none.status()).isEqualTo(SandboxCtl.EXIT_USAGE);
+        assertThat(none.err()).contains("sessions must be from 1").contains("Try 'sandboxctl bench sessions --help' for usage.");
     }
 
     @Test
-    void anUnknownBackendIsOneLineNamingTheOnesThereAre() {
+    void anUnknownBackendIsAUsageErrorNamingTheOnesThereAre() {
         CliRun r = ctl("bench", "sessions", "--backend", "kubernetes", "--sessions", "1", "--commands", "2");
-        assertThat(r.status()).isEqualTo(SandboxCtl.EXIT_FAILED);
-        assertThat(r.err().strip()).isEqualTo("sandboxctl: unknown backend \"kubernetes\"; use docker or cloudrun");
+        assertThat(r.status()).isEqualTo(SandboxCtl.EXIT_USAGE);
+        assertThat(r.err().strip().lines()).containsExactly(
+                "sandboxctl: Invalid value for option '--backend': unknown backend \"kubernetes\"; use docker or cloudrun",
+                "Try 'sandboxctl bench sessions --help' for usage.");
     }
 
     @Test

@@ -74,12 +74,13 @@ class RolloutCliTest {
     }
 
     @Test
-    void badPercentagesAreRefusedWithOneLine() {
+    void badPercentagesAreUsageErrorsWithTheHint() {
         for (String bad : new String[] {"101", "-1", "ten"}) {
             CliRun r = ctl("rollout", "set", bad);
-            assertThat(r.status()).isNotZero();
-            assertThat(r.err().strip().lines()).hasSize(1);
+            assertThat(r.status()).isEqualTo(SandboxCtl.EXIT_USAGE);
+            assertThat(r.err().strip().lines()).hasSize(2).last().isEqualTo("Try 'sandboxctl rollout set --help' for usage.");
         }
+        assertThat(ctl("rollout", "status", "--json").status()).isZero();
     }
 
     @Test
