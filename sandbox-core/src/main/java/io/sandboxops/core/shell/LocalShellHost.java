@@ -44,7 +44,8 @@ public final class LocalShellHost implements ShellHost {
 
     /** Shells of this machine, from {@code SANDBOX_ENGINE_DIR} or {@link #ENGINE_DIR} when it holds both copies. */
     public static LocalShellHost onThisMachine(Path workdir, Map<String, String> env) {
-        Path dir = Path.of(env.getOrDefault("SANDBOX_ENGINE_DIR", ENGINE_DIR.toString()));
+        String configured = env.getOrDefault("SANDBOX_ENGINE_DIR", "");
+        Path dir = configured.isBlank() ? ENGINE_DIR : Path.of(configured);
         boolean usable = Files.isExecutable(dir.resolve("bash")) && Files.isExecutable(dir.resolve("setsid"));
         return new LocalShellHost(workdir, usable ? Optional.of(dir) : Optional.empty());
     }
