@@ -70,6 +70,17 @@ public final class FxDialogService implements DialogService {
     }
 
     @Override
+    public Optional<String> askText(String title, String message, String initial) {
+        javafx.scene.control.TextInputDialog dialog = new javafx.scene.control.TextInputDialog(initial);
+        dialog.initOwner(owner);
+        dialog.setTitle(title);
+        dialog.setHeaderText(title);
+        dialog.setContentText(message);
+        dialog.getDialogPane().setMinWidth(480);
+        return dialog.showAndWait();
+    }
+
+    @Override
     public List<Path> chooseFilesToOpen(String title) {
         FileChooser chooser = new FileChooser();
         chooser.setTitle(title);
