@@ -232,7 +232,12 @@ public final class FilesView extends SplitPane {
         }
 
         private void syncChildren() {
-            getChildren().setAll(getValue().children().stream().map(FileTreeItem::new).toList());
+            // A reload (after a rename, a move, a save) keeps the folders that were open open.
+            java.util.Set<String> open = getChildren().stream().filter(TreeItem::isExpanded).map(i -> i.getValue().path())
+                    .collect(java.util.stream.Collectors.toSet());
+            List<FileTreeItem> items = getValue().children().stream().map(FileTreeItem::new).toList();
+            getChildren().setAll(items);
+            items.stream().filter(i -> open.contains(i.getValue().path())).forEach(i -> i.setExpanded(true));
         }
 
         @Override

@@ -84,6 +84,10 @@ public final class SessionConsoleView extends SplitPane {
             }
         });
 
+        // A deep cwd is cut at its start (the end is where one is); the tooltip holds all of it.
+        Tooltip cwd = new Tooltip();
+        cwd.textProperty().bind(viewModel.cwdProperty());
+        promptLabel.setTooltip(cwd);
         promptLabel.textProperty().bind(Bindings.createStringBinding(
                 () -> viewModel.cwdProperty().get().isEmpty() ? "$" : viewModel.cwdProperty().get() + " $", viewModel.cwdProperty()));
         commandField.textProperty().bindBidirectional(viewModel.commandProperty());
