@@ -50,10 +50,12 @@ class SmallWindowTest {
     private final FakeSandboxBackend backend = new FakeSandboxBackend();
     private EmulatedControlPlane cloud;
     private ConsoleWindow window;
+    private Path home;
 
     @Start
     void start(Stage stage) throws Exception {
-        cloud = new EmulatedControlPlane(Files.createTempDirectory("small-window").resolve("audit.jsonl"));
+        home = Files.createTempDirectory("small-window");
+        cloud = new EmulatedControlPlane(home.resolve("audit.jsonl"));
         Instant now = Instant.now();
         FakeSandbox agent = backend.add("sbx-agent-run-1842", now.minusSeconds(3 * 3600 + 120));
         agent.execStateful("cd /workspace/repo && pytest -q tests/test_api.py", "sbx-agent-run-1842", Duration.ofSeconds(5));
@@ -66,7 +68,8 @@ class SmallWindowTest {
         window = ConsoleWindow.show(stage, new ConsoleWindow.Options(() -> List.of(ConsoleEnvironment.local()),
                 env -> new FakeWorkspace(env, Map.of(FakeSandboxBackend.NAME, backend), List.of(
                         new ServiceStatus("Docker", ServiceStatus.Health.UP, "engine answers"),
-                        new ServiceStatus("Emulator", ServiceStatus.Health.UP, "embedded"))).withControlPlane(cloud.plane)));
+                        new ServiceStatus("Emulator", ServiceStatus.Health.UP, "embedded"))).withControlPlane(cloud.plane))
+                .withEnvironmentsFile(home.resolve(".sandbox-ops/environments.json")));
         stage.setWidth(WIDTH);
         stage.setHeight(HEIGHT);
     }
@@ -141,6 +144,31 @@ class SmallWindowTest {
         assertThat(confirm.isDisabled()).isFalse();
         robot.clickOn(confirm);
         waitFor(10, TimeUnit.SECONDS, () -> table.getItems().size() == 1);
+    }
+
+    @Test
+    void addEnvironmentChecksTheKeyThenListsTheNewEnvironment(FxRobot robot) throws Exception {
+        Path key = io.sandboxops.app.console.testing.ServiceAccountKeys.write(home.resolve("key.json"));
+        robot.clickOn("#addEnvironment");
+        waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#addEnvironmentForm").tryQuery().isPresent());
+        robot.clickOn("#envName").write("staging");
+        robot.clickOn("#envProject").write("acme-staging");
+        robot.clickOn("#envService").write("manus-backend-staging");
+        robot.interact(() -> robot.lookup("#envCredentials").queryAs(TextField.class).setText(home.resolve("missing.json").toString()));
+        Node form = robot.lookup("#addEnvironmentForm").query();
+        Node dialogPane = robot.lookup(".dialog-pane").query();
+        Button add = robot.from(dialogPane).lookup((Button b) -> "Check and add".equals(b.getText())).queryButton();
+        robot.clickOn(add);
+        waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#addEnvironmentMessage").queryAs(javafx.scene.control.Label.class).getText()
+                .contains("There is no credentials file"));
+        assertThat(home.resolve(".sandbox-ops/environments.json")).doesNotExist();
+        assertThat(check(form.getScene(), "add-environment")).isEmpty();
+        robot.interact(() -> robot.lookup("#envCredentials").queryAs(TextField.class).setText(key.toString()));
+        robot.clickOn(add);
+        waitFor(10, TimeUnit.SECONDS, () -> window.stage().getScene().getRoot().lookup("#environmentChoice") instanceof javafx.scene.control.ComboBox<?> c
+                && c.getItems().stream().anyMatch(e -> e.toString().contains("staging")));
+        assertThat(io.sandboxops.core.env.Environments.load(home.resolve(".sandbox-ops/environments.json")).get("staging").service())
+                .isEqualTo("manus-backend-staging");
     }
 
     /** Screenshots the scene (when named) and lists every visible label whose text is shown cut. */

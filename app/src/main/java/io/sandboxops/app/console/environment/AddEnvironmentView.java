@@ -30,7 +30,7 @@ public final class AddEnvironmentView extends GridPane {
         setId("addEnvironmentForm");
         setHgap(10);
         setVgap(8);
-        setPadding(new Insets(4));
+        setPadding(new Insets(10, 14, 10, 14));
         getColumnConstraints().addAll(new ColumnConstraints(), columnThatGrows());
         Label kind = new Label("GCP project (the local environment is built in)");
         field("Kind", kind);
@@ -41,7 +41,7 @@ public final class AddEnvironmentView extends GridPane {
         field("Bucket", text("envBucket", viewModel.bucketProperty(), "optional: PROJECT-sandbox-sessions"));
         field("Executor image", text("envImage", viewModel.imageProperty(), "optional"));
         field("Job name prefix", text("envJobPrefix", viewModel.jobNamePrefixProperty(), "optional, e.g. sbx-"));
-        CheckBox production = new CheckBox("Production: red banner, every write needs the service name typed");
+        CheckBox production = new CheckBox("Production: each write needs the service name typed");
         production.setId("envProduction");
         production.selectedProperty().bindBidirectional(viewModel.productionProperty());
         CheckBox readOnly = new CheckBox("Read-only: every write is refused");
@@ -66,7 +66,9 @@ public final class AddEnvironmentView extends GridPane {
         Label message = new Label();
         message.setId("addEnvironmentMessage");
         message.setWrapText(true);
-        message.setMaxWidth(560);
+        message.setMaxWidth(520);
+        // Grows to its lines: why nothing was written is read in full.
+        message.setMinHeight(USE_PREF_SIZE);
         message.textProperty().bind(viewModel.messageProperty());
         viewModel.failedProperty().addListener((obs, was, now) -> message.getStyleClass().setAll(now ? "status-error" : "status-info"));
         add(message, 0, row++, 2, 1);
@@ -91,6 +93,12 @@ public final class AddEnvironmentView extends GridPane {
                 dialog.close();
             });
         });
+        // The message may take lines: the dialog grows to show it and its buttons.
+        viewModel.messageProperty().addListener((obs, old, now) -> javafx.application.Platform.runLater(() -> {
+            if (dialog.getDialogPane().getScene() != null) {
+                dialog.getDialogPane().getScene().getWindow().sizeToScene();
+            }
+        }));
         dialog.show();
     }
 
