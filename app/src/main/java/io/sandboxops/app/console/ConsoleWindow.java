@@ -50,9 +50,6 @@ import javafx.scene.control.MenuItem;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.stage.WindowEvent;
 import javafx.scene.image.Image;
-import javafx.scene.input.KeyCode;
-import javafx.scene.input.KeyCodeCombination;
-import javafx.scene.input.KeyCombination;
 import javafx.stage.Stage;
 import org.kordamp.ikonli.feather.Feather;
 import org.slf4j.Logger;
@@ -66,8 +63,8 @@ public final class ConsoleWindow {
     private static final Logger log = LoggerFactory.getLogger(ConsoleWindow.class);
 
     /**
-     * What the window works on: where environments come from, how one is opened, and where the window's size and the
-     * last environment are remembered.
+     * What the window works on: where environments come from, how one is opened, where the window's size and the
+     * last environment are remembered, and which environments file "Add environment…" writes.
      */
     public record Options(EnvironmentCatalog catalog, WorkspaceOpener opener, ConsolePreferences preferences, Optional<Path> environmentsFile) {
         /** Remembers nothing: the tests' windows leave the user's home alone (and add no environment). */
@@ -131,11 +128,11 @@ public final class ConsoleWindow {
                 new ProcessesView(processes), new FilesView(files),
                 Bindings.isNotNull(session)), List.of(
                 new MainView.Page("rolloutTab", "Rollout", Feather.GIT_BRANCH,
-                        "Where the rollout stands, change it, roll back (Alt+2)", new RolloutView(rollout), rollout.shownProperty()),
+                        Shortcut.PAGE_ROLLOUT.hint("Where the rollout stands, change it, roll back"), new RolloutView(rollout), rollout.shownProperty()),
                 new MainView.Page("metricsTab", "Metrics", Feather.BAR_CHART_2,
-                        "Success rate, latency, errors, running executions and cost against the plan (Alt+3)", new MetricsView(metrics), metrics.shownProperty()),
+                        Shortcut.PAGE_METRICS.hint("Success rate, latency, errors, running executions and cost against the plan"), new MetricsView(metrics), metrics.shownProperty()),
                 new MainView.Page("logsTab", "Logs & audit", Feather.FILE_TEXT,
-                        "Execution logs, the prepared queries, and who changed the rollout (Alt+4)", new LogsView(logs), logs.shownProperty())));
+                        Shortcut.PAGE_LOGS.hint("Execution logs, the prepared queries, and who changed the rollout"), new LogsView(logs), logs.shownProperty())));
 
         applyTheme(main.darkThemeProperty().get());
         main.darkThemeProperty().addListener((obs, old, dark) -> applyTheme(dark));

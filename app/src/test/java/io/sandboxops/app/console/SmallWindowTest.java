@@ -53,7 +53,9 @@ class SmallWindowTest {
     private Path home;
 
     @Start
-    void start(Stage stage) throws Exception {
+    void start(Stage primary) throws Exception {
+        // A window of its own: a size set on the shared primary stage would stay for the tests that run after this one.
+        Stage stage = new Stage();
         home = Files.createTempDirectory("small-window");
         cloud = new EmulatedControlPlane(home.resolve("audit.jsonl"));
         Instant now = Instant.now();
@@ -72,11 +74,16 @@ class SmallWindowTest {
                 .withEnvironmentsFile(home.resolve(".sandbox-ops/environments.json")));
         stage.setWidth(WIDTH);
         stage.setHeight(HEIGHT);
+        stage.toFront();
+        stage.requestFocus();
     }
 
     @AfterEach
     void close() {
-        WaitForAsyncUtils.asyncFx(window::close);
+        WaitForAsyncUtils.asyncFx(() -> {
+            window.close();
+            window.stage().close();
+        });
         WaitForAsyncUtils.waitForFxEvents();
         cloud.close();
     }

@@ -36,7 +36,7 @@ import org.testfx.util.WaitForAsyncUtils;
  */
 @RequiresDocker
 @ExtendWith(ApplicationExtension.class)
-class FileOperationsWithDockerTest {
+class ConsoleFileOperationsWithDockerTest {
     private static final int SLOW = 90;
 
     private ConsoleWindow window;
@@ -97,7 +97,8 @@ class FileOperationsWithDockerTest {
 
         // Rename the file (F2) and the folder (the button); the folder keeps what is in it.
         select(robot, "/tmp/draft.txt");
-        robot.clickOn("#fileTree").type(KeyCode.F2);
+        focusTree(robot);
+        robot.type(KeyCode.F2);
         answer(robot, "notes.txt");
         waitFor(SLOW, TimeUnit.SECONDS, () -> node("/tmp/notes.txt").isPresent() && node("/tmp/draft.txt").isEmpty());
         assertThat(session.sandbox().fileExists("/tmp/draft.txt")).isFalse();
@@ -111,6 +112,10 @@ class FileOperationsWithDockerTest {
         // A drop on a folder moves the entry into it.
         robot.interact(() -> window.files().move(node("/tmp/notes.txt").orElseThrow(), node("/tmp/crate").orElseThrow()));
         waitFor(SLOW, TimeUnit.SECONDS, () -> session.sandbox().fileExists("/tmp/crate/notes.txt") && !session.sandbox().fileExists("/tmp/notes.txt"));
+        waitFor(SLOW, TimeUnit.SECONDS, () -> robot.lookup("#statusMessage").queryAs(Label.class).getText().startsWith("Moved /tmp/notes.txt"));
+        // The move read /tmp again: wait until its new listing (without notes.txt) is the tree's before opening crate.
+        waitFor(SLOW, TimeUnit.SECONDS, () -> node("/tmp/notes.txt").isEmpty());
+        WaitForAsyncUtils.waitForFxEvents();
 
         // Save, and the tree shows the new size.
         robot.interact(() -> window.files().load(node("/tmp/crate").orElseThrow()));
@@ -131,7 +136,8 @@ class FileOperationsWithDockerTest {
         clickDialogButton(robot, "Delete");
         waitFor(SLOW, TimeUnit.SECONDS, () -> !session.sandbox().fileExists("/tmp/crate/notes.txt"));
         select(robot, "/tmp/crate");
-        robot.clickOn("#fileTree").type(KeyCode.DELETE);
+        focusTree(robot);
+        robot.type(KeyCode.DELETE);
         assertThat(dialogText(robot)).contains("Delete the folder /tmp/crate and everything in it");
         clickDialogButton(robot, "Delete");
         waitFor(SLOW, TimeUnit.SECONDS, () -> !session.sandbox().fileExists("/tmp/crate"));
@@ -160,6 +166,11 @@ class FileOperationsWithDockerTest {
         clickDialogButton(robot, "OK");
         assertThat(session.sandbox().fileExists("/etc/evil")).isFalse();
         assertThat(session.sandbox().fileExists("/tmp/../etc/evil")).isFalse();
+    }
+
+    /** Focus without a click: a click would select the row under the pointer. */
+    private static void focusTree(FxRobot robot) {
+        robot.interact(() -> robot.lookup("#fileTree").query().requestFocus());
     }
 
     private Optional<FileNode> node(String path) {
