@@ -125,7 +125,7 @@ class ConsoleFileOperationsWithDockerTest {
         robot.interact(() -> window.files().editorTextProperty().set("twelve bytes"));
         robot.clickOn("#saveFile");
         waitFor(SLOW, TimeUnit.SECONDS, () -> node("/tmp/crate/notes.txt").map(FileNode::size).orElse(-1L) == 12L);
-        select(robot, "/tmp/crate");
+        select(robot, "/tmp/crate/notes.txt");
         WaitForAsyncUtils.waitForFxEvents();
         Screenshots.save(window.stage().getScene(), "files-operations");
 

@@ -110,7 +110,14 @@ class SmallWindowTest {
                 var tabs = robot.lookup("#mainTabs").queryAs(javafx.scene.control.TabPane.class);
                 tabs.getTabs().stream().filter(t -> page.equals(t.getId())).findFirst().ifPresent(t -> tabs.getSelectionModel().select(t));
             });
-            Thread.sleep(1500);
+            if (page.equals("metricsTab")) {
+                waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#tile-successRate").tryQuery().isPresent());
+            } else if (page.equals("logsTab")) {
+                waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#auditTable").tryQueryAs(TableView.class).map(t -> !t.getItems().isEmpty()).orElse(false));
+            } else {
+                waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#rolloutHeadline").tryQueryAs(javafx.scene.control.Label.class)
+                        .map(l -> l.getText().startsWith("Cloud Run")).orElse(false));
+            }
             cut.addAll(check(scene, "1024x700-" + page.replace("Tab", "")));
         }
         assertThat(cut).isEmpty();

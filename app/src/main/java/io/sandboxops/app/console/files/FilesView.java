@@ -235,9 +235,13 @@ public final class FilesView extends SplitPane {
             // A reload (after a rename, a move, a save) keeps the folders that were open open.
             java.util.Set<String> open = getChildren().stream().filter(TreeItem::isExpanded).map(i -> i.getValue().path())
                     .collect(java.util.stream.Collectors.toSet());
+            TreeItem<FileNode> was = tree.getSelectionModel().getSelectedItem();
+            String selectedPath = was == null || was.getParent() != this ? null : was.getValue().path();
             List<FileTreeItem> items = getValue().children().stream().map(FileTreeItem::new).toList();
             getChildren().setAll(items);
             items.stream().filter(i -> open.contains(i.getValue().path())).forEach(i -> i.setExpanded(true));
+            // ... and what was selected stays selected, so the next action applies to it.
+            items.stream().filter(i -> i.getValue().path().equals(selectedPath)).findFirst().ifPresent(i -> tree.getSelectionModel().select(i));
         }
 
         @Override

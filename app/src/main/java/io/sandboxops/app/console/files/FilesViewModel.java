@@ -313,7 +313,9 @@ public final class FilesViewModel {
                     }
                     status.info((verb.equals("Rename") ? "Renamed " : "Moved ") + shownFrom + " to " + shownTarget + ".");
                     reloadDirectory(parent(from));
-                    reloadDirectory(parent(target));
+                    if (!parent(target).equals(parent(from))) {
+                        reloadDirectory(parent(target));
+                    }
                 })
                 .onFailure(e -> status.error("Could not " + verb.toLowerCase() + " " + shownFrom + ": " + ErrorMessages.describe(e))));
     }
