@@ -145,7 +145,7 @@ class ConsoleFileOperationsWithDockerTest {
     }
 
     @Test
-    void aNameWithASlashIsRefusedAndNothingIsCreated(FxRobot robot) throws Exception {
+    void aNameWithASlashIsRefusedAndAnExecutableOrLinkIsNotRenamedByCopy(FxRobot robot) throws Exception {
         waitFor(SLOW, TimeUnit.SECONDS, () -> robot.lookup("#service-docker").tryQueryAs(Label.class)
                 .map(l -> l.getText().equals("Docker: up")).orElse(false));
         robot.clickOn("#createSession");
@@ -166,6 +166,25 @@ class ConsoleFileOperationsWithDockerTest {
         clickDialogButton(robot, "OK");
         assertThat(session.sandbox().fileExists("/etc/evil")).isFalse();
         assertThat(session.sandbox().fileExists("/tmp/../etc/evil")).isFalse();
+
+        // A rename copies content only: an executable or a link would silently change, so it is refused and left alone.
+        session.sandbox().execStateful("mkdir -p /tmp/tools && printf 'echo hi' > /tmp/tools/run.sh && chmod 755 /tmp/tools/run.sh"
+                + " && ln -s /etc/hostname /tmp/link", session.sessionId(), java.time.Duration.ofSeconds(30));
+        robot.interact(() -> window.files().openRoot());
+        waitFor(SLOW, TimeUnit.SECONDS, () -> node("/tmp/tools").isPresent() && node("/tmp/link").isPresent());
+        select(robot, "/tmp/tools");
+        robot.clickOn("#renameFile");
+        answer(robot, "tools2");
+        Label status = robot.lookup("#statusMessage").queryAs(Label.class);
+        waitFor(SLOW, TimeUnit.SECONDS, () -> status.getText().contains("is executable"));
+        assertThat(session.sandbox().fileExists("/tmp/tools/run.sh")).isTrue();
+        assertThat(session.sandbox().fileExists("/tmp/tools2")).isFalse();
+        select(robot, "/tmp/link");
+        robot.clickOn("#renameFile");
+        answer(robot, "link2");
+        waitFor(SLOW, TimeUnit.SECONDS, () -> status.getText().contains("is a link"));
+        assertThat(session.sandbox().fileExists("/tmp/link")).isTrue();
+        assertThat(session.sandbox().fileExists("/tmp/link2")).isFalse();
     }
 
     /** Focus without a click: a click would select the row under the pointer. */
