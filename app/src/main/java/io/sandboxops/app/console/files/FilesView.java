@@ -194,12 +194,12 @@ public final class FilesView extends SplitPane {
         MenuItem newFolder = new MenuItem("New folder…", new FontIcon(Feather.FOLDER_PLUS));
         newFolder.setOnAction(e -> viewModel.newFolder());
         newFolder.disableProperty().bind(viewModel.canUploadProperty().not());
-        MenuItem rename = new MenuItem("Rename…", new FontIcon(Feather.EDIT_3));
-        rename.setAccelerator(Shortcut.RENAME_FILE.combination());
+        // The keys are named, not set as accelerators: a context menu's accelerators act in the whole window, and Delete
+        // pressed in the sessions table must not delete the selected file.
+        MenuItem rename = new MenuItem(Shortcut.RENAME_FILE.hint("Rename…"), new FontIcon(Feather.EDIT_3));
         rename.setOnAction(e -> viewModel.rename(viewModel.selectedProperty().get()));
         rename.disableProperty().bind(viewModel.canChangeSelectedProperty().not());
-        MenuItem delete = new MenuItem("Delete…", new FontIcon(Feather.TRASH_2));
-        delete.setAccelerator(Shortcut.DELETE_FILE.combination());
+        MenuItem delete = new MenuItem(Shortcut.DELETE_FILE.hint("Delete…"), new FontIcon(Feather.TRASH_2));
         delete.setOnAction(e -> viewModel.delete(viewModel.selectedProperty().get()));
         delete.disableProperty().bind(viewModel.canChangeSelectedProperty().not());
         MenuItem upload = new MenuItem("Upload here…", new FontIcon(Feather.UPLOAD));
