@@ -4,6 +4,7 @@ import io.sandboxops.app.console.environment.EnvironmentCatalog;
 import io.sandboxops.app.console.environment.LocalWorkspaceOpener;
 import io.sandboxops.app.console.preferences.ConsolePreferences;
 import io.sandboxops.core.env.Environments;
+import java.util.Optional;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Scene;
@@ -29,7 +30,7 @@ public final class ConsoleApp extends Application {
         // The installer's check must not change the size and environment the person sees next time.
         ConsolePreferences preferences = smoke ? ConsolePreferences.none() : ConsolePreferences.load(ConsolePreferences.defaultFile());
         window = ConsoleWindow.show(stage, new ConsoleWindow.Options(EnvironmentCatalog.fromFile(Environments.defaultFile()),
-                new LocalWorkspaceOpener(emulator), preferences));
+                new LocalWorkspaceOpener(emulator), preferences, Optional.of(Environments.defaultFile())));
         if (smoke) {
             Scene scene = stage.getScene();
             scene.addPostLayoutPulseListener(new Runnable() {

@@ -7,7 +7,11 @@ import io.sandboxops.app.console.dialog.FxDialogService;
 import io.sandboxops.app.console.dialog.FxNotifier;
 import io.sandboxops.app.console.dialog.Notifier;
 import io.sandboxops.app.console.dialog.UncaughtExceptionHandler;
+import io.sandboxops.app.console.environment.AddEnvironmentView;
+import io.sandboxops.app.console.environment.AddEnvironmentViewModel;
 import io.sandboxops.app.console.environment.EnvironmentCatalog;
+import io.sandboxops.app.console.fx.Shortcut;
+import io.sandboxops.app.console.main.ShortcutSheet;
 import io.sandboxops.app.console.environment.EnvironmentsViewModel;
 import io.sandboxops.app.console.environment.WorkspaceOpener;
 import io.sandboxops.app.console.environment.WriteGuard;
@@ -32,14 +36,20 @@ import io.sandboxops.app.console.shell.SessionConsoleViewModel;
 import io.sandboxops.app.console.status.StatusLine;
 import io.sandboxops.app.console.task.FxTaskExecutor;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import javafx.application.Application;
 import javafx.beans.binding.Bindings;
 import javafx.scene.Scene;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.stage.WindowEvent;
 import javafx.scene.image.Image;
-import javafx.scene.input.KeyCode;
-import javafx.scene.input.KeyCodeCombination;
-import javafx.scene.input.KeyCombination;
 import javafx.stage.Stage;
 import org.kordamp.ikonli.feather.Feather;
 import org.slf4j.Logger;
@@ -53,13 +63,22 @@ public final class ConsoleWindow {
     private static final Logger log = LoggerFactory.getLogger(ConsoleWindow.class);
 
     /**
-     * What the window works on: where environments come from, how one is opened, and where the window's size and the
-     * last environment are remembered.
+     * What the window works on: where environments come from, how one is opened, where the window's size and the
+     * last environment are remembered, and which environments file "Add environment…" writes.
      */
-    public record Options(EnvironmentCatalog catalog, WorkspaceOpener opener, ConsolePreferences preferences) {
-        /** Remembers nothing: the tests' windows leave the user's home alone. */
+    public record Options(EnvironmentCatalog catalog, WorkspaceOpener opener, ConsolePreferences preferences, Optional<Path> environmentsFile) {
+        /** Remembers nothing: the tests' windows leave the user's home alone (and add no environment). */
         public Options(EnvironmentCatalog catalog, WorkspaceOpener opener) {
             this(catalog, opener, ConsolePreferences.none());
+        }
+
+        public Options(EnvironmentCatalog catalog, WorkspaceOpener opener, ConsolePreferences preferences) {
+            this(catalog, opener, preferences, Optional.empty());
+        }
+
+        /** The environments file that "Add environment…" writes, or none for a window that must not. */
+        public Options withEnvironmentsFile(Path file) {
+            return new Options(catalog, opener, preferences, Optional.of(file));
         }
     }
 
@@ -76,6 +95,10 @@ public final class ConsoleWindow {
     private final RolloutViewModel rollout;
     private final MetricsViewModel metrics;
     private final LogsViewModel logs;
+    private final MainView view;
+    private final EnvironmentsViewModel environments;
+    private final StatusLine status;
+    private final Optional<Path> environmentsFile;
 
     private ConsoleWindow(Stage stage, Options options) {
         this.stage = stage;
@@ -84,8 +107,9 @@ public final class ConsoleWindow {
         Notifier notifier = new FxNotifier(stage);
         new UncaughtExceptionHandler(dialogs).install();
         executor = new FxTaskExecutor(failed -> dialogs.showException("Could not " + failed.title(), failed.error()));
-        StatusLine status = new StatusLine();
-        EnvironmentsViewModel environments = new EnvironmentsViewModel(options.catalog(), preferences);
+        status = new StatusLine();
+        environmentsFile = options.environmentsFile();
+        environments = new EnvironmentsViewModel(options.catalog(), preferences);
         WriteGuard guard = new WriteGuard(environments.selectedProperty(), dialogs);
         main = new MainViewModel(executor, status, environments, options.opener());
         sessions = new SessionsViewModel(executor, status, guard, main.workspaceProperty());
@@ -100,15 +124,15 @@ public final class ConsoleWindow {
         metrics = new MetricsViewModel(executor, status, main.workspaceProperty());
         logs = new LogsViewModel(executor, status, main.workspaceProperty());
 
-        MainView view = new MainView(main, new MainView.SessionViews(new SessionsView(sessions), new SessionConsoleView(console),
+        view = new MainView(main, new MainView.SessionViews(new SessionsView(sessions), new SessionConsoleView(console),
                 new ProcessesView(processes), new FilesView(files),
                 Bindings.isNotNull(session)), List.of(
                 new MainView.Page("rolloutTab", "Rollout", Feather.GIT_BRANCH,
-                        "Where the rollout stands, change it, roll back (Alt+2)", new RolloutView(rollout), rollout.shownProperty()),
+                        Shortcut.PAGE_ROLLOUT.hint("Where the rollout stands, change it, roll back"), new RolloutView(rollout), rollout.shownProperty()),
                 new MainView.Page("metricsTab", "Metrics", Feather.BAR_CHART_2,
-                        "Success rate, latency, errors, running executions and cost against the plan (Alt+3)", new MetricsView(metrics), metrics.shownProperty()),
+                        Shortcut.PAGE_METRICS.hint("Success rate, latency, errors, running executions and cost against the plan"), new MetricsView(metrics), metrics.shownProperty()),
                 new MainView.Page("logsTab", "Logs & audit", Feather.FILE_TEXT,
-                        "Execution logs, the prepared queries, and who changed the rollout (Alt+4)", new LogsView(logs), logs.shownProperty())));
+                        Shortcut.PAGE_LOGS.hint("Execution logs, the prepared queries, and who changed the rollout"), new LogsView(logs), logs.shownProperty())));
 
         applyTheme(main.darkThemeProperty().get());
         main.darkThemeProperty().addListener((obs, old, dark) -> applyTheme(dark));
@@ -116,6 +140,8 @@ public final class ConsoleWindow {
                 .orElse(new ConsolePreferences.WindowSize(DEFAULT_WIDTH, DEFAULT_HEIGHT, false));
         Scene scene = new Scene(view, size.width(), size.height());
         installShortcuts(scene);
+        view.setMenuBar(menuBar());
+        view.setOnAddEnvironment(environmentsFile.isPresent() ? this::addEnvironment : null);
         scene.getStylesheets().add(ConsoleWindow.class.getResource("console.css").toExternalForm());
         stage.setScene(scene);
         stage.setTitle("Sandbox Ops");
@@ -142,16 +168,98 @@ public final class ConsoleWindow {
         return window;
     }
 
-    /** The frequent actions from the keyboard; each does what its button does, and only when the button could. */
-    private void installShortcuts(Scene scene) {
-        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F5), sessions::refresh);
-        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN), () -> {
+    /**
+     * What each window-wide {@link Shortcut} does; the accelerators and the menu are installed from this, and a key that
+     * acts on something (create, refresh) does so only when its button could.
+     */
+    private Map<Shortcut, Runnable> actions(Scene scene) {
+        Map<Shortcut, Runnable> a = new EnumMap<>(Shortcut.class);
+        a.put(Shortcut.HELP, () -> ShortcutSheet.show(stage));
+        a.put(Shortcut.QUIT, () -> stage.fireEvent(new WindowEvent(stage, WindowEvent.WINDOW_CLOSE_REQUEST)));
+        a.put(Shortcut.PAGE_SESSIONS, () -> view.selectPage(0));
+        a.put(Shortcut.PAGE_ROLLOUT, () -> view.selectPage(1));
+        a.put(Shortcut.PAGE_METRICS, () -> view.selectPage(2));
+        a.put(Shortcut.PAGE_LOGS, () -> view.selectPage(3));
+        a.put(Shortcut.SESSION_CONSOLE, () -> view.selectSessionTab(0));
+        a.put(Shortcut.SESSION_PROCESSES, () -> view.selectSessionTab(1));
+        a.put(Shortcut.SESSION_FILES, () -> view.selectSessionTab(2));
+        a.put(Shortcut.REFRESH, sessions::refresh);
+        a.put(Shortcut.NEW_SESSION, () -> {
             if (sessions.canCreateProperty().get()) {
                 sessions.create();
             }
         });
-        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN), () -> focus(scene, "#sessionsFilter"));
-        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN), () -> focus(scene, "#commandField"));
+        a.put(Shortcut.FILTER_SESSIONS, () -> focus(scene, "#sessionsFilter"));
+        a.put(Shortcut.COMMAND_LINE, () -> focus(scene, "#commandField"));
+        return a;
+    }
+
+    private Map<Shortcut, Runnable> actions;
+
+    /** The window-wide shortcuts, from the keyboard anywhere in the window. */
+    private void installShortcuts(Scene scene) {
+        actions = actions(scene);
+        actions.forEach((shortcut, action) -> scene.getAccelerators().put(shortcut.combination(), action));
+    }
+
+    private MenuBar menuBar() {
+        MenuItem newFile = new MenuItem("New file…");
+        newFile.setOnAction(e -> files.newFile());
+        MenuItem newFolder = new MenuItem("New folder…");
+        newFolder.setOnAction(e -> files.newFolder());
+        MenuItem upload = new MenuItem("Upload…");
+        upload.setOnAction(e -> files.chooseAndUpload());
+        for (MenuItem i : List.of(newFile, newFolder, upload)) {
+            i.disableProperty().bind(files.canUploadProperty().not());
+        }
+        MenuItem addEnvironment = new MenuItem("Add environment…");
+        addEnvironment.setId("addEnvironmentMenu");
+        addEnvironment.setOnAction(e -> addEnvironment());
+        addEnvironment.setDisable(environmentsFile.isEmpty());
+        Menu file = new Menu("File", null, newFile, newFolder, upload, new SeparatorMenuItem(), addEnvironment, new SeparatorMenuItem(),
+                item(Shortcut.QUIT, "Quit"));
+
+        MenuItem close = new MenuItem("Close session…");
+        close.setOnAction(e -> sessions.closeSelected());
+        close.disableProperty().bind(sessions.canCloseProperty().not());
+        MenuItem cleanup = new MenuItem("Clean up others…");
+        cleanup.setOnAction(e -> sessions.cleanupAllButSelected());
+        cleanup.disableProperty().bind(sessions.canCloseProperty().not());
+        MenuItem create = item(Shortcut.NEW_SESSION, "New session");
+        create.disableProperty().bind(sessions.canCreateProperty().not());
+        Menu session = new Menu("Session", null, create, close, item(Shortcut.REFRESH, "Refresh"),
+                item(Shortcut.FILTER_SESSIONS, "Filter sessions"), item(Shortcut.COMMAND_LINE, "Command line"), new SeparatorMenuItem(), cleanup);
+
+        MenuItem theme = new MenuItem("Switch dark / light theme");
+        theme.setOnAction(e -> main.darkThemeProperty().set(!main.darkThemeProperty().get()));
+        Menu viewMenu = new Menu("View", null, item(Shortcut.PAGE_SESSIONS, "Sessions"), item(Shortcut.PAGE_ROLLOUT, "Rollout"),
+                item(Shortcut.PAGE_METRICS, "Metrics"), item(Shortcut.PAGE_LOGS, "Logs & audit"), new SeparatorMenuItem(),
+                item(Shortcut.SESSION_CONSOLE, "Session console"), item(Shortcut.SESSION_PROCESSES, "Session processes"),
+                item(Shortcut.SESSION_FILES, "Session files"), new SeparatorMenuItem(), theme);
+
+        MenuItem shortcuts = item(Shortcut.HELP, "Keyboard shortcuts");
+        shortcuts.setId("shortcutsMenu");
+        Menu help = new Menu("Help", null, shortcuts);
+        MenuBar bar = new MenuBar(file, session, viewMenu, help);
+        bar.setId("menuBar");
+        return bar;
+    }
+
+    private MenuItem item(Shortcut shortcut, String text) {
+        MenuItem item = new MenuItem(text);
+        item.setAccelerator(shortcut.combination());
+        item.setOnAction(e -> actions.get(shortcut).run());
+        return item;
+    }
+
+    private void addEnvironment() {
+        environmentsFile.ifPresent(file -> {
+            AddEnvironmentViewModel form = new AddEnvironmentViewModel(executor, file, System.getenv(), Path.of(System.getProperty("user.home")));
+            AddEnvironmentView.show(stage, form, added -> {
+                environments.add(added);
+                status.info(form.messageProperty().get());
+            });
+        });
     }
 
     private static void focus(Scene scene, String selector) {

@@ -26,6 +26,13 @@ public interface DialogService {
      */
     boolean confirmByTyping(String title, String message, String expected);
 
+    /**
+     * Asks for one line of text, e.g. a file's new name.
+     *
+     * @return what was typed, empty when cancelled
+     */
+    Optional<String> askText(String title, String message, String initial);
+
     /** @return the files chosen to open, empty when cancelled */
     List<Path> chooseFilesToOpen(String title);
 

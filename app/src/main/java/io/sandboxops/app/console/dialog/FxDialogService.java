@@ -12,6 +12,7 @@ import javafx.scene.control.ButtonType;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
@@ -62,11 +63,27 @@ public final class FxDialogService implements DialogService {
         prepare(alert, title);
         TextField typed = new TextField();
         typed.setPromptText(expected);
-        VBox content = new VBox(8, new Label(message), new Label("Type \"" + expected + "\" to confirm:"), typed);
+        Label text = new Label(message);
+        // The whole question must be read before the word is typed: it wraps rather than ending in "…".
+        text.setWrapText(true);
+        text.setMaxWidth(520);
+        text.setMinHeight(Region.USE_PREF_SIZE);
+        VBox content = new VBox(8, text, new Label("Type \"" + expected + "\" to confirm:"), typed);
         content.setAlignment(Pos.CENTER_LEFT);
         alert.getDialogPane().setContent(content);
         alert.getDialogPane().lookupButton(ok).disableProperty().bind(typed.textProperty().isNotEqualTo(expected));
         return alert.showAndWait().filter(ok::equals).isPresent() && expected.equals(typed.getText());
+    }
+
+    @Override
+    public Optional<String> askText(String title, String message, String initial) {
+        javafx.scene.control.TextInputDialog dialog = new javafx.scene.control.TextInputDialog(initial);
+        dialog.initOwner(owner);
+        dialog.setTitle(title);
+        dialog.setHeaderText(title);
+        dialog.setContentText(message);
+        dialog.getDialogPane().setMinWidth(480);
+        return dialog.showAndWait();
     }
 
     @Override

@@ -54,6 +54,12 @@ public final class EnvironmentsViewModel {
         return env.readOnly() ? "READ-ONLY — " + env.name() + ": nothing can be changed here" : "";
     }
 
+    /** Lists an environment just added to the environments file, and switches to it. */
+    public void add(ConsoleEnvironment environment) {
+        environments.add(environment);
+        selected.set(environment);
+    }
+
     /** @return why the environments file could not be read, when it could not: said in the status bar */
     public Optional<String> catalogProblem() {
         return catalogProblem;

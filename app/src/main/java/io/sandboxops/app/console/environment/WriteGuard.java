@@ -62,6 +62,24 @@ public final class WriteGuard {
         return dialogs.confirm(title, message, confirmLabel);
     }
 
+    /**
+     * Asks before a write that reaches beyond what the person is looking at (removing other people's sessions): a
+     * word must be typed, as production asks for every write; in production the service name is that word.
+     *
+     * @return whether to go ahead
+     */
+    public boolean approveByTyping(String title, String message, String word) {
+        ConsoleEnvironment env = environment.getValue();
+        if (env == null || !env.writesAllowed()) {
+            dialogs.showError(title, "The environment " + (env == null ? "" : "\"" + env.name() + "\" ") + "is read-only; nothing was changed.");
+            return false;
+        }
+        if (env.production()) {
+            return confirmInProduction(env, title, message);
+        }
+        return dialogs.confirmByTyping(title, message, word);
+    }
+
     private boolean confirmInProduction(ConsoleEnvironment env, String title, String message) {
         String word = env.coreDefinition().map(Environment::service).orElse(env.name());
         return dialogs.confirmByTyping(title, message + "\n\nThis is the production environment \"" + env.name()

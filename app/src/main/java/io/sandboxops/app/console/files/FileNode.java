@@ -1,8 +1,6 @@
 package io.sandboxops.app.console.files;
 
 import java.time.Instant;
-import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
@@ -14,7 +12,7 @@ public final class FileNode {
     private final long size;
     private final Instant modified;
     private final ObservableList<FileNode> children = FXCollections.observableArrayList();
-    private final ReadOnlyBooleanWrapper loaded = new ReadOnlyBooleanWrapper();
+    private boolean loaded;
 
     public FileNode(String name, String path, boolean directory, long size, Instant modified) {
         this.name = name;
@@ -49,17 +47,13 @@ public final class FileNode {
         return children;
     }
 
-    public ReadOnlyBooleanProperty loadedProperty() {
-        return loaded.getReadOnlyProperty();
-    }
-
     public boolean isLoaded() {
-        return loaded.get();
+        return loaded;
     }
 
     void setChildren(java.util.List<FileNode> nodes) {
         children.setAll(nodes);
-        loaded.set(true);
+        loaded = true;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.sandboxops.app.console.files;
 
+import io.sandboxops.app.console.fx.Shortcut;
 import io.sandboxops.app.console.fx.ViewLoader;
 import io.sandboxops.app.console.status.HumanReadable;
 import java.io.File;
@@ -20,9 +21,11 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.control.TreeCell;
 import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeView;
-import javafx.scene.input.KeyCode;
-import javafx.scene.input.KeyCodeCombination;
-import javafx.scene.input.KeyCombination;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.input.Dragboard;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -42,6 +45,14 @@ public final class FilesView extends SplitPane {
     private Button goButton;
     @FXML
     private TreeView<FileNode> tree;
+    @FXML
+    private Button newFileButton;
+    @FXML
+    private Button newFolderButton;
+    @FXML
+    private Button renameButton;
+    @FXML
+    private Button deleteButton;
     @FXML
     private Button uploadButton;
     @FXML
@@ -75,7 +86,7 @@ public final class FilesView extends SplitPane {
         goButton.setOnAction(e -> viewModel.openRoot());
 
         tree.setShowRoot(true);
-        tree.setCellFactory(t -> new FileCell());
+        tree.setCellFactory(t -> new FileCell(viewModel));
         viewModel.rootProperty().addListener((obs, old, root) -> {
             tree.setRoot(root == null ? null : new FileTreeItem(root));
             if (tree.getRoot() != null) {
@@ -89,10 +100,38 @@ public final class FilesView extends SplitPane {
             }
         });
         tree.setOnKeyPressed(e -> {
-            if (e.getCode() == KeyCode.ENTER && tree.getSelectionModel().getSelectedItem() != null) {
-                viewModel.open(tree.getSelectionModel().getSelectedItem().getValue());
+            FileNode node = viewModel.selectedProperty().get();
+            if (node == null) {
+                return;
+            }
+            if (Shortcut.OPEN_FILE.matches(e)) {
+                viewModel.open(node);
+            } else if (Shortcut.RENAME_FILE.matches(e)) {
+                viewModel.rename(node);
+                e.consume();
+            } else if (Shortcut.DELETE_FILE.matches(e)) {
+                viewModel.delete(node);
+                e.consume();
             }
         });
+        tree.setContextMenu(contextMenu());
+
+        newFileButton.setGraphic(new FontIcon(Feather.FILE_PLUS));
+        newFileButton.setTooltip(new Tooltip("New file in the selected folder"));
+        newFileButton.disableProperty().bind(viewModel.canUploadProperty().not());
+        newFileButton.setOnAction(e -> viewModel.newFile());
+        newFolderButton.setGraphic(new FontIcon(Feather.FOLDER_PLUS));
+        newFolderButton.setTooltip(new Tooltip("New folder in the selected folder"));
+        newFolderButton.disableProperty().bind(viewModel.canUploadProperty().not());
+        newFolderButton.setOnAction(e -> viewModel.newFolder());
+        renameButton.setGraphic(new FontIcon(Feather.EDIT_3));
+        renameButton.setTooltip(new Tooltip(Shortcut.RENAME_FILE.hint("Rename the selected file or folder") + "; drag it onto a folder to move it"));
+        renameButton.disableProperty().bind(viewModel.canChangeSelectedProperty().not());
+        renameButton.setOnAction(e -> viewModel.rename(viewModel.selectedProperty().get()));
+        deleteButton.setGraphic(new FontIcon(Feather.TRASH_2));
+        deleteButton.setTooltip(new Tooltip(Shortcut.DELETE_FILE.hint("Delete the selected file, or folder with everything in it")));
+        deleteButton.disableProperty().bind(viewModel.canChangeSelectedProperty().not());
+        deleteButton.setOnAction(e -> viewModel.delete(viewModel.selectedProperty().get()));
         // Drop local files on the tree to upload them into the directory under the pointer (or the selected one).
         treePane.setOnDragOver(e -> {
             if (e.getDragboard().hasFiles() && viewModel.canUploadProperty().get()) {
@@ -131,16 +170,50 @@ public final class FilesView extends SplitPane {
         editor.textProperty().bindBidirectional(viewModel.editorTextProperty());
         editor.disableProperty().bind(viewModel.editorPathProperty().isEmpty());
         editor.setOnKeyPressed(e -> {
-            if (new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN).match(e)) {
+            if (Shortcut.SAVE_FILE.matches(e)) {
                 viewModel.save();
                 e.consume();
             }
         });
         saveButton.setGraphic(new FontIcon(Feather.SAVE));
+        saveButton.setTooltip(new Tooltip(Shortcut.SAVE_FILE.hint("Save the file")));
         saveButton.disableProperty().bind(viewModel.canSaveProperty().not());
         saveButton.setOnAction(e -> viewModel.save());
         revertButton.disableProperty().bind(viewModel.dirtyProperty().not());
         revertButton.setOnAction(e -> viewModel.revert());
+    }
+
+    private ContextMenu contextMenu() {
+        MenuItem open = new MenuItem("Open", new FontIcon(Feather.EDIT));
+        open.setOnAction(e -> viewModel.open(viewModel.selectedProperty().get()));
+        open.disableProperty().bind(Bindings.createBooleanBinding(
+                () -> viewModel.selectedProperty().get() == null || viewModel.selectedProperty().get().isDirectory(), viewModel.selectedProperty()));
+        MenuItem newFile = new MenuItem("New file…", new FontIcon(Feather.FILE_PLUS));
+        newFile.setOnAction(e -> viewModel.newFile());
+        newFile.disableProperty().bind(viewModel.canUploadProperty().not());
+        MenuItem newFolder = new MenuItem("New folder…", new FontIcon(Feather.FOLDER_PLUS));
+        newFolder.setOnAction(e -> viewModel.newFolder());
+        newFolder.disableProperty().bind(viewModel.canUploadProperty().not());
+        // The keys are named, not set as accelerators: a context menu's accelerators act in the whole window, and Delete
+        // pressed in the sessions table must not delete the selected file.
+        MenuItem rename = new MenuItem(Shortcut.RENAME_FILE.hint("Rename…"), new FontIcon(Feather.EDIT_3));
+        rename.setOnAction(e -> viewModel.rename(viewModel.selectedProperty().get()));
+        rename.disableProperty().bind(viewModel.canChangeSelectedProperty().not());
+        MenuItem delete = new MenuItem(Shortcut.DELETE_FILE.hint("Delete…"), new FontIcon(Feather.TRASH_2));
+        delete.setOnAction(e -> viewModel.delete(viewModel.selectedProperty().get()));
+        delete.disableProperty().bind(viewModel.canChangeSelectedProperty().not());
+        MenuItem upload = new MenuItem("Upload here…", new FontIcon(Feather.UPLOAD));
+        upload.setOnAction(e -> viewModel.chooseAndUpload());
+        upload.disableProperty().bind(viewModel.canUploadProperty().not());
+        MenuItem download = new MenuItem("Download…", new FontIcon(Feather.DOWNLOAD));
+        download.setOnAction(e -> viewModel.chooseAndDownload());
+        download.disableProperty().bind(open.disableProperty());
+        MenuItem refresh = new MenuItem("Refresh", new FontIcon(Feather.REFRESH_CW));
+        refresh.setOnAction(e -> viewModel.openRoot());
+        ContextMenu menu = new ContextMenu(open, new SeparatorMenuItem(), newFile, newFolder, rename, delete,
+                new SeparatorMenuItem(), upload, download, new SeparatorMenuItem(), refresh);
+        menu.setId("fileMenu");
+        return menu;
     }
 
     /** A tree item that reads its directory the first time it is expanded, and follows reloads. */
@@ -159,7 +232,16 @@ public final class FilesView extends SplitPane {
         }
 
         private void syncChildren() {
-            getChildren().setAll(getValue().children().stream().map(FileTreeItem::new).toList());
+            // A reload (after a rename, a move, a save) keeps the folders that were open open.
+            java.util.Set<String> open = getChildren().stream().filter(TreeItem::isExpanded).map(i -> i.getValue().path())
+                    .collect(java.util.stream.Collectors.toSet());
+            TreeItem<FileNode> was = tree.getSelectionModel().getSelectedItem();
+            String selectedPath = was == null || was.getParent() != this ? null : was.getValue().path();
+            List<FileTreeItem> items = getValue().children().stream().map(FileTreeItem::new).toList();
+            getChildren().setAll(items);
+            items.stream().filter(i -> open.contains(i.getValue().path())).forEach(i -> i.setExpanded(true));
+            // ... and what was selected stays selected, so the next action applies to it.
+            items.stream().filter(i -> i.getValue().path().equals(selectedPath)).findFirst().ifPresent(i -> tree.getSelectionModel().select(i));
         }
 
         @Override
@@ -168,7 +250,42 @@ public final class FilesView extends SplitPane {
         }
     }
 
+    /** A tree row; dragging it onto a folder moves it there (files dropped from the desktop upload instead). */
     private static final class FileCell extends TreeCell<FileNode> {
+        private static final javafx.css.PseudoClass DROP_TARGET = javafx.css.PseudoClass.getPseudoClass("drop-target");
+        /** The entry being dragged inside the tree; a drag from elsewhere carries files instead. */
+        private static FileNode dragged;
+
+        FileCell(FilesViewModel viewModel) {
+            setOnDragDetected(e -> {
+                FileNode node = getItem();
+                if (node != null && !isEmpty() && viewModel.canChangeSelectedProperty().get()) {
+                    dragged = node;
+                    Dragboard board = startDragAndDrop(TransferMode.MOVE);
+                    ClipboardContent content = new ClipboardContent();
+                    content.putString(node.path());
+                    board.setContent(content);
+                    e.consume();
+                }
+            });
+            setOnDragOver(e -> {
+                if (dragged != null && e.getGestureSource() != this && getItem() != null && getItem().isDirectory()) {
+                    e.acceptTransferModes(TransferMode.MOVE);
+                    pseudoClassStateChanged(DROP_TARGET, true);
+                    e.consume();
+                }
+            });
+            setOnDragExited(e -> pseudoClassStateChanged(DROP_TARGET, false));
+            setOnDragDropped(e -> {
+                if (dragged != null && getItem() != null && getItem().isDirectory()) {
+                    viewModel.move(dragged, getItem());
+                    e.setDropCompleted(true);
+                    e.consume();
+                }
+            });
+            setOnDragDone(e -> dragged = null);
+        }
+
         @Override
         protected void updateItem(FileNode node, boolean empty) {
             super.updateItem(node, empty);
@@ -180,7 +297,7 @@ public final class FilesView extends SplitPane {
             }
             setText(node.isDirectory() ? node.name() : node.name() + "   " + HumanReadable.bytes(node.size()));
             setGraphic(new FontIcon(node.isDirectory() ? Feather.FOLDER : Feather.FILE_TEXT));
-            setTooltip(new Tooltip(node.path()));
+            setTooltip(new Tooltip(node.path() + (node.modified() == null ? "" : "\nmodified " + HumanReadable.time(node.modified()))));
         }
     }
 

@@ -13,7 +13,9 @@ import io.sandboxops.app.console.task.TaskExecutor;
 import io.sandboxops.core.api.FileEntry;
 import io.sandboxops.core.api.LineRange;
 import io.sandboxops.core.api.Sandbox;
+import io.sandboxops.core.api.SandboxInvalidInputException;
 import io.sandboxops.core.api.SandboxNotFoundException;
+import io.sandboxops.core.api.TransferProgress;
 import io.sandboxops.core.env.ControlCharacters;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
@@ -25,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
@@ -69,6 +72,7 @@ public final class FilesViewModel {
     private final BooleanBinding dirty = Bindings.createBooleanBinding(() -> !editorPath.get().isEmpty() && !editorText.get().equals(savedText.get()),
             editorPath, editorText, savedText);
     private final ObservableList<Transfer> transfers = FXCollections.observableArrayList();
+    private final BooleanBinding canChangeSelected;
 
     public FilesViewModel(TaskExecutor executor, DialogService dialogs, Notifier notifier, StatusLine status, WriteGuard guard,
                           ObservableValue<SessionHandle> session) {
@@ -84,6 +88,8 @@ public final class FilesViewModel {
         this.guard = guard;
         this.session = session;
         this.nanoClock = nanoClock;
+        this.canChangeSelected = guard.writesAllowed().and(Bindings.createBooleanBinding(
+                () -> selected.get() != null && !isRoot(selected.get()), selected, root));
         session.addListener((obs, old, now) -> {
             closeEditor();
             rootPath.set(DEFAULT_ROOT);
@@ -159,8 +165,7 @@ public final class FilesViewModel {
         if (n.isDirectory()) {
             return n.path();
         }
-        int slash = n.path().lastIndexOf('/');
-        return slash <= 0 ? "/" : n.path().substring(0, slash);
+        return parent(n.path());
     }
 
     // ---- the editor -------------------------------------------------------------------------------------
@@ -202,6 +207,8 @@ public final class FilesViewModel {
                 .onSuccess(v -> {
                     savedText.set(text);
                     status.info("Saved " + path + ".");
+                    // The tree shows the new size and time, not what the listing said before the save.
+                    reloadDirectory(parent(path));
                 })
                 .onFailure(e -> status.error("Could not save " + path + ": " + ErrorMessages.describe(e))));
     }
@@ -215,6 +222,262 @@ public final class FilesViewModel {
         editorPath.set("");
         savedText.set("");
         editorText.set("");
+    }
+
+    // ---- file operations --------------------------------------------------------------------------------
+    // The Sandbox API has write, list, delete, upload and download but no mkdir or move: a folder is made by writing
+    // a placeholder into it and deleting that, a rename or move copies through a local temporary file and deletes
+    // the original only once every copy is complete. No path ever reaches a shell command line.
+
+    /** The placeholder a new folder is made with; removed at once. */
+    static final String FOLDER_PLACEHOLDER = ".sandboxops-new-folder";
+
+    /** Asks for a name and creates an empty file in {@link #uploadDirectory()}. */
+    public void newFile() {
+        create(false);
+    }
+
+    /** Asks for a name and creates an empty folder in {@link #uploadDirectory()}. */
+    public void newFolder() {
+        create(true);
+    }
+
+    private void create(boolean folder) {
+        SessionHandle s = session.getValue();
+        if (s == null) {
+            return;
+        }
+        String directory = uploadDirectory();
+        String what = folder ? "folder" : "file";
+        Optional<String> name = askName("New " + what, "Name of the new " + what + " in " + ControlCharacters.escape(directory) + ":", "");
+        if (name.isEmpty()) {
+            return;
+        }
+        String path = child(directory, name.get());
+        if (!guard.approveRoutine("New " + what, "Create the " + what + " " + path + "?")) {
+            return;
+        }
+        executor.execute(BackgroundTask.ofRunnable("create " + path, () -> {
+                    refuseExisting(s.sandbox(), path);
+                    if (folder) {
+                        makeFolder(s.sandbox(), path);
+                    } else {
+                        s.sandbox().fileWrite(path, "", false, false, false);
+                    }
+                })
+                .onSuccess(v -> {
+                    status.info("Created " + ControlCharacters.escape(path) + ".");
+                    reloadDirectory(directory);
+                })
+                .onFailure(e -> status.error("Could not create " + ControlCharacters.escape(path) + ": " + ErrorMessages.describe(e))));
+    }
+
+    /** Asks for a new name and renames the entry in its folder. */
+    public void rename(FileNode node) {
+        if (node == null || session.getValue() == null || isRoot(node)) {
+            return;
+        }
+        String parent = parent(node.path());
+        askName("Rename", "New name for " + ControlCharacters.escape(node.path()) + ":", baseName(node.path()))
+                .filter(name -> !name.equals(baseName(node.path())))
+                .ifPresent(name -> relocate(node, child(parent, name), "Rename"));
+    }
+
+    /** Moves an entry into another folder (drag and drop), keeping its name. */
+    public void move(FileNode node, FileNode folder) {
+        if (node == null || folder == null || !folder.isDirectory() || session.getValue() == null || isRoot(node)) {
+            return;
+        }
+        if (folder.path().equals(node.path()) || folder.path().startsWith(node.path() + "/")) {
+            status.warn("Cannot move " + ControlCharacters.escape(node.path()) + " into itself.");
+            return;
+        }
+        if (folder.path().equals(parent(node.path()))) {
+            return;
+        }
+        relocate(node, child(folder.path(), baseName(node.path())), "Move");
+    }
+
+    private void relocate(FileNode node, String target, String verb) {
+        SessionHandle s = session.getValue();
+        String from = node.path();
+        String shownFrom = ControlCharacters.escape(from);
+        String shownTarget = ControlCharacters.escape(target);
+        if (!guard.approveRoutine(verb + " " + shownFrom, verb + " " + shownFrom + " to " + shownTarget + "?")) {
+            return;
+        }
+        executor.execute(BackgroundTask.ofRunnable(verb.toLowerCase() + " " + from, () -> copyThenDelete(s.sandbox(), node.isDirectory(), from, target))
+                .onSuccess(v -> {
+                    if (editorPath.get().equals(from) || editorPath.get().startsWith(from + "/")) {
+                        closeEditor();
+                    }
+                    status.info((verb.equals("Rename") ? "Renamed " : "Moved ") + shownFrom + " to " + shownTarget + ".");
+                    reloadDirectory(parent(from));
+                    if (!parent(target).equals(parent(from))) {
+                        reloadDirectory(parent(target));
+                    }
+                })
+                .onFailure(e -> status.error("Could not " + verb.toLowerCase() + " " + shownFrom + ": " + ErrorMessages.describe(e))));
+    }
+
+    /** Deletes a file, or a folder with everything in it, after a confirmation that names it. */
+    public void delete(FileNode node) {
+        SessionHandle s = session.getValue();
+        if (node == null || s == null || isRoot(node)) {
+            return;
+        }
+        String path = node.path();
+        String shown = ControlCharacters.escape(path);
+        String message = node.isDirectory()
+                ? "Delete the folder " + shown + " and everything in it? This cannot be undone."
+                : "Delete the file " + shown + " (" + HumanReadable.bytes(node.size()) + ")? This cannot be undone.";
+        if (!guard.approve("Delete " + shown, message, "Delete")) {
+            return;
+        }
+        executor.execute(BackgroundTask.ofRunnable("delete " + path, () -> s.sandbox().fileDelete(path))
+                .onSuccess(v -> {
+                    if (editorPath.get().equals(path) || editorPath.get().startsWith(path + "/")) {
+                        closeEditor();
+                    }
+                    if (selected.get() == node) {
+                        selected.set(null);
+                    }
+                    status.info("Deleted " + shown + ".");
+                    reloadDirectory(parent(path));
+                })
+                .onFailure(e -> status.error("Could not delete " + shown + ": " + ErrorMessages.describe(e))));
+    }
+
+    private Optional<String> askName(String title, String message, String initial) {
+        Optional<String> typed = dialogs.askText(title, message, initial).map(String::strip).filter(n -> !n.isEmpty());
+        if (typed.isPresent()) {
+            Optional<String> problem = nameProblem(typed.get());
+            if (problem.isPresent()) {
+                dialogs.showError(title, problem.get() + " Nothing was changed.");
+                return Optional.empty();
+            }
+        }
+        return typed;
+    }
+
+    /** A name is one path segment: no slash, not {@code .} or {@code ..}, no control character. */
+    static Optional<String> nameProblem(String name) {
+        if (name.contains("/")) {
+            return Optional.of("A name cannot contain \"/\"; to put it in another folder, drag it there.");
+        }
+        if (name.equals(".") || name.equals("..")) {
+            return Optional.of("\"" + name + "\" is not a name a file can have.");
+        }
+        if (!ControlCharacters.escape(name).equals(name)) {
+            return Optional.of("A name cannot contain control characters.");
+        }
+        if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+            return Optional.of("A name can be at most 255 bytes long.");
+        }
+        return Optional.empty();
+    }
+
+    private boolean isRoot(FileNode node) {
+        return root.get() != null && root.get().path().equals(node.path());
+    }
+
+    private static void refuseExisting(Sandbox sandbox, String path) {
+        if (sandbox.fileExists(path)) {
+            throw new SandboxInvalidInputException(path + " already exists; choose another name");
+        }
+    }
+
+    private static void makeFolder(Sandbox sandbox, String path) {
+        String placeholder = child(path, FOLDER_PLACEHOLDER);
+        sandbox.fileWrite(placeholder, "", false, false, false);
+        sandbox.fileDelete(placeholder);
+    }
+
+    private record Entry(String from, String to, boolean directory, long size) {
+    }
+
+    /**
+     * Copies {@code from} to {@code target} entry by entry, then deletes {@code from}. Everything is checked before a byte
+     * moves: the target is free, no link or special file is inside (a copy would not be one), no file is executable
+     * (the copy would lose the bit). A failed copy removes what it made and leaves the original as it was.
+     */
+    private static void copyThenDelete(Sandbox sandbox, boolean directory, String from, String target) throws IOException {
+        refuseExisting(sandbox, target);
+        List<Entry> plan = new java.util.ArrayList<>();
+        if (directory) {
+            plan.add(new Entry(from, target, true, 0));
+            collect(sandbox, from, target, plan);
+        } else {
+            FileEntry self = sandbox.fileList(parent(from)).stream().filter(e -> e.path().equals(from)).findFirst()
+                    .orElseThrow(() -> new SandboxNotFoundException(from + " is gone; refresh the tree"));
+            check(self);
+            plan.add(new Entry(from, target, false, self.size()));
+        }
+        Path local = Files.createTempFile("sandboxops-move-", ".part");
+        try {
+            for (Entry e : plan) {
+                if (e.directory()) {
+                    makeFolder(sandbox, e.to());
+                } else {
+                    try (OutputStream out = Files.newOutputStream(local)) {
+                        sandbox.fileDownload(e.from(), out, TransferProgress.NONE);
+                    }
+                    long size = Files.size(local);
+                    try (InputStream in = Files.newInputStream(local)) {
+                        if (sandbox.fileUpload(in, size, e.to(), TransferProgress.NONE) != size) {
+                            throw new IOException("the copy of " + e.from() + " is incomplete");
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException failure) {
+            try {
+                if (sandbox.fileExists(target)) {
+                    sandbox.fileDelete(target);
+                }
+            } catch (RuntimeException cleanup) {
+                failure.addSuppressed(cleanup);
+            }
+            throw failure;
+        } finally {
+            Files.deleteIfExists(local);
+        }
+        sandbox.fileDelete(from);
+    }
+
+    private static void collect(Sandbox sandbox, String from, String to, List<Entry> plan) {
+        for (FileEntry e : sandbox.fileList(from)) {
+            check(e);
+            String target = child(to, e.name());
+            plan.add(new Entry(e.path(), target, e.isDirectory(), e.size()));
+            if (e.isDirectory()) {
+                collect(sandbox, e.path(), target, plan);
+            }
+        }
+    }
+
+    private static void check(FileEntry e) {
+        if (e.type() == FileEntry.Type.SYMLINK || e.type() == FileEntry.Type.OTHER) {
+            throw new SandboxInvalidInputException(e.path() + " is a link or special file, which this copy-based move would not keep; "
+                    + "move it with mv in the Console tab");
+        }
+        if (e.type() == FileEntry.Type.FILE && (e.mode() & 0111) != 0) {
+            throw new SandboxInvalidInputException(e.path() + " is executable (mode " + Integer.toOctalString(e.mode())
+                    + "), which this copy-based move would not keep; move it with mv in the Console tab");
+        }
+    }
+
+    private static String child(String directory, String name) {
+        return (directory.endsWith("/") ? directory : directory + "/") + name;
+    }
+
+    private static String parent(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash <= 0 ? "/" : path.substring(0, slash);
+    }
+
+    private static String baseName(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
     }
 
     // ---- transfers --------------------------------------------------------------------------------------
@@ -448,6 +711,11 @@ public final class FilesViewModel {
 
     public BooleanBinding canUploadProperty() {
         return guard.writesAllowed().and(Bindings.createBooleanBinding(() -> session.getValue() != null, session));
+    }
+
+    /** Whether the selected entry may be renamed, moved or deleted: writes allowed, and it is not the tree's root. */
+    public BooleanBinding canChangeSelectedProperty() {
+        return canChangeSelected;
     }
 
     public ObservableList<Transfer> transfers() {

@@ -1,5 +1,6 @@
 package io.sandboxops.app.console.logs;
 
+import io.sandboxops.app.console.fx.Shortcut;
 import io.sandboxops.app.console.fx.ViewLoader;
 import io.sandboxops.app.console.status.HumanReadable;
 import java.time.Instant;
@@ -89,14 +90,14 @@ public final class LogsView extends SplitPane {
         queryField.textProperty().bindBidirectional(viewModel.queryProperty());
         // A Cloud Logging filter spans lines (a line break is an AND), so Enter breaks a line and Ctrl+Enter runs it.
         queryField.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
-            if (e.getCode() == javafx.scene.input.KeyCode.ENTER && e.isShortcutDown()) {
+            if (Shortcut.RUN_QUERY.matches(e)) {
                 viewModel.run();
                 e.consume();
             }
         });
         runButton.setGraphic(new FontIcon(Feather.SEARCH));
         runButton.setOnAction(e -> viewModel.run());
-        runButton.setTooltip(new Tooltip("Run the query (Ctrl+Enter)"));
+        runButton.setTooltip(new Tooltip(Shortcut.RUN_QUERY.hint("Run the query")));
         logsMessage.textProperty().bind(viewModel.logsMessageProperty());
 
         logsTable.setItems(viewModel.visibleRows());

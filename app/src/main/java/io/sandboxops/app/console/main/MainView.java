@@ -2,6 +2,7 @@ package io.sandboxops.app.console.main;
 
 import io.sandboxops.app.console.environment.ConsoleEnvironment;
 import io.sandboxops.app.console.environment.ServiceStatus;
+import io.sandboxops.app.console.fx.Shortcut;
 import io.sandboxops.app.console.fx.ViewLoader;
 import io.sandboxops.app.console.status.StatusLine;
 import java.util.List;
@@ -11,6 +12,7 @@ import javafx.fxml.FXML;
 import javafx.scene.Node;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.MenuBar;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
@@ -19,6 +21,7 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
@@ -29,7 +32,11 @@ import org.kordamp.ikonli.javafx.FontIcon;
 public final class MainView extends BorderPane {
 
     @FXML
+    private VBox topBox;
+    @FXML
     private Label banner;
+    @FXML
+    private Button addEnvironmentButton;
     @FXML
     private ComboBox<ConsoleEnvironment> environmentChoice;
     @FXML
@@ -82,6 +89,14 @@ public final class MainView extends BorderPane {
     public record Page(String id, String title, Feather icon, String tooltip, Node content, javafx.beans.property.BooleanProperty shown) {
     }
 
+    private Runnable onAddEnvironment = () -> { };
+
+    /** What the "+" beside the environment switcher does: the window opens the add-environment dialog. */
+    public void setOnAddEnvironment(Runnable action) {
+        onAddEnvironment = action == null ? () -> { } : action;
+        addEnvironmentButton.setDisable(action == null);
+    }
+
     public MainView(MainViewModel viewModel, SessionViews sessionViews, List<Page> pages) {
         this.viewModel = viewModel;
         this.sessionViews = sessionViews;
@@ -108,6 +123,10 @@ public final class MainView extends BorderPane {
         environmentChoice.getTooltip().textProperty().bind(Bindings.createStringBinding(
                 () -> envs.selectedProperty().get() == null ? "" : envs.selectedProperty().get().description(), envs.selectedProperty()));
         openingIndicator.visibleProperty().bind(viewModel.openingProperty());
+        addEnvironmentButton.setGraphic(new FontIcon(Feather.PLUS));
+        addEnvironmentButton.setTooltip(new Tooltip("Add environment…: a GCP project, region and service, written to "
+                + "~/.sandbox-ops/environments.json once its credentials check out"));
+        addEnvironmentButton.setOnAction(e -> onAddEnvironment.run());
 
         themeToggle.setOnAction(e -> viewModel.darkThemeProperty().set(!viewModel.darkThemeProperty().get()));
         themeToggle.graphicProperty().bind(Bindings.createObjectBinding(
@@ -116,7 +135,7 @@ public final class MainView extends BorderPane {
 
         sessionsPane.getChildren().setAll(sessionViews.sessions());
         sessionsTab.setGraphic(new FontIcon(Feather.LAYERS));
-        sessionsTab.setTooltip(new Tooltip("Sandbox sessions on every backend (Alt+1)"));
+        sessionsTab.setTooltip(new Tooltip(Shortcut.PAGE_SESSIONS.hint("Sandbox sessions on every backend")));
         for (Page page : pages) {
             Tab tab = new Tab(page.title(), page.content());
             tab.setId(page.id());
@@ -134,28 +153,9 @@ public final class MainView extends BorderPane {
         sessionTabs.visibleProperty().bind(Bindings.createBooleanBinding(sessionViews.sessionOpen()::get, sessionViews.sessionOpen()));
         noSessionLabel.visibleProperty().bind(sessionTabs.visibleProperty().not());
 
-        // Ctrl+1..3 switch between the session's console, processes and files.
-        sceneProperty().addListener((obs, old, scene) -> {
-            if (scene != null) {
-                for (int i = 0; i < sessionTabs.getTabs().size(); i++) {
-                    int index = i;
-                    scene.getAccelerators().put(new javafx.scene.input.KeyCodeCombination(javafx.scene.input.KeyCode.getKeyCode(String.valueOf(i + 1)),
-                            javafx.scene.input.KeyCombination.SHORTCUT_DOWN), () -> {
-                        mainTabs.getSelectionModel().select(sessionsTab);
-                        sessionTabs.getSelectionModel().select(index);
-                    });
-                }
-                // Alt+1.. switch between the sessions and the environment's views (rollout, metrics, logs).
-                for (int i = 0; i < mainTabs.getTabs().size(); i++) {
-                    int index = i;
-                    scene.getAccelerators().put(new javafx.scene.input.KeyCodeCombination(javafx.scene.input.KeyCode.getKeyCode(String.valueOf(i + 1)),
-                            javafx.scene.input.KeyCombination.ALT_DOWN), () -> mainTabs.getSelectionModel().select(index));
-                }
-            }
-        });
-        consoleTab.setTooltip(new Tooltip("Run commands in the session (Ctrl+1)"));
-        processesTab.setTooltip(new Tooltip("Its background processes and their logs (Ctrl+2)"));
-        filesTab.setTooltip(new Tooltip("Browse, edit, upload and download its files (Ctrl+3)"));
+        consoleTab.setTooltip(new Tooltip(Shortcut.SESSION_CONSOLE.hint("Run commands in the session")));
+        processesTab.setTooltip(new Tooltip(Shortcut.SESSION_PROCESSES.hint("Its background processes and their logs")));
+        filesTab.setTooltip(new Tooltip(Shortcut.SESSION_FILES.hint("Browse, edit, upload and download its files")));
 
         viewModel.services().addListener((ListChangeListener<ServiceStatus>) change -> showServices());
         showServices();
@@ -168,6 +168,24 @@ public final class MainView extends BorderPane {
         statusMessage.setTooltip(fullMessage);
         viewModel.status().severityProperty().addListener((obs, old, now) -> styleStatus(now));
         styleStatus(viewModel.status().severity());
+    }
+
+    /** Shows the sessions (0) or one of the environment's pages (1..). */
+    public void selectPage(int index) {
+        if (index < mainTabs.getTabs().size()) {
+            mainTabs.getSelectionModel().select(index);
+        }
+    }
+
+    /** Shows the sessions with the selected session's console (0), processes (1) or files (2). */
+    public void selectSessionTab(int index) {
+        mainTabs.getSelectionModel().select(sessionsTab);
+        sessionTabs.getSelectionModel().select(index);
+    }
+
+    /** The window's menu, above the banner and the environment switcher. */
+    public void setMenuBar(MenuBar menuBar) {
+        topBox.getChildren().add(0, menuBar);
     }
 
     private void updateBannerStyle(boolean production) {

@@ -1,5 +1,6 @@
 package io.sandboxops.app.console.sessions;
 
+import io.sandboxops.app.console.fx.Shortcut;
 import io.sandboxops.app.console.fx.ViewLoader;
 import io.sandboxops.app.console.status.HumanReadable;
 import java.time.Duration;
@@ -15,7 +16,6 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
-import javafx.scene.input.KeyCode;
 import javafx.scene.layout.VBox;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
@@ -69,7 +69,7 @@ public final class SessionsView extends VBox {
     private void initialize() {
         filterField.textProperty().bindBidirectional(viewModel.filterProperty());
         filterField.setOnKeyPressed(e -> {
-            if (e.getCode() == KeyCode.ESCAPE) {
+            if (Shortcut.CLEAR_FILTER.matches(e)) {
                 filterField.clear();
             }
         });
@@ -88,7 +88,7 @@ public final class SessionsView extends VBox {
         createButton.setGraphic(new FontIcon(Feather.PLUS));
         createButton.disableProperty().bind(viewModel.canCreateProperty().not());
         createButton.setOnAction(e -> viewModel.create());
-        createButton.setTooltip(new Tooltip("Create a session on the chosen backend (Ctrl+N); \"" + SessionsViewModel.BY_ROLLOUT_RULE
+        createButton.setTooltip(new Tooltip(Shortcut.NEW_SESSION.hint("Create a session on the chosen backend") + "; \"" + SessionsViewModel.BY_ROLLOUT_RULE
                 + "\" lets the environment's rollout pick it for the key"));
         closeButton.setGraphic(new FontIcon(Feather.X_CIRCLE));
         closeButton.disableProperty().bind(viewModel.canCloseProperty().not());
@@ -97,11 +97,11 @@ public final class SessionsView extends VBox {
         cleanupButton.setGraphic(new FontIcon(Feather.TRASH_2));
         cleanupButton.disableProperty().bind(viewModel.canCloseProperty().not());
         cleanupButton.setOnAction(e -> viewModel.cleanupAllButSelected());
-        cleanupButton.setTooltip(new Tooltip("Remove every session except the selected one"));
+        cleanupButton.setTooltip(new Tooltip("Remove every session except the selected one, other people's too; asks you to type how many"));
         refreshButton.setGraphic(new FontIcon(Feather.REFRESH_CW));
         refreshButton.setOnAction(e -> viewModel.refresh());
-        refreshButton.setTooltip(new Tooltip("Refresh now (the table also refreshes every "
-                + SessionsViewModel.REFRESH_PERIOD.toSeconds() + " s)"));
+        refreshButton.setTooltip(new Tooltip(Shortcut.REFRESH.hint("Refresh now") + "; the table also refreshes every "
+                + SessionsViewModel.REFRESH_PERIOD.toSeconds() + " s"));
 
         idColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().id()));
         backendColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().backend()));

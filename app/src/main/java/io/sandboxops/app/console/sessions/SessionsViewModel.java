@@ -481,8 +481,10 @@ public final class SessionsViewModel {
             status.info("There is no other session to clean up.");
             return;
         }
-        if (!guard.approve("Clean up sessions", "Remove " + others + " session" + (others == 1 ? "" : "s") + " and keep only "
-                + keep.id() + "? Their processes end and their files are removed.", "Remove " + others)) {
+        // Other people's sessions go too, on every backend: the count is typed, so a slip of the mouse cannot do it.
+        if (!guard.approveByTyping("Clean up other sessions", "Remove " + others + " session" + (others == 1 ? "" : "s")
+                + " on every backend, other people's included, and keep only " + keep.id()
+                + "? Their processes end and their files are removed; this cannot be undone.", String.valueOf(others))) {
             return;
         }
         List<SandboxBackend> backends = List.copyOf(ws.backends().values());

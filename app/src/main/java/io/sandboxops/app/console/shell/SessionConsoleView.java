@@ -1,5 +1,6 @@
 package io.sandboxops.app.console.shell;
 
+import io.sandboxops.app.console.fx.Shortcut;
 import io.sandboxops.app.console.fx.ViewLoader;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -21,9 +22,6 @@ import javafx.scene.control.ToggleButton;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
-import javafx.scene.input.KeyCode;
-import javafx.scene.input.KeyCodeCombination;
-import javafx.scene.input.KeyCombination;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
@@ -75,7 +73,7 @@ public final class SessionConsoleView extends SplitPane {
         outputList.setPlaceholder(new Label("Type a command below and press Enter."));
         outputList.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.MULTIPLE);
         outputList.setOnKeyPressed(e -> {
-            if (new KeyCodeCombination(KeyCode.C, KeyCombination.SHORTCUT_DOWN).match(e)) {
+            if (Shortcut.COPY_LINES.matches(e)) {
                 copySelectedLines();
             }
         });
@@ -86,6 +84,10 @@ public final class SessionConsoleView extends SplitPane {
             }
         });
 
+        // A deep cwd is cut at its start (the end is where one is); the tooltip holds all of it.
+        Tooltip cwd = new Tooltip();
+        cwd.textProperty().bind(viewModel.cwdProperty());
+        promptLabel.setTooltip(cwd);
         promptLabel.textProperty().bind(Bindings.createStringBinding(
                 () -> viewModel.cwdProperty().get().isEmpty() ? "$" : viewModel.cwdProperty().get() + " $", viewModel.cwdProperty()));
         commandField.textProperty().bindBidirectional(viewModel.commandProperty());
@@ -93,20 +95,16 @@ public final class SessionConsoleView extends SplitPane {
         commandField.promptTextProperty().bind(Bindings.when(viewModel.writesAllowedProperty())
                 .then("command (Enter runs it, Up/Down for history)").otherwise("read-only environment: commands cannot be run here"));
         commandField.setOnKeyPressed(e -> {
-            switch (e.getCode()) {
-                case ENTER -> viewModel.run();
-                case UP -> {
-                    viewModel.historyUp();
-                    commandField.end();
-                    e.consume();
-                }
-                case DOWN -> {
-                    viewModel.historyDown();
-                    commandField.end();
-                    e.consume();
-                }
-                default -> {
-                }
+            if (Shortcut.RUN_COMMAND.matches(e)) {
+                viewModel.run();
+            } else if (Shortcut.HISTORY_UP.matches(e)) {
+                viewModel.historyUp();
+                commandField.end();
+                e.consume();
+            } else if (Shortcut.HISTORY_DOWN.matches(e)) {
+                viewModel.historyDown();
+                commandField.end();
+                e.consume();
             }
         });
         viewModel.runningProperty().addListener((obs, was, now) -> {
@@ -134,9 +132,9 @@ public final class SessionConsoleView extends SplitPane {
         stopButton.setGraphic(new FontIcon(Feather.SQUARE));
         stopButton.disableProperty().bind(viewModel.runningProperty().not().or(viewModel.stoppingProperty()));
         stopButton.setOnAction(e -> viewModel.stop());
-        stopButton.setTooltip(new Tooltip("Stop the running command (Esc); the session keeps its cwd and exports"));
+        stopButton.setTooltip(new Tooltip(Shortcut.STOP_COMMAND.hint("Stop the running command") + "; the session keeps its cwd and exports"));
         setOnKeyPressed(e -> {
-            if (e.getCode() == KeyCode.ESCAPE && viewModel.runningProperty().get()) {
+            if (Shortcut.STOP_COMMAND.matches(e) && viewModel.runningProperty().get()) {
                 viewModel.stop();
             }
         });

@@ -169,4 +169,71 @@ class FilesViewModelTest {
                 .noneMatch(n -> n.contains("\u001b") || n.contains("\u0007"))
                 .contains("evil\\e[2J\\e]0;x\\a.txt");
     }
+
+    @Test
+    void aNewFileIsNamedInItsFolderAndANameThatLeavesItIsRefused() {
+        f.dialogs.texts.add("../../etc/cron.d/evil");
+        vm.newFile();
+        assertThat(f.dialogs.shown).anyMatch(m -> m.startsWith("error: New file: A name cannot contain \"/\""));
+        assertThat(f.sandbox.fileExists("/etc/cron.d/evil")).isFalse();
+        f.dialogs.texts.add("..");
+        vm.newFolder();
+        assertThat(f.sandbox.fileExists("/workspace/..")).isFalse();
+        f.dialogs.texts.add("notes.md");
+        vm.newFile();
+        assertThat(f.sandbox.file("/workspace/notes.md")).hasValue("");
+        assertThat(vm.rootProperty().get().children()).extracting(FileNode::name).contains("notes.md");
+    }
+
+    @Test
+    void aNewFolderIsEmptyAndAnExistingNameIsNotOverwritten() {
+        f.dialogs.texts.add("build");
+        vm.newFolder();
+        assertThat(f.sandbox.fileList("/workspace/build")).isEmpty();
+        f.dialogs.texts.add("README.md");
+        vm.newFile();
+        assertThat(f.sandbox.file("/workspace/README.md")).hasValue("# hello\n");
+        assertThat(f.status.message()).contains("already exists");
+    }
+
+    @Test
+    void renameCopiesThenRemovesTheOriginalAndTheTreeFollows() {
+        f.dialogs.texts.add("GUIDE.md");
+        vm.rename(child(vm.rootProperty().get(), "README.md"));
+        assertThat(f.sandbox.file("/workspace/GUIDE.md")).hasValue("# hello\n");
+        assertThat(f.sandbox.fileExists("/workspace/README.md")).isFalse();
+        assertThat(vm.rootProperty().get().children()).extracting(FileNode::name).containsExactly("src", "GUIDE.md");
+    }
+
+    @Test
+    void aFolderCannotBeMovedIntoItself() {
+        FileNode src = child(vm.rootProperty().get(), "src");
+        vm.move(src, src);
+        assertThat(f.status.message()).contains("into itself");
+        assertThat(f.sandbox.fileExists("/workspace/src/main.py")).isTrue();
+    }
+
+    @Test
+    void deleteNamesWhatGoesAndAReadOnlyEnvironmentRefuses() {
+        f.environment.set(new io.sandboxops.app.console.environment.ConsoleEnvironment("audit", io.sandboxops.app.console.environment.ConsoleEnvironment.Kind.GCP, false, true, "x"));
+        vm.delete(child(vm.rootProperty().get(), "src"));
+        assertThat(f.sandbox.fileExists("/workspace/src")).isTrue();
+        assertThat(f.dialogs.shown).anyMatch(m -> m.contains("read-only"));
+        f.environment.set(io.sandboxops.app.console.environment.ConsoleEnvironment.local());
+        f.dialogs.answer = false;
+        vm.delete(child(vm.rootProperty().get(), "README.md"));
+        assertThat(f.sandbox.fileExists("/workspace/README.md")).isTrue();
+        assertThat(f.dialogs.shown).anyMatch(m -> m.startsWith("confirm: Delete /workspace/README.md: Delete the file /workspace/README.md (8 B)?"));
+        f.dialogs.answer = true;
+        vm.delete(child(vm.rootProperty().get(), "README.md"));
+        assertThat(f.sandbox.fileExists("/workspace/README.md")).isFalse();
+    }
+
+    @Test
+    void theSizeIsReadAgainAfterASave() {
+        vm.open(child(vm.rootProperty().get(), "README.md"));
+        vm.editorTextProperty().set("# hello, and more\n");
+        vm.save();
+        assertThat(child(vm.rootProperty().get(), "README.md").size()).isEqualTo(18);
+    }
 }

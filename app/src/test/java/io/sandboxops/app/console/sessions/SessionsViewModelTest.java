@@ -114,9 +114,24 @@ class SessionsViewModelTest {
         backend.add("sbx-c", NOW);
         executor.tick();
         vm.selectedProperty().set(row("sbx-b"));
+        dialogs.typed = "2";
         vm.cleanupAllButSelected();
         assertThat(vm.allRows()).extracting(SessionRow::id).containsExactly("sbx-b");
         assertThat(status.message()).isEqualTo("Removed 2 sessions; kept sbx-b.");
+    }
+
+    @Test
+    void cleanupOfOthersNeedsTheirCountTypedNotJustAClick() {
+        backend.add("sbx-c", NOW);
+        executor.tick();
+        vm.selectedProperty().set(row("sbx-b"));
+        dialogs.answer = true;
+        dialogs.typed = "";
+        vm.cleanupAllButSelected();
+        dialogs.typed = "cleanup";
+        vm.cleanupAllButSelected();
+        assertThat(vm.allRows()).extracting(SessionRow::id).containsExactlyInAnyOrder("sbx-a", "sbx-b", "sbx-c");
+        assertThat(dialogs.shown).allMatch(s -> s.startsWith("type: Clean up other sessions: Remove 2 sessions on every backend"));
     }
 
     @Test

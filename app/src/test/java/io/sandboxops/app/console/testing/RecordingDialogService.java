@@ -10,6 +10,8 @@ import java.util.Optional;
 public final class RecordingDialogService implements DialogService {
     public boolean answer = true;
     public String typed = "";
+    /** The answers to {@link #askText}, in order; none left answers as a cancel. */
+    public final java.util.Deque<String> texts = new java.util.ArrayDeque<>();
     public List<Path> filesToOpen = List.of();
     public Optional<Path> saveTo = Optional.empty();
     public final List<String> shown = new ArrayList<>();
@@ -34,6 +36,12 @@ public final class RecordingDialogService implements DialogService {
     public boolean confirmByTyping(String title, String message, String expected) {
         shown.add("type: " + title + ": " + message);
         return answer && expected.equals(typed);
+    }
+
+    @Override
+    public Optional<String> askText(String title, String message, String initial) {
+        shown.add("ask: " + title + ": " + message);
+        return Optional.ofNullable(texts.poll());
     }
 
     @Override
