@@ -42,7 +42,7 @@ final class DockerShellHost implements ShellHost {
     private static final Duration CONTAINER_END_GRACE = Duration.ofSeconds(2);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     /** What the next command does for a session whose shell was lost, as the messages about it end. */
-    private static final String RESTORES = "restores the session's cwd and exported variables as saved after its last finished command";
+    private static final String RESTORES = "restores the session's state (cwd, variables, functions) as saved after its last finished command";
 
     /**
      * The engine shell's binaries: copies of the image's bash and setsid that the sandbox user may execute but not read.
@@ -329,6 +329,9 @@ final class DockerShellHost implements ShellHost {
             sb.append(" with code ").append(exit);
             if (exit > 128 && exit < 160) {
                 sb.append(" (killed by signal ").append(exit - 128).append(')');
+            }
+            if (exit == 128 + 9 && !Boolean.TRUE.equals(state.getOOMKilled())) {
+                sb.append(": every process in it was killed, as a command's \"kill -9 -1\" does");
             }
         }
         if (Boolean.TRUE.equals(state.getOOMKilled())) {

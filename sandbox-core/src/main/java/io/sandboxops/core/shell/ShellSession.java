@@ -314,6 +314,9 @@ public final class ShellSession implements AutoCloseable {
             if (exit < 0) {
                 exit = EXIT_SHELL_RESTARTED;
             }
+            if (c.engineStopped()) {
+                exit = 128 + 9;
+            }
             if (!c.timedOut()) {
                 note = c.engineStopped() ? "the command stopped the session's shell (SIGSTOP); it was ended and a new one started with the "
                         + "session's state from before the command" : "the command killed the session's shell" + signal(exit)
@@ -330,12 +333,18 @@ public final class ShellSession implements AutoCloseable {
             }
         }
         String stderr = c.stderrText();
+        if (done.shellExited()) {
+            // What setsid -w says of the engine shell it waited for; the note below says it for a person.
+            stderr = SETSID_CHILD.matcher(stderr).replaceAll("");
+        }
         if (!note.isEmpty()) {
             stderr = stderr + (stderr.isEmpty() || stderr.endsWith("\n") ? "" : "\n") + NOTE_PREFIX + note + "\n";
         }
         return new ExecResult(exit, c.stdoutText(), stderr, cwdAfter, sessionId, done.backgroundPid(), c.timedOut(),
                 c.duration(), c.stdoutDropped(), c.stderrDropped());
     }
+
+    private static final Pattern SETSID_CHILD = Pattern.compile("(?m)^setsid: child [0-9]+ did not exit normally[^\n]*\n?");
 
     /** How the engine's own notes about a command start, on the last line of its stderr. */
     public static final String NOTE_PREFIX = "sandbox-ops: ";
