@@ -331,7 +331,7 @@ final class DockerShellHost implements ShellHost {
                 sb.append(" (killed by signal ").append(exit - 128).append(')');
             }
             if (exit == 128 + 9 && !Boolean.TRUE.equals(state.getOOMKilled())) {
-                sb.append(": every process in it was killed, as a command's \"kill -9 -1\" does");
+                sb.append(": every process in it was killed (by docker kill, or a command's \"kill -9 -1\")");
             }
         }
         if (Boolean.TRUE.equals(state.getOOMKilled())) {

@@ -75,7 +75,7 @@ class DockerContainerKillFaultTest {
                     .hasMessageStartingWith("\"" + IN_FLIGHT + "\" in session main did not finish: sandbox " + id + " stopped: ")
                     .hasMessageContaining("its container exited with code 137 (killed by signal 9)")
                     .hasMessageContaining("background ones too, ended with it")
-                    .hasMessageContaining("The next command starts it again and restores the session's cwd and exported variables");
+                    .hasMessageContaining("The next command starts it again and restores the session's state (cwd, variables, functions)");
             assertThat(running(backend.docker(), container)).as("the kill stopped the container").isFalse();
             userSaw = "SandboxUnavailableException " + took + " after the kill: " + failure.getMessage();
 

@@ -122,7 +122,7 @@ class DockerEngineRestartFaultTest {
                                     .hasMessageContaining("the next command starts sandbox " + alpha.id() + " again if it stopped"),
                             f -> assertThat(f).hasMessageContaining("sandbox " + alpha.id() + " stopped: its container exited with code 143")
                                     .hasMessageContaining("The next command starts it again"))
-                    .hasMessageContaining("restores the session's cwd and exported variables as saved after its last finished command");
+                    .hasMessageContaining("restores the session's state (cwd, variables, functions) as saved after its last finished command");
             List<String> messages = new ArrayList<>();
             down.forEach((call, thrown) -> {
                 assertThat(thrown).as(call).isInstanceOf(SandboxUnavailableException.class)
