@@ -49,7 +49,7 @@ final class SavedShells {
                 return directory.read(List.of(shell)).stream().findFirst();
             }
             Parsed known = parsed.get(shell);
-            byte[] state = Files.readAllBytes(good.get().state());
+            byte[] state = ShellStateFiles.record(good.get().state());
             if (known != null && Arrays.equals(known.state(), state) && !hasBackground(dir)) {
                 Optional<String> last = readIfPresent(dir.resolve("last_command"));
                 Instant updated = Files.getLastModifiedTime(good.get().meta()).toInstant();
@@ -85,7 +85,7 @@ final class SavedShells {
 
     private static Optional<String> readIfPresent(Path file) throws IOException {
         try {
-            return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+            return Optional.of(new String(ShellStateFiles.record(file), StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }

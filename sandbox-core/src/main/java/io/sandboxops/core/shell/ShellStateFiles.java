@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
 
 /**
  * The layout of a session's saved state on the machine its shells run on, for code that reads or seeds it directly
- * (the Cloud Run executor). Two slots, each a state file ({@code state.N}, bash) and a meta file ({@code meta.N}:
- * sequence number NUL cwd NUL) written after it; the newest slot with a complete meta is the last good state
+ * (the Cloud Run executor). Two slots, each a state file ({@code state.N}, bash up to a NUL) and a meta file
+ * ({@code meta.N}: sequence number NUL cwd NUL) written after it; the newest slot with a complete meta is the last good
+ * state. The engine shell rewrites files in place, so whatever follows a record's NUL is left over from before
  * (init.bash writes and reads them; {@code sessions.bash} lists them).
  */
 public final class ShellStateFiles {
@@ -22,6 +23,17 @@ public final class ShellStateFiles {
 
     /** A complete slot: its state file, its meta file, sequence number and cwd. */
     public record Slot(Path state, Path meta, long seq, String cwd) {
+    }
+
+    /** The bytes of {@code file} up to its first NUL (or all of them): a record the engine shell rewrites in place. */
+    public static byte[] record(Path file) throws IOException {
+        byte[] b = Files.readAllBytes(file);
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == 0) {
+                return java.util.Arrays.copyOf(b, i);
+            }
+        }
+        return b;
     }
 
     /** The last good state in {@code dir}, or empty when no slot is complete. */
@@ -54,7 +66,7 @@ public final class ShellStateFiles {
                 sh.append("declare -x ").append(k).append("=").append(ShellSession.singleQuoted(v)).append('\n');
             }
         });
-        sh.append("builtin cd -- ").append(ShellSession.singleQuoted(cwd)).append(" || :\n");
+        sh.append("builtin cd -- ").append(ShellSession.singleQuoted(cwd)).append(" || :\n\0");
         // Sequence number 1 lives in slot 1 (a shell writes number n to slot n % 2), so the next command writes slot 0.
         Files.deleteIfExists(dir.resolve("meta.0"));
         Files.deleteIfExists(dir.resolve("state.0"));

@@ -39,7 +39,7 @@ builtin unset __sbxP_slot
 # Before each command (command.bash; the command is in __sbxP_c): $1 "bg" for a background one. Records it for the
 # session's info, then picks the slot the command's subshell saves to.
 __sbxP_pre() {
-  builtin printf '%s' "$__sbxP_c" > "$__sbxP_sd/last_command"
+  builtin printf '%s\0' "$__sbxP_c" 1<> "$__sbxP_sd/last_command"
   [[ ${1-} != bg ]] || : > "$__sbxP_sd/bg.pid"
   __sbxP_slot=$(( (__sbxP_seq + 1) % 2 ))
 } 2>/dev/null
@@ -76,33 +76,37 @@ __sbxP_bg() {
   builtin printf '%s' "$1" > "$__sbxP_sd/bg.pid"
 } 2>/dev/null
 # The EXIT trap of a command's subshell: $1 slot, $2 sequence number. Saves what the command left — variables,
-# functions, aliases, shell options, cwd — into the slot, then its meta. In POSIX mode special builtins come before
-# functions, so a function named "unset" cannot stop the clean-up; functions named after what a restore calls
-# (builtin, declare, set, shopt, alias) and the engine's own names are never saved, so no saved state can hijack the
-# next restore. Bash's own read-only and dynamic variables are left out (restoring them would fail, or reseed
-# RANDOM). A command that made POSIXLY_CORRECT read-only, disabled a builtin or replaced this trap is not saved: the
-# slot stays incomplete and the session keeps its last good state (the end marker says "not saved").
+# functions, aliases, shell options when they changed, cwd — into the slot's state file, then its meta. Files are
+# rewritten in place (truncating a file costs ten times as much on overlayfs), so each record ends in a NUL and
+# readers stop there. In POSIX mode special builtins come before functions, so a function named "unset" cannot stop
+# the clean-up; functions named after what a restore calls (builtin, declare, set, shopt, alias) and the engine's own
+# names are never saved, so no saved state can hijack the next restore. Bash's own read-only and dynamic variables,
+# and those the subshell inherits unchanged, are left out (restoring them would fail, or reseed RANDOM). A command
+# that made POSIXLY_CORRECT read-only, disabled a builtin or replaced this trap is not saved: the slot's meta is not
+# written and the session keeps its last good state (the end marker says "not saved").
 __sbxP_save() {
+  [[ $SHELLOPTS == "$__sbxP_so" && $BASHOPTS == "$__sbxP_bo" ]] && __sbxP_x= || __sbxP_x=options
   POSIXLY_CORRECT=y 2>/dev/null
   [[ -o posix ]] || return
-  set -- "$1" "$2" "$__sbxP_sd"
+  set -- "$1" "$2" "$__sbxP_x" "$__sbxP_sd" "$__sbxP_skip"
   unset -f builtin declare set shopt alias __sbxP_meta __sbxP_end __sbxP_save __sbxP_bg __sbxP_pre __sbxP_child
+  unset -v "${!__sbx@}"
   unset POSIXLY_CORRECT
   builtin set +o monitor
-  __sbxP_n=() __sbxP_all=("${!A@}" "${!B@}" "${!C@}" "${!D@}" "${!E@}" "${!F@}" "${!G@}" "${!H@}" "${!I@}" "${!J@}" \
-    "${!K@}" "${!L@}" "${!M@}" "${!N@}" "${!O@}" "${!P@}" "${!Q@}" "${!R@}" "${!S@}" "${!T@}" "${!U@}" "${!V@}" "${!W@}" \
-    "${!X@}" "${!Y@}" "${!Z@}" "${!a@}" "${!b@}" "${!c@}" "${!d@}" "${!e@}" "${!f@}" "${!g@}" "${!h@}" "${!i@}" "${!j@}" \
-    "${!k@}" "${!l@}" "${!m@}" "${!n@}" "${!o@}" "${!p@}" "${!q@}" "${!r@}" "${!s@}" "${!t@}" "${!u@}" "${!v@}" "${!w@}" \
-    "${!x@}" "${!y@}" "${!z@}" "${!_@}")
-  for __sbxP_v in "${__sbxP_all[@]}"; do
-    case $__sbxP_v in
-      __sbx*|_|BASHOPTS|SHELLOPTS|BASH_VERSINFO|BASH_VERSION|EUID|UID|PPID|BASHPID|BASH_ARGC|BASH_ARGV|BASH_ARGV0|BASH_CMDS|\
-      BASH_ALIASES|BASH_COMMAND|BASH_EXECUTION_STRING|BASH_LINENO|BASH_REMATCH|BASH_SOURCE|BASH_SUBSHELL|COMP_WORDBREAKS|\
-      DIRSTACK|EPOCHREALTIME|EPOCHSECONDS|FUNCNAME|GROUPS|HISTCMD|LINENO|OPTIND|PIPESTATUS|RANDOM|SECONDS|SRANDOM) ;;
-      *) __sbxP_n+=("$__sbxP_v") ;;
-    esac
-  done
-  { builtin declare -p "${__sbxP_n[@]}" && builtin declare -f && builtin alias -p && builtin shopt -p && builtin set +o \
-    && builtin printf 'builtin cd -- %q || :\n' "$PWD"; } > "$3/state.$1" &&
-    builtin printf '%s\0%s\0' "$2" "$PWD" > "$3/meta.$1"
+  { builtin compgen -v && builtin printf '\0'; } 1<> "$4/names" || return
+  IFS= builtin read -r -d '' __sbx_n < "$4/names"
+  __sbx_n=$'\n'$__sbx_n
+  for __sbx_v in $5; do __sbx_n=${__sbx_n/$'\n'$__sbx_v$'\n'/$'\n'}; done
+  IFS=$'\n' builtin eval '__sbx_a=($__sbx_n)'
+  builtin unset -v __sbx_n __sbx_v
+  { builtin declare -p "${__sbx_a[@]}" && builtin declare -f && builtin alias -p \
+    && { [[ -z $3 ]] || { builtin shopt -p && builtin set +o; }; } \
+    && builtin printf 'builtin cd -- %q || :\n\0' "$PWD"; } 1<> "$4/state.$1" &&
+    builtin printf '%s\0%s\0' "$2" "$PWD" 1<> "$4/meta.$1"
 } 2>/dev/null
+# What a saved state never holds: bash's read-only and dynamic variables, and those every subshell inherits as they are.
+__sbxP_skip='_ BASHOPTS SHELLOPTS BASH_VERSINFO BASH_VERSION EUID UID PPID BASHPID BASH_ARGC BASH_ARGV BASH_ARGV0 BASH_CMDS
+BASH_ALIASES BASH_COMMAND BASH_EXECUTION_STRING BASH_LINENO BASH_REMATCH BASH_SOURCE BASH_SUBSHELL COMP_WORDBREAKS DIRSTACK
+EPOCHREALTIME EPOCHSECONDS FUNCNAME GROUPS HISTCMD LINENO OPTIND PIPESTATUS RANDOM SECONDS SRANDOM BASH HOSTTYPE MACHTYPE
+OSTYPE OPTERR BASH_LOADABLES_PATH'
+__sbxP_so=$SHELLOPTS __sbxP_bo=$BASHOPTS

@@ -28,11 +28,12 @@ for s in "$@"; do
   done
   [ -n "$good" ] && printf 'cwd\0%s\0updated\0%s\0' "$cwd" "$(stat -c %Y "$meta")"
   [ -f "$d/created" ] && { printf 'created\0'; cat "$d/created"; printf '\0'; }
-  [ -f "$d/last_command" ] && { printf 'last_command\0'; cat "$d/last_command"; printf '\0'; }
+  # Rewritten in place by the engine shell: the command ends at its NUL.
+  [ -f "$d/last_command" ] && { IFS= read -r -d '' lc < "$d/last_command"; printf 'last_command\0%s\0' "$lc"; }
   if [ -n "$good" ]; then
     # The state is bash the command's subshell wrote: read in a shell of its own, with a time limit, for its exported
     # variables only.
-    timeout -s KILL 10 env -i bash --noprofile --norc -c '. "$1" >/dev/null 2>&1; exec env -0' sbx-env "$good" |
+    timeout -s KILL 10 env -i bash --noprofile --norc -c 'IFS= read -r -d "" t < "$1"; eval "$t" >/dev/null 2>&1; exec env -0' sbx-env "$good" |
       while IFS= read -r -d '' kv; do printf 'env\0%s\0' "$kv"; done
   fi
   for f in "$d"/bg/*; do
