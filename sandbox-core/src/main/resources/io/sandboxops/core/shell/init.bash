@@ -93,20 +93,20 @@ __sbxP_save() {
   unset -v "${!__sbx@}"
   unset POSIXLY_CORRECT
   builtin set +o monitor
-  { builtin compgen -v && builtin printf '\0'; } 1<> "$4/names" || return
+  [[ :$BASHOPTS: == *:extglob:* ]] && __sbx_g=1 || __sbx_g=
+  builtin shopt -s extglob
+  { builtin compgen -v -X "$5" && builtin printf '\0'; } 1<> "$4/names" || return
+  [[ -n $__sbx_g ]] || builtin shopt -u extglob
   IFS= builtin read -r -d '' __sbx_n < "$4/names"
-  __sbx_n=$'\n'$__sbx_n
-  for __sbx_v in $5; do __sbx_n=${__sbx_n/$'\n'$__sbx_v$'\n'/$'\n'}; done
   IFS=$'\n' builtin eval '__sbx_a=($__sbx_n)'
-  builtin unset -v __sbx_n __sbx_v
+  builtin unset -v __sbx_n __sbx_g
   { builtin declare -p "${__sbx_a[@]}" && builtin declare -f && builtin alias -p \
     && { [[ -z $3 ]] || { builtin shopt -p && builtin set +o; }; } \
     && builtin printf 'builtin cd -- %q || :\n\0' "$PWD"; } 1<> "$4/state.$1" &&
     builtin printf '%s\0%s\0' "$2" "$PWD" 1<> "$4/meta.$1"
 } 2>/dev/null
-# What a saved state never holds: bash's read-only and dynamic variables, and those every subshell inherits as they are.
-__sbxP_skip='_ BASHOPTS SHELLOPTS BASH_VERSINFO BASH_VERSION EUID UID PPID BASHPID BASH_ARGC BASH_ARGV BASH_ARGV0 BASH_CMDS
-BASH_ALIASES BASH_COMMAND BASH_EXECUTION_STRING BASH_LINENO BASH_REMATCH BASH_SOURCE BASH_SUBSHELL COMP_WORDBREAKS DIRSTACK
-EPOCHREALTIME EPOCHSECONDS FUNCNAME GROUPS HISTCMD LINENO OPTIND PIPESTATUS RANDOM SECONDS SRANDOM BASH HOSTTYPE MACHTYPE
-OSTYPE OPTERR BASH_LOADABLES_PATH'
+# What a saved state never holds (a pattern for compgen -X, short because it is matched against every name): the
+# engine's names, bash's read-only and dynamic variables and those every subshell inherits as they are — BASH* takes
+# all of bash's (a user's own BASH_ENV or BASH_XTRACEFD lasts one command).
+__sbxP_skip='@(__sbx*|_|BASH*|SHELLOPTS|EUID|UID|PPID|COMP_WORDBREAKS|DIRSTACK|EPOCH*|FUNCNAME|GROUPS|HISTCMD|LINENO|OPTIND|PIPESTATUS|RANDOM|SECONDS|SRANDOM|HOSTTYPE|MACHTYPE|OSTYPE|OPTERR)'
 __sbxP_so=$SHELLOPTS __sbxP_bo=$BASHOPTS
