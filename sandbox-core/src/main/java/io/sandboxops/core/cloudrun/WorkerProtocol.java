@@ -86,10 +86,6 @@ public final class WorkerProtocol {
             return new Request(id, op, session, command, timeoutMillis, dir, in, pids, pid, maxBytes);
         }
 
-        public Request withPids(List<Long> p) {
-            return new Request(id, op, session, command, timeoutMillis, dir, input, p, pid, maxBytes);
-        }
-
         public Request withLogs(long p, int max) {
             return new Request(id, op, session, command, timeoutMillis, dir, input, pids, p, max);
         }

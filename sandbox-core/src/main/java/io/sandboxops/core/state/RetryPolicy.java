@@ -50,10 +50,6 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
         return new RetryPolicy(1, Duration.ZERO, Duration.ZERO, 1.0, 0);
     }
 
-    public RetryPolicy withMaxAttempts(int attempts) {
-        return new RetryPolicy(attempts, initialBackoff, maxBackoff, multiplier, jitter);
-    }
-
     /** Whether {@code t} is a failure that may pass when the same call is made again. */
     public static boolean isTransient(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
