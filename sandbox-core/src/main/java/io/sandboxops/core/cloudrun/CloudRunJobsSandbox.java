@@ -296,7 +296,7 @@ final class CloudRunJobsSandbox implements FileOperationsSandbox {
         String shortName = CloudRunJobManager.shortName(execution);
         Optional<Response> finished = finishedInteractive(shortName);
         if (finished.isPresent()) {
-            if (Op.INPUT.equals(request.op())) {
+            if (request.op() == Op.INPUT) {
                 throw new SandboxNotFoundException("no command is running in session " + request.session() + "; it ended");
             }
             return finished.get();
