@@ -29,6 +29,7 @@ import io.sandboxops.core.state.RetryPolicy;
 import io.sandboxops.core.state.SandboxRecord;
 import io.sandboxops.core.state.SessionStateStore;
 import io.sandboxops.core.state.ShellState;
+import io.sandboxops.core.util.InterruptibleSleep;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -420,7 +421,7 @@ final class CloudRunJobsSandbox implements FileOperationsSandbox {
                 throw new SandboxUnavailableException("the session worker " + CloudRunJobManager.shortName(execution)
                         + " ended before it was ready; see its logs in Cloud Logging");
             }
-            RetryPolicySleep.sleep(sleep);
+            InterruptibleSleep.sleepMillis(sleep, "the session worker");
             sleep = Math.min(100, sleep * 2);
         }
         jobs.cancel(execution);
@@ -629,20 +630,6 @@ final class CloudRunJobsSandbox implements FileOperationsSandbox {
     /** A command as a message may name it: one line, short, inert, secrets masked (the Docker path's rule, one place). */
     static String abbreviate(String command) {
         return io.sandboxops.core.env.Secrets.abbreviateCommand(command);
-    }
-
-    private static final class RetryPolicySleep {
-        private RetryPolicySleep() {
-        }
-
-        static void sleep(long ms) {
-            try {
-                Thread.sleep(ms);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SandboxUnavailableException("interrupted while waiting for the session worker", e);
-            }
-        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.google.api.gax.rpc.StatusCode;
 import com.google.cloud.BaseServiceException;
 import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.api.SandboxUnavailableException;
+import io.sandboxops.core.util.InterruptibleSleep;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -96,7 +97,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
                     }
                     throw e;
                 }
-                sleep(backoff(attempt));
+                InterruptibleSleep.sleep(backoff(attempt), "the next attempt at " + what);
             } catch (Exception e) {
                 throw new SandboxException(what + " failed: " + e.getMessage(), e);
             }
@@ -109,14 +110,5 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
             call.run();
             return null;
         });
-    }
-
-    static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandboxUnavailableException("interrupted while waiting to retry", e);
-        }
     }
 }

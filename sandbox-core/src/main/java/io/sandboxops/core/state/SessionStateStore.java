@@ -14,6 +14,7 @@ import io.sandboxops.core.api.SandboxConflictException;
 import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.api.SandboxNotFoundException;
 import io.sandboxops.core.api.SandboxUnavailableException;
+import io.sandboxops.core.util.InterruptibleSleep;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -324,7 +325,8 @@ public final class SessionStateStore {
                     throw new SandboxConflictException("gave up updating gs://" + bucket + "/" + object + " after " + attempt
                             + " conflicting writes; too many writers at once", e);
                 }
-                RetryPolicy.sleep(Duration.ofMillis(Math.min(100, 2L * attempt)).plusMillis(java.util.concurrent.ThreadLocalRandom.current().nextLong(5)));
+                InterruptibleSleep.sleep(Duration.ofMillis(Math.min(100, 2L * attempt)).plusMillis(java.util.concurrent.ThreadLocalRandom.current().nextLong(5)),
+                        "another write to gs://" + bucket + "/" + object);
             }
         }
     }
