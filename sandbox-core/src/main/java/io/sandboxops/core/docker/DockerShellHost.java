@@ -17,6 +17,7 @@ import io.sandboxops.core.shell.ProcessOutcome;
 import io.sandboxops.core.shell.ShellHost;
 import io.sandboxops.core.shell.ShellOutput;
 import io.sandboxops.core.shell.ShellTransport;
+import io.sandboxops.core.util.ByteSize;
 import io.sandboxops.core.util.InterruptibleSleep;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -335,7 +336,7 @@ final class DockerShellHost implements ShellHost {
             Long limit = c.getHostConfig() == null ? null : c.getHostConfig().getMemory();
             sb.append(", out of memory: the engine killed it at its memory limit");
             if (limit != null && limit > 0) {
-                sb.append(" of ").append(limit / (1024 * 1024)).append(" MiB");
+                sb.append(" of ").append(ByteSize.binary(limit));
             }
         }
         if (state.getError() != null && !state.getError().isEmpty()) {
