@@ -580,7 +580,7 @@ public final class RolloutController {
                     method = "unreadable audit payload";
                 }
             }
-            out.add(new AuditEntry(instant(entry.getTimestamp()), AuditEntry.Source.CLOUD_AUDIT, actor.isEmpty() ? "unknown" : actor,
+            out.add(new AuditEntry(instant(entry.getTimestamp()), AuditEntry.Source.CLOUD_AUDIT, Actor.recorded(actor),
                     environment, service, method.substring(method.lastIndexOf('.') + 1), "", "", "", "recorded by Cloud Audit Logs",
                     entry.getResource().getLabelsOrDefault("revision_name", "")));
         }
