@@ -11,6 +11,7 @@ import io.sandboxops.core.shell.RunningCommand;
 import io.sandboxops.core.state.RetryPolicy;
 import io.sandboxops.core.state.SessionStateStore;
 import io.sandboxops.core.state.ShellState;
+import io.sandboxops.core.util.InterruptibleSleep;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,7 +178,7 @@ public final class Main {
         try {
             while (!c.isDone()) {
                 inbox.serve(worker, pool);
-                sleep(20);
+                InterruptibleSleep.sleepMillis(20, "the interactive command");
             }
             worker.finishInteractive(config.shell());
             var view = worker.await(config.shell(), Duration.ZERO);
@@ -241,7 +242,7 @@ public final class Main {
                     log.info("token-expiring", "expires", String.valueOf(credentials.current().expiresAt()));
                     break;
                 }
-                sleep(any ? 1 : 8);
+                InterruptibleSleep.sleepMillis(any ? 1 : 8, "the next request");
             }
             // Leave: first stop new clients sending here, then answer what came meanwhile.
             store.deleteIfGeneration(record, generation);
@@ -274,14 +275,5 @@ public final class Main {
 
     private static long ms(long startNanos) {
         return (System.nanoTime() - startNanos) / 1_000_000;
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandboxException("interrupted", e);
-        }
     }
 }

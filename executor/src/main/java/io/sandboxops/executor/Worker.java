@@ -138,28 +138,31 @@ final class Worker implements AutoCloseable {
         }
         long start = System.nanoTime();
         try {
+            if (r.op() == null) {
+                throw new io.sandboxops.core.api.SandboxInvalidInputException("unknown operation; this worker answers "
+                        + java.util.Arrays.stream(Op.values()).map(Op::wire).collect(java.util.stream.Collectors.joining(", ")));
+            }
             Response response = switch (r.op()) {
-                case Op.EXEC -> Response.ok(r.id()).withExec(WorkerProtocol.Exec.of(exec(r.session(), r.command(), Duration.ofMillis(r.timeoutMillis()))));
-                case Op.START -> Response.ok(r.id()).withView(WorkerProtocol.View.of(start(r.session(), r.command(), Optional.ofNullable(r.dir()))));
-                case Op.VIEW -> Response.ok(r.id()).withView(WorkerProtocol.View.of(view(existing(r.session()))));
-                case Op.WAIT -> Response.ok(r.id()).withView(WorkerProtocol.View.of(await(r.session(), Duration.ofMillis(r.timeoutMillis()))));
-                case Op.INPUT -> {
+                case EXEC -> Response.ok(r.id()).withExec(WorkerProtocol.Exec.of(exec(r.session(), r.command(), Duration.ofMillis(r.timeoutMillis()))));
+                case START -> Response.ok(r.id()).withView(WorkerProtocol.View.of(start(r.session(), r.command(), Optional.ofNullable(r.dir()))));
+                case VIEW -> Response.ok(r.id()).withView(WorkerProtocol.View.of(view(existing(r.session()))));
+                case WAIT -> Response.ok(r.id()).withView(WorkerProtocol.View.of(await(r.session(), Duration.ofMillis(r.timeoutMillis()))));
+                case INPUT -> {
                     existing(r.session()).writeInput(r.input());
                     yield Response.ok(r.id());
                 }
-                case Op.KILL -> Response.ok(r.id()).withView(WorkerProtocol.View.of(kill(r.session())));
-                case Op.BG_LIST -> Response.ok(r.id()).withBackground(background(Optional.ofNullable(r.session())));
-                case Op.BG_KILL -> Response.ok(r.id()).withKilled(directory.kill(r.pids(), KILL_GRACE).killedPids());
-                case Op.BG_LOGS -> Response.ok(r.id()).withLogs(directory.logs(r.pid(), r.maxBytes()));
-                case Op.CLOSE_SESSION -> {
+                case KILL -> Response.ok(r.id()).withView(WorkerProtocol.View.of(kill(r.session())));
+                case BG_LIST -> Response.ok(r.id()).withBackground(background(Optional.ofNullable(r.session())));
+                case BG_KILL -> Response.ok(r.id()).withKilled(directory.kill(r.pids(), KILL_GRACE).killedPids());
+                case BG_LOGS -> Response.ok(r.id()).withLogs(directory.logs(r.pid(), r.maxBytes()));
+                case CLOSE_SESSION -> {
                     closeShell(r.session());
                     yield Response.ok(r.id());
                 }
-                case Op.SYNC -> {
+                case SYNC -> {
                     checkpoint();
                     yield Response.ok(r.id());
                 }
-                default -> throw new io.sandboxops.core.api.SandboxInvalidInputException("unknown operation \"" + r.op() + "\"");
             };
             log.info("request", "op", r.op(), "shell", r.session(), "duration_ms", (System.nanoTime() - start) / 1_000_000);
             return response;

@@ -1,5 +1,6 @@
 package io.sandboxops.core.api;
 
+import io.sandboxops.core.util.ByteSize;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -53,7 +54,7 @@ public record SandboxSpec(
         }
         if (memoryBytes < MIN_MEMORY_MIB * MIB || memoryBytes > MAX_MEMORY_MIB * MIB) {
             throw new SandboxInvalidInputException("the memory limit must be between " + MIN_MEMORY_MIB + " MiB and " + MAX_MEMORY_MIB
-                    + " MiB (512 GiB), not " + memoryBytes + " bytes");
+                    + " MiB (" + ByteSize.binary(MAX_MEMORY_MIB * MIB) + "), not " + memoryBytes + " bytes");
         }
         if (nanoCpus < Math.round(MIN_CPUS * 1e9) || nanoCpus > Math.round(MAX_CPUS * 1e9)) {
             throw new SandboxInvalidInputException("the cpu limit must be between " + MIN_CPUS + " and " + MAX_CPUS + " CPUs, not "
@@ -136,7 +137,7 @@ public record SandboxSpec(
         public Builder memoryMebibytes(long mib) {
             if (mib < MIN_MEMORY_MIB || mib > MAX_MEMORY_MIB) {
                 throw new SandboxInvalidInputException("the memory limit must be between " + MIN_MEMORY_MIB + " MiB and " + MAX_MEMORY_MIB
-                        + " MiB (512 GiB), not " + mib + " MiB");
+                        + " MiB (" + ByteSize.binary(MAX_MEMORY_MIB * MIB) + "), not " + mib + " MiB");
             }
             this.memoryBytes = mib * MIB;
             return this;

@@ -8,6 +8,7 @@ import io.sandboxops.core.api.SandboxInvalidInputException;
 import io.sandboxops.core.api.SandboxSpec;
 import io.sandboxops.core.api.SessionInfo;
 import io.sandboxops.core.api.TransferProgress;
+import io.sandboxops.core.util.ByteSize;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -99,7 +100,7 @@ public final class LoadBenchmark {
         public FileSettings {
             requireRange("files", files, 1, 10_000);
             if (sizeBytes < 0 || sizeBytes > Sandbox.MAX_TRANSFER_BYTES) {
-                throw new SandboxInvalidInputException("size must be from 0 to " + Sandbox.MAX_TRANSFER_BYTES + " bytes (500 MB), not " + sizeBytes);
+                throw new SandboxInvalidInputException("size must be from 0 to " + Sandbox.MAX_TRANSFER_BYTES + " bytes (" + ByteSize.decimal(Sandbox.MAX_TRANSFER_BYTES) + "), not " + sizeBytes);
             }
         }
     }

@@ -21,6 +21,7 @@ import io.sandboxops.core.api.SandboxUnavailableException;
 import io.sandboxops.core.env.GoogleClients;
 import io.sandboxops.core.state.RetryPolicy;
 import io.sandboxops.core.state.RetryPolicy.Idempotency;
+import io.sandboxops.core.util.InterruptibleSleep;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -258,7 +259,7 @@ public final class CloudRunJobManager {
                 throw new SandboxTimeoutException("execution " + execution + " still runs after " + timeout.toSeconds() + " s");
             }
             long jittered = Math.max(1, Math.round(wait * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble())));
-            sleep(jittered);
+            InterruptibleSleep.sleepMillis(jittered, "execution " + execution);
             wait = Math.min(pollMax.toMillis(), Math.max(wait + 1, Math.round(wait * 1.5)));
         }
     }
@@ -301,14 +302,5 @@ public final class CloudRunJobManager {
     /** The last element of a resource name. */
     public static String shortName(String name) {
         return name.substring(name.lastIndexOf('/') + 1);
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandboxUnavailableException("interrupted while waiting for an execution", e);
-        }
     }
 }

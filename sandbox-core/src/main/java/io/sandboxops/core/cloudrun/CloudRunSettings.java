@@ -87,14 +87,6 @@ public record CloudRunSettings(CloudTarget target, String executorImage, String 
         return new CloudRunSettings(target, image, bucket, timeout, memory, cpu, mode, idle, roots);
     }
 
-    public CloudRunSettings withMode(Mode m) {
-        return new CloudRunSettings(target, executorImage, stateBucket, jobTimeout, jobMemory, jobCpu, m, idleTimeout, persistedRoots);
-    }
-
-    public CloudRunSettings withIdleTimeout(Duration idle) {
-        return new CloudRunSettings(target, executorImage, stateBucket, jobTimeout, jobMemory, jobCpu, mode, idle, persistedRoots);
-    }
-
     static String required(Map<String, String> env, String name) {
         String v = env.get(name);
         if (v == null || v.isBlank()) {

@@ -2,6 +2,7 @@ package io.sandboxops.core.cloudrun;
 
 import io.sandboxops.core.api.SandboxTimeoutException;
 import io.sandboxops.core.state.SessionStateStore;
+import io.sandboxops.core.util.InterruptibleSleep;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -82,7 +83,7 @@ public final class Mailbox {
                 store.delete(in);
                 throw new SandboxTimeoutException("no answer to " + request.op() + " from the sandbox's worker within " + timeout.toSeconds() + " s");
             }
-            RetrySleep.sleep(Duration.ofMillis(sleep));
+            InterruptibleSleep.sleepMillis(sleep, "the worker");
             sleep = Math.min(25, sleep + 2);
         }
     }
@@ -123,20 +124,6 @@ public final class Mailbox {
         /** Whether a worker took the request before it went: then it must not be sent again. */
         public boolean claimed() {
             return claimed;
-        }
-    }
-
-    static final class RetrySleep {
-        private RetrySleep() {
-        }
-
-        static void sleep(Duration d) {
-            try {
-                Thread.sleep(d.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new io.sandboxops.core.api.SandboxUnavailableException("interrupted while waiting for the worker", e);
-            }
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.sandboxops.core.cloudrun;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.sandboxops.core.api.ExecResult;
 import io.sandboxops.core.api.SandboxConflictException;
 import io.sandboxops.core.api.SandboxException;
@@ -29,21 +31,69 @@ public final class WorkerProtocol {
     private WorkerProtocol() {
     }
 
-    /** The operations a worker answers. */
-    public static final class Op {
-        public static final String EXEC = "exec";
-        public static final String START = "start";
-        public static final String VIEW = "view";
-        public static final String WAIT = "wait";
-        public static final String INPUT = "input";
-        public static final String KILL = "kill";
-        public static final String BG_LIST = "bg-list";
-        public static final String BG_KILL = "bg-kill";
-        public static final String BG_LOGS = "bg-logs";
-        public static final String CLOSE_SESSION = "close-session";
-        public static final String SYNC = "sync";
+    /**
+     * The operations a worker answers. Every one is sent by the client, {@link CloudRunJobsSandbox}, through a signed
+     * mailbox ({@link MailboxKey}): to the session worker in {@code session} mode, or to an interactive command's own
+     * execution in {@code once} mode (only the interactive operations there). On the wire each is its {@link #wire()}
+     * name, so a client and a worker of different builds agree on every operation both know.
+     */
+    public enum Op {
+        /** Runs {@code command} in the shell session to its end or {@code timeoutMillis}; answers with the {@link Exec}. */
+        EXEC("exec"),
+        /** Starts {@code command} interactively in the session (in {@code dir}), without waiting; answers with its {@link View}. */
+        START("start"),
+        /** Answers the {@link View} of the session's interactive command as it is now. */
+        VIEW("view"),
+        /** Waits up to {@code timeoutMillis} for the session's interactive command to end; answers with its {@link View}. */
+        WAIT("wait"),
+        /** Writes {@code input} to the session's interactive command. */
+        INPUT("input"),
+        /** Ends the session's interactive command; answers with its last {@link View}. */
+        KILL("kill"),
+        /** Lists the background processes, of one session or (no {@code session}) of all. */
+        BG_LIST("bg-list"),
+        /** Ends the background processes {@code pids}; answers with those it ended. */
+        BG_KILL("bg-kill"),
+        /** Answers up to {@code maxBytes} of the output of background process {@code pid}. */
+        BG_LOGS("bg-logs"),
+        /** Ends the shell session and forgets it. */
+        CLOSE_SESSION("close-session"),
+        /**
+         * Writes the persisted files back to the bucket now (a checkpoint). The worker answers it; the client of this
+         * build does not send it (the worker checkpoints by itself between requests and when it leaves).
+         */
+        SYNC("sync");
 
-        private Op() {
+        private final String wire;
+
+        Op(String wire) {
+            this.wire = wire;
+        }
+
+        /** The operation's name in a request's JSON. */
+        @JsonValue
+        public String wire() {
+            return wire;
+        }
+
+        /**
+         * The operation named {@code wire} in a request's JSON; null for a name this build does not know (a newer
+         * client's), so the request still reads and the worker answers it as an unknown operation, not as a broken
+         * request.
+         */
+        @JsonCreator
+        public static Op fromWire(String wire) {
+            for (Op op : values()) {
+                if (op.wire.equals(wire)) {
+                    return op;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public String toString() {
+            return wire;
         }
     }
 
@@ -68,9 +118,9 @@ public final class WorkerProtocol {
     public record CommandText(String command) {
     }
 
-    public record Request(String id, String op, String session, String command, long timeoutMillis, String dir, String input,
+    public record Request(String id, Op op, String session, String command, long timeoutMillis, String dir, String input,
                           List<Long> pids, long pid, int maxBytes) {
-        public static Request of(String op, String session) {
+        public static Request of(Op op, String session) {
             return new Request(newId(), op, session, null, 0, null, null, null, 0, 0);
         }
 
@@ -84,10 +134,6 @@ public final class WorkerProtocol {
 
         public Request withInput(String in) {
             return new Request(id, op, session, command, timeoutMillis, dir, in, pids, pid, maxBytes);
-        }
-
-        public Request withPids(List<Long> p) {
-            return new Request(id, op, session, command, timeoutMillis, dir, input, p, pid, maxBytes);
         }
 
         public Request withLogs(long p, int max) {

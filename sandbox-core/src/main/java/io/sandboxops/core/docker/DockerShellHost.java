@@ -17,6 +17,8 @@ import io.sandboxops.core.shell.ProcessOutcome;
 import io.sandboxops.core.shell.ShellHost;
 import io.sandboxops.core.shell.ShellOutput;
 import io.sandboxops.core.shell.ShellTransport;
+import io.sandboxops.core.util.ByteSize;
+import io.sandboxops.core.util.InterruptibleSleep;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
@@ -243,7 +245,7 @@ final class DockerShellHost implements ShellHost {
             if (System.nanoTime() > deadline) {
                 throw new SandboxTimeoutException("sandbox " + sandboxId + " did not start running within " + START_TIMEOUT.toSeconds() + " s");
             }
-            sleep(100);
+            InterruptibleSleep.sleepMillis(100, "sandbox " + sandboxId + " to start running");
         }
     }
 
@@ -312,10 +314,9 @@ final class DockerShellHost implements ShellHost {
                 return Optional.empty();
             }
             try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Optional.empty();
+                InterruptibleSleep.sleepMillis(50, "the engine to record how sandbox " + sandboxId + " ended");
+            } catch (SandboxUnavailableException interrupted) {
+                return Optional.empty(); // asked to stop: the shell's own end is the answer
             }
         }
     }
@@ -338,7 +339,7 @@ final class DockerShellHost implements ShellHost {
             Long limit = c.getHostConfig() == null ? null : c.getHostConfig().getMemory();
             sb.append(", out of memory: the engine killed it at its memory limit");
             if (limit != null && limit > 0) {
-                sb.append(" of ").append(limit / (1024 * 1024)).append(" MiB");
+                sb.append(" of ").append(ByteSize.binary(limit));
             }
         }
         if (state.getError() != null && !state.getError().isEmpty()) {
@@ -361,15 +362,6 @@ final class DockerShellHost implements ShellHost {
         return new SandboxNotFoundException("sandbox " + sandboxId + " no longer exists (its container is gone)", e);
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandboxUnavailableException("interrupted", e);
-        }
-    }
-
     /** The exec's exit status; the engine may take a moment after the stream ends to record it. */
     private int exitCode(String execId) {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -382,11 +374,8 @@ final class DockerShellHost implements ShellHost {
                 if (System.nanoTime() > deadline) {
                     return -1;
                 }
-                Thread.sleep(20);
+                InterruptibleSleep.sleepMillis(20, "the engine to record the exit status of exec " + execId);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
         } catch (RuntimeException e) {
             return -1;
         }

@@ -10,6 +10,7 @@ import io.sandboxops.core.api.SandboxTimeoutException;
 import io.sandboxops.core.api.SandboxTooLargeException;
 import io.sandboxops.core.api.SearchMatch;
 import io.sandboxops.core.api.TransferProgress;
+import io.sandboxops.core.util.ByteSize;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -52,8 +53,9 @@ public final class FileOperations {
         String p = resolve(path);
         FileStat st = requireReadableFile(p);
         if (st.size() > Sandbox.MAX_TRANSFER_BYTES) {
-            throw new SandboxTooLargeException(p + " is " + st.size() + " bytes, more than the " + Sandbox.MAX_TRANSFER_BYTES
-                    + " bytes a read may return; read a line range or download it");
+            throw new SandboxTooLargeException(p + " is " + st.size() + " bytes (" + ByteSize.decimal(st.size()) + "), more than the "
+                    + Sandbox.MAX_TRANSFER_BYTES + " bytes (" + ByteSize.decimal(Sandbox.MAX_TRANSFER_BYTES) + ") a read may return; read a "
+                    + "line range or download it");
         }
         RangeCollector collector = new RangeCollector(range);
         store.read(st.resolved(), collector, TransferProgress.NONE);
@@ -200,7 +202,7 @@ public final class FileOperations {
         }
         if (size > Sandbox.MAX_TRANSFER_BYTES) {
             throw new SandboxTooLargeException("refusing to upload " + size + " bytes: the limit is " + Sandbox.MAX_TRANSFER_BYTES
-                    + " bytes (500 MB); nothing was sent");
+                    + " bytes (" + ByteSize.decimal(Sandbox.MAX_TRANSFER_BYTES) + "); nothing was sent");
         }
         String p = resolve(path);
         FileStat st = store.stat(p);

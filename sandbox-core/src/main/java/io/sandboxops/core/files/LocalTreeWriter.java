@@ -4,6 +4,7 @@ import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.api.SandboxInvalidInputException;
 import io.sandboxops.core.api.SandboxTooLargeException;
 import io.sandboxops.core.api.TransferProgress;
+import io.sandboxops.core.util.ByteSize;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -236,7 +237,7 @@ public final class LocalTreeWriter {
     private void addBytes(long size) {
         bytes += size;
         if (bytes > maxBytes) {
-            throw new SandboxTooLargeException(from + " holds more than " + maxBytes + " bytes (500 MB); the download stopped");
+            throw new SandboxTooLargeException(from + " holds more than " + maxBytes + " bytes (" + ByteSize.decimal(maxBytes) + "); the download stopped");
         }
     }
 

@@ -24,6 +24,7 @@ import io.sandboxops.core.api.SandboxTimeoutException;
 import io.sandboxops.core.api.SandboxUnavailableException;
 import io.sandboxops.core.env.GoogleClients;
 import io.sandboxops.core.env.Secrets;
+import io.sandboxops.core.util.InterruptibleSleep;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -528,7 +529,7 @@ public final class RolloutController {
                 throw new SandboxTimeoutException("revision " + shortName(current.getLatestCreatedRevision()) + " was not ready after "
                         + human(options.readyTimeout()));
             }
-            sleep(options.pollInterval());
+            InterruptibleSleep.sleep(options.pollInterval(), "revision " + shortName(current.getLatestCreatedRevision()) + " to be ready");
             current = readService();
         }
         step.accept("revision " + shortName(current.getLatestReadyRevision()) + " is ready");
@@ -579,7 +580,7 @@ public final class RolloutController {
                     method = "unreadable audit payload";
                 }
             }
-            out.add(new AuditEntry(instant(entry.getTimestamp()), AuditEntry.Source.CLOUD_AUDIT, actor.isEmpty() ? "unknown" : actor,
+            out.add(new AuditEntry(instant(entry.getTimestamp()), AuditEntry.Source.CLOUD_AUDIT, Actor.recorded(actor),
                     environment, service, method.substring(method.lastIndexOf('.') + 1), "", "", "", "recorded by Cloud Audit Logs",
                     entry.getResource().getLabelsOrDefault("revision_name", "")));
         }
@@ -636,15 +637,6 @@ public final class RolloutController {
 
     private static Duration since(long startNanos) {
         return Duration.ofNanos(System.nanoTime() - startNanos);
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandboxException("interrupted while waiting for the service", e);
-        }
     }
 
     private void logRetry(int attempt, Throwable failure, Duration wait) {

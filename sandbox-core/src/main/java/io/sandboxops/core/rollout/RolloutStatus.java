@@ -55,7 +55,7 @@ public record RolloutStatus(String environment, String service, EnvValues templa
                 "latest ready:    " + latestReadyRevision + (latestReadyRevision.equals(latestCreatedRevision) ? ""
                         : " (latest created " + latestCreatedRevision + " is not ready)"),
                 "last change:     " + lastChange.map(Instant::toString).orElse("unknown") + " by "
-                        + (lastModifier.isEmpty() ? "unknown" : lastModifier));
+                        + Actor.recorded(lastModifier));
     }
 
     /** {@code r-00002 100 % (latest)}, comma-separated. */

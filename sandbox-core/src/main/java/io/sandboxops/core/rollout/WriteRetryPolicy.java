@@ -2,6 +2,7 @@ package io.sandboxops.core.rollout;
 
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.StatusCode;
+import io.sandboxops.core.util.InterruptibleSleep;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
@@ -68,7 +69,7 @@ public record WriteRetryPolicy(int maxAttempts, Duration initialBackoff, double 
                     first = e;
                 }
                 listener.retrying(attempt, e, wait);
-                Thread.sleep(wait.toMillis());
+                InterruptibleSleep.sleep(wait, "the next attempt");
                 wait = Duration.ofMillis(Math.min(maxBackoff.toMillis(), (long) (wait.toMillis() * multiplier)));
             }
         }

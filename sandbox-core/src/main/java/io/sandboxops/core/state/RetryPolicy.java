@@ -5,6 +5,7 @@ import com.google.api.gax.rpc.StatusCode;
 import com.google.cloud.BaseServiceException;
 import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.api.SandboxUnavailableException;
+import io.sandboxops.core.util.InterruptibleSleep;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -48,10 +49,6 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
     /** A policy that never repeats anything. */
     public static RetryPolicy none() {
         return new RetryPolicy(1, Duration.ZERO, Duration.ZERO, 1.0, 0);
-    }
-
-    public RetryPolicy withMaxAttempts(int attempts) {
-        return new RetryPolicy(attempts, initialBackoff, maxBackoff, multiplier, jitter);
     }
 
     /** Whether {@code t} is a failure that may pass when the same call is made again. */
@@ -100,7 +97,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
                     }
                     throw e;
                 }
-                sleep(backoff(attempt));
+                InterruptibleSleep.sleep(backoff(attempt), "the next attempt at " + what);
             } catch (Exception e) {
                 throw new SandboxException(what + " failed: " + e.getMessage(), e);
             }
@@ -113,14 +110,5 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
             call.run();
             return null;
         });
-    }
-
-    static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandboxUnavailableException("interrupted while waiting to retry", e);
-        }
     }
 }

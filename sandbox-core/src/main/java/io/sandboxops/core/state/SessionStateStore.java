@@ -14,6 +14,7 @@ import io.sandboxops.core.api.SandboxConflictException;
 import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.api.SandboxNotFoundException;
 import io.sandboxops.core.api.SandboxUnavailableException;
+import io.sandboxops.core.util.InterruptibleSleep;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -21,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -50,7 +50,6 @@ public final class SessionStateStore {
     private final String bucket;
     private final RetryPolicy retry;
     private final ObjectMapper json;
-    private final AtomicLong calls = new AtomicLong();
 
     /** A value read with the generation it had; generation 0 means the object does not exist. */
     public record Versioned<T>(T value, long generation) {
@@ -93,11 +92,6 @@ public final class SessionStateStore {
 
     public RetryPolicy retryPolicy() {
         return retry;
-    }
-
-    /** How many Cloud Storage calls this store made (for the benchmarks). */
-    public long calls() {
-        return calls.get();
     }
 
     // ---- names -------------------------------------------------------------------------------------------
@@ -239,7 +233,6 @@ public final class SessionStateStore {
     public List<String> sandboxIds() {
         List<String> ids = new ArrayList<>();
         Page<Blob> page = retry.call("listing sandboxes in bucket " + bucket, RetryPolicy.Idempotency.IDEMPOTENT, () -> {
-            calls.incrementAndGet();
             return storage.list(bucket, Storage.BlobListOption.prefix("sessions/"), Storage.BlobListOption.currentDirectory());
         });
         for (Blob b : page.iterateAll()) {
@@ -263,7 +256,6 @@ public final class SessionStateStore {
         // replaced it in between (that generation is gone), read again.
         for (int attempt = 1; ; attempt++) {
             Blob blob = retry.call("reading gs://" + bucket + "/" + object, RetryPolicy.Idempotency.IDEMPOTENT, () -> {
-                calls.incrementAndGet();
                 return storage.get(BlobId.of(bucket, object));
             });
             if (blob == null) {
@@ -272,7 +264,6 @@ public final class SessionStateStore {
             long generation = blob.getGeneration();
             try {
                 byte[] content = retry.call("reading gs://" + bucket + "/" + object, RetryPolicy.Idempotency.IDEMPOTENT, () -> {
-                    calls.incrementAndGet();
                     return storage.readAllBytes(BlobId.of(bucket, object, generation));
                 });
                 return Optional.of(new Versioned<>(content, generation));
@@ -287,7 +278,6 @@ public final class SessionStateStore {
     /** The object's current generation, 0 when it does not exist. */
     public long generation(String object) {
         Blob blob = retry.call("reading gs://" + bucket + "/" + object, RetryPolicy.Idempotency.IDEMPOTENT, () -> {
-            calls.incrementAndGet();
             return storage.get(BlobId.of(bucket, object), Storage.BlobGetOption.fields(Storage.BlobField.GENERATION));
         });
         return blob == null ? 0 : blob.getGeneration();
@@ -308,7 +298,6 @@ public final class SessionStateStore {
         Storage.BlobTargetOption precondition = expectedGeneration == 0 ? Storage.BlobTargetOption.doesNotExist()
                 : Storage.BlobTargetOption.generationMatch(expectedGeneration);
         try {
-            calls.incrementAndGet();
             Blob written = storage.create(info, content, precondition, Storage.BlobTargetOption.disableGzipContent());
             return written.getGeneration();
         } catch (StorageException e) {
@@ -336,7 +325,8 @@ public final class SessionStateStore {
                     throw new SandboxConflictException("gave up updating gs://" + bucket + "/" + object + " after " + attempt
                             + " conflicting writes; too many writers at once", e);
                 }
-                RetryPolicy.sleep(Duration.ofMillis(Math.min(100, 2L * attempt)).plusMillis(java.util.concurrent.ThreadLocalRandom.current().nextLong(5)));
+                InterruptibleSleep.sleep(Duration.ofMillis(Math.min(100, 2L * attempt)).plusMillis(java.util.concurrent.ThreadLocalRandom.current().nextLong(5)),
+                        "another write to gs://" + bucket + "/" + object);
             }
         }
     }
@@ -344,7 +334,6 @@ public final class SessionStateStore {
     /** Deletes an object; deleting a missing one does nothing. */
     public void delete(String object) {
         retry.run("deleting gs://" + bucket + "/" + object, RetryPolicy.Idempotency.IDEMPOTENT, () -> {
-            calls.incrementAndGet();
             storage.delete(BlobId.of(bucket, object));
         });
     }
@@ -357,7 +346,6 @@ public final class SessionStateStore {
      */
     public boolean deleteIfGeneration(String object, long generation) {
         try {
-            calls.incrementAndGet();
             return storage.delete(BlobId.of(bucket, object), Storage.BlobSourceOption.generationMatch(generation));
         } catch (StorageException e) {
             if (e.getCode() == 412 || e.getCode() == 404) {
@@ -374,7 +362,6 @@ public final class SessionStateStore {
 
     public List<Blob> listBlobs(String prefix) {
         Page<Blob> page = retry.call("listing gs://" + bucket + "/" + prefix, RetryPolicy.Idempotency.IDEMPOTENT, () -> {
-            calls.incrementAndGet();
             return storage.list(bucket, Storage.BlobListOption.prefix(prefix));
         });
         List<Blob> out = new ArrayList<>();
