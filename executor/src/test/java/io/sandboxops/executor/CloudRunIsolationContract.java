@@ -9,6 +9,7 @@ import io.sandboxops.core.api.Sandbox;
 import io.sandboxops.core.api.SandboxSpec;
 import io.sandboxops.core.cloudrun.CloudRunJobsSandboxBackend;
 import io.sandboxops.core.state.SessionStateStore;
+import io.sandboxops.core.state.RetryPolicy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -86,7 +87,12 @@ abstract class CloudRunIsolationContract {
     private void attackFrom(Sandbox attacker) throws InterruptedException {
         String inboxRequest = "{\"id\":\"0000000000001-b0b0b0b0b0b0\",\"op\":\"exec\",\"session\":\"main\","
                 + "\"command\":\"echo driven-by-b > /workspace/pwned.txt\",\"timeoutMillis\":10000}";
-        ExecResult r = attacker.execStateful(probe(a.id(), inboxRequest), "main", T);
+        // Since issue 13 the executor is not dumpable, so the command finds no token of its own in /proc: it is handed the
+        // one its session's executor holds, as a command on a platform that exposed it would have it.
+        String own = new io.sandboxops.core.cloudrun.SessionCredentials(harness().clients,
+                new SessionStateStore(harness().clients.storage(), LocalCloudHarness.BUCKET, RetryPolicy.defaults()))
+                .token(attacker.id()).value();
+        ExecResult r = attacker.execStateful(probe(a.id(), inboxRequest, own), "main", T);
 
         assertThat(r.stdout()).as("what the attacker's command got with every credential it found:\n%s\n%s", r.stdout(), r.stderr())
                 .contains("tokens-found ")
@@ -178,7 +184,7 @@ abstract class CloudRunIsolationContract {
      * tries to read A's state and a file of A's, list the sessions, and post {@code inboxRequest} into A's inbox, and
      * prints the HTTP statuses each attempt got. Bash's own /dev/tcp: the image need not have curl.
      */
-    private String probe(String victim, String inboxRequest) {
+    private String probe(String victim, String inboxRequest, String ownToken) {
         URI storage = URI.create(harness().cloud.endpoints().storageHost());
         String bucket = LocalCloudHarness.BUCKET;
         String base = "/storage/v1/b/" + bucket + "/o";
@@ -190,7 +196,7 @@ abstract class CloudRunIsolationContract {
                         + "Content-Length: %s\\r\\n\\r\\n%s' \"$1\" \"$2\" \"$p\" \"$3\" \"${#4}\" \"$4\" >&3",
                 "  cat <&3; exec 3<&-; }",
                 "status() { req \"$@\" | head -1 | cut -d' ' -f2; }",
-                "tokens=$( { env; for f in /proc/[0-9]*/environ; do tr '\\0' '\\n' < \"$f\"; echo; done; } 2>/dev/null"
+                "tokens=$( { echo 'OWN=" + ownToken + "'; env; for f in /proc/[0-9]*/environ; do tr '\\0' '\\n' < \"$f\"; echo; done; } 2>/dev/null"
                         + " | sed -n 's/^[A-Za-z_][A-Za-z0-9_]*=//p' | grep -E '^[A-Za-z0-9._~+/=-]{16,}$' | sort -u)",
                 "echo \"tokens-found $(echo \"$tokens\" | grep -c .)\"",
                 "statuses() { local what=$1; shift; echo \"$what: $(for t in $tokens; do status \"$1\" \"$2\" \"$t\" \"${3:-}\"; done "
