@@ -39,7 +39,7 @@ builtin unset __sbxP_slot
 # Before each command (command.bash; the command is in __sbxP_c): $1 "bg" for a background one. Records it for the
 # session's info, then picks the slot the command's subshell saves to.
 __sbxP_pre() {
-  builtin printf '%s\0' "$__sbxP_c" 1<> "$__sbxP_sd/last_command"
+  builtin eval 'builtin printf "%s\0" "$__sbxP_c" 1<> "$__sbxP_sd/last_command"'
   [[ ${1-} != bg ]] || : > "$__sbxP_sd/bg.pid"
   __sbxP_slot=$(( (__sbxP_seq + 1) % 2 ))
 } 2>/dev/null
@@ -89,24 +89,27 @@ __sbxP_save() {
   POSIXLY_CORRECT=y 2>/dev/null
   [[ -o posix ]] || return
   set -- "$1" "$2" "$__sbxP_x" "$__sbxP_sd" "$__sbxP_skip"
-  unset -f builtin declare set shopt alias __sbxP_meta __sbxP_end __sbxP_save __sbxP_bg __sbxP_pre __sbxP_child
+  unset -f builtin || return
   unset -v "${!__sbx@}"
   unset POSIXLY_CORRECT
   builtin set +o monitor
   [[ :$BASHOPTS: == *:extglob:* ]] && __sbx_g=1 || __sbx_g=
   builtin shopt -s extglob
-  { builtin compgen -v -X "$5" && builtin printf '\0'; } 1<> "$4/names" || return
+  # Redirections inside eval strings: "declare -f" would print "1<>" as "<>" (stdin), should this function be saved.
+  builtin eval '{ builtin compgen -v -X "$5"; builtin printf "\0"; builtin compgen -A function -X "$5"; builtin printf "\0"; } 1<> "$4/names"' \
+    || return
   [[ -n $__sbx_g ]] || builtin shopt -u extglob
-  IFS= builtin read -r -d '' __sbx_n < "$4/names"
-  IFS=$'\n' builtin eval '__sbx_a=($__sbx_n)'
-  builtin unset -v __sbx_n __sbx_g
-  { builtin declare -p "${__sbx_a[@]}" && builtin declare -f && builtin alias -p \
-    && { [[ -z $3 ]] || { builtin shopt -p && builtin set +o; }; } \
-    && builtin printf 'builtin cd -- %q || :\n\0' "$PWD"; } 1<> "$4/state.$1" &&
-    builtin printf '%s\0%s\0' "$2" "$PWD" 1<> "$4/meta.$1"
+  { IFS= builtin read -r -d '' __sbx_n && IFS= builtin read -r -d '' __sbx_f; } < "$4/names" || return
+  IFS=$'\n' builtin eval '__sbx_a=($__sbx_n) __sbx_b=($__sbx_f)'
+  builtin unset -v __sbx_n __sbx_f __sbx_g
+  (( ${#__sbx_a[@]} )) || __sbx_a=(PWD)
+  builtin eval '{ builtin declare -p "${__sbx_a[@]}" && { (( ! ${#__sbx_b[@]} )) || builtin declare -f "${__sbx_b[@]}"; } \
+    && builtin alias -p && { [[ -z $3 ]] || { builtin shopt -p && builtin set +o; }; } \
+    && builtin printf "builtin cd -- %q || :\n\0" "$PWD"; } 1<> "$4/state.$1" \
+    && builtin printf "%s\0%s\0" "$2" "$PWD" 1<> "$4/meta.$1"'
 } 2>/dev/null
 # What a saved state never holds (a pattern for compgen -X, short because it is matched against every name): the
 # engine's names, bash's read-only and dynamic variables and those every subshell inherits as they are — BASH* takes
 # all of bash's (a user's own BASH_ENV or BASH_XTRACEFD lasts one command).
-__sbxP_skip='@(__sbx*|_|BASH*|SHELLOPTS|EUID|UID|PPID|COMP_WORDBREAKS|DIRSTACK|EPOCH*|FUNCNAME|GROUPS|HISTCMD|LINENO|OPTIND|PIPESTATUS|RANDOM|SECONDS|SRANDOM|HOSTTYPE|MACHTYPE|OSTYPE|OPTERR)'
+__sbxP_skip='@(__sbx*|builtin|declare|set|shopt|alias|_|BASH*|SHELLOPTS|EUID|UID|PPID|COMP_WORDBREAKS|DIRSTACK|EPOCH*|FUNCNAME|GROUPS|HISTCMD|LINENO|OPTIND|PIPESTATUS|RANDOM|SECONDS|SRANDOM|HOSTTYPE|MACHTYPE|OSTYPE|OPTERR)'
 __sbxP_so=$SHELLOPTS __sbxP_bo=$BASHOPTS
