@@ -3,7 +3,6 @@ package io.sandboxops.app.cli;
 import io.sandboxops.core.api.BackgroundProcess;
 import io.sandboxops.core.api.KillResult;
 import io.sandboxops.core.api.KillTarget;
-import io.sandboxops.core.env.ControlCharacters;
 import io.sandboxops.core.env.Secrets;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +35,7 @@ final class BackgroundCommand {
                     "started_at", p.startedAt().toString(), "log_file", p.logFile())).toList();
             StringBuilder text = new StringBuilder(String.format("%-8s %-8s %-21s %s%n", "PID", "RUNNING", "STARTED", "COMMAND"));
             all.forEach(p -> text.append(String.format("%-8d %-8s %-21s %s%n", p.pid(), p.running() ? "yes" : "no", p.startedAt(),
-                    ControlCharacters.escape(Secrets.maskCommand(p.command())))));
+                    Secrets.showCommand(p.command()))));
             output.print(json, all.isEmpty() ? "no background processes" : text.toString());
             return 0;
         }

@@ -1,5 +1,7 @@
 package io.sandboxops.app.cli;
 
+import io.sandboxops.core.rollout.Actor;
+
 import io.sandboxops.app.env.RunningEmulator;
 import io.sandboxops.core.env.CloudTarget;
 import io.sandboxops.core.env.Environment;
@@ -31,7 +33,6 @@ final class EnvironmentOption {
 
     /** Who is acting, for the audit log: $SANDBOXOPS_ACTOR, else the OS user. */
     static String actor() {
-        String a = System.getenv("SANDBOXOPS_ACTOR");
-        return a != null && !a.isBlank() ? a : System.getProperty("user.name", "unknown");
+        return Actor.current();
     }
 }

@@ -1,5 +1,7 @@
 package io.sandboxops.app.console;
 
+import io.sandboxops.core.rollout.Actor;
+
 import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
 import io.sandboxops.app.console.dialog.DialogService;
@@ -26,7 +28,6 @@ import io.sandboxops.app.console.metrics.MetricsViewModel;
 import io.sandboxops.app.console.preferences.ConsolePreferences;
 import io.sandboxops.app.console.processes.ProcessesView;
 import io.sandboxops.app.console.processes.ProcessesViewModel;
-import io.sandboxops.app.console.rollout.Actor;
 import io.sandboxops.app.console.rollout.RolloutView;
 import io.sandboxops.app.console.rollout.RolloutViewModel;
 import io.sandboxops.app.console.sessions.SessionsView;

@@ -84,6 +84,11 @@ public final class Secrets {
         return CREDENTIAL.matcher(out).replaceAll(MASK);
     }
 
+    /** A command as a listing shows it whole: secrets masked, escape sequences and other control characters inert. */
+    public static String showCommand(String command) {
+        return command == null ? null : ControlCharacters.escape(maskCommand(command));
+    }
+
     /**
      * A command as a message or a log line may name it: secrets masked, one line, inert, at most 60 characters. The
      * Docker and the Cloud Run paths both name a running command this way.

@@ -93,7 +93,7 @@ public final class ProcessesViewModel {
         }
         Optional<String> only = onlyThisSession.get() ? Optional.of(s.sessionId()) : Optional.empty();
         executor.execute(BackgroundTask.of("list background processes", context -> s.sandbox().listBackgroundProcesses(only).stream()
-                        .map(p -> new ProcessRow(p.pid(), p.sessionId(), ControlCharacters.escape(Secrets.maskCommand(p.command())), p.running(),
+                        .map(p -> new ProcessRow(p.pid(), p.sessionId(), Secrets.showCommand(p.command()), p.running(),
                                 p.startedAt(), p.logFile()))
                         // Running first, newest first: what an on-call engineer is looking for.
                         .sorted(Comparator.comparing(ProcessRow::running).reversed().thenComparing(ProcessRow::started, Comparator.reverseOrder()))

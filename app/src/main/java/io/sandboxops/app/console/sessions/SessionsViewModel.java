@@ -256,7 +256,7 @@ public final class SessionsViewModel {
                     Optional<SessionInfo> info = details.get(row.id());
                     if (info != null) {
                         info.ifPresentOrElse(
-                                i -> row.updateDetails(i.lastCommand().map(c -> ControlCharacters.escape(Secrets.maskCommand(c))).orElse(""),
+                                i -> row.updateDetails(i.lastCommand().map(Secrets::showCommand).orElse(""),
                                         ControlCharacters.escape(i.cwd())),
                                 () -> row.updateDetails("", ""));
                     }

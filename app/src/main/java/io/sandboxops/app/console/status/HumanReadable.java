@@ -1,5 +1,7 @@
 package io.sandboxops.app.console.status;
 
+import io.sandboxops.core.util.ByteSize;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -13,19 +15,9 @@ public final class HumanReadable {
     private HumanReadable() {
     }
 
-    /** Decimal units, as {@code Sandbox.MAX_TRANSFER_BYTES} is stated (500 MB = 500,000,000 bytes). */
+    /** Decimal units, as {@code Sandbox.MAX_TRANSFER_BYTES} is stated (500 MB = 500,000,000 bytes): {@link ByteSize#decimal}. */
     public static String bytes(long n) {
-        if (n < 1000) {
-            return n + " B";
-        }
-        String[] units = {"kB", "MB", "GB", "TB"};
-        double v = n;
-        int u = -1;
-        while (v >= 1000 && u < units.length - 1) {
-            v /= 1000;
-            u++;
-        }
-        return String.format(Locale.ROOT, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
+        return ByteSize.decimal(n);
     }
 
     public static String speed(double bytesPerSecond) {
