@@ -24,10 +24,11 @@ builtin mapfile -t __sbxP_vars < <(builtin compgen -e)
 # file ("seq NUL cwd NUL", written after it). The newest slot whose meta is complete is the last good state: a slot
 # is only ever rewritten when the other holds a newer complete state, so a command killed while saving costs nothing.
 __sbxP_seq=0 __sbxP_good= __sbxP_cwd=$PWD __sbxP_slot=
+# The state file is written before its meta, so a complete meta means a complete state.
 __sbxP_meta() { # $1 slot; sets __sbxP_mseq and __sbxP_mcwd from its meta file, fails when it is incomplete
   __sbxP_mseq= __sbxP_mcwd=
   { IFS= builtin read -r -d "" __sbxP_mseq && IFS= builtin read -r -d "" __sbxP_mcwd; } 2>/dev/null < "$__sbxP_sd/meta.$1" \
-    && [[ $__sbxP_mseq =~ ^[0-9]{1,18}$ && -n $__sbxP_mcwd && -f $__sbxP_sd/state.$1 ]]
+    && [[ ${#__sbxP_mseq} -le 18 && -n $__sbxP_mseq && $__sbxP_mseq != *[!0-9]* && -n $__sbxP_mcwd ]]
 }
 for __sbxP_slot in 0 1; do
   if __sbxP_meta "$__sbxP_slot" && (( __sbxP_mseq % 2 == __sbxP_slot && __sbxP_mseq > __sbxP_seq )); then
@@ -39,7 +40,6 @@ builtin unset __sbxP_slot
 # Before each command (command.bash; the command is in __sbxP_c): $1 "bg" for a background one. Records it for the
 # session's info, then picks the slot the command's subshell saves to.
 __sbxP_pre() {
-  builtin eval 'builtin printf "%s\0" "$__sbxP_c" 1<> "$__sbxP_sd/last_command"'
   [[ ${1-} != bg ]] || : > "$__sbxP_sd/bg.pid"
   __sbxP_slot=$(( (__sbxP_seq + 1) % 2 ))
 } 2>/dev/null
@@ -65,6 +65,8 @@ __sbxP_end() {
   fi
   builtin printf '\036SBX-END-%s:%s:%s:%s:%s\0' "$__sbxP_tok" "$1" "$__sbxP_pid" "$__sbxP_saved" "$__sbxP_cwd"
   builtin printf '\036SBX-END-%s\036' "$__sbxP_tok" >&2
+  # After the markers, so not on the command's critical path (session info shows it once the command ended).
+  [[ -z $__sbxP_slot ]] || builtin eval 'builtin printf "%s\0" "$__sbxP_c" 1<> "$__sbxP_sd/last_command"' 2>/dev/null
 }
 # $1 the pid of a background process just started (called in a command's subshell). Its start time (clock ticks
 # since boot, field 22 of its /proc stat) tells it apart from a later process with the same pid, as after a restart.
@@ -90,9 +92,8 @@ __sbxP_save() {
   [[ -o posix ]] || return
   set -- "$1" "$2" "$__sbxP_x" "$__sbxP_sd" "$__sbxP_skip"
   unset -f builtin || return
-  unset -v "${!__sbx@}"
   unset POSIXLY_CORRECT
-  builtin set +o monitor
+  [[ ! -o monitor ]] || builtin set +o monitor
   [[ :$BASHOPTS: == *:extglob:* ]] && __sbx_g=1 || __sbx_g=
   builtin shopt -s extglob
   # Redirections inside eval strings: "declare -f" would print "1<>" as "<>" (stdin), should this function be saved.
