@@ -4,9 +4,7 @@ import io.sandboxops.core.shell.SessionDirectory;
 import io.sandboxops.core.shell.SessionDirectory.SavedSession;
 import io.sandboxops.core.shell.ShellStateFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
@@ -51,7 +49,7 @@ final class SavedShells {
             Parsed known = parsed.get(shell);
             byte[] state = ShellStateFiles.record(good.get().state());
             if (known != null && Arrays.equals(known.state(), state) && !hasBackground(dir)) {
-                Optional<String> last = readIfPresent(dir.resolve("last_command"));
+                Optional<String> last = ShellStateFiles.lastCommand(dir);
                 Instant updated = Files.getLastModifiedTime(good.get().meta()).toInstant();
                 return Optional.of(new SavedSession(shell, good.get().cwd(), known.env(), known.createdAt(), updated, last, List.of()));
             }
@@ -80,14 +78,6 @@ final class SavedShells {
         }
         try (Stream<Path> entries = Files.list(bg)) {
             return entries.findAny().isPresent();
-        }
-    }
-
-    private static Optional<String> readIfPresent(Path file) throws IOException {
-        try {
-            return Optional.of(new String(ShellStateFiles.record(file), StandardCharsets.UTF_8));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
         }
     }
 }

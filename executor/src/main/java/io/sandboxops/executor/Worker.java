@@ -366,7 +366,7 @@ final class Worker implements AutoCloseable {
             Instant created = saved.map(ShellState::createdAt).orElse(Instant.now());
             Files.writeString(dir.resolve("created"), Long.toString(created.getEpochSecond()));
             if (saved.isPresent() && saved.get().lastCommand() != null) {
-                Files.writeString(dir.resolve("last_command"), saved.get().lastCommand(), StandardCharsets.UTF_8);
+                ShellStateFiles.writeLastCommand(dir, saved.get().lastCommand());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the state of shell " + shell, e);

@@ -10,7 +10,6 @@ import java.util.List;
 /** The engine's fixed bash scripts, shipped as resources next to this class. No user data is ever in them. */
 public enum ShellScript {
     INIT("init.bash"),
-    COMMAND("command.bash"),
     SIGNAL_FOREGROUND("signal-foreground.bash"),
     SESSIONS("sessions.bash"),
     KILL_BACKGROUND("kill-background.bash"),

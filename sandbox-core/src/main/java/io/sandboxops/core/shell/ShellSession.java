@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.regex.Matcher;
-import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -183,7 +181,7 @@ public final class ShellSession implements AutoCloseable {
             ensureShell();
             String token = newToken();
             RunningCommand c = new RunningCommand(command, token, options.maxOutputBytes());
-            String wrapped = wrap(prefix, command, mode, dir, token);
+            String wrapped = wrap(command, mode, dir, token);
             current = c;
             if (mode == Mode.INTERACTIVE) {
                 lastInteractive = c;
@@ -277,13 +275,7 @@ public final class ShellSession implements AutoCloseable {
             signalForeground("KILL", shellPid, true);
         }
         synchronized (lock) {
-            if (transport != null && shellAlive && !busy) {
-                try {
-                    transport.write("builtin exit 0\n".getBytes(StandardCharsets.UTF_8));
-                } catch (IOException e) {
-                    // already gone
-                }
-            }
+            // Closing its stdin ends the engine shell: the subshell waiting for a command reads the end, then the shell.
             shellAlive = false;
             if (transport != null) {
                 transport.close();
@@ -369,8 +361,10 @@ public final class ShellSession implements AutoCloseable {
             transport = host.openShell(Map.of("SBX_STATE_DIR", stateDir, "SBX_SESSION_ID", sessionId), output);
             shellAlive = true;
             try {
-                // The hello: the end of a command that saved nothing, whose "background pid" is the shell's own.
-                String init = ShellScript.INIT.text().replace(PLACEHOLDER, prefix) + "\n" + prefix + "_end 0 $$\n" + token + "\n";
+                // The hello: its token follows the script; the start marker's "background pid" is the shell's own.
+                // Right after the script's last line: the script's last command reads the next line as the hello's token.
+                String script = ShellScript.INIT.text().replace(PLACEHOLDER, prefix);
+                String init = script + (script.endsWith("\n") ? "" : "\n") + token + "\n";
                 transport.write(init.getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new SandboxUnavailableException("the shell of session " + sessionId + " did not start: " + e.getMessage(), e);
@@ -415,36 +409,16 @@ public final class ShellSession implements AutoCloseable {
     }
 
     /**
-     * The text sent to the engine shell for one command: {@code command.bash} with the command (single-quoted, never
-     * parsed by the engine shell itself) and how to run it filled in, then the command's one-time token on a line of
-     * its own, which the engine shell reads only after the command's subshell ended.
+     * The bytes sent to the engine shell for one command (see init.bash): its mode, the directory to run it in (empty
+     * for the cwd) and its text, each ending in a NUL, read by the subshell waiting for it; then the command's one-time
+     * token on a line of its own, which the engine shell reads only after that subshell ended. Nothing here is ever
+     * parsed as shell code by the engine shell.
      */
-    static String wrap(String prefix, String command, Mode mode, Optional<String> dir, String token) {
+    static String wrap(String command, Mode mode, Optional<String> dir, String token) {
         Optional<String> background = mode == Mode.STATEFUL ? backgroundPart(command) : Optional.empty();
-        String quoted = singleQuoted(background.orElse(command));
-        String run;
-        String pid = "";
-        if (background.isPresent()) {
-            // setsid: its own session and process group, so interrupts and kills aimed at the foreground spare it;
-            // $$ inside is its real pid, which is also $! (a non-leader is not forked again by setsid).
-            // The inner bash execs a simple command, so the pid is the command's own.
-            run = "setsid bash -c 'exec >\"/tmp/bg_$$.out\" 2>&1 </dev/null; exec bash -c \"$1\"' sbx-bg \"$" + prefix + "_c\" & "
-                    + prefix + "_bg $! \"$" + prefix + "_c\"";
-            pid = "bg";
-        } else {
-            run = dir.map(d -> "builtin cd -- " + singleQuoted(d) + " && ").orElse("") + "builtin eval -- \"$" + prefix + "_c\"";
-        }
-        Map<String, String> values = Map.of("CMD", quoted, "RUN", run, "PID", pid,
-                "STDIN", mode == Mode.INTERACTIVE ? "<&9" : "</dev/null");
-        String template = ShellScript.COMMAND.text().lines().filter(l -> !l.startsWith("#")).collect(Collectors.joining("\n", "", "\n"));
-        Matcher m = SLOT.matcher(template);
-        StringBuilder sb = new StringBuilder(template.length() + 2 * quoted.length() + 64);
-        while (m.find()) {
-            String name = m.group(1);
-            m.appendReplacement(sb, Matcher.quoteReplacement(name == null ? prefix : values.get(name)));
-        }
-        m.appendTail(sb);
-        return sb.append(token).append('\n').toString();
+        String kind = background.isPresent() ? "b" : mode == Mode.INTERACTIVE ? "i" : "s";
+        String text = background.orElse(command);
+        return kind + '\0' + (background.isPresent() ? "" : dir.orElse("")) + '\0' + text + '\0' + token + '\n';
     }
 
     /** The command without its trailing {@code &} when it asks to run in the background. */
@@ -466,9 +440,8 @@ public final class ShellSession implements AutoCloseable {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 
-    /** How the engine's scripts name the per-shell prefix, and the values command.bash takes ({@code __sbxP_CMD}...). */
+    /** How init.bash names the per-shell prefix of the engine's names. */
     private static final String PLACEHOLDER = "__sbxP";
-    private static final Pattern SLOT = Pattern.compile("__sbxP(?:_(CMD|RUN|PID|STDIN)\\b)?");
 
     private static String newPrefix() {
         byte[] b = new byte[4];

@@ -25,6 +25,21 @@ public final class ShellStateFiles {
     public record Slot(Path state, Path meta, long seq, String cwd) {
     }
 
+    /** The command a shell took last, from its {@code last_command} file ("SEQ NUL COMMAND NUL"); empty when none. */
+    public static Optional<String> lastCommand(Path dir) throws IOException {
+        Path file = dir.resolve("last_command");
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        String[] f = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).split("\0", -1);
+        return f.length >= 3 && !f[1].isEmpty() ? Optional.of(f[1]) : Optional.empty();
+    }
+
+    /** Writes {@code command} as the one a shell took last, as the engine shell records it. */
+    public static void writeLastCommand(Path dir, String command) throws IOException {
+        Files.writeString(dir.resolve("last_command"), "0\0" + command + "\0", StandardCharsets.UTF_8);
+    }
+
     /** The bytes of {@code file} up to its first NUL (or all of them): a record the engine shell rewrites in place. */
     public static byte[] record(Path file) throws IOException {
         byte[] b = Files.readAllBytes(file);

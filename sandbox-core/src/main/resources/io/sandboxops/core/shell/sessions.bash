@@ -28,8 +28,10 @@ for s in "$@"; do
   done
   [ -n "$good" ] && printf 'cwd\0%s\0updated\0%s\0' "$cwd" "$(stat -c %Y "$meta")"
   [ -f "$d/created" ] && { printf 'created\0'; cat "$d/created"; printf '\0'; }
-  # Rewritten in place by the engine shell: the command ends at its NUL.
-  [ -f "$d/last_command" ] && { IFS= read -r -d '' lc < "$d/last_command"; printf 'last_command\0%s\0' "$lc"; }
+  # "SEQ NUL COMMAND NUL", rewritten in place by the engine shell (see init.bash).
+  if [ -f "$d/last_command" ] && { IFS= read -r -d '' n && IFS= read -r -d '' lc; } < "$d/last_command" && [ -n "$lc" ]; then
+    printf 'last_command\0%s\0' "$lc"
+  fi
   if [ -n "$good" ]; then
     # The state is bash the command's subshell wrote: read in a shell of its own, with a time limit, for its exported
     # variables only.
