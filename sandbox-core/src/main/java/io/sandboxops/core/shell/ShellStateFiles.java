@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /**
  * The layout of a session's saved state on the machine its shells run on, for code that reads or seeds it directly
  * (the Cloud Run executor). Two slots, each a state file ({@code state.N}, bash up to a NUL) and a meta file
- * ({@code meta.N}: sequence number NUL cwd NUL) written after it; the newest slot with a complete meta is the last good
+ * ({@code meta.N}: sequence number NUL cwd NUL background pid NUL) written after it; the newest slot with a complete meta is the last good
  * state. The engine shell rewrites files in place, so whatever follows a record's NUL is left over from before
  * (init.bash writes and reads them; {@code sessions.bash} lists them).
  */
@@ -86,6 +86,6 @@ public final class ShellStateFiles {
         Files.deleteIfExists(dir.resolve("meta.0"));
         Files.deleteIfExists(dir.resolve("state.0"));
         Files.writeString(dir.resolve("state.1"), sh, StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("meta.1"), "1\0" + cwd + "\0", StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("meta.1"), "1\0" + cwd + "\0\0", StandardCharsets.UTF_8);
     }
 }
