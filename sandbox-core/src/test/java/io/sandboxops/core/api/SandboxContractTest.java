@@ -183,6 +183,19 @@ public abstract class SandboxContractTest {
     }
 
     @Test
+    void aStrayKillOfTheSubshellWaitingForTheNextCommandLosesNoCommand() {
+        plantCanary();
+        // A job left behind kills every child of the engine shell — the subshell already forked for the next command among
+        // them — while that command is on its way or waiting.
+        run("(sleep 0.5; for d in /proc/[0-9]*; do IFS= read -r s < \"$d/stat\" 2>/dev/null || continue; set -- ${s##*) }; "
+                + "[ \"$2\" = \"$$\" ] && kill -9 \"${d#/proc/}\"; done) >/dev/null 2>&1 &");
+        await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        String o = outcome("echo after", T, Duration.ofSeconds(30));
+        assertThat(o).satisfiesAnyOf(t -> assertThat(t).contains("after"), t -> assertThat(t).contains("exit 125"));
+        assertSessionIntact();
+    }
+
+    @Test
     void thousandsOfHostileCommandsLeaveTheSessionAnsweringWithItsState() {
         long seed = Long.getLong("sandboxops.hostile.seed", 13L);
         int count = Integer.getInteger("sandboxops.hostile.count", hostileCommandCount());
