@@ -1,6 +1,6 @@
 package io.sandboxops.app.cli;
 
-import io.sandboxops.core.rollout.Actor;
+import io.sandboxops.core.env.Actor;
 
 import io.sandboxops.app.env.RunningEmulator;
 import io.sandboxops.core.env.CloudTarget;

@@ -1,6 +1,6 @@
 package io.sandboxops.app.console;
 
-import io.sandboxops.core.rollout.Actor;
+import io.sandboxops.core.env.Actor;
 
 import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;

@@ -1,5 +1,6 @@
 package io.sandboxops.core.rollout;
 
+import io.sandboxops.core.env.Actor;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.NotFoundException;
 import com.google.cloud.audit.AuditLog;

@@ -1,5 +1,6 @@
 package io.sandboxops.core.rollout;
 
+import io.sandboxops.core.env.Actor;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -111,7 +111,7 @@ public final class RolloutViewModel {
     /** The step whose breached gate was last announced, so a breach is announced once, not on every read. */
     private Integer breachAnnounced;
 
-    /** @param actor who is acting, recorded with every change ({@link io.sandboxops.core.rollout.Actor#current()} in the application) */
+    /** @param actor who is acting, recorded with every change ({@link io.sandboxops.core.env.Actor#current()} in the application) */
     public RolloutViewModel(TaskExecutor executor, StatusLine status, DialogService dialogs, Notifier notifier, ObservableValue<Workspace> workspace,
                             String actor) {
         this.executor = executor;

@@ -1,4 +1,4 @@
-package io.sandboxops.core.rollout;
+package io.sandboxops.core.env;
 
 import java.util.Map;
 

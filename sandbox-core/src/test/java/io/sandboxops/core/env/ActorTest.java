@@ -1,4 +1,4 @@
-package io.sandboxops.core.rollout;
+package io.sandboxops.core.env;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
