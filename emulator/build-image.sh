@@ -18,13 +18,8 @@ force=${FORCE:-0}
 modules=${JLINK_MODULES:-java.base,java.compiler,java.desktop,java.logging,java.management,java.naming,java.net.http,java.security.jgss,java.sql,jdk.httpserver,jdk.unsupported,jdk.crypto.ec,jdk.naming.dns}
 label=io.sandboxops.local-cloud.inputs
 
-if ! base_id=$(docker image inspect -f '{{.Id}}' "$base" 2>/dev/null); then
-  if [ "${ALLOW_PULL:-0}" != 1 ]; then
-    echo "build-image: base image $base is not in the local Docker engine (and ALLOW_PULL is not 1)" >&2
-    exit 2
-  fi
-  base_id=$base
-fi
+. "$repo/docker/jvm-image.sh"
+base_image_id >/dev/null
 
 version=$(sed -n 's|^    <version>\(.*\)</version>|\1|p' "$here/pom.xml" | head -1)
 jar=$here/target/emulator-$version.jar
@@ -38,35 +33,4 @@ if [ "$force" = 1 ] || stale_sources; then
   (cd "$repo" && ./mvnw -B -q $offline -pl emulator package -DskipTests)
 fi
 
-ctx=$here/target/image
-runtime=$here/target/jlink-runtime
-jdk_release=$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p')
-runtime_key="$jdk_release $modules"
-if [ "$force" = 1 ] || [ ! -f "$runtime/.key" ] || [ "$(cat "$runtime/.key")" != "$runtime_key" ]; then
-  rm -rf "$runtime"
-  "$jdk/bin/jlink" --output "$runtime" --strip-debug --no-header-files --no-man-pages --compress=2 --add-modules "$modules"
-  printf '%s' "$runtime_key" > "$runtime/.key"
-fi
-
-fingerprint=$( {
-  echo "base $base_id"
-  echo "runtime $runtime_key"
-  sha256sum "$here/Dockerfile" "$jar" "$here"/target/lib/*.jar | sed "s|$here/||"
-} | sha256sum | cut -d' ' -f1)
-current=$(docker image inspect -f "{{index .Config.Labels \"$label\"}}" "$image" 2>/dev/null || true)
-if [ "$force" != 1 ] && [ "$current" = "$fingerprint" ]; then
-  size=$(docker image inspect -f '{{.Size}}' "$image")
-  echo "$image is current ($((size / 1000000)) MB)"
-  exit 0
-fi
-
-rm -rf "$ctx"
-mkdir -p "$ctx"
-cp "$jar" "$ctx/local-cloud.jar"
-cp -r "$here/target/lib" "$ctx/lib"
-cp -r "$runtime" "$ctx/runtime"
-rm -f "$ctx/runtime/.key"
-cp "$here/Dockerfile" "$ctx/"
-docker build --quiet --build-arg BASE_IMAGE="$base" --label "$label=$fingerprint" -t "$image" "$ctx" >/dev/null
-size=$(docker image inspect -f '{{.Size}}' "$image")
-echo "built $image on $base: $((size / 1000000)) MB"
+build_jvm_image local-cloud.jar
