@@ -275,7 +275,14 @@ public final class ShellSession implements AutoCloseable {
             signalForeground("KILL", shellPid, true);
         }
         synchronized (lock) {
-            // Closing its stdin ends the engine shell: the subshell waiting for a command reads the end, then the shell.
+            if (transport != null && shellAlive && !busy) {
+                // The subshell waiting for the next command ends the engine shell: a closed stdin alone may not reach it.
+                try {
+                    transport.write("x\0\0\0".getBytes(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    // already gone
+                }
+            }
             shellAlive = false;
             if (transport != null) {
                 transport.close();

@@ -122,6 +122,8 @@ __sbxP_so=$SHELLOPTS __sbxP_bo=$BASHOPTS
       builtin trap '' INT
       { IFS= builtin read -r -d '' __sbxP_m && IFS= builtin read -r -d '' __sbxP_d && IFS= builtin read -r -d '' __sbxP_c; } \
         || builtin exit 0
+      # The client closing the session ("x"): end this shell at once (a Docker exec's stdin may never report its end).
+      [[ $__sbxP_m != x ]] || { builtin kill -TERM $$; builtin exit 0; }
       # Plain exec: "builtin exec" would undo its redirections when it returns. No function of the user's exists yet.
       if [[ $__sbxP_m == i ]]; then exec 0<&9; else exec 0</dev/null; fi
       builtin eval 'builtin printf "%s\0%s\0" "$((__sbxP_seq + 1))" "$__sbxP_c" 1<> "$__sbxP_sd/last_command"' 2>/dev/null
