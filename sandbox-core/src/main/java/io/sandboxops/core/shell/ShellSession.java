@@ -73,8 +73,6 @@ public final class ShellSession implements AutoCloseable {
     private volatile String cwd = "";
     /** Which transport is current; output and exit of an older one are ignored. */
     private volatile int generation;
-    /** The engine shell's names start with this, drawn at random for each shell (see init.bash). */
-    private volatile String prefix = newPrefix();
 
     /**
      * @param stateRoot the directory (on the host) holding every session's state directory
@@ -171,6 +169,10 @@ public final class ShellSession implements AutoCloseable {
     public RunningCommand start(String command, Mode mode, Optional<String> dir) {
         if (command.indexOf('\0') >= 0) {
             throw new SandboxInvalidInputException("a command cannot contain a NUL character");
+        }
+        if (dir.filter(d -> d.indexOf('\0') >= 0).isPresent()) {
+            // A NUL ends each field of the command record (see wrap): one in the directory would start a forged command.
+            throw new SandboxInvalidInputException("a directory cannot contain a NUL character");
         }
         synchronized (lock) {
             RunningCommand running = current;
@@ -364,13 +366,13 @@ public final class ShellSession implements AutoCloseable {
         current = handshake;
         try {
             ShellOutput output = new Router(++generation);
-            prefix = newPrefix();
             transport = host.openShell(Map.of("SBX_STATE_DIR", stateDir, "SBX_SESSION_ID", sessionId), output);
             shellAlive = true;
             try {
                 // The hello: its token follows the script; the start marker's "background pid" is the shell's own.
                 // Right after the script's last line: the script's last command reads the next line as the hello's token.
-                String script = ShellScript.INIT.text().replace(PLACEHOLDER, prefix);
+                // The engine's names start with a prefix drawn at random for each shell (see init.bash).
+                String script = ShellScript.INIT.text().replace(PLACEHOLDER, newPrefix());
                 String init = script + (script.endsWith("\n") ? "" : "\n") + token + "\n";
                 transport.write(init.getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {

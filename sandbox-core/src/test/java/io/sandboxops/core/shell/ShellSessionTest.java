@@ -176,6 +176,13 @@ class ShellSessionTest {
     }
 
     @Test
+    void aDirectoryWithANulIsRefusedAndCannotSplitTheCommandRecord() {
+        assertThatThrownBy(() -> session.start("echo hi", ShellSession.Mode.INTERACTIVE, Optional.of("/tmp\0s\0\0echo forged")))
+                .isInstanceOf(io.sandboxops.core.api.SandboxInvalidInputException.class);
+        assertThat(session.run("echo still", T).stdout()).isEqualTo("still\n");
+    }
+
+    @Test
     void userCannotBreakOutOfTheQuotingOfItsCommand() {
         ExecResult r = session.run("echo '; echo injected'", T);
         assertThat(r.stdout()).isEqualTo("; echo injected\n");
