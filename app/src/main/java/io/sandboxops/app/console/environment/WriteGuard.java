@@ -52,8 +52,7 @@ public final class WriteGuard {
      */
     public boolean approve(String title, String message, String confirmLabel) {
         ConsoleEnvironment env = environment.getValue();
-        if (env == null || !env.writesAllowed()) {
-            dialogs.showError(title, "The environment " + (env == null ? "" : "\"" + env.name() + "\" ") + "is read-only; nothing was changed.");
+        if (readOnly(env, title)) {
             return false;
         }
         if (env.production()) {
@@ -70,14 +69,22 @@ public final class WriteGuard {
      */
     public boolean approveByTyping(String title, String message, String word) {
         ConsoleEnvironment env = environment.getValue();
-        if (env == null || !env.writesAllowed()) {
-            dialogs.showError(title, "The environment " + (env == null ? "" : "\"" + env.name() + "\" ") + "is read-only; nothing was changed.");
+        if (readOnly(env, title)) {
             return false;
         }
         if (env.production()) {
             return confirmInProduction(env, title, message);
         }
         return dialogs.confirmByTyping(title, message, word);
+    }
+
+    /** Says so, and is true, when {@code env} takes no writes (or none is open). */
+    private boolean readOnly(ConsoleEnvironment env, String title) {
+        if (env == null || !env.writesAllowed()) {
+            dialogs.showError(title, "The environment " + (env == null ? "" : "\"" + env.name() + "\" ") + "is read-only; nothing was changed.");
+            return true;
+        }
+        return false;
     }
 
     private boolean confirmInProduction(ConsoleEnvironment env, String title, String message) {
