@@ -60,8 +60,8 @@ class ConsoleFileOperationsWithDockerTest {
         }
     }
 
-    @Test
-    void createRenameMoveAndDeleteAFileAndAFolder(FxRobot robot) throws Exception {
+    /** Creates a Docker session from the console, as a person would, and opens its file browser on /tmp. */
+    private SessionHandle newSessionWithItsFilesAtTmp(FxRobot robot) throws Exception {
         waitFor(SLOW, TimeUnit.SECONDS, () -> robot.lookup("#service-docker").tryQueryAs(Label.class)
                 .map(l -> l.getText().equals("Docker: up")).orElse(false));
         robot.clickOn("#createSession");
@@ -75,6 +75,12 @@ class ConsoleFileOperationsWithDockerTest {
             window.files().openRoot();
         });
         waitFor(SLOW, TimeUnit.SECONDS, () -> node("/tmp").isPresent());
+        return session;
+    }
+
+    @Test
+    void createRenameMoveAndDeleteAFileAndAFolder(FxRobot robot) throws Exception {
+        SessionHandle session = newSessionWithItsFilesAtTmp(robot);
 
         // New file, in the selected folder.
         select(robot, "/tmp");
@@ -146,19 +152,7 @@ class ConsoleFileOperationsWithDockerTest {
 
     @Test
     void aNameWithASlashIsRefusedAndAnExecutableOrLinkIsNotRenamedByCopy(FxRobot robot) throws Exception {
-        waitFor(SLOW, TimeUnit.SECONDS, () -> robot.lookup("#service-docker").tryQueryAs(Label.class)
-                .map(l -> l.getText().equals("Docker: up")).orElse(false));
-        robot.clickOn("#createSession");
-        waitFor(SLOW, TimeUnit.SECONDS, () -> window.sessions().openSessionProperty().get() != null);
-        SessionHandle session = window.sessions().openSessionProperty().get();
-        sessionId = session.sessionId();
-        waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#sessionTabs").query().isVisible());
-        robot.clickOn("#filesTab");
-        robot.interact(() -> {
-            window.files().rootPathProperty().set("/tmp");
-            window.files().openRoot();
-        });
-        waitFor(SLOW, TimeUnit.SECONDS, () -> node("/tmp").isPresent());
+        SessionHandle session = newSessionWithItsFilesAtTmp(robot);
         select(robot, "/tmp");
         robot.clickOn("#newFile");
         answer(robot, "../etc/evil");
