@@ -151,6 +151,22 @@ public interface Sandbox extends AutoCloseable {
      */
     ShellView killProcess(String sessionId);
 
+    // ---- terminals ---------------------------------------------------------------------------------------
+
+    /**
+     * Opens an interactive terminal in the session's sandbox: a bash on a pseudo-terminal of {@code size}
+     * ({@code TERM=xterm-256color}), started in the session's cwd with its saved state (exported variables,
+     * functions, aliases) — the sandbox's working directory and a clean environment when the session has not run a
+     * command yet. Any number may be open at once, beside the session's commands; what is done in a terminal (a
+     * {@code cd}, a variable) stays in that terminal, the session's state is not changed.
+     *
+     * @return the terminal, its shell already started
+     * @throws SandboxUnsupportedException where the backend cannot keep a terminal open (Cloud Run once mode: no
+     *                                     process outlives a command); the message says what to use instead
+     * @throws SandboxNotFoundException when the sandbox no longer exists
+     */
+    Terminal openTerminal(String sessionId, TerminalSize size);
+
     // ---- background processes ----------------------------------------------------------------------------
 
     /**

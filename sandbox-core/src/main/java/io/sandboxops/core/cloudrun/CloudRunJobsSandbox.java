@@ -1,5 +1,7 @@
 package io.sandboxops.core.cloudrun;
 
+import io.sandboxops.core.api.Terminal;
+import io.sandboxops.core.api.TerminalSize;
 import io.sandboxops.core.api.BackgroundProcess;
 import io.sandboxops.core.api.ExecResult;
 import io.sandboxops.core.api.KillResult;
@@ -157,6 +159,13 @@ final class CloudRunJobsSandbox implements FileOperationsSandbox {
     @Override
     public ShellView killProcess(String sessionId) {
         return mode.interactiveCall(Request.of(Op.KILL, SessionIds.requireValid(sessionId)), Duration.ofSeconds(10)).view().toView();
+    }
+
+    // ---- terminals ---------------------------------------------------------------------------------------
+
+    @Override
+    public Terminal openTerminal(String sessionId, TerminalSize size) {
+        return mode.openTerminal(SessionIds.requireValid(sessionId), size);
     }
 
     // ---- background processes ----------------------------------------------------------------------------

@@ -3,6 +3,8 @@ package io.sandboxops.core.cloudrun;
 import io.sandboxops.core.api.BackgroundProcess;
 import io.sandboxops.core.api.ExecResult;
 import io.sandboxops.core.api.ShellView;
+import io.sandboxops.core.api.Terminal;
+import io.sandboxops.core.api.TerminalSize;
 import io.sandboxops.core.cloudrun.WorkerProtocol.Request;
 import io.sandboxops.core.cloudrun.WorkerProtocol.Response;
 import io.sandboxops.core.state.ShellState;
@@ -31,6 +33,9 @@ interface CloudRunMode {
      * answer.
      */
     Optional<List<BackgroundProcess>> liveBackgroundProcesses(Optional<String> sessionId);
+
+    /** Opens a terminal on shell {@code sessionId} (see {@link io.sandboxops.core.api.Sandbox#openTerminal}). */
+    Terminal openTerminal(String sessionId, TerminalSize size);
 
     /** Ends the running background processes {@code pids} (all started in this sandbox); answers the pids it ended. */
     List<Long> killBackgroundProcesses(List<Long> pids);

@@ -1,5 +1,8 @@
 package io.sandboxops.core.cloudrun;
 
+import io.sandboxops.core.api.SandboxUnsupportedException;
+import io.sandboxops.core.api.TerminalSize;
+import io.sandboxops.core.api.Terminal;
 import com.google.cloud.logging.v2.LoggingClient;
 import com.google.cloud.run.v2.Execution;
 import com.google.logging.v2.ListLogEntriesRequest;
@@ -299,5 +302,12 @@ final class OnceMode implements CloudRunMode {
         if (running != null) {
             jobs.cancel(running);
         }
+    }
+
+    @Override
+    public Terminal openTerminal(String sessionId, TerminalSize size) {
+        throw new SandboxUnsupportedException("a terminal is not available in once mode: each command is its own execution, and "
+                + "nothing stays running between them to hold a terminal; create the sandbox in session mode (--mode session) "
+                + "or use exec");
     }
 }

@@ -1,5 +1,8 @@
 package io.sandboxops.core.cloudrun;
 
+import io.sandboxops.core.api.SandboxUnsupportedException;
+import io.sandboxops.core.api.TerminalSize;
+import io.sandboxops.core.api.Terminal;
 import io.sandboxops.core.api.BackgroundProcess;
 import io.sandboxops.core.api.ExecResult;
 import io.sandboxops.core.api.LineRange;
@@ -209,5 +212,10 @@ final class SessionMode implements CloudRunMode {
         if (workerLive()) {
             toWorker(Request.of(Op.CLOSE_SESSION, sessionId), START_ALLOWANCE);
         }
+    }
+
+    @Override
+    public Terminal openTerminal(String sessionId, TerminalSize size) {
+        throw new SandboxUnsupportedException("terminals on Cloud Run session mode are not built yet");
     }
 }

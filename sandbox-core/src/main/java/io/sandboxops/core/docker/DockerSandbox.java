@@ -1,5 +1,8 @@
 package io.sandboxops.core.docker;
 
+import io.sandboxops.core.api.SandboxUnsupportedException;
+import io.sandboxops.core.api.Terminal;
+import io.sandboxops.core.api.TerminalSize;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.sandboxops.core.api.BackgroundProcess;
@@ -187,6 +190,11 @@ final class DockerSandbox implements FileOperationsSandbox {
     }
 
     // ---- background processes ----------------------------------------------------------------------------
+
+    @Override
+    public Terminal openTerminal(String sessionId, TerminalSize size) {
+        throw new SandboxUnsupportedException("terminals on Docker are not built yet");
+    }
 
     @Override
     public List<BackgroundProcess> listBackgroundProcesses(Optional<String> sessionId) {

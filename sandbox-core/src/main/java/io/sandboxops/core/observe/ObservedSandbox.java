@@ -10,6 +10,8 @@ import io.sandboxops.core.api.Sandbox;
 import io.sandboxops.core.api.SearchMatch;
 import io.sandboxops.core.api.SessionInfo;
 import io.sandboxops.core.api.ShellView;
+import io.sandboxops.core.api.Terminal;
+import io.sandboxops.core.api.TerminalSize;
 import io.sandboxops.core.api.TransferProgress;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -163,6 +165,11 @@ final class ObservedSandbox implements Sandbox {
     @Override
     public ShellView killProcess(String sessionId) {
         return observe("shell_kill", () -> delegate.killProcess(sessionId));
+    }
+
+    @Override
+    public Terminal openTerminal(String sessionId, TerminalSize size) {
+        return observe("terminal_open", () -> delegate.openTerminal(sessionId, size));
     }
 
     @Override

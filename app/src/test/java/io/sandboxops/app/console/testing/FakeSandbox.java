@@ -1,5 +1,8 @@
 package io.sandboxops.app.console.testing;
 
+import io.sandboxops.core.api.SandboxUnsupportedException;
+import io.sandboxops.core.api.Terminal;
+import io.sandboxops.core.api.TerminalSize;
 import io.sandboxops.core.api.BackgroundProcess;
 import io.sandboxops.core.api.ExecResult;
 import io.sandboxops.core.api.FileEntry;
@@ -393,6 +396,11 @@ public final class FakeSandbox implements Sandbox {
             throw new SandboxNotFoundException("session " + sessionId + " has not run a command");
         }
         return s;
+    }
+
+    @Override
+    public Terminal openTerminal(String sessionId, TerminalSize size) {
+        throw new SandboxUnsupportedException("the console's fake sandbox has no terminals");
     }
 
     @Override
