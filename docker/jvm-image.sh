@@ -6,7 +6,8 @@ base_image_id() {
   local id
   if ! id=$(docker image inspect -f '{{.Id}}' "$base" 2>/dev/null); then
     if [ "${ALLOW_PULL:-0}" != 1 ]; then
-      echo "build-image: base image $base is not in the local Docker engine (and ALLOW_PULL is not 1)" >&2
+      echo "build-image: base image $base is not in the local Docker engine (and ALLOW_PULL is not 1);" \
+           "build it first: docker/sandbox/build-image.sh for the sandbox image, .ci/docker-up for the Debian base" >&2
       exit 2
     fi
     id=$base

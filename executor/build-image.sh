@@ -1,16 +1,18 @@
 #!/bin/bash
 # Builds the executor image offline and tags it sandboxops/executor:latest (or $IMAGE):
-#   executor/build-image.sh                      # base: sandboxops/debian-base:bookworm (local, never pulled)
-#   BASE_IMAGE=debian:bookworm-slim ALLOW_PULL=1 executor/build-image.sh
+#   executor/build-image.sh                      # base: the sandbox image, sandboxops/sandbox:latest (local, never pulled)
+#   SANDBOX_IMAGE=sandboxops/sandbox:mine IMAGE=sandboxops/executor:mine executor/build-image.sh
+# The base is the default sandbox image (docker/sandbox/build-image.sh builds it), so both backends run commands
+# with the same toolbox.
 # Idempotent and quick when nothing changed: Maven runs only when a source or POM is newer than the jar, jlink
 # only when the module list or the JDK changed, and docker build only when the inputs' fingerprint (jar,
-# libraries, runtime, Dockerfile, base image id) differs from the one labelled on the existing image.
+# libraries, runtime, Dockerfile, base image id: a rebuilt sandbox image rebuilds this one) differs from the one labelled on the existing image.
 # FORCE=1 rebuilds everything. The jar comes from the Maven wrapper (offline when MAVEN_OFFLINE=1).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 image=${IMAGE:-sandboxops/executor:latest}
-base=${BASE_IMAGE:-sandboxops/debian-base:bookworm}
+base=${BASE_IMAGE:-${SANDBOX_IMAGE:-sandboxops/sandbox:latest}}
 jdk=${JLINK_JDK:-${JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}}
 offline=$([ "${MAVEN_OFFLINE:-0}" = 1 ] && echo -o || true)
 force=${FORCE:-0}

@@ -10,6 +10,7 @@ import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import io.sandboxops.core.api.ExecResult;
 import io.sandboxops.core.api.LineRange;
 import io.sandboxops.core.api.Sandbox;
+import io.sandboxops.core.api.SandboxContractTest;
 import io.sandboxops.core.api.SandboxSpec;
 import io.sandboxops.core.cloudrun.CloudRunJobsSandboxBackend;
 import io.sandboxops.core.testing.RequiresDocker;
@@ -20,6 +21,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -77,6 +79,20 @@ class ExecutorImageTest {
 
                 assertThat(sandbox.execStateful("pwd; echo $COLOR; cat f.txt", "main", T).stdout()).isEqualTo("/workspace/sub\nblue\nkept\n");
                 assertThat(sandbox.fileRead("/workspace/sub/f.txt", LineRange.all())).isEqualTo("kept\n");
+            } finally {
+                sandbox.destroy();
+            }
+        }
+    }
+
+    /** The sandbox image's toolbox, which this image is built on: a command that works on Docker works here unchanged. */
+    @Test
+    void theImageCarriesTheSandboxImagesToolbox() {
+        try (CloudRunJobsSandboxBackend backend = harness.backend(Map.of("SANDBOX_MODE", "session", "SANDBOX_IDLE_TIMEOUT", "2s",
+                "SANDBOX_EXECUTOR_IMAGE", IMAGE))) {
+            Sandbox sandbox = backend.create(SandboxSpec.newBuilder().build());
+            try {
+                SandboxContractTest.assertToolboxRuns(sandbox);
             } finally {
                 sandbox.destroy();
             }

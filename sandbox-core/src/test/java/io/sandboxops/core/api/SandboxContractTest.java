@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -636,5 +638,29 @@ public abstract class SandboxContractTest {
         assertThatThrownBy(() -> sandbox.fileUpload(new ByteArrayInputStream(new byte[3]), 3, "/proc/up", TransferProgress.NONE))
                 .isInstanceOf(SandboxException.class).hasMessageContaining("/proc/up");
         assertThat(run("echo usable").stdout()).isEqualTo("usable\n");
+    }
+
+    // ---- toolbox (issue 14): the tools agents and people expect, the same on every backend ----
+
+    @Test
+    void theToolboxRunsPythonGitCurlPsJqAndVenv() {
+        assertToolboxRuns(sandbox);
+    }
+
+    /** Each toolbox command and the pattern of its output; ExecutorImageTest runs them in the executor image too. */
+    public static void assertToolboxRuns(Sandbox sandbox) {
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("python3 -c 'print(6*7)'", "42\n");
+        expected.put("d=$(mktemp -d) && git init -q \"$d\" && git -C \"$d\" -c user.name=a -c user.email=a@example.com commit -q --allow-empty -m first"
+                + " && git -C \"$d\" log --format=%s", "first\n");
+        expected.put("curl --version", "(?s)curl \\d+\\.\\d+.*Protocols:.* https .*");
+        expected.put("ps aux", "(?s)USER +PID .*ps aux\n.*");
+        expected.put("echo '{\"tools\":[\"jq\"]}' | jq -r '.tools[0]'", "jq\n");
+        expected.put("d=$(mktemp -d) && python3 -m venv \"$d/venv\" && \"$d/venv/bin/python\" -m pip --version", "(?s)pip \\d+.*/venv/.*");
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            ExecResult r = sandbox.execStateful(e.getKey(), S, Duration.ofSeconds(60));
+            assertThat(r.exitCode()).as(e.getKey() + "\n" + r.stderr()).isZero();
+            assertThat(r.stdout()).as(e.getKey()).matches(e.getValue());
+        }
     }
 }
