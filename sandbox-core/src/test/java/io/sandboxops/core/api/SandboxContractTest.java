@@ -826,6 +826,21 @@ public abstract class SandboxContractTest {
     }
 
     @Test
+    void aJobThatOutlivesItsTerminalsShellEndsWithTheTerminalsClose() {
+        try (TerminalScreen t = terminal(TerminalSize.DEFAULT)) {
+            if (t == null) {
+                return;
+            }
+            t.type("sleep 1007 & exit 5\r");
+            assertThat(t.terminal().waitFor(T)).hasValue(5);
+            assertThat(t.awaitEnd(T)).as("the output ends once the shell has exited").isTrue();
+            assertThat(processes()).contains("sleep 1007");
+            t.close();
+            assertThat(processes()).doesNotContain("sleep 1007");
+        }
+    }
+
+    @Test
     void aTerminalsOutputEndsWhenItsSandboxIsDestroyed() {
         TerminalScreen t = terminal(TerminalSize.DEFAULT);
         if (t == null) {
