@@ -752,6 +752,19 @@ public abstract class SandboxContractTest {
     }
 
     @Test
+    void aTerminalKeepsTheSessionsShellOptionsAndStaysInteractive() {
+        // Changed options make the engine save all of them, its own non-interactive ones (no emacs, history, monitor) too.
+        run("shopt -s globstar && set -o noclobber");
+        try (TerminalScreen t = terminal(TerminalSize.DEFAULT)) {
+            if (t == null) {
+                return;
+            }
+            typed(t, "shopt -q globstar && [[ -o noclobber ]] && echo \"kept=$((1+1))\"", "kept=2");
+            typed(t, "[[ -o emacs && -o monitor && -o history ]] && shopt -q expand_aliases && echo \"interactive=$((2+1))\"", "interactive=3");
+        }
+    }
+
+    @Test
     void aSessionThatRanNothingOpensATerminalInTheWorkdirWithACleanEnvironment() {
         String workdir = spec().build().workdir();
         try (TerminalScreen t = terminal(TerminalSize.DEFAULT)) {
