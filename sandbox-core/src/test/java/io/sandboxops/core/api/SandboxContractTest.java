@@ -797,7 +797,9 @@ public abstract class SandboxContractTest {
             if (a == null) {
                 return;
             }
-            a.type("cd /tmp && read -r line && echo \"a got=$line=\"\r");
+            // Typed ahead while the shell's line editor still holds the terminal raw, a line would reach `read` with its
+            // Enter untranslated: the row waits until `read` runs.
+            typed(a, "cd /tmp && echo \"a reads=$((1+1))\" && read -r line && echo \"a got=$line=\"", "a reads=2");
             typed(b, "echo \"b size=$(stty size)=\"", "b size=50 120=");
             typed(a, "first", "a got=first=");
             typed(b, "pwd", "\r" + Pattern.quote(spec().build().workdir()) + "\r\n");
