@@ -804,6 +804,8 @@ public abstract class SandboxContractTest {
             typed(a, "first", "a got=first=");
             typed(b, "pwd", "\r" + Pattern.quote(spec().build().workdir()) + "\r\n");
             assertThat(run("echo $((3*3))").stdout()).isEqualTo("9\n");
+            a.close();
+            typed(b, "echo \"b still=$((4*4))\"", "b still=16");
         }
     }
 
@@ -837,7 +839,14 @@ public abstract class SandboxContractTest {
             assertThat(t.terminal().waitFor(T)).hasValue(3);
             assertThat(t.awaitEnd(T)).as("the output ends").isTrue();
             assertThatThrownBy(() -> t.type("echo late\r")).isInstanceOf(SandboxNotFoundException.class).hasMessageContaining("ended");
+            assertThatThrownBy(() -> t.terminal().resize(new TerminalSize(90, 30))).isInstanceOf(SandboxNotFoundException.class);
         }
+    }
+
+    @Test
+    void aTerminalOnAnInvalidSessionIdIsRefused() {
+        assertThatThrownBy(() -> sandbox.openTerminal("../other", TerminalSize.DEFAULT)).isInstanceOf(SandboxInvalidInputException.class)
+                .hasMessageContaining("session id");
     }
 
     @Test
