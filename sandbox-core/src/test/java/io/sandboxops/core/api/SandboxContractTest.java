@@ -771,7 +771,9 @@ public abstract class SandboxContractTest {
             if (t == null) {
                 return;
             }
-            typed(t, "echo \"pwd=$(pwd)= g=${GREETING-unset}=\"", "pwd=" + Pattern.quote(workdir) + "= g=unset=");
+            typed(t, "echo \"pwd=$(pwd)= g=${GREETING-unset}= term=$TERM=\"", "pwd=" + Pattern.quote(workdir) + "= g=unset= term=xterm-256color=");
+            // The sandbox's user, as the session's commands run.
+            typed(t, "echo \"uid=$(id -u)=\"", "uid=" + run("id -u").stdout().strip() + "=");
         }
     }
 
