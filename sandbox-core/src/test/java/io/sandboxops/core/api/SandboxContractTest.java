@@ -878,6 +878,7 @@ public abstract class SandboxContractTest {
         assertThat(t.awaitEnd(T)).as("the output ends").isTrue();
         assertThatThrownBy(() -> t.type("echo late\r")).isInstanceOf(SandboxNotFoundException.class);
         t.close();
+        assertThatThrownBy(() -> sandbox.openTerminal(S, TerminalSize.DEFAULT)).isInstanceOf(SandboxNotFoundException.class);
     }
 
     @Test
