@@ -84,8 +84,12 @@ __sbxP_save() {
   [[ $SHELLOPTS == "$__sbxP_so" && $BASHOPTS == "$__sbxP_bo" ]] && __sbxP_x= || __sbxP_x=options
   POSIXLY_CORRECT=y 2>/dev/null
   [[ -o posix ]] || return
-  set -- "$1" "$2" "$__sbxP_x" "$__sbxP_sd" "$__sbxP_skip" "${__sbxP_bgpid-}"
+  set -- "$1" "$2" "$__sbxP_x" "$__sbxP_sd" "$__sbxP_skip" "${__sbxP_bgpid-}" "${-//[^eETux]}"
   unset -f builtin || return
+  # The user's errexit, nounset, ERR/DEBUG traces and xtrace stop here (still in POSIX mode: set and trap are special
+  # builtins no function can shadow), else a lookup that finds nothing would end the save half-written; $7 keeps them.
+  set +o errexit +o errtrace +o functrace +o nounset +o xtrace
+  trap - ERR DEBUG RETURN
   unset POSIXLY_CORRECT
   [[ ! -o monitor ]] || builtin set +o monitor
   [[ :$BASHOPTS: == *:extglob:* ]] && __sbx_g=1 || __sbx_g=
@@ -99,7 +103,7 @@ __sbxP_save() {
   builtin unset -v __sbx_n __sbx_f __sbx_g
   (( ${#__sbx_a[@]} )) || __sbx_a=(PWD)
   builtin eval '{ builtin declare -p "${__sbx_a[@]}" && { (( ! ${#__sbx_b[@]} )) || builtin declare -f "${__sbx_b[@]}"; } \
-    && builtin alias -p && { [[ -z $3 ]] || { builtin shopt -p && builtin set +o; }; } \
+    && builtin alias -p && { [[ -z $3 ]] || { builtin shopt -p && builtin set +o && { [[ -z $7 ]] || builtin printf "builtin set -%s\n" "$7"; }; }; } \
     && builtin printf "builtin cd -- %q || :\n\0" "$PWD"; } 1<> "$4/state.$1" \
     && builtin printf "%s\0%s\0%s\0" "$2" "$PWD" "$6" 1<> "$4/meta.$1"'
 } 2>/dev/null

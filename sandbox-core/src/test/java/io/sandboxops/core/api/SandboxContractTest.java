@@ -334,6 +334,21 @@ public abstract class SandboxContractTest {
     }
 
     @Test
+    void strictModeSetByACommandIsKeptLikeAnyOptionAndTheSessionKeepsItsState() {
+        // What agents start scripts with: set -euo pipefail. It must be saved and restored, not end the save.
+        ExecResult set = run("cd /tmp; set -euo pipefail; trap 'echo trapped' ERR; export X=1");
+        assertThat(set.exitCode()).as(set.stderr()).isZero();
+        assertThat(set.stderr()).doesNotContain("sandbox-ops:");
+        assertThat(run("pwd; echo \"$X ${-//[^eu]}\"; [[ -o pipefail ]] && echo pipefail").stdout()).isEqualTo("/tmp\n1 eu\npipefail\n");
+        ExecResult failed = run("false; echo not-reached");
+        assertThat(failed.exitCode()).isEqualTo(1);
+        assertThat(failed.stdout()).doesNotContain("not-reached");
+        assertThat(run("echo \"$UNSET_VARIABLE\"").exitCode()).isNotZero();
+        assertThat(run("set +euo pipefail; export Y=2").exitCode()).isZero();
+        assertThat(run("false; echo \"$X$Y ${-//[^eu]}.\"").stdout()).isEqualTo("12 .\n");
+    }
+
+    @Test
     void aCommandThatKillsItsOwnShellGetsAResultAndTheSessionGoesOn() {
         run("cd /tmp");
         ExecResult r = run("kill -9 $$");
