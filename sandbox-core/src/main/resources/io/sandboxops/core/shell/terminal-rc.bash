@@ -18,6 +18,8 @@ fi >/dev/null 2>&1
 # no aliases): a terminal gets an interactive shell's. The size is the terminal's, not a variable's.
 builtin shopt -s expand_aliases checkwinsize
 builtin set -o history -o monitor
+# A session's strict mode is for its commands: an interactive shell with errexit would close at its first failing command.
+builtin set +o errexit
 [[ -o vi ]] || builtin set -o emacs
 builtin unset -v __sbx_t __sbx_e COLUMNS LINES
 builtin export TERM=xterm-256color

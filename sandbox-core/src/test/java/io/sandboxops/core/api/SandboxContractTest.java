@@ -795,13 +795,15 @@ public abstract class SandboxContractTest {
     @Test
     void aTerminalKeepsTheSessionsShellOptionsAndStaysInteractive() {
         // Changed options make the engine save all of them, its own non-interactive ones (no emacs, history, monitor) too.
-        run("shopt -s globstar && set -o noclobber");
+        // A session in strict mode (set -e) would end an interactive shell at its first failing command: a terminal drops it.
+        run("shopt -s globstar && set -o noclobber -o errexit");
         try (TerminalScreen t = terminal(TerminalSize.DEFAULT)) {
             if (t == null) {
                 return;
             }
             typed(t, "shopt -q globstar && [[ -o noclobber ]] && echo \"kept=$((1+1))\"", "kept=2");
             typed(t, "[[ -o emacs && -o monitor && -o history ]] && shopt -q expand_aliases && echo \"interactive=$((2+1))\"", "interactive=3");
+            typed(t, "false; echo \"alive=$((3+1))\"", "alive=4");
         }
     }
 
