@@ -89,7 +89,8 @@ final class CloudRunTerminal implements Terminal {
     /** Whether {@code r} is the worker's own answer: signed with the sandbox's mailbox key, for this terminal. */
     boolean genuine(Response r) {
         WorkerProtocol.TerminalChunk c = r.terminal();
-        return c != null && terminalId.equals(c.terminal()) && c.data() != null;
+        return c != null && terminalId.equals(c.terminal()) && c.data() != null
+                && key.verify(WorkerProtocol.TerminalChunk.signed(sandboxId, r), c.mac());
     }
 
     private Response call(Op op, TerminalRequest t, Duration wait, Duration timeout) {
