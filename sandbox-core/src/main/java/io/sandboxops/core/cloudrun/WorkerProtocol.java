@@ -24,6 +24,19 @@ import java.util.OptionalLong;
  * What a client and an executor say to each other through the bucket: requests in an inbox, responses in an
  * outbox (a session worker), and a once-mode {@code result.json}, which is a {@link Response}. Plain JSON
  * records, shared by both ends.
+ *
+ * <p><b>Terminals</b> (session mode only; issue 14) use the same signed mailbox, with the {@code terminal-*}
+ * operations and a {@link TerminalRequest}: {@code terminal-open} starts a bash on a pseudo-terminal in the worker;
+ * the client then keeps one {@code terminal-read} waiting at the worker (a long poll of up to 20 s, answered as soon
+ * as output exists, with all of it up to {@link #TERMINAL_MAX_OUTPUT} bytes in one {@link TerminalChunk}), and sends
+ * input one {@code terminal-input} at a time (everything typed meanwhile, up to {@link #TERMINAL_MAX_INPUT} bytes).
+ * Offsets make both directions exact: a read names the output bytes received so far (acknowledging them; the
+ * worker keeps what it sent until then, so a lost answer is sent again), an input names the input bytes sent before
+ * it (the worker types each byte once, in order). The worker holds at most 1 MiB of unacknowledged output per
+ * terminal and stops reading the pseudo-terminal beyond it, so a fast writer waits. Every answer to a terminal
+ * operation, error or not, carries a {@link TerminalChunk} whose MAC ({@link MailboxKey#tag}) covers the request id
+ * and every field; the client removes any other answer unread. A terminal nobody asked anything of for 60 s is
+ * closed by the worker, as is every terminal of a closed session.
  */
 public final class WorkerProtocol {
     private static final SecureRandom RANDOM = new SecureRandom();
