@@ -43,6 +43,8 @@ final class PtyTerminal {
     private final Path rcfile;
     private final Thread pump;
     private volatile long lastContact = System.nanoTime();
+    /** Reads waiting here now: while one waits, its client is there. */
+    private final java.util.concurrent.atomic.AtomicInteger reading = new java.util.concurrent.atomic.AtomicInteger();
     private long inputOffset;
     private TerminalSize size;
 
@@ -118,9 +120,9 @@ final class PtyTerminal {
         return session;
     }
 
-    /** Nanos since a client last asked anything of it, for the idle limit. */
+    /** Nanos since a client last asked anything of it, for the idle limit; 0 while a read waits. */
     long idleNanos() {
-        return System.nanoTime() - lastContact;
+        return reading.get() > 0 ? 0 : System.nanoTime() - lastContact;
     }
 
     void touch() {
@@ -177,6 +179,7 @@ final class PtyTerminal {
      */
     Chunk read(long offset, int max, Duration wait) throws InterruptedException {
         touch();
+        reading.incrementAndGet();
         try {
             synchronized (this) {
                 if (offset < base || offset > base + length) {
@@ -207,6 +210,7 @@ final class PtyTerminal {
                 return new Chunk(base, out, ended && n == length, ended && n == length ? exitCode : null);
             }
         } finally {
+            reading.decrementAndGet();
             touch();
         }
     }

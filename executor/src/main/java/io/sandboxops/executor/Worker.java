@@ -48,8 +48,8 @@ import java.util.concurrent.Executors;
 final class Worker implements AutoCloseable {
     private static final Duration KILL_GRACE = Duration.ofSeconds(2);
     /**
-     * A terminal no client asked anything of for this long is closed: its client vanished. A live client always has a
-     * read waiting (each at most {@link #TERMINAL_READ_MAX} long), so it is never idle this long.
+     * A terminal no client asked anything of for this long (or the worker's idle timeout, when shorter) is closed: its
+     * client vanished. A live client always has a read waiting, and a terminal with a read waiting is never idle.
      */
     static final Duration TERMINAL_IDLE = Duration.ofSeconds(60);
     /** The longest a terminal read waits for output. */
@@ -448,10 +448,14 @@ final class Worker implements AutoCloseable {
         log.info("terminal-opened", "shell", shell, "terminal", id, "size", size.toString());
     }
 
-    /** Closes the terminals no client asked anything of for {@link #TERMINAL_IDLE}. */
+    private Duration terminalIdle() {
+        return config.idleTimeout().compareTo(TERMINAL_IDLE) < 0 ? config.idleTimeout() : TERMINAL_IDLE;
+    }
+
+    /** Closes the terminals no client asked anything of for {@link #terminalIdle}. */
     void closeIdleTerminals() {
         for (PtyTerminal t : terminals.values()) {
-            if (t.idleNanos() > TERMINAL_IDLE.toNanos() && terminals.remove(t.id(), t)) {
+            if (t.idleNanos() > terminalIdle().toNanos() && terminals.remove(t.id(), t)) {
                 int status = t.close();
                 log.info("terminal-idle-closed", "shell", t.session(), "terminal", t.id(), "exit_code", status);
             }

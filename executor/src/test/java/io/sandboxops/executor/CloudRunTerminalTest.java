@@ -277,6 +277,36 @@ class CloudRunTerminalTest {
         assertThat(localCloud.harness().executionLogs()).contains("more than the " + SignedInbox.MAX_REQUEST_BYTES);
     }
 
+    /**
+     * A client that opened a terminal and vanished (it never reads): the worker closes the terminal after its idle limit
+     * (the worker's idle timeout, 5 s here, or 60 s when that is longer), killing its shell, and then leaves.
+     */
+    @Test
+    void aTerminalWhoseClientVanishedIsClosedAfterTheIdleLimit() throws Exception {
+        try (CloudRunJobsSandboxBackend shortIdle = localCloud.harness().backend(Map.of("SANDBOX_MODE", "session", "SANDBOX_IDLE_TIMEOUT", "5s"))) {
+            Sandbox s = shortIdle.create(SandboxSpec.newBuilder().build());
+            try {
+                s.execStateful("true", "main", T);
+                SessionStateStore store = new SessionStateStore(localCloud.harness().clients.storage(), LocalCloudHarness.BUCKET, RetryPolicy.defaults());
+                String worker = store.read(SessionStateStore.workerObject(s.id()), Main.WorkerRecord.class).orElseThrow().value().execution();
+                String terminal = io.sandboxops.core.cloudrun.WorkerProtocol.TerminalRequest.newTerminalId();
+                var open = io.sandboxops.core.cloudrun.WorkerProtocol.Request.terminal(io.sandboxops.core.cloudrun.WorkerProtocol.Op.TERMINAL_OPEN, "main",
+                        new io.sandboxops.core.cloudrun.WorkerProtocol.TerminalRequest(terminal, 0, 80, 24, null));
+                var envelope = new SessionCredentials(localCloud.harness().clients, store).seal(s.id(), SessionStateStore.sandboxPrefix(s.id()), worker, open);
+                store.write(SessionStateStore.sandboxPrefix(s.id()) + "inbox/" + open.id() + ".json", envelope, 0);
+                long deadline = System.nanoTime() + T.toNanos();
+                while (!localCloud.harness().executionLogs().contains("terminal-idle-closed")) {
+                    assertThat(System.nanoTime()).as("the vanished client's terminal was never closed:\n" + localCloud.harness().executionLogs())
+                            .isLessThan(deadline);
+                    Thread.sleep(500);
+                }
+                assertThat(localCloud.harness().executionLogs()).contains("terminal-opened").containsPattern("terminal-idle-closed[^\n]*" + terminal);
+            } finally {
+                s.destroy();
+            }
+        }
+    }
+
     private Storage withOwnToken() {
         SessionStateStore store = new SessionStateStore(localCloud.harness().clients.storage(), LocalCloudHarness.BUCKET, RetryPolicy.defaults());
         String token = new SessionCredentials(localCloud.harness().clients, store).token(sandbox.id()).value();
