@@ -307,6 +307,46 @@ class CloudRunTerminalTest {
         }
     }
 
+    /**
+     * Requests signed by the sandbox's own client but naming another session of the same sandbox reach no terminal of
+     * this one: keystrokes sent for session {@code other} to a terminal of {@code main} are refused, those for {@code main}
+     * are typed.
+     */
+    @Test
+    void aTerminalTakesKeystrokesOnlyForItsOwnSession() throws Exception {
+        sandbox.execStateful("rm -f /tmp/cross /tmp/same", "main", T);
+        SessionStateStore store = new SessionStateStore(localCloud.harness().clients.storage(), LocalCloudHarness.BUCKET, RetryPolicy.defaults());
+        String worker = store.read(SessionStateStore.workerObject(sandbox.id()), Main.WorkerRecord.class).orElseThrow().value().execution();
+        SessionCredentials credentials = new SessionCredentials(localCloud.harness().clients, store);
+        io.sandboxops.core.cloudrun.Mailbox mailbox = new io.sandboxops.core.cloudrun.Mailbox(store, SessionStateStore.sandboxPrefix(sandbox.id()));
+        String terminal = io.sandboxops.core.cloudrun.WorkerProtocol.TerminalRequest.newTerminalId();
+        java.util.function.BiFunction<String, io.sandboxops.core.cloudrun.WorkerProtocol.Request, io.sandboxops.core.cloudrun.WorkerProtocol.Response> call =
+                (session, r) -> mailbox.call(r, T, () -> true, q -> credentials.seal(sandbox.id(), mailbox.prefix(), worker, q));
+        var open = io.sandboxops.core.cloudrun.WorkerProtocol.Request.terminal(io.sandboxops.core.cloudrun.WorkerProtocol.Op.TERMINAL_OPEN, "main",
+                new io.sandboxops.core.cloudrun.WorkerProtocol.TerminalRequest(terminal, 0, 80, 24, null));
+        assertThat(call.apply("main", open).errorType()).isNull();
+        try {
+            var cross = io.sandboxops.core.cloudrun.WorkerProtocol.Request.terminal(io.sandboxops.core.cloudrun.WorkerProtocol.Op.TERMINAL_INPUT, "other",
+                    new io.sandboxops.core.cloudrun.WorkerProtocol.TerminalRequest(terminal, 0, 0, 0,
+                            Base64.getEncoder().encodeToString("echo x > /tmp/cross\n".getBytes(StandardCharsets.UTF_8))));
+            var answer = call.apply("other", cross);
+            assertThat(answer.errorType()).as("keystrokes for another session's terminal").isEqualTo("not-found");
+            var same = io.sandboxops.core.cloudrun.WorkerProtocol.Request.terminal(io.sandboxops.core.cloudrun.WorkerProtocol.Op.TERMINAL_INPUT, "main",
+                    new io.sandboxops.core.cloudrun.WorkerProtocol.TerminalRequest(terminal, 0, 0, 0,
+                            Base64.getEncoder().encodeToString("echo y > /tmp/same\n".getBytes(StandardCharsets.UTF_8))));
+            assertThat(call.apply("main", same).errorType()).isNull();
+            long deadline = System.nanoTime() + T.toNanos();
+            while (!sandbox.execStateful("cat /tmp/same 2>/dev/null || true", "main", T).stdout().equals("y\n")) {
+                assertThat(System.nanoTime()).as("the terminal's own session's keystrokes were never typed").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            assertThat(sandbox.execStateful("cat /tmp/cross 2>/dev/null || echo none", "main", T).stdout()).isEqualTo("none\n");
+        } finally {
+            call.apply("main", io.sandboxops.core.cloudrun.WorkerProtocol.Request.terminal(io.sandboxops.core.cloudrun.WorkerProtocol.Op.TERMINAL_CLOSE, "main",
+                    new io.sandboxops.core.cloudrun.WorkerProtocol.TerminalRequest(terminal, 0, 0, 0, null)));
+        }
+    }
+
     private Storage withOwnToken() {
         SessionStateStore store = new SessionStateStore(localCloud.harness().clients.storage(), LocalCloudHarness.BUCKET, RetryPolicy.defaults());
         String token = new SessionCredentials(localCloud.harness().clients, store).token(sandbox.id()).value();
