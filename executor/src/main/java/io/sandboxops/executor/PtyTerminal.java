@@ -4,6 +4,7 @@ import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.api.SandboxInvalidInputException;
 import io.sandboxops.core.api.SandboxUnavailableException;
 import io.sandboxops.core.api.TerminalSize;
+import io.sandboxops.core.shell.ShellScript;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,7 +41,7 @@ final class PtyTerminal {
     private final String session;
     private final Process holder;
     private final OutputStream toHolder;
-    private final Path rcfile;
+    private final List<Path> startFiles;
     private final Thread pump;
     private volatile long lastContact = System.nanoTime();
     /** Reads waiting here now: while one waits, its client is there. */
@@ -55,12 +56,12 @@ final class PtyTerminal {
     private boolean ended;
     private Integer exitCode;
 
-    private PtyTerminal(String id, String session, Process holder, Path rcfile, TerminalSize size) {
+    private PtyTerminal(String id, String session, Process holder, List<Path> startFiles, TerminalSize size) {
         this.id = id;
         this.session = session;
         this.holder = holder;
         this.toHolder = holder.getOutputStream();
-        this.rcfile = rcfile;
+        this.startFiles = startFiles;
         this.size = size;
         this.pump = new Thread(this::pump, "terminal-" + id.substring(0, 8));
         pump.setDaemon(true);
@@ -70,8 +71,8 @@ final class PtyTerminal {
     /**
      * Starts a terminal.
      *
-     * @param state   the session's saved state (bash, as its last good slot holds it); the terminal restores it and
-     *                never writes the session's slots
+     * @param state   the session's saved state (bash, as its last good slot holds it, read whole now); the terminal
+     *                restores it and never writes the session's slots
      * @param cwd     where the shell starts, on this machine
      * @param scratch the executor's scratch directory, for the terminal's start-up file
      */
@@ -79,17 +80,20 @@ final class PtyTerminal {
         String python = python().orElseThrow(() -> new SandboxUnavailableException("terminals need python3 (/usr/bin/python3) in the "
                 + "executor image, which this one lacks; build the executor image from the sandbox image (executor/build-image.sh)"));
         Path rc;
+        Path saved;
         try {
             Path dir = Files.createDirectories(scratch.resolve("terminals"));
             rc = dir.resolve(id + ".rc");
-            // Its own state first, then what makes it a terminal: TERM as promised, a prompt when the session set none.
-            Files.writeString(rc, state + "\nexport TERM=xterm-256color\n[[ -n ${PS1-} ]] || PS1='\\u:\\w\\$ '\n"
-                    + "builtin command rm -f -- \"${BASH_SOURCE[0]}\" 2>/dev/null\n", StandardCharsets.UTF_8);
+            saved = dir.resolve(id + ".state");
+            // The same start file as Docker's terminals: it restores the state handed on descriptor 4 the way the engine
+            // does and makes the shell an interactive one with TERM=xterm-256color.
+            Files.writeString(rc, ShellScript.TERMINAL_RC.text(), StandardCharsets.UTF_8);
+            Files.writeString(saved, state, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the start-up file of terminal " + id + " in " + scratch, e);
+            throw new UncheckedIOException("cannot write the start-up files of terminal " + id + " in " + scratch, e);
         }
         ProcessBuilder pb = new ProcessBuilder(python, "-I", "-S", "-c", HOLDER, Integer.toString(size.columns()),
-                Integer.toString(size.rows()), cwd.toString(), rc.toString());
+                Integer.toString(size.rows()), cwd.toString(), rc.toString(), saved.toString());
         // Nothing of the executor's environment (its storage token, its mailbox key) reaches the terminal: the shell's
         // variables come from the session's saved state in the start-up file.
         Map<String, String> env = pb.environment();
@@ -102,7 +106,7 @@ final class PtyTerminal {
             pb.directory(cwd.toFile());
         }
         try {
-            return new PtyTerminal(id, session, pb.start(), rc, size);
+            return new PtyTerminal(id, session, pb.start(), List.of(rc, saved), size);
         } catch (IOException e) {
             throw new SandboxException("cannot start terminal " + id + " (" + python + "): " + e.getMessage(), e);
         }
@@ -251,10 +255,12 @@ final class PtyTerminal {
             Thread.currentThread().interrupt();
             end(129);
         } finally {
-            try {
-                Files.deleteIfExists(rcfile);
-            } catch (IOException e) {
-                // The scratch directory goes with the execution.
+            for (Path f : startFiles) {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException e) {
+                    // The scratch directory goes with the execution.
+                }
             }
         }
     }

@@ -1,5 +1,5 @@
 # Holds one terminal for the executor (PtyTerminal): a pseudo-terminal with an interactive bash on its slave side.
-# argv: columns rows cwd rcfile. The executor writes frames to stdin: one byte of kind, four of length (big-endian),
+# argv: columns rows cwd rcfile statefile; the shell gets the state file on descriptor 4 (terminal-rc.bash reads it). The executor writes frames to stdin: one byte of kind, four of length (big-endian),
 # the payload; kind 'i' is input to type, 'r' a resize (columns, rows: two big-endian 16-bit numbers), 'h' hang up.
 # stdout is what the terminal displays, byte for byte; the exit status is the shell's (128+n for signal n).
 # Both directions are bounded: past LIMIT bytes waiting, this stops reading, so a fast writer waits instead of
@@ -9,7 +9,7 @@ import errno, fcntl, os, select, signal, struct, sys, termios, time
 
 LIMIT = 1 << 20
 GRACE = 2.0
-cols, rows, cwd, rcfile = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+cols, rows, cwd, rcfile, statefile = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 
 master, slave = os.openpty()
 fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack('HHHH', rows, cols, 0, 0))
@@ -23,6 +23,11 @@ if pid == 0:
             os.dup2(slave, fd)
         if slave > 2:
             os.close(slave)
+        state = os.open(statefile, os.O_RDONLY)
+        if state != 4:
+            os.dup2(state, 4)
+            os.close(state)
+        os.set_inheritable(4, True)
         try:
             os.chdir(cwd)
         except OSError:
@@ -89,8 +94,13 @@ while True:
         signal_session(signal.SIGKILL)
         killed = True
     # Done once the shell is gone and its output is out: what is left holding the terminal gets no more time than that.
-    if status is not None and not out and (not master_open or now - last_output > 0.1 or now - status_at > 1 or killed):
-        break
+    # After a hang-up, only once every process of the session has gone too (SIGKILL at the latest).
+    if status is not None and not out:
+        if hung_up is not None:
+            if killed or not session_pids():
+                break
+        elif not master_open or now - last_output > 0.1 or now - status_at > 1:
+            break
     if not stdin_open and not master_open and status is None and killed:
         break
     r, w = [], []

@@ -114,7 +114,10 @@ final class CloudRunTerminal implements Terminal {
                     throw new SandboxException("interrupted while the terminal's input was full");
                 }
             }
-            if (exit.isDone() || closed) {
+            if (closed) {
+                throw new SandboxNotFoundException("terminal " + terminalId + " of session " + sessionId + " was closed");
+            }
+            if (exit.isDone()) {
                 throw new SandboxNotFoundException("terminal " + terminalId + " of session " + sessionId + " has ended");
             }
             byte[] more = java.util.Arrays.copyOf(pending, pending.length + bytes.length);
