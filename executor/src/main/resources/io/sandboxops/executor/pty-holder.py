@@ -4,7 +4,7 @@
 # stdout is what the terminal displays, byte for byte; the exit status is the shell's (128+n for signal n).
 # Both directions are bounded: past LIMIT bytes waiting, this stops reading, so a fast writer waits instead of
 # growing a buffer. stdin ending (the executor gone) hangs up too. Hanging up sends SIGHUP (and SIGCONT) to every
-# process of the shell's session, SIGKILL to those left after GRACE seconds.
+# process of the shell's session and every process holding its terminal, SIGKILL to those left after GRACE seconds.
 import errno, fcntl, os, select, signal, struct, sys, termios, time
 
 LIMIT = 1 << 20
@@ -38,20 +38,34 @@ if pid == 0:
         os.execv('/bin/bash', ['bash', '--noprofile', '--rcfile', rcfile, '-i'])
     finally:
         os._exit(127)
+tty = os.ttyname(slave)
 os.close(slave)
 signal.signal(signal.SIGHUP, signal.SIG_IGN)
 for fd in (0, 1, master):
     os.set_blocking(fd, False)
 
 
+def holds_tty(d):
+    try:
+        for fd in os.listdir('/proc/' + d + '/fd'):
+            if os.readlink('/proc/' + d + '/fd/' + fd) == tty:
+                return True
+    except OSError:
+        pass
+    return False
+
+
 def session_pids():
+    # The shell's session, and whatever left it (setsid) but still holds the terminal.
     found = []
+    me = str(os.getpid())
     for d in os.listdir('/proc'):
-        if d.isdigit():
+        if d.isdigit() and d != me:
             try:
                 with open('/proc/' + d + '/stat', 'rb') as f:
                     st = f.read()
-                if int(st[st.rindex(b')') + 2:].split()[3]) == pid:
+                fields = st[st.rindex(b')') + 2:].split()
+                if fields[0] != b'Z' and (int(fields[3]) == pid or holds_tty(d)):
                     found.append(int(d))
             except (OSError, ValueError, IndexError):
                 pass
