@@ -73,10 +73,12 @@ final class PtyTerminal {
      *
      * @param state   the session's saved state (bash, as its last good slot holds it, read whole now); the terminal
      *                restores it and never writes the session's slots
+     * @param fresh   the environment of a session that never ran a command (its {@code state} is empty); a restored state
+     *                replaces it
      * @param cwd     where the shell starts, on this machine
      * @param scratch the executor's scratch directory, for the terminal's start-up file
      */
-    static PtyTerminal start(String id, String session, TerminalSize size, String state, Path cwd, Path scratch) {
+    static PtyTerminal start(String id, String session, TerminalSize size, String state, Map<String, String> fresh, Path cwd, Path scratch) {
         String python = python().orElseThrow(() -> new SandboxUnavailableException("terminals need python3 (/usr/bin/python3) in the "
                 + "executor image, which this one lacks; build the executor image from the sandbox image (executor/build-image.sh)"));
         Path rc;
@@ -95,12 +97,11 @@ final class PtyTerminal {
         ProcessBuilder pb = new ProcessBuilder(python, "-I", "-S", "-c", HOLDER, Integer.toString(size.columns()),
                 Integer.toString(size.rows()), cwd.toString(), rc.toString(), saved.toString());
         // Nothing of the executor's environment (its storage token, its mailbox key) reaches the terminal: the shell's
-        // variables come from the session's saved state in the start-up file.
+        // variables are the session's saved state, or a fresh session's.
         Map<String, String> env = pb.environment();
         env.clear();
+        env.putAll(fresh);
         env.put("TERM", "xterm-256color");
-        env.put("LANG", "C.UTF-8");
-        env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         if (Files.isDirectory(cwd)) {
             pb.directory(cwd.toFile());

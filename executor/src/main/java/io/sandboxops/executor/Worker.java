@@ -430,8 +430,10 @@ final class Worker implements AutoCloseable {
         }
         pull();
         shell(shell);
-        Path dir = Path.of(stateRoot, shell);
-        Optional<ShellStateFiles.Slot> good = ShellStateFiles.good(dir);
+        // A session that never ran a command has no saved state: its terminal starts as Docker's does then, in the
+        // workdir with the fresh environment, and no state is restored (which would be the seeded one).
+        boolean saved = written.containsKey(shell);
+        Optional<ShellStateFiles.Slot> good = saved ? ShellStateFiles.good(Path.of(stateRoot, shell)) : Optional.empty();
         String state;
         String cwd;
         try {
@@ -440,7 +442,7 @@ final class Worker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the saved state of session " + shell, e);
         }
-        PtyTerminal t = PtyTerminal.start(id, shell, size, state, local(cwd), config.scratchDir());
+        PtyTerminal t = PtyTerminal.start(id, shell, size, state, freshEnvironment(), local(cwd), config.scratchDir());
         if (terminals.putIfAbsent(id, t) != null) {
             t.close();
             throw new io.sandboxops.core.api.SandboxConflictException("terminal " + id + " is already open");
