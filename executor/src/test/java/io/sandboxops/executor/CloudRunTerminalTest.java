@@ -164,7 +164,8 @@ class CloudRunTerminalTest {
     /**
      * Code holding the sandbox's own storage token (as a command would on a platform that exposed it) watches the
      * inbox: it answers every terminal read it sees with a forged end (exit 0) and forged output, posts unsigned
-     * keystrokes for the terminal, and posts a real keystroke request again. None of it reaches the terminal or its
+     * keystrokes for the terminal, answers keystroke requests with a forged "no such terminal", and posts a real
+     * keystroke request again. None of it reaches the terminal or its
      * client: the output is the shell's, waitFor still waits, and the status is the one the shell exits with.
      */
     @Test
@@ -210,7 +211,19 @@ class CloudRunTerminalTest {
                                         JSON.writeValueAsBytes(unsigned));
                                 forgedInputs.incrementAndGet();
                             } else if (op.equals("terminal-input")) {
-                                // The real request, posted again once the worker took it.
+                                // A forged "no such terminal" for it, which would stop the client's typing were it believed,
+                                ObjectNode gone = JSON.createObjectNode().put("id", id).put("errorType", "not-found")
+                                        .put("error", "session main has no terminal " + terminal);
+                                gone.putObject("terminal").put("terminal", terminal).put("offset", -1).put("data", "").put("ended", false)
+                                        .put("mac", "00");
+                                try {
+                                    attacker.create(BlobInfo.newBuilder(BlobId.of(LocalCloudHarness.BUCKET, prefix + "outbox/" + id + ".json")).build(),
+                                            JSON.writeValueAsBytes(gone));
+                                    forgedAnswers.incrementAndGet();
+                                } catch (RuntimeException e) {
+                                    // the worker answered first
+                                }
+                                // and the real request, posted again once the worker took it.
                                 new Thread(() -> {
                                     try {
                                         Thread.sleep(300);
