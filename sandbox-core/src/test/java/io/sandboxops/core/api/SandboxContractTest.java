@@ -752,6 +752,19 @@ public abstract class SandboxContractTest {
     }
 
     @Test
+    void aTerminalKeepsTheSessionsShellOptionsAndStaysInteractive() {
+        // Changed options make the engine save all of them, its own non-interactive ones (no emacs, history, monitor) too.
+        run("shopt -s globstar && set -o noclobber");
+        try (TerminalScreen t = terminal(TerminalSize.DEFAULT)) {
+            if (t == null) {
+                return;
+            }
+            typed(t, "shopt -q globstar && [[ -o noclobber ]] && echo \"kept=$((1+1))\"", "kept=2");
+            typed(t, "[[ -o emacs && -o monitor && -o history ]] && shopt -q expand_aliases && echo \"interactive=$((2+1))\"", "interactive=3");
+        }
+    }
+
+    @Test
     void aSessionThatRanNothingOpensATerminalInTheWorkdirWithACleanEnvironment() {
         String workdir = spec().build().workdir();
         try (TerminalScreen t = terminal(TerminalSize.DEFAULT)) {
@@ -784,7 +797,9 @@ public abstract class SandboxContractTest {
             if (a == null) {
                 return;
             }
-            a.type("cd /tmp && read -r line && echo \"a got=$line=\"\r");
+            // Typed ahead while the shell's line editor still holds the terminal raw, a line would reach `read` with its
+            // Enter untranslated: the row waits until `read` runs.
+            typed(a, "cd /tmp && echo \"a reads=$((1+1))\" && read -r line && echo \"a got=$line=\"", "a reads=2");
             typed(b, "echo \"b size=$(stty size)=\"", "b size=50 120=");
             typed(a, "first", "a got=first=");
             typed(b, "pwd", "\r" + Pattern.quote(spec().build().workdir()) + "\r\n");
@@ -822,6 +837,21 @@ public abstract class SandboxContractTest {
             assertThat(t.terminal().waitFor(T)).hasValue(3);
             assertThat(t.awaitEnd(T)).as("the output ends").isTrue();
             assertThatThrownBy(() -> t.type("echo late\r")).isInstanceOf(SandboxNotFoundException.class).hasMessageContaining("ended");
+        }
+    }
+
+    @Test
+    void aJobThatOutlivesItsTerminalsShellEndsWithTheTerminalsClose() {
+        try (TerminalScreen t = terminal(TerminalSize.DEFAULT)) {
+            if (t == null) {
+                return;
+            }
+            t.type("sleep 1007 & exit 5\r");
+            assertThat(t.terminal().waitFor(T)).hasValue(5);
+            assertThat(t.awaitEnd(T)).as("the output ends once the shell has exited").isTrue();
+            assertThat(processes()).contains("sleep 1007");
+            t.close();
+            assertThat(processes()).doesNotContain("sleep 1007");
         }
     }
 
