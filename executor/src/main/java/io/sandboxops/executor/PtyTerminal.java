@@ -34,7 +34,8 @@ final class PtyTerminal {
     static final int BUFFER = 1 << 20;
     /** How long output that has just started keeps gathering before a read answers: an echo and its prompt go as one. */
     private static final long LINGER_NANOS = Duration.ofMillis(3).toNanos();
-    private static final Duration CLOSE_GRACE = Duration.ofSeconds(3);
+    /** The holder's own grace (2 s from SIGHUP to SIGKILL) and a margin. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(4);
     private static final String HOLDER = loadHolder();
 
     private final String id;
@@ -102,7 +103,6 @@ final class PtyTerminal {
         env.clear();
         env.putAll(fresh);
         env.put("TERM", "xterm-256color");
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         if (Files.isDirectory(cwd)) {
             pb.directory(cwd.toFile());
         }
@@ -244,18 +244,20 @@ final class PtyTerminal {
                     }
                 }
             }
-            int status = holder.waitFor();
-            synchronized (this) {
-                exitCode = status;
-                ended = true;
-                notifyAll();
+            // The output has ended: the shell's status follows on the holder's stderr (the holder stays until the close).
+            StringBuilder line = new StringBuilder();
+            InputStream err = holder.getErrorStream();
+            for (int b = err.read(); b >= 0 && b != '\n' && line.length() < 8; b = err.read()) {
+                line.append((char) b);
             }
+            end(line.toString().matches("[0-9]{1,3}") ? Integer.parseInt(line.toString()) : holder.waitFor());
         } catch (IOException e) {
             end(holder.isAlive() ? 129 : holder.exitValue());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             end(129);
         } finally {
+            closeQuietly(holder.getErrorStream());
             for (Path f : startFiles) {
                 try {
                     Files.deleteIfExists(f);
@@ -263,6 +265,14 @@ final class PtyTerminal {
                     // The scratch directory goes with the execution.
                 }
             }
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // nothing held
         }
     }
 
@@ -275,8 +285,9 @@ final class PtyTerminal {
     }
 
     /**
-     * Ends the terminal: the holder hangs up the shell's session (SIGHUP, SIGKILL after its grace); should the holder not
-     * be gone by {@link #CLOSE_GRACE}, it and the shell's session are killed from here.
+     * Ends the terminal, whether its shell still runs or has exited: the holder hangs up the shell's session and what
+     * holds the terminal (SIGHUP, SIGKILL after its grace); should the holder not be gone by {@link #CLOSE_GRACE}, it and
+     * its descendants are killed from here.
      *
      * @return the shell's exit status
      */

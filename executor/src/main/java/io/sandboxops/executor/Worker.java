@@ -387,7 +387,7 @@ final class Worker implements AutoCloseable {
                     throw new io.sandboxops.core.api.SandboxUnavailableException("the worker is stopping");
                 }
                 if (c.ended()) {
-                    terminals.remove(t.terminal(), term);
+                    // Kept until closed (or idle): the close also ends what the shell left running.
                     log.info("terminal-ended", "shell", r.session(), "terminal", t.terminal(), "exit_code", c.exitCode());
                 }
                 return Response.ok(r.id()).withTerminal(chunk(t.terminal(), c.offset(), c.data(), c.ended(), c.exitCode()));
