@@ -48,6 +48,9 @@ final class PtyTerminal {
     /** Reads waiting here now: while one waits, its client is there. */
     private final java.util.concurrent.atomic.AtomicInteger reading = new java.util.concurrent.atomic.AtomicInteger();
     private long inputOffset;
+    /** Input requests taken, and reads answered with output: what batching saves, for the close's log line. */
+    private final java.util.concurrent.atomic.AtomicLong inputs = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong outputs = new java.util.concurrent.atomic.AtomicLong();
     private TerminalSize size;
 
     // The output buffer: bytes [base, base + length) of the terminal's output, guarded by this.
@@ -134,6 +137,13 @@ final class PtyTerminal {
         lastContact = System.nanoTime();
     }
 
+    /** For the log: input requests and bytes typed, output answers and bytes sent. */
+    synchronized Map<String, Long> traffic() {
+        synchronized (toHolder) {
+            return Map.of("input_requests", inputs.get(), "input_bytes", inputOffset, "output_answers", outputs.get(), "output_bytes", base + length);
+        }
+    }
+
     /** Whether the shell has ended and all its output was read. */
     synchronized boolean finished() {
         return ended && length == 0;
@@ -156,6 +166,7 @@ final class PtyTerminal {
             }
             frame('i', bytes, skip, bytes.length - skip);
             inputOffset += bytes.length - skip;
+            inputs.incrementAndGet();
         }
     }
 
@@ -212,6 +223,9 @@ final class PtyTerminal {
                 }
                 int n = Math.min(length, max);
                 byte[] out = java.util.Arrays.copyOf(buffer, n);
+                if (n > 0) {
+                    outputs.incrementAndGet();
+                }
                 return new Chunk(base, out, ended && n == length, ended && n == length ? exitCode : null);
             }
         } finally {

@@ -395,7 +395,10 @@ final class Worker implements AutoCloseable {
             case TERMINAL_CLOSE -> {
                 terminals.remove(t.terminal(), term);
                 int status = term.close();
-                log.info("terminal-closed", "shell", r.session(), "terminal", t.terminal(), "exit_code", status);
+                Map<String, Long> traffic = term.traffic();
+                log.info("terminal-closed", "shell", r.session(), "terminal", t.terminal(), "exit_code", status,
+                        "input_requests", traffic.get("input_requests"), "input_bytes", traffic.get("input_bytes"),
+                        "output_answers", traffic.get("output_answers"), "output_bytes", traffic.get("output_bytes"));
                 return Response.ok(r.id()).withTerminal(chunk(t.terminal(), t.offset(), new byte[0], true, status));
             }
             default -> throw new IllegalStateException(r.op().wire());

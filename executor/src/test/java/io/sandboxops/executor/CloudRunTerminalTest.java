@@ -149,6 +149,34 @@ class CloudRunTerminalTest {
         }
     }
 
+    /** Keys written one byte at a time travel in few objects: what is typed while one is on its way goes as the next. */
+    @Test
+    void keysTypedOneByOneTravelInBatches() throws Exception {
+        String line = "echo " + "k".repeat(395) + "-$((6*7))\n";
+        try (Terminal t = sandbox.openTerminal("main", TerminalSize.DEFAULT)) {
+            Reader out = new Reader(t.output());
+            for (byte b : line.getBytes(StandardCharsets.US_ASCII)) {
+                t.write(new byte[] {b});
+            }
+            out.await("k{395}-42");
+            t.close();
+        }
+        // The close's log line of this terminal (the only one that typed exactly this many bytes) counts its input requests.
+        String logs = localCloud.harness().executionLogs();
+        Matcher m = Pattern.compile("terminal-closed[^\n]*").matcher(logs);
+        Integer requests = null;
+        while (m.find()) {
+            Matcher bytes = Pattern.compile("input_bytes\\D+(\\d+)").matcher(m.group());
+            Matcher count = Pattern.compile("input_requests\\D+(\\d+)").matcher(m.group());
+            if (bytes.find() && Integer.parseInt(bytes.group(1)) == line.length() && count.find()) {
+                requests = Integer.parseInt(count.group(1));
+            }
+        }
+        assertThat(requests).as("the close's log line of this terminal:\n" + logs).isNotNull();
+        System.out.printf("%d keys written one by one travelled in %d input objects%n", line.length(), requests);
+        assertThat(requests).as("input objects for %d keys", line.length()).isBetween(1, line.length() / 10);
+    }
+
     @Test
     void onceModeStillRefusesTerminals() {
         try (CloudRunJobsSandboxBackend once = localCloud.harness().backend(Map.of("SANDBOX_MODE", "once"))) {
