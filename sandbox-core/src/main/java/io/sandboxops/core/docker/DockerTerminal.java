@@ -70,8 +70,8 @@ final class DockerTerminal implements Terminal {
         this.sandboxId = sandboxId;
         this.sessionId = sessionId;
         this.size = size;
-        this.output = new ExecStream("the terminal on session " + sessionId + " in sandbox " + sandboxId, ExecStream.NO_IDLE_TIMEOUT,
-                () -> host.exitStatus(execId()).orElse(-1));
+        // No exit status through the stream: waitFor asks the engine, whether the output was read or not.
+        this.output = new ExecStream("the terminal on session " + sessionId + " in sandbox " + sandboxId, ExecStream.NO_IDLE_TIMEOUT, () -> -1);
         List<String> argv = ShellScript.TERMINAL.argv(List.of(stateDir, Integer.toString(size.columns()), Integer.toString(size.rows()),
                 ShellScript.TERMINAL_RC.text()));
         this.execId = host.startTty(argv, Map.of("TERM", "xterm-256color"), stdin, output);
@@ -125,10 +125,6 @@ final class DockerTerminal implements Terminal {
         closed.set(true);
         stdin.finish();
         output.close();
-    }
-
-    private String execId() {
-        return execId;
     }
 
     @Override
