@@ -105,6 +105,10 @@ final class SgrText {
                         }
                         k += 2;
                     } else if (kind == 2) {
+                        // A colour outside the sixteen: the line's own, rather than the one before it.
+                        if (n == 38) {
+                            foreground = -1;
+                        }
                         k += 4;
                     } else {
                         k += 1;
