@@ -99,7 +99,8 @@ class ConsoleWithDockerTest {
         // The tabs show once the FX thread has applied the opened session; wait for it rather than race it.
         waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#sessionTabs").query().isVisible());
 
-        // The console: output, and the cwd as the prompt.
+        // The console: output, and the cwd as the prompt. Live output is on by default; off, stderr comes apart.
+        robot.clickOn("#liveOutput");
         robot.clickOn("#commandField").write("cd /tmp && echo hi").type(KeyCode.ENTER);
         ListView<ConsoleLine> output = robot.lookup("#consoleOutput").queryListView();
         waitFor(SLOW, TimeUnit.SECONDS, () -> output.getItems().contains(new ConsoleLine(ConsoleLine.Kind.STDOUT, "hi")));

@@ -310,7 +310,11 @@ public final class SessionsViewModel {
         long generation = ++openGeneration;
         Workspace ws = workspace.getValue();
         if (row == null || ws == null) {
-            openSession.set(null);
+            // A tab stays shown when its row goes (deselected, filtered out, a listing that missed it): closing the
+            // tab is what ends it.
+            if (ws == null || !openSessions.contains(openSession.get())) {
+                openSession.set(null);
+            }
             return;
         }
         Optional<SessionHandle> already = openSessions.stream().filter(h -> h.sessionId().equals(row.id())).findFirst();

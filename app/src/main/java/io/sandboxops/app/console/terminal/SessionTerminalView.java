@@ -1,6 +1,7 @@
 package io.sandboxops.app.console.terminal;
 
 import com.techsenger.jeditermfx.core.TerminalColor;
+import com.techsenger.jeditermfx.core.TextStyle;
 import com.techsenger.jeditermfx.core.TtyConnector;
 import com.techsenger.jeditermfx.core.model.TerminalTextBuffer;
 import com.techsenger.jeditermfx.ui.JediTermFxWidget;
@@ -172,6 +173,11 @@ public final class SessionTerminalView extends BorderPane {
         @Override
         public TerminalColor getDefaultBackground() {
             return TerminalColor.rgb(0x0d, 0x11, 0x17);
+        }
+
+        @Override
+        public TextStyle getDefaultStyle() {
+            return new TextStyle(getDefaultForeground(), getDefaultBackground());
         }
 
         @Override

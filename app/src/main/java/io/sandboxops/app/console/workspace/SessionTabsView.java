@@ -29,10 +29,9 @@ public final class SessionTabsView extends TabPane {
     public SessionTabsView(SessionTabsViewModel viewModel) {
         this.viewModel = viewModel;
         setId("openSessions");
-        getStyleClass().addAll("session-strip", "floating");
+        // Not the theme's "floating" tabs: they are 150 px wide whatever they say, which cuts a session's id.
+        getStyleClass().add("session-strip");
         setTabClosingPolicy(TabClosingPolicy.ALL_TABS);
-        // The theme caps a tab's width; a session's id is read whole.
-        setTabMaxWidth(480);
         consoleHost.setId("consoleHost");
         terminalHost.setId("terminalHost");
         viewModel.tabs().addListener((ListChangeListener<SessionTab>) change -> {
