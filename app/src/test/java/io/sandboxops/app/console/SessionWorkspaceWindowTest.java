@@ -101,6 +101,8 @@ class SessionWorkspaceWindowTest {
         waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#sessionTabs").query().isVisible()
                 && robot.lookup("#consoleOutput").tryQuery().isPresent()
                 && output(robot).getItems().stream().anyMatch(l -> l.text().startsWith("Session " + id)));
+        // Seen from this thread while the FX thread may still be putting the session's views in: let it finish.
+        WaitForAsyncUtils.waitForFxEvents();
     }
 
     private static String rowId(Object row) {

@@ -143,6 +143,8 @@ class TerminalWithDockerTest {
                     + " consoleTab selected " + robot.lookup("#sessionTabs").queryAs(javafx.scene.control.TabPane.class).getSelectionModel().getSelectedItem().getId());
             throw e;
         }
+        // Seen from this thread while the FX thread still puts the views in: let it finish.
+        WaitForAsyncUtils.waitForFxEvents();
         return id;
     }
 
