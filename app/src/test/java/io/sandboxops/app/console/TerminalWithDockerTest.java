@@ -95,6 +95,13 @@ class TerminalWithDockerTest {
         waitFor(30, TimeUnit.SECONDS, () -> !screen(robot).contains("after42"));
         assertThat(robot.targetWindow().getScene().getFocusOwner()).isInstanceOf(javafx.scene.canvas.Canvas.class);
 
+        // The size follows the pane: the shell sees as many rows and columns as the widget shows.
+        TerminalTextBuffer shown = buffer(robot);
+        String size = shown.getHeight() + " " + shown.getWidth();
+        robot.write("stty size").type(KeyCode.ENTER);
+        waitFor(30, TimeUnit.SECONDS, () -> screen(robot).contains("\n" + size));
+        assertThat(shown.getWidth()).as("columns the pane holds, not the 80 it opened with").isGreaterThan(80);
+
         robot.write("ls --color=always /").type(KeyCode.ENTER);
         waitFor(30, TimeUnit.SECONDS, () -> colouredCells(buffer(robot)) > 0);
         WaitForAsyncUtils.waitForFxEvents();
@@ -123,6 +130,13 @@ class TerminalWithDockerTest {
         assertThat(output(robot).getItems()).anyMatch(l -> l.text().equals("row 60")).noneMatch(l -> l.text().equals("second session"));
         waitFor(10, TimeUnit.SECONDS, () -> commandView(robot).lastLineVisible());
         assertThat(window.sessions().openSessions()).extracting(h -> h.sessionId()).containsExactly(first, second);
+
+        // Closing a tab ends its terminal and lets its client go; the session itself runs on.
+        var terminalOfFirst = window.sessionTabs().shownProperty().get().terminal();
+        robot.interact(() -> window.sessionTabs().close(window.sessionTabs().shownProperty().get()));
+        assertThat(window.sessions().openSessions()).extracting(h -> h.sessionId()).containsExactly(second);
+        assertThat(terminalOfFirst.stateProperty().get()).isEqualTo(io.sandboxops.app.console.terminal.SessionTerminalViewModel.State.CLOSED);
+        assertThat(window.sessions().allRows()).anyMatch(r -> r.id().equals(first));
     }
 
     /** Creates a session on Docker and waits until its tab shows it. */
