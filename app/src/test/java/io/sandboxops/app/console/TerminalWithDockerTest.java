@@ -74,7 +74,7 @@ class TerminalWithDockerTest {
         // The command view: live output (on by default), then what it printed stays in view.
         robot.clickOn("#commandField").write("for i in $(seq 1 60); do echo \"row $i\"; done; printf '\\033[32mgreen\\033[0m\\n'").type(KeyCode.ENTER);
         waitFor(SLOW, TimeUnit.SECONDS, () -> output(robot).getItems().stream().anyMatch(l -> l.text().equals("green") && !l.colours().isEmpty()));
-        waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#exitCode").queryAs(Label.class).getText().equals("exit 0"));
+        waitFor(SLOW, TimeUnit.SECONDS, () -> robot.lookup("#exitCode").queryAs(Label.class).getText().equals("exit 0"));
         waitFor(10, TimeUnit.SECONDS, () -> commandView(robot).lastLineVisible());
 
         // The terminal: opened, the keyboard in it.

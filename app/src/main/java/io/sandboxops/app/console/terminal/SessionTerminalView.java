@@ -90,9 +90,9 @@ public final class SessionTerminalView extends BorderPane {
      * Ctrl and a letter is the program's (Ctrl-C interrupts, Ctrl-L clears, Ctrl-R searches the history), not the window's
      * shortcut and not a plain letter: the widget reads control characters from what the platform reports as the key's
      * text, which not every platform fills in, so the control byte is sent here, before the widget and before the window's
-     * accelerators (which only act on keys nobody consumed). Ctrl-C with a selection is left to the widget, which copies;
-     * Ctrl with Shift (copy, paste) and Ctrl with a digit (the window's tabs) are left alone too. A modifier key pressed on
-     * its own sends nothing.
+     * accelerators (which only act on keys nobody consumed). Copy and paste are Ctrl+Shift+C and V, as in other terminals
+     * (the widget's own); Ctrl with a digit is left to the window (its tabs). A modifier key pressed on its own sends
+     * nothing.
      */
     private void keepKeysInTheTerminal(JediTermFxWidget w) {
         javafx.scene.Node canvas = w.getTerminalPanel().getCanvas();
@@ -107,7 +107,7 @@ public final class SessionTerminalView extends BorderPane {
                 return;
             }
             Byte control = controlByte(e);
-            if (control == null || (e.getCode() == KeyCode.C && w.getTerminalPanel().getSelection() != null)) {
+            if (control == null) {
                 return;
             }
             w.getTerminalStarter().sendBytes(new byte[] {control}, true);
