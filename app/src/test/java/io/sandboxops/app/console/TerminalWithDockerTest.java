@@ -121,6 +121,12 @@ class TerminalWithDockerTest {
         Screenshots.save(window.stage().getScene(), "session-tabs");
         robot.clickOn("#terminalTab");
         assertThat(buffer(robot)).as("the second session has no terminal yet").isNull();
+        // Its own terminal, whose shell's end and exit status are said; what it showed stays.
+        robot.clickOn("#openTerminal");
+        waitFor(SLOW, TimeUnit.SECONDS, () -> buffer(robot) != null && screen(robot).contains("$"));
+        robot.write("exit 3").type(KeyCode.ENTER);
+        waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#terminalMessage").queryAs(Label.class).getText().contains("exited with status 3"));
+        assertThat(screen(robot)).contains("exit 3");
 
         // Back to the first: its output and its terminal's screen, colours included, are where they were.
         robot.clickOn("#session-" + first);
