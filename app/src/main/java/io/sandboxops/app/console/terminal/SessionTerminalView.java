@@ -110,7 +110,7 @@ public final class SessionTerminalView extends BorderPane {
             if (control == null) {
                 return;
             }
-            w.getTerminalStarter().sendBytes(new byte[] {control}, true);
+            w.getTerminalPanel().getTerminalOutputStream().sendBytes(new byte[] {control}, true);
             e.consume();
             swallowTyped[0] = true;
         });
@@ -175,7 +175,9 @@ public final class SessionTerminalView extends BorderPane {
             return TerminalColor.rgb(0x0d, 0x11, 0x17);
         }
 
+        // Deprecated in the interface, yet what the 1.0.0 widget paints its background and text from.
         @Override
+        @SuppressWarnings("deprecation")
         public TextStyle getDefaultStyle() {
             return new TextStyle(getDefaultForeground(), getDefaultBackground());
         }

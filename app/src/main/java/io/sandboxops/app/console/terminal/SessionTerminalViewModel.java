@@ -141,10 +141,20 @@ public final class SessionTerminalViewModel {
         }
     }
 
-    /** The session's tab was closed: the terminal goes with it, and one still opening is closed once it opens. */
+    /**
+     * The session's tab was closed: the terminal goes with its client, whose close ends it (so the two closes never race
+     * over the same streams), and one still opening is closed once it opens.
+     */
     public void dispose() {
         disposed = true;
-        close();
+        if (open != null) {
+            open.leaveToClient();
+            open = null;
+        }
+        connector.set(null);
+        if (state.get() != State.OPENING) {
+            state.set(State.CLOSED);
+        }
     }
 
     private void closeInBackground(Terminal terminal) {

@@ -36,7 +36,7 @@ final class TerminalConnector implements TtyConnector {
     private final ByteBuffer bytes = ByteBuffer.allocate(CHUNK).flip();
     private final CharBuffer chars = CharBuffer.allocate(CHUNK).flip();
     private volatile boolean ended;
-    private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     TerminalConnector(Terminal terminal) {
         this.terminal = terminal;
@@ -98,7 +98,7 @@ final class TerminalConnector implements TtyConnector {
     @Override
     public void resize(TermSize size) {
         TerminalSize wanted = new TerminalSize(clamp(size.getColumns()), clamp(size.getRows()));
-        if (closed || ended || wanted.equals(terminal.size())) {
+        if (closed.get() || ended || wanted.equals(terminal.size())) {
             return;
         }
         try {
@@ -114,7 +114,7 @@ final class TerminalConnector implements TtyConnector {
 
     @Override
     public boolean isConnected() {
-        return !closed && !ended;
+        return !closed.get() && !ended;
     }
 
     @Override
@@ -135,10 +135,23 @@ final class TerminalConnector implements TtyConnector {
         return "sandbox-" + terminal.sessionId();
     }
 
+    /**
+     * Ends the terminal, once: the widget closes its connector when it goes and the view model when the person closes
+     * the terminal, and two closes at once would tear down the same streams twice.
+     */
     @Override
     public void close() {
-        closed = true;
-        terminal.close();
+        if (closed.compareAndSet(false, true)) {
+            terminal.close();
+        }
+    }
+
+    /**
+     * Leaves the terminal to its sandbox client, whose close ends it ({@link io.sandboxops.core.api.Sandbox#close}): the
+     * session's tab is closing, and one closer is enough. The widget's close after this does nothing.
+     */
+    void leaveToClient() {
+        closed.set(true);
     }
 
     /** The shell's exit status, when it has exited. */

@@ -69,9 +69,10 @@ public final class SessionTabsViewModel {
     private void closed(SessionHandle handle) {
         SessionTab tab = tabOf(handle);
         if (tab != null) {
-            tabs.remove(tab);
-            tab.console().dispose();
+            // The terminal first: it is left to the client's close before its view lets the widget go.
             tab.terminal().dispose();
+            tab.console().dispose();
+            tabs.remove(tab);
         }
     }
 

@@ -150,6 +150,16 @@ class TerminalConnectorTest {
     }
 
     @Test
+    void theTerminalIsClosedOnceAndNotAtAllWhenLeftToItsClient() {
+        ChunkedTerminal t = new ChunkedTerminal();
+        TerminalConnector left = new TerminalConnector(t);
+        left.leaveToClient();
+        left.close();
+        assertThat(t.closed).as("the client's close ends it").isFalse();
+        assertThat(left.isConnected()).isFalse();
+    }
+
+    @Test
     void theWidgetsResizesReachTheTerminalWithinItsLimits() {
         ChunkedTerminal t = new ChunkedTerminal();
         TerminalConnector c = new TerminalConnector(t);
