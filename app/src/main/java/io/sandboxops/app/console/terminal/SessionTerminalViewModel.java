@@ -25,6 +25,10 @@ import javafx.beans.property.ReadOnlyStringWrapper;
  * does not move the session's commands, and closing it leaves the session running.
  */
 public final class SessionTerminalViewModel {
+    /** The size a terminal opens with; the widget then resizes it to the cells its pane holds. */
+    public static final int OPENING_COLUMNS = TerminalSize.DEFAULT.columns();
+    public static final int OPENING_ROWS = TerminalSize.DEFAULT.rows();
+
     /** How long the shell's exit status is waited for once its output has ended. */
     static final Duration EXIT_STATUS_WAIT = Duration.ofSeconds(2);
 
@@ -57,10 +61,6 @@ public final class SessionTerminalViewModel {
         message.set(guard.writesAllowed().get() ? "No terminal open. Open terminal starts a bash in " + session.sessionId() + "."
                 : "Read-only environment: no terminal can be opened here.");
     }
-
-    /** The size a terminal opens with; the widget then resizes it to the cells its pane holds. */
-    public static final int OPENING_COLUMNS = TerminalSize.DEFAULT.columns();
-    public static final int OPENING_ROWS = TerminalSize.DEFAULT.rows();
 
     /** Opens a terminal, after the guard agrees; an open one is kept. */
     public void open() {
