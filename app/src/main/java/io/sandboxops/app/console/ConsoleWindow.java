@@ -32,8 +32,8 @@ import io.sandboxops.app.console.rollout.RolloutView;
 import io.sandboxops.app.console.rollout.RolloutViewModel;
 import io.sandboxops.app.console.sessions.SessionsView;
 import io.sandboxops.app.console.sessions.SessionsViewModel;
-import io.sandboxops.app.console.shell.SessionConsoleView;
-import io.sandboxops.app.console.shell.SessionConsoleViewModel;
+import io.sandboxops.app.console.workspace.SessionTabsView;
+import io.sandboxops.app.console.workspace.SessionTabsViewModel;
 import io.sandboxops.app.console.status.StatusLine;
 import io.sandboxops.app.console.task.FxTaskExecutor;
 import java.lang.management.ManagementFactory;
@@ -91,6 +91,8 @@ public final class ConsoleWindow {
     private final FxTaskExecutor executor;
     private final MainViewModel main;
     private final SessionsViewModel sessions;
+    private final SessionTabsViewModel sessionTabs;
+    private final javafx.beans.property.BooleanProperty terminalShown = new javafx.beans.property.SimpleBooleanProperty();
     private final ProcessesViewModel processes;
     private final FilesViewModel files;
     private final RolloutViewModel rollout;
@@ -116,7 +118,8 @@ public final class ConsoleWindow {
         sessions = new SessionsViewModel(executor, status, guard, main.workspaceProperty());
 
         var session = sessions.openSessionProperty();
-        SessionConsoleViewModel console = new SessionConsoleViewModel(executor, status, guard, session);
+        sessionTabs = new SessionTabsViewModel(executor, status, guard, sessions);
+        SessionTabsView openSessions = new SessionTabsView(sessionTabs);
         processes = new ProcessesViewModel(executor, status, guard, session);
         files = new FilesViewModel(executor, dialogs, notifier, status, guard, session);
 
@@ -125,9 +128,14 @@ public final class ConsoleWindow {
         metrics = new MetricsViewModel(executor, status, main.workspaceProperty());
         logs = new LogsViewModel(executor, status, main.workspaceProperty());
 
-        view = new MainView(main, new MainView.SessionViews(new SessionsView(sessions), new SessionConsoleView(console),
-                new ProcessesView(processes), new FilesView(files),
-                Bindings.isNotNull(session)), List.of(
+        terminalShown.addListener((obs, was, now) -> {
+            if (now) {
+                javafx.application.Platform.runLater(openSessions::focusTerminal);
+            }
+        });
+        view = new MainView(main, new MainView.SessionViews(new SessionsView(sessions), openSessions, openSessions.consoleHost(),
+                openSessions.terminalHost(), new ProcessesView(processes), new FilesView(files),
+                Bindings.isNotNull(session), terminalShown), List.of(
                 new MainView.Page("rolloutTab", "Rollout", Feather.GIT_BRANCH,
                         Shortcut.PAGE_ROLLOUT.hint("Where the rollout stands, change it, roll back"), new RolloutView(rollout), rollout.shownProperty()),
                 new MainView.Page("metricsTab", "Metrics", Feather.BAR_CHART_2,
@@ -184,6 +192,7 @@ public final class ConsoleWindow {
         a.put(Shortcut.SESSION_CONSOLE, () -> view.selectSessionTab(0));
         a.put(Shortcut.SESSION_PROCESSES, () -> view.selectSessionTab(1));
         a.put(Shortcut.SESSION_FILES, () -> view.selectSessionTab(2));
+        a.put(Shortcut.SESSION_TERMINAL, () -> view.selectSessionTab(3));
         a.put(Shortcut.REFRESH, sessions::refresh);
         a.put(Shortcut.NEW_SESSION, () -> {
             if (sessions.canCreateProperty().get()) {
@@ -235,7 +244,8 @@ public final class ConsoleWindow {
         theme.setOnAction(e -> main.darkThemeProperty().set(!main.darkThemeProperty().get()));
         Menu viewMenu = new Menu("View", null, item(Shortcut.PAGE_SESSIONS, "Sessions"), item(Shortcut.PAGE_ROLLOUT, "Rollout"),
                 item(Shortcut.PAGE_METRICS, "Metrics"), item(Shortcut.PAGE_LOGS, "Logs & audit"), new SeparatorMenuItem(),
-                item(Shortcut.SESSION_CONSOLE, "Session console"), item(Shortcut.SESSION_PROCESSES, "Session processes"),
+                item(Shortcut.SESSION_CONSOLE, "Session console"), item(Shortcut.SESSION_TERMINAL, "Session terminal"),
+                item(Shortcut.SESSION_PROCESSES, "Session processes"),
                 item(Shortcut.SESSION_FILES, "Session files"), new SeparatorMenuItem(), theme);
 
         MenuItem shortcuts = item(Shortcut.HELP, "Keyboard shortcuts");
@@ -296,6 +306,10 @@ public final class ConsoleWindow {
 
     SessionsViewModel sessions() {
         return sessions;
+    }
+
+    SessionTabsViewModel sessionTabs() {
+        return sessionTabs;
     }
 
     RolloutViewModel rollout() {

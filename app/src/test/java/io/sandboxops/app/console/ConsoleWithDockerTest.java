@@ -98,8 +98,12 @@ class ConsoleWithDockerTest {
         sessionId = session.sessionId();
         // The tabs show once the FX thread has applied the opened session; wait for it rather than race it.
         waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#sessionTabs").query().isVisible());
+        // The session's own command view goes into the window on that same pass.
+        waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#liveOutput").tryQuery().isPresent());
+        WaitForAsyncUtils.waitForFxEvents();
 
-        // The console: output, and the cwd as the prompt.
+        // The console: output, and the cwd as the prompt. Live output is on by default; off, stderr comes apart.
+        robot.clickOn("#liveOutput");
         robot.clickOn("#commandField").write("cd /tmp && echo hi").type(KeyCode.ENTER);
         ListView<ConsoleLine> output = robot.lookup("#consoleOutput").queryListView();
         waitFor(SLOW, TimeUnit.SECONDS, () -> output.getItems().contains(new ConsoleLine(ConsoleLine.Kind.STDOUT, "hi")));

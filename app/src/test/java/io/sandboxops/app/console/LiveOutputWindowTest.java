@@ -58,8 +58,7 @@ class LiveOutputWindowTest {
         waitFor(10, TimeUnit.SECONDS, () -> table.getItems().size() == 1);
         robot.interact(() -> table.getSelectionModel().select(0));
         waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#sessionTabs").query().isVisible());
-        robot.clickOn("#liveOutput");
-        assertThat(robot.lookup("#liveOutput").queryAs(CheckBox.class).isSelected()).isTrue();
+        assertThat(robot.lookup("#liveOutput").queryAs(CheckBox.class).isSelected()).as("live output is on by default").isTrue();
         robot.clickOn("#commandField").write("pytest -q tests/test_api.py");
         robot.type(javafx.scene.input.KeyCode.ENTER);
 

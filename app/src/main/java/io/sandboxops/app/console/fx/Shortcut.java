@@ -20,6 +20,7 @@ public enum Shortcut {
     SESSION_CONSOLE(new KeyCodeCombination(KeyCode.DIGIT1, KeyCombination.SHORTCUT_DOWN), "Window", "Show the session's console"),
     SESSION_PROCESSES(new KeyCodeCombination(KeyCode.DIGIT2, KeyCombination.SHORTCUT_DOWN), "Window", "Show the session's processes"),
     SESSION_FILES(new KeyCodeCombination(KeyCode.DIGIT3, KeyCombination.SHORTCUT_DOWN), "Window", "Show the session's files"),
+    SESSION_TERMINAL(new KeyCodeCombination(KeyCode.DIGIT4, KeyCombination.SHORTCUT_DOWN), "Window", "Show the session's terminal"),
     REFRESH(new KeyCodeCombination(KeyCode.F5), "Window", "Refresh the sessions"),
     NEW_SESSION(new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN), "Window", "Create a session"),
     FILTER_SESSIONS(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN), "Window", "Filter the sessions"),

@@ -54,7 +54,11 @@ public final class MainView extends BorderPane {
     @FXML
     private TabPane sessionTabs;
     @FXML
+    private StackPane openSessionsPane;
+    @FXML
     private Tab consoleTab;
+    @FXML
+    private Tab terminalTab;
     @FXML
     private Tab processesTab;
     @FXML
@@ -72,8 +76,20 @@ public final class MainView extends BorderPane {
     private final SessionViews sessionViews;
     private final List<Page> pages;
 
-    /** The views that work on the selected session, and whether one is open. */
-    public record SessionViews(Node sessions, Node console, Node processes, Node files, javafx.beans.value.ObservableBooleanValue sessionOpen) {
+    /**
+     * The views that work on the selected session, and whether one is open.
+     *
+     * @param sessions     the sessions table
+     * @param openSessions the open sessions as tabs, above the session's views
+     * @param console      the shown session's command view
+     * @param terminal     the shown session's terminal
+     * @param processes    its background processes
+     * @param files        its files
+     * @param sessionOpen  whether a session is shown
+     * @param terminalShown set while the Terminal tab is the one shown, so the terminal takes the keyboard
+     */
+    public record SessionViews(Node sessions, Node openSessions, Node console, Node terminal, Node processes, Node files,
+                               javafx.beans.value.ObservableBooleanValue sessionOpen, javafx.beans.property.BooleanProperty terminalShown) {
     }
 
     /**
@@ -144,16 +160,22 @@ public final class MainView extends BorderPane {
             mainTabs.getTabs().add(tab);
             page.shown().bind(tab.selectedProperty());
         }
+        openSessionsPane.getChildren().setAll(sessionViews.openSessions());
         consoleTab.setContent(sessionViews.console());
-        consoleTab.setGraphic(new FontIcon(Feather.TERMINAL));
+        consoleTab.setGraphic(new FontIcon(Feather.CHEVRONS_RIGHT));
+        terminalTab.setContent(sessionViews.terminal());
+        terminalTab.setGraphic(new FontIcon(Feather.TERMINAL));
+        sessionViews.terminalShown().bind(terminalTab.selectedProperty());
         processesTab.setContent(sessionViews.processes());
         processesTab.setGraphic(new FontIcon(Feather.ACTIVITY));
         filesTab.setContent(sessionViews.files());
         filesTab.setGraphic(new FontIcon(Feather.FOLDER));
         sessionTabs.visibleProperty().bind(Bindings.createBooleanBinding(sessionViews.sessionOpen()::get, sessionViews.sessionOpen()));
+        openSessionsPane.visibleProperty().bind(sessionTabs.visibleProperty());
         noSessionLabel.visibleProperty().bind(sessionTabs.visibleProperty().not());
 
         consoleTab.setTooltip(new Tooltip(Shortcut.SESSION_CONSOLE.hint("Run commands in the session")));
+        terminalTab.setTooltip(new Tooltip(Shortcut.SESSION_TERMINAL.hint("A terminal in the session's sandbox: bash on a pseudo-terminal")));
         processesTab.setTooltip(new Tooltip(Shortcut.SESSION_PROCESSES.hint("Its background processes and their logs")));
         filesTab.setTooltip(new Tooltip(Shortcut.SESSION_FILES.hint("Browse, edit, upload and download its files")));
 
@@ -177,10 +199,10 @@ public final class MainView extends BorderPane {
         }
     }
 
-    /** Shows the sessions with the selected session's console (0), processes (1) or files (2). */
+    /** Shows the sessions with the selected session's console (0), processes (1), files (2) or terminal (3). */
     public void selectSessionTab(int index) {
         mainTabs.getSelectionModel().select(sessionsTab);
-        sessionTabs.getSelectionModel().select(index);
+        sessionTabs.getSelectionModel().select(List.of(consoleTab, processesTab, filesTab, terminalTab).get(index));
     }
 
     /** The window's menu, above the banner and the environment switcher. */

@@ -88,6 +88,9 @@ public final class SessionsViewModel {
     private final ObjectProperty<String> createBackend = new SimpleObjectProperty<>(this, "createBackend");
     private final ObjectProperty<SessionRow> selected = new SimpleObjectProperty<>(this, "selected");
     private final ReadOnlyObjectWrapper<SessionHandle> openSession = new ReadOnlyObjectWrapper<>(this, "openSession");
+    private final ObservableList<SessionHandle> openSessions = FXCollections.observableArrayList();
+    // One read-only view, kept: a view made per call listens to the list weakly and would lose its listeners.
+    private final ObservableList<SessionHandle> openSessionsView = FXCollections.unmodifiableObservableList(openSessions);
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
     private final ReadOnlyStringWrapper placeholder = new ReadOnlyStringWrapper(this, "placeholder", "");
     private final StringProperty stickyKey = new SimpleStringProperty(this, "stickyKey", System.getProperty("user.name", ""));
@@ -121,6 +124,7 @@ public final class SessionsViewModel {
 
     private void onWorkspaceChanged(Workspace now) {
         selected.set(null);
+        releaseAll();
         rows.clear();
         closeDetailClients();
         List<String> names = now == null ? List.of() : List.copyOf(now.backends().keySet());
@@ -151,6 +155,7 @@ public final class SessionsViewModel {
     public void dispose() {
         timer.cancel();
         selected.set(null);
+        releaseAll();
         closeDetailClients();
     }
 
@@ -297,17 +302,24 @@ public final class SessionsViewModel {
 
     // ---- the selected session ---------------------------------------------------------------------------
 
+    /**
+     * Shows the row's session: the client already open for it when it has a tab, else a new one, which then stays open
+     * beside the others (a tab per session) until {@link #release} closes it; switching keeps every tab's client.
+     */
     private void openSelected(SessionRow row) {
         long generation = ++openGeneration;
-        SessionHandle previous = openSession.get();
-        openSession.set(null);
-        if (previous != null) {
-            executor.execute(BackgroundTask.ofRunnable("close the previous session's client", () -> previous.sandbox().close())
-                    // Closing a client only releases its connections; when that fails there is nothing left to do.
-                    .onFailure(e -> { }));
-        }
         Workspace ws = workspace.getValue();
         if (row == null || ws == null) {
+            // A tab stays shown when its row goes (deselected, filtered out, a listing that missed it): closing the
+            // tab is what ends it.
+            if (ws == null || !openSessions.contains(openSession.get())) {
+                openSession.set(null);
+            }
+            return;
+        }
+        Optional<SessionHandle> already = openSessions.stream().filter(h -> h.sessionId().equals(row.id())).findFirst();
+        if (already.isPresent()) {
+            openSession.set(already.get());
             return;
         }
         SandboxBackend backend = ws.backends().get(row.backend());
@@ -317,14 +329,52 @@ public final class SessionsViewModel {
         }
         executor.execute(BackgroundTask.of("open session " + row.id(), context -> backend.get(row.id()))
                 .onSuccess(sandbox -> {
-                    if (generation == openGeneration) {
-                        openSession.set(new SessionHandle(sandbox, row.id()));
+                    boolean opened = openSessions.stream().anyMatch(h -> h.sessionId().equals(row.id()));
+                    if (generation == openGeneration && !opened && workspace.getValue() == ws) {
+                        SessionHandle handle = new SessionHandle(sandbox, row.id());
+                        openSessions.add(handle);
+                        openSession.set(handle);
                     } else {
-                        // Another session was picked while this one opened.
+                        // Another session was picked while this one opened, or it is open already.
                         sandbox.close();
                     }
                 })
                 .onFailure(e -> status.error("Could not open session " + row.id() + ": " + ErrorMessages.describe(e))));
+    }
+
+    /** Shows the session of an open tab again: selects its row, whose client is the tab's. */
+    public void show(SessionHandle handle) {
+        if (handle == null || handle == openSession.get()) {
+            return;
+        }
+        Optional<SessionRow> row = rows.stream().filter(r -> r.id().equals(handle.sessionId())).findFirst();
+        if (row.isPresent()) {
+            selected.set(row.get());
+        } else {
+            // Not listed (filtered out, or gone): its tab still shows what it had.
+            openSession.set(handle);
+        }
+    }
+
+    /** Closes a session's tab: its client is released; the session itself keeps running. */
+    public void release(SessionHandle handle) {
+        if (!openSessions.remove(handle)) {
+            return;
+        }
+        if (openSession.get() == handle) {
+            openSession.set(null);
+            if (selected.get() != null && selected.get().id().equals(handle.sessionId())) {
+                selected.set(null);
+            }
+        }
+        executor.execute(BackgroundTask.ofRunnable("close the client of " + handle.sessionId(), () -> handle.sandbox().close())
+                // Closing a client only releases its connections; when that fails there is nothing left to do.
+                .onFailure(e -> { }));
+    }
+
+    private void releaseAll() {
+        List.copyOf(openSessions).forEach(this::release);
+        openSession.set(null);
     }
 
     // ---- create, close, clean up ------------------------------------------------------------------------
@@ -453,6 +503,7 @@ public final class SessionsViewModel {
         SandboxBackend backend = ws.backends().get(row.backend());
         busy.set(true);
         selected.set(null);
+        openSessions.stream().filter(h -> h.sessionId().equals(row.id())).findFirst().ifPresent(this::release);
         executor.execute(BackgroundTask.ofRunnable("close session " + row.id(), () -> {
                     try (Sandbox sandbox = backend.get(row.id())) {
                         sandbox.destroy();
@@ -547,8 +598,14 @@ public final class SessionsViewModel {
         return selected;
     }
 
+    /** The session shown: the selected row's, or an open tab's. */
     public ReadOnlyObjectProperty<SessionHandle> openSessionProperty() {
         return openSession.getReadOnlyProperty();
+    }
+
+    /** The sessions open as tabs, each with its own client, in the order they were opened. */
+    public ObservableList<SessionHandle> openSessions() {
+        return openSessionsView;
     }
 
     public ReadOnlyBooleanProperty busyProperty() {

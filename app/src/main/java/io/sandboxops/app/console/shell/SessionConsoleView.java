@@ -2,6 +2,7 @@ package io.sandboxops.app.console.shell;
 
 import io.sandboxops.app.console.fx.Shortcut;
 import io.sandboxops.app.console.fx.ViewLoader;
+import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.ListChangeListener;
@@ -21,7 +22,11 @@ import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.Clipboard;
+import javafx.scene.control.skin.VirtualFlow;
 import javafx.scene.input.ClipboardContent;
+import javafx.scene.input.ScrollEvent;
+import javafx.scene.text.Text;
+import javafx.scene.text.TextFlow;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
@@ -60,6 +65,8 @@ public final class SessionConsoleView extends SplitPane {
     private TableColumn<EnvVariable, String> envValueColumn;
 
     private final SessionConsoleViewModel viewModel;
+    /** Whether the last line is in view, so new output keeps it there. */
+    private boolean following = true;
 
     public SessionConsoleView(SessionConsoleViewModel viewModel) {
         this.viewModel = viewModel;
@@ -77,12 +84,18 @@ public final class SessionConsoleView extends SplitPane {
                 copySelectedLines();
             }
         });
-        // Follow the output as a terminal does.
+        // Follow the output as a terminal does: new lines stay in view, unless one has scrolled up to read older ones.
         viewModel.output().addListener((ListChangeListener<ConsoleLine>) c -> {
-            if (!viewModel.output().isEmpty()) {
-                outputList.scrollTo(viewModel.output().size() - 1);
+            boolean follow = following;
+            if (follow && !viewModel.output().isEmpty()) {
+                // After the layout pass that adds the new cells: scrolling before it lands short of the end.
+                Platform.runLater(() -> outputList.scrollTo(viewModel.output().size() - 1));
             }
         });
+        // Only the person moves the view away from the end (wheel, scroll bar, keys); new output never does.
+        outputList.addEventFilter(ScrollEvent.SCROLL, e -> Platform.runLater(this::updateFollowing));
+        outputList.addEventFilter(javafx.scene.input.MouseEvent.MOUSE_RELEASED, e -> Platform.runLater(this::updateFollowing));
+        outputList.addEventFilter(javafx.scene.input.KeyEvent.KEY_RELEASED, e -> Platform.runLater(this::updateFollowing));
 
         // A deep cwd is cut at its start (the end is where one is); the tooltip holds all of it.
         Tooltip cwd = new Tooltip();
@@ -145,8 +158,8 @@ public final class SessionConsoleView extends SplitPane {
 
         exitLabel.textProperty().bind(Bindings.createStringBinding(() -> {
             Integer code = viewModel.exitCodeProperty().get();
-            return viewModel.runningProperty().get() ? "running…" : code == null ? "" : "exit " + code;
-        }, viewModel.exitCodeProperty(), viewModel.runningProperty()));
+            return viewModel.runningProperty().get() ? "running " + viewModel.elapsedProperty().get() : code == null ? "" : "exit " + code;
+        }, viewModel.exitCodeProperty(), viewModel.runningProperty(), viewModel.elapsedProperty()));
         viewModel.exitCodeProperty().addListener((obs, old, code) -> {
             exitLabel.getStyleClass().removeAll("exit-ok", "exit-failed");
             if (code != null) {
@@ -166,6 +179,21 @@ public final class SessionConsoleView extends SplitPane {
                 () -> c.getValue().shown(viewModel.revealSecretsProperty().get()), viewModel.revealSecretsProperty()));
     }
 
+    private java.util.Optional<VirtualFlow<?>> flow() {
+        return outputList.lookupAll(".virtual-flow").stream().filter(n -> n instanceof VirtualFlow<?>).<VirtualFlow<?>>map(n -> (VirtualFlow<?>) n).findFirst();
+    }
+
+    /** Following while the view shows the end of the output (or all of it). */
+    private void updateFollowing() {
+        flow().ifPresent(f -> following = f.getPosition() >= 0.999 || lastLineVisible());
+    }
+
+    /** For the tests, and to follow: whether the output's last line is on screen. */
+    public boolean lastLineVisible() {
+        int last = viewModel.output().size() - 1;
+        return last < 0 || flow().map(f -> f.getLastVisibleCell() != null && f.getLastVisibleCell().getIndex() >= last).orElse(true);
+    }
+
     private void copySelectedLines() {
         StringBuilder text = new StringBuilder();
         outputList.getSelectionModel().getSelectedItems().forEach(l -> text.append(l.text()).append('\n'));
@@ -174,7 +202,10 @@ public final class SessionConsoleView extends SplitPane {
         Clipboard.getSystemClipboard().setContent(content);
     }
 
-    /** A line of output, styled by what it is (stderr red, the command bold, the verdict green or red). */
+    /**
+     * A line of output, styled by what it is (stderr red, the command bold, the verdict green or red), and coloured where
+     * the program coloured it.
+     */
     private static final class OutputCell extends ListCell<ConsoleLine> {
         @Override
         protected void updateItem(ConsoleLine line, boolean empty) {
@@ -182,10 +213,46 @@ public final class SessionConsoleView extends SplitPane {
             getStyleClass().removeIf(c -> c.startsWith("line-"));
             if (empty || line == null) {
                 setText(null);
+                setGraphic(null);
                 return;
             }
-            setText(line.text().isEmpty() ? " " : line.text());
             getStyleClass().add("line-" + line.kind().name().toLowerCase());
+            if (line.colours().isEmpty()) {
+                setGraphic(null);
+                setText(line.text().isEmpty() ? " " : line.text());
+                return;
+            }
+            setText(null);
+            setGraphic(coloured(line));
+        }
+
+        private static TextFlow coloured(ConsoleLine line) {
+            TextFlow flow = new TextFlow();
+            flow.getStyleClass().add("ansi-line");
+            int at = 0;
+            for (ConsoleLine.Colour c : line.colours()) {
+                if (c.start() > at) {
+                    flow.getChildren().add(run(line.text().substring(at, c.start()), null));
+                }
+                flow.getChildren().add(run(line.text().substring(c.start(), c.end()), c));
+                at = c.end();
+            }
+            if (at < line.text().length()) {
+                flow.getChildren().add(run(line.text().substring(at), null));
+            }
+            return flow;
+        }
+
+        private static Text run(String text, ConsoleLine.Colour colour) {
+            Text t = new Text(text);
+            t.getStyleClass().add("ansi");
+            if (colour != null && colour.foreground() >= 0) {
+                t.getStyleClass().add("ansi-fg-" + colour.foreground());
+            }
+            if (colour != null && colour.bold()) {
+                t.getStyleClass().add("ansi-bold");
+            }
+            return t;
         }
     }
 }

@@ -55,6 +55,8 @@ public final class SessionConsoleViewModel {
     static final int MAX_HISTORY = 500;
     /** How often a running command's output is read in live mode: often enough to feel live, rarely enough to be cheap. */
     public static final Duration LIVE_POLL = Duration.ofMillis(300);
+    /** How often the running command's timer moves. */
+    static final Duration ELAPSED_TICK = Duration.ofMillis(200);
 
     private final TaskExecutor executor;
     private final StatusLine status;
@@ -75,7 +77,10 @@ public final class SessionConsoleViewModel {
     private final BooleanProperty revealSecrets = new SimpleBooleanProperty(this, "revealSecrets");
     private final BooleanBinding canRun;
     private final ReadOnlyBooleanWrapper stopping = new ReadOnlyBooleanWrapper(this, "stopping");
-    private final BooleanProperty liveOutput = new SimpleBooleanProperty(this, "liveOutput");
+    // On by default: a person watching a command wants to see it work, not wait for its end.
+    private final BooleanProperty liveOutput = new SimpleBooleanProperty(this, "liveOutput", true);
+    private final ReadOnlyStringWrapper elapsed = new ReadOnlyStringWrapper(this, "elapsed", "");
+    private TaskHandle elapsedTimer = TaskHandle.DONE;
     private LiveCommand live;
 
     public SessionConsoleViewModel(TaskExecutor executor, StatusLine status, WriteGuard guard, ObservableValue<SessionHandle> session) {
@@ -104,6 +109,12 @@ public final class SessionConsoleViewModel {
                     + ". Commands run in its persistent shell: cd and export carry over."));
             refreshInfo();
         }
+    }
+
+    /** Stops following a live command: the session's tab was closed (the command itself runs on in the sandbox). */
+    public void dispose() {
+        endLive();
+        elapsedTimer.cancel();
     }
 
     /** Reads the session's cwd and environment again. */
@@ -161,11 +172,30 @@ public final class SessionConsoleViewModel {
         running.set(true);
         stopping.set(false);
         exitCode.set(null);
+        startTimer();
         if (liveOutput.get() && !startsInTheBackground(line)) {
             runLive(s, line, timeout);
         } else {
             runToTheEnd(s, line, timeout);
         }
+    }
+
+    /** The running command's timer: how long it has run, while it runs. */
+    private void startTimer() {
+        long start = System.nanoTime();
+        elapsed.set(HumanReadable.duration(Duration.ZERO));
+        elapsedTimer.cancel();
+        elapsedTimer = executor.every(ELAPSED_TICK, () -> elapsed.set(HumanReadable.duration(Duration.ofNanos(System.nanoTime() - start))));
+        running.addListener(new javafx.beans.value.ChangeListener<Boolean>() {
+            @Override
+            public void changed(javafx.beans.value.ObservableValue<? extends Boolean> obs, Boolean was, Boolean now) {
+                if (!now) {
+                    running.removeListener(this);
+                    elapsedTimer.cancel();
+                    elapsed.set("");
+                }
+            }
+        });
     }
 
     /** {@code cmd &} (not {@code a && b}): only {@code execStateful} turns it into a listed background process. */
@@ -472,6 +502,11 @@ public final class SessionConsoleViewModel {
 
     public ReadOnlyStringProperty lastDurationProperty() {
         return lastDuration.getReadOnlyProperty();
+    }
+
+    /** How long the running command has run so far; empty when none runs. */
+    public ReadOnlyStringProperty elapsedProperty() {
+        return elapsed.getReadOnlyProperty();
     }
 
     public ReadOnlyBooleanProperty runningProperty() {

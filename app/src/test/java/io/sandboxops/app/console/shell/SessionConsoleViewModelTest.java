@@ -6,6 +6,7 @@ import io.sandboxops.app.console.testing.FakeSandbox;
 import io.sandboxops.app.console.testing.ViewModelFixture;
 import io.sandboxops.core.api.ExecResult;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeEach;
@@ -188,7 +189,10 @@ class SessionConsoleViewModelTest {
                 OptionalLong.empty(), false, Duration.ofMillis(3), 0, 0));
         type("cd /tmp/\u001b[8mhidden && printf x");
         assertThat(vm.output()).noneMatch(l -> l.text().contains("\u001b") || l.text().contains("\u0007"));
-        assertThat(vm.output()).anyMatch(l -> l.text().equals("\\e[31mred\\e]0;owned\\a"));
+        // Issue 14: a colour (SGR) is painted, not shown; every other sequence, here a title (OSC), stays visible and inert.
+        assertThat(vm.output()).anyMatch(l -> l.text().equals("red\\e]0;owned\\a")
+                && l.colours().equals(List.of(new ConsoleLine.Colour(0, 15, 1, false))));
+        assertThat(vm.output()).anyMatch(l -> l.kind() == ConsoleLine.Kind.COMMAND && l.text().equals("$ cd /tmp/\\e[8mhidden && printf x"));
         assertThat(vm.cwdProperty().get()).isEqualTo("/tmp/\\e[8mhidden");
         f.sandbox.setEnv("sbx-1", Map.of("EVIL", "\u001b[2Jwiped", "\u001b[1mNAME", "v"));
         vm.refreshInfo();

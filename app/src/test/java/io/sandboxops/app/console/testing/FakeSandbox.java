@@ -57,6 +57,8 @@ public final class FakeSandbox implements Sandbox {
     public volatile boolean destroyed;
     public volatile boolean closed;
     public final List<String> commands = new ArrayList<>();
+    /** The sessions a terminal was asked for (none opens: real terminals are tested on Docker). */
+    public final List<String> terminalsAsked = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public FakeSandbox(String id, Instant created) {
         this.id = id;
@@ -400,6 +402,7 @@ public final class FakeSandbox implements Sandbox {
 
     @Override
     public Terminal openTerminal(String sessionId, TerminalSize size) {
+        terminalsAsked.add(sessionId);
         throw new SandboxUnsupportedException("the console's fake sandbox has no terminals");
     }
 
