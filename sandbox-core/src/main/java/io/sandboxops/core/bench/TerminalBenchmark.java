@@ -1,0 +1,368 @@
+package io.sandboxops.core.bench;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Frame;
+import io.sandboxops.core.api.ExecResult;
+import io.sandboxops.core.api.Sandbox;
+import io.sandboxops.core.api.SandboxBackend;
+import io.sandboxops.core.api.SandboxException;
+import io.sandboxops.core.api.SandboxInvalidInputException;
+import io.sandboxops.core.api.SandboxSpec;
+import io.sandboxops.core.api.Terminal;
+import io.sandboxops.core.api.TerminalSize;
+import io.sandboxops.core.api.TransferProgress;
+import io.sandboxops.core.docker.DockerEngine;
+import io.sandboxops.core.docker.DockerSandboxBackend;
+import io.sandboxops.core.observe.ObservedSandboxBackend;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A sandbox terminal ({@link Sandbox#openTerminal}) measured as a person meets it, each figure beside a reference taken
+ * in the same run on the same sandbox:
+ * <ul>
+ *   <li>keystroke to echo: one byte typed into {@code cat} on a raw-mode terminal until that byte comes back, against a
+ *       warm {@code execStateful("true")} (the session's own round trip);</li>
+ *   <li>output throughput: {@code cat} of a file of text (made in the sandbox with {@code head -c}) through the
+ *       terminal until a marker after it arrives, against the same bytes by the shortest other path — a raw
+ *       {@code docker exec -t cat} on Docker, a {@code fileDownload} elsewhere;</li>
+ *   <li>the client's heap, used after GC, before and after the throughput run, and the pools' peak in between: the bytes
+ *       stream through, nothing keeps them.</li>
+ * </ul>
+ * Timings are reported, never judged (docs/PERFORMANCE.md has the goals); a test checks the report's form.
+ */
+public final class TerminalBenchmark {
+    /** Where the file to print is made: outside the persisted roots, so a Cloud Run worker does not sync it. */
+    static final String FILE = "/var/tmp/terminal-bench.txt";
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(120);
+    /** How long a terminal may take to show its prompt and run the first line typed. */
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /** Markers printed by {@code echo} after a step; typed with quotes inside, so the typed line's echo never matches. */
+    private static final String READY = "__bench_ready__";
+    private static final String READY_TYPED = "__bench_\"\"ready__";
+    private static final String DONE = "__bench_done__";
+    private static final String DONE_TYPED = "__bench_\"\"done__";
+
+    /**
+     * @param keystrokes keystrokes measured (and as many warm {@code true} execs)
+     * @param warmup     keystrokes and execs before measuring, at least 1 (the first one waits for {@code cat} to start)
+     * @param fileBytes  the size of the file printed through the terminal
+     */
+    public record Settings(int keystrokes, int warmup, long fileBytes) {
+        public static final Settings FULL = new Settings(500, 50, 50_000_000L);
+        public static final Settings SHORT = new Settings(20, 3, 200_000L);
+        public static final long MAX_FILE_BYTES = 500_000_000L;
+
+        public Settings {
+            LoadBenchmark.requireRange("keystrokes", keystrokes, 10, 100_000);
+            LoadBenchmark.requireRange("warmup", warmup, 1, 10_000);
+            if (fileBytes < 1000 || fileBytes > MAX_FILE_BYTES) {
+                throw new SandboxInvalidInputException("the file size must be from 1000 bytes to 500 MB, not " + fileBytes);
+            }
+        }
+    }
+
+    /**
+     * @param how           what moved the bytes
+     * @param fileBytes     the file's size
+     * @param bytesReceived what arrived: through a terminal a little more than the file (CR before each LF, the typed line)
+     * @param elapsed       from the request until the last byte
+     */
+    public record Throughput(String how, long fileBytes, long bytesReceived, Duration elapsed) {
+        /** @return the file's bytes per second, in MB (10^6 bytes) */
+        public double megabytesPerSecond() {
+            return fileBytes / 1e6 / Math.max(1e-9, elapsed.toNanos() / 1e9);
+        }
+    }
+
+    /**
+     * @param terminalOpenMs  how long {@code openTerminal} took (the latency terminal's)
+     * @param keystrokeEcho   one byte into {@code cat} on a raw terminal until it came back
+     * @param warmExecTrue    the reference: a warm {@code execStateful("true")}
+     * @param terminalCat     the file through the terminal
+     * @param referenceCat    the same file by the shortest other path
+     * @param heapPeakBytes   the sum of the heap pools' peaks during the throughput run (an upper bound of the real peak)
+     * @param problems        what did not match (fewer bytes than the file, a marker never seen)
+     */
+    public record Report(String backend, String mode, Settings settings, double terminalOpenMs, LoadBenchmark.Latency keystrokeEcho,
+                         LoadBenchmark.Latency warmExecTrue, Throughput terminalCat, Throughput referenceCat, long heapUsedBeforeBytes,
+                         long heapUsedAfterBytes, long heapPeakBytes, List<String> problems) {
+    }
+
+    private final SandboxBackend backend;
+    private final SandboxSpec spec;
+
+    /** @param spec what the run's sandbox is created from; a {@code purpose=benchmark} label is added */
+    public TerminalBenchmark(SandboxBackend backend, SandboxSpec spec) {
+        this.backend = backend;
+        this.spec = spec.toBuilder().label("purpose", "benchmark").build();
+    }
+
+    /**
+     * Creates a sandbox, measures, and destroys it.
+     *
+     * @param progress told each keystroke measured, out of all keystrokes and execs
+     * @throws SandboxException when a step fails (the backend has no terminals, a terminal never became ready)
+     */
+    public Report run(Settings settings, LoadBenchmark.Progress progress) {
+        List<String> problems = new ArrayList<>();
+        Sandbox sandbox = backend.create(spec);
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "terminal-bench-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            String session = sandbox.id();
+            long total = 2L * (settings.keystrokes() + settings.warmup());
+            AtomicLong done = new AtomicLong();
+            LoadBenchmark.Latency reference = warmExecs(sandbox, session, settings, () -> progress.update(done.incrementAndGet(), total));
+            makeFile(sandbox, session, settings.fileBytes());
+
+            long t0 = System.nanoTime();
+            LoadBenchmark.Latency echo;
+            double openMs;
+            try (Terminal terminal = sandbox.openTerminal(session, TerminalSize.DEFAULT)) {
+                openMs = (System.nanoTime() - t0) / 1e6;
+                echo = keystrokes(terminal, settings, watchdog, () -> progress.update(done.incrementAndGet(), total));
+            }
+
+            Throughput throughTerminal;
+            long heapBefore;
+            long heapPeak;
+            try (Terminal terminal = sandbox.openTerminal(session, TerminalSize.DEFAULT)) {
+                type(terminal, "stty -echo; echo " + READY_TYPED + "\r");
+                awaitMarker(terminal, READY, READY_TIMEOUT, watchdog, "the throughput terminal's prompt");
+                heapBefore = Heap.usedAfterGc();
+                Heap.resetPeaks();
+                throughTerminal = cat(terminal, settings.fileBytes(), watchdog);
+                heapPeak = Heap.peaks();
+            }
+            long heapAfter = Heap.usedAfterGc();
+            if (throughTerminal.bytesReceived() < settings.fileBytes()) {
+                problems.add("the terminal showed " + throughTerminal.bytesReceived() + " bytes of a " + settings.fileBytes() + "-byte file");
+            }
+            Throughput referenceThroughput = referenceCat(sandbox, settings.fileBytes());
+            if (referenceThroughput.bytesReceived() < settings.fileBytes()) {
+                problems.add(referenceThroughput.how() + " gave " + referenceThroughput.bytesReceived() + " bytes of a " + settings.fileBytes() + "-byte file");
+            }
+            return new Report(backend.name(), backend.mode(), settings, openMs, echo, reference, throughTerminal, referenceThroughput, heapBefore,
+                    heapAfter, heapPeak, List.copyOf(problems));
+        } finally {
+            watchdog.shutdownNow();
+            sandbox.destroy();
+        }
+    }
+
+    private static LoadBenchmark.Latency warmExecs(Sandbox sandbox, String session, Settings settings, Runnable tick) {
+        long[] nanos = new long[settings.keystrokes()];
+        for (int i = 0; i < settings.warmup() + settings.keystrokes(); i++) {
+            long t0 = System.nanoTime();
+            ExecResult r = sandbox.execStateful("true", session, COMMAND_TIMEOUT);
+            long dt = System.nanoTime() - t0;
+            if (r.exitCode() != 0) {
+                throw new SandboxException("the reference command `true` exited " + r.exitCode() + ": " + r.stderr().strip());
+            }
+            if (i >= settings.warmup()) {
+                nanos[i - settings.warmup()] = dt;
+            }
+            tick.run();
+        }
+        return LoadBenchmark.Latency.of(nanos);
+    }
+
+    private static void makeFile(Sandbox sandbox, String session, long bytes) {
+        // Text, as a log a person would cat: base64 of random bytes, cut to size with head -c.
+        String command = "head -c " + bytes + " /dev/urandom | base64 -w 76 | head -c " + bytes + " > " + FILE + " && stat -c %s " + FILE;
+        ExecResult r = sandbox.execStateful(command, session, COMMAND_TIMEOUT);
+        if (r.exitCode() != 0 || !r.stdout().strip().equals(Long.toString(bytes))) {
+            throw new SandboxException("could not make the " + bytes + "-byte file " + FILE + " in the sandbox (exit " + r.exitCode() + "): "
+                    + (r.stderr().isBlank() ? r.stdout().strip() : r.stderr().strip()));
+        }
+    }
+
+    /**
+     * {@code cat} on a raw terminal without echo: the only bytes that come back after the marker are cat's copies of the
+     * keys typed, each as soon as cat read it.
+     */
+    private static LoadBenchmark.Latency keystrokes(Terminal terminal, Settings settings, ScheduledExecutorService watchdog, Runnable tick) {
+        type(terminal, "stty raw -echo; echo " + READY_TYPED + "; cat\r");
+        awaitMarker(terminal, READY, READY_TIMEOUT, watchdog, "the latency terminal's prompt");
+        long[] nanos = new long[settings.keystrokes()];
+        InputStream out = terminal.output();
+        Duration budget = READY_TIMEOUT.plusSeconds(settings.warmup() + settings.keystrokes());
+        try (Deadline ignored = Deadline.closing(terminal, budget, watchdog)) {
+            for (int i = 0; i < settings.warmup() + settings.keystrokes(); i++) {
+                byte key = (byte) ('a' + i % 26);
+                long t0 = System.nanoTime();
+                terminal.write(new byte[] {key});
+                int b;
+                do {
+                    b = out.read();
+                } while (b >= 0 && b != key);
+                long dt = System.nanoTime() - t0;
+                if (b < 0) {
+                    throw new SandboxException("the terminal ended before keystroke " + (i + 1) + " came back"
+                            + " (every keystroke together may take " + budget.toSeconds() + " s)");
+                }
+                if (i >= settings.warmup()) {
+                    nanos[i - settings.warmup()] = dt;
+                }
+                tick.run();
+            }
+        } catch (IOException e) {
+            throw new SandboxException("reading the terminal failed: " + e.getMessage(), e);
+        }
+        return LoadBenchmark.Latency.of(nanos);
+    }
+
+    private static Throughput cat(Terminal terminal, long fileBytes, ScheduledExecutorService watchdog) {
+        // At least 100 kB/s, else the run is over: a stalled terminal ends the benchmark instead of hanging it.
+        Duration budget = READY_TIMEOUT.plusSeconds(fileBytes / 100_000);
+        long t0 = System.nanoTime();
+        type(terminal, "cat " + FILE + "; echo " + DONE_TYPED + "\r");
+        long received = awaitMarker(terminal, DONE, budget, watchdog, "the end of the file");
+        return new Throughput("terminal: cat", fileBytes, received, Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    private Throughput referenceCat(Sandbox sandbox, long fileBytes) {
+        if (ObservedSandboxBackend.unwrap(backend) instanceof DockerSandboxBackend) {
+            return rawDockerExecCat(sandbox.id(), fileBytes);
+        }
+        CountingStream counted = new CountingStream();
+        long t0 = System.nanoTime();
+        sandbox.fileDownload(FILE, counted, TransferProgress.NONE);
+        return new Throughput("fileDownload", fileBytes, counted.count, Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /** What a client without our terminal gets: {@code docker exec -t <container> cat FILE}, straight through the engine API. */
+    private static Throughput rawDockerExecCat(String sandboxId, long fileBytes) {
+        try (DockerClient docker = DockerEngine.connect()) {
+            List<Container> containers = docker.listContainersCmd()
+                    .withLabelFilter(Map.of(DockerSandboxBackend.LABEL_SANDBOX_ID, sandboxId)).exec();
+            if (containers.isEmpty()) {
+                throw new SandboxException("the benchmark's container (sandbox " + sandboxId + ") is gone");
+            }
+            long t0 = System.nanoTime();
+            String exec = docker.execCreateCmd(containers.get(0).getId()).withCmd("cat", FILE).withTty(true).withAttachStdout(true)
+                    .exec().getId();
+            AtomicLong received = new AtomicLong();
+            try (ResultCallback.Adapter<Frame> callback = docker.execStartCmd(exec).withTty(true).exec(new ResultCallback.Adapter<>() {
+                @Override
+                public void onNext(Frame frame) {
+                    received.addAndGet(frame.getPayload().length);
+                }
+            })) {
+                if (!callback.awaitCompletion(READY_TIMEOUT.toSeconds() + fileBytes / 100_000, TimeUnit.SECONDS)) {
+                    throw new SandboxException("the raw docker exec of cat did not finish at 100 kB/s or more");
+                }
+            }
+            return new Throughput("raw docker exec -t cat", fileBytes, received.get(), Duration.ofNanos(System.nanoTime() - t0));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted", e);
+        } catch (IOException e) {
+            throw new SandboxException("the raw docker exec of cat failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void type(Terminal terminal, String line) {
+        terminal.write(line.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Reads the terminal's output until {@code marker}, holding only a buffer and the marker's length of it.
+     *
+     * @return the bytes read, marker included
+     */
+    private static long awaitMarker(Terminal terminal, String marker, Duration timeout, ScheduledExecutorService watchdog, String what) {
+        byte[] m = marker.getBytes(StandardCharsets.US_ASCII);
+        byte[] window = new byte[m.length];
+        byte[] buffer = new byte[64 * 1024];
+        long count = 0;
+        InputStream out = terminal.output();
+        try (Deadline deadline = Deadline.closing(terminal, timeout, watchdog)) {
+            int n;
+            while ((n = out.read(buffer)) >= 0) {
+                for (int i = 0; i < n; i++) {
+                    byte b = buffer[i];
+                    window[(int) (count % m.length)] = b;
+                    count++;
+                    if (b == m[m.length - 1] && count >= m.length && endsWith(window, count, m)) {
+                        return count;
+                    }
+                }
+            }
+            throw new SandboxException("the terminal ended before " + what + (deadline.expired() ? " within " + timeout.toSeconds() + " s" : ""));
+        } catch (IOException e) {
+            throw new SandboxException("reading the terminal failed while waiting for " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the last {@code m.length} bytes written to the ring {@code window} (of {@code count} so far) are {@code m}. */
+    private static boolean endsWith(byte[] window, long count, byte[] m) {
+        for (int k = 0; k < m.length; k++) {
+            if (window[(int) ((count - m.length + k) % m.length)] != m[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Closes a terminal that takes longer than its budget, so a blocked read ends instead of hanging the benchmark. */
+    private static final class Deadline implements AutoCloseable {
+        private final ScheduledFuture<?> timer;
+        private final AtomicBoolean expired;
+
+        private Deadline(ScheduledFuture<?> timer, AtomicBoolean expired) {
+            this.timer = timer;
+            this.expired = expired;
+        }
+
+        static Deadline closing(Terminal terminal, Duration budget, ScheduledExecutorService watchdog) {
+            AtomicBoolean expired = new AtomicBoolean();
+            ScheduledFuture<?> timer = watchdog.schedule(() -> {
+                expired.set(true);
+                terminal.close();
+            }, budget.toMillis(), TimeUnit.MILLISECONDS);
+            return new Deadline(timer, expired);
+        }
+
+        boolean expired() {
+            return expired.get();
+        }
+
+        @Override
+        public void close() {
+            timer.cancel(false);
+        }
+    }
+
+    private static final class CountingStream extends OutputStream {
+        long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
+    }
+}
