@@ -85,8 +85,6 @@ final class AttachCommand implements Callable<Integer> {
             return new TerminalAttachment(remote, false).run(System.in, System.out);
         }
         LocalTerminal terminal = local.get();
-        err.println("Attached to session " + session + " (" + backend + "). Ctrl-] detaches.");
-        err.flush();
         // Told to end (SIGTERM, SIGINT from kill, SIGHUP), the JVM runs its shutdown hooks only: the terminal is put back
         // there too, and the sandbox's terminal closed rather than left running with nobody attached.
         Thread onShutdown = new Thread(() -> {
@@ -103,6 +101,10 @@ final class AttachCommand implements Callable<Integer> {
                 }
             });
             terminal.enterRawMode();
+            // Said once raw: a key typed after this line reaches the sandbox, never the local line editing. CR LF, as
+            // output is not translated in raw mode.
+            err.print("Attached to session " + session + " (" + backend + "). Ctrl-] detaches.\r\n");
+            err.flush();
             // Bytes, not characters: System.out is the process's stdout, unencoded, and the terminal's bytes pass unchanged.
             return new TerminalAttachment(remote, true).run(System.in, System.out);
         } finally {
