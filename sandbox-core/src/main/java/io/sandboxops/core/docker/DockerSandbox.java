@@ -1,8 +1,5 @@
 package io.sandboxops.core.docker;
 
-import io.sandboxops.core.api.SandboxUnsupportedException;
-import io.sandboxops.core.api.Terminal;
-import io.sandboxops.core.api.TerminalSize;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.sandboxops.core.api.BackgroundProcess;
@@ -14,6 +11,8 @@ import io.sandboxops.core.api.SandboxNotFoundException;
 import io.sandboxops.core.api.SessionIds;
 import io.sandboxops.core.api.SessionInfo;
 import io.sandboxops.core.api.ShellView;
+import io.sandboxops.core.api.Terminal;
+import io.sandboxops.core.api.TerminalSize;
 import io.sandboxops.core.files.FileOperations;
 import io.sandboxops.core.files.FileOperationsSandbox;
 import io.sandboxops.core.shell.RunningCommand;
@@ -47,6 +46,8 @@ final class DockerSandbox implements FileOperationsSandbox {
     private final SessionDirectory directory;
     private final FileOperations files;
     private final ConcurrentMap<String, ShellSession> sessions = new ConcurrentHashMap<>();
+    /** The terminals this client opened and has not closed: they end with the client, as its session shells do. */
+    private final Set<DockerTerminal> terminals = ConcurrentHashMap.newKeySet();
 
     DockerSandbox(DockerClient docker, String id, String containerId, String user, String workdir, ShellSession.Options shellOptions) {
         this.docker = docker;
@@ -120,6 +121,7 @@ final class DockerSandbox implements FileOperationsSandbox {
     public void close() {
         sessions.values().forEach(ShellSession::close);
         sessions.clear();
+        List.copyOf(terminals).forEach(DockerTerminal::close);
     }
 
     // ---- commands ----------------------------------------------------------------------------------------
@@ -189,12 +191,19 @@ final class DockerSandbox implements FileOperationsSandbox {
         return s;
     }
 
-    // ---- background processes ----------------------------------------------------------------------------
+    // ---- terminals ---------------------------------------------------------------------------------------
 
+    /** See {@link DockerTerminal}: an exec on a pseudo-terminal, beside the session's engine shell, never through it. */
     @Override
     public Terminal openTerminal(String sessionId, TerminalSize size) {
-        throw new SandboxUnsupportedException("terminals on Docker are not built yet");
+        SessionIds.requireValid(sessionId);
+        host.ensureRunning();
+        DockerTerminal t = new DockerTerminal(host, id, sessionId, STATE_ROOT + "/" + sessionId, size, terminals::remove);
+        terminals.add(t);
+        return t;
     }
+
+    // ---- background processes ----------------------------------------------------------------------------
 
     @Override
     public List<BackgroundProcess> listBackgroundProcesses(Optional<String> sessionId) {

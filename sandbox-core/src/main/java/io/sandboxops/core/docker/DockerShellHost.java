@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +77,7 @@ final class DockerShellHost implements ShellHost {
 
     @Override
     public ShellTransport openShell(Map<String, String> env, ShellOutput output) {
-        String execId = create(user, List.of("bash", "--noprofile", "--norc", "-c", ENGINE_SHELL_START), env, true);
+        String execId = create(user, List.of("bash", "--noprofile", "--norc", "-c", ENGINE_SHELL_START), env, true, false);
         StdinPipe stdin = new StdinPipe();
         ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
             @Override
@@ -151,14 +152,52 @@ final class DockerShellHost implements ShellHost {
      * engine's stream is read only as fast as the caller reads, and stderr is kept (up to 64 KiB) for the error.
      */
     ExecStream stream(List<String> argv, Duration idleTimeout) {
-        String execId = create(user, argv, Map.of(), false);
+        String execId = create(user, argv, Map.of(), false, false);
         ExecStream stream = new ExecStream(argv.get(0) + " in sandbox " + sandboxId, idleTimeout, () -> exitCode(execId));
         docker.execStartCmd(execId).withDetach(false).withTty(false).exec(stream.callback());
         return stream;
     }
 
+    /**
+     * Starts a command on a pseudo-terminal as the sandbox user, its stdin fed from {@code stdin}, what it displays
+     * (one raw stream: a terminal has no separate stderr) into {@code output}.
+     *
+     * @return the exec's id, for {@link #resizeTty} and {@link #exitStatus}
+     */
+    String startTty(List<String> argv, Map<String, String> env, StdinPipe stdin, ExecStream output) {
+        String execId = create(user, argv, env, true, true);
+        try {
+            docker.execStartCmd(execId).withDetach(false).withTty(true).withStdIn(stdin).exec(output.callback());
+        } catch (RuntimeException e) {
+            throw DockerEngine.failure("start a terminal in sandbox " + sandboxId, e);
+        }
+        return execId;
+    }
+
+    /** Sets the size of the pseudo-terminal of a running {@link #startTty} exec; the engine signals SIGWINCH. */
+    void resizeTty(String execId, int columns, int rows) {
+        try {
+            docker.resizeExecCmd(execId).withSize(rows, columns).exec();
+        } catch (NotFoundException e) {
+            throw new SandboxNotFoundException("the terminal in sandbox " + sandboxId + " has ended (its exec is gone)", e);
+        } catch (RuntimeException e) {
+            throw DockerEngine.failure("resize a terminal in sandbox " + sandboxId, e);
+        }
+    }
+
+    /** The exit status of an exec that has ended; empty while it runs, or when the engine does not know it (any more). */
+    OptionalInt exitStatus(String execId) {
+        try {
+            var r = docker.inspectExecCmd(execId).exec();
+            return Boolean.TRUE.equals(r.isRunning()) || r.getExitCodeLong() == null ? OptionalInt.empty()
+                    : OptionalInt.of(r.getExitCodeLong().intValue());
+        } catch (RuntimeException e) {
+            return OptionalInt.empty();
+        }
+    }
+
     private ProcessOutcome run(String asUser, List<String> argv, Duration timeout, long maxOutputBytes) {
-        String execId = create(asUser, argv, Map.of(), false);
+        String execId = create(asUser, argv, Map.of(), false, false);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         AtomicLong overflow = new AtomicLong();
@@ -249,14 +288,14 @@ final class DockerShellHost implements ShellHost {
         }
     }
 
-    private String create(String asUser, List<String> argv, Map<String, String> env, boolean attachStdin) {
+    private String create(String asUser, List<String> argv, Map<String, String> env, boolean attachStdin, boolean tty) {
         try {
             try {
-                return execCreate(asUser, argv, env, attachStdin);
+                return execCreate(asUser, argv, env, attachStdin, tty);
             } catch (ConflictException stopped) {
                 log.info("sandbox {} is not running ({}); starting it again", sandboxId, SandboxException.rootMessage(stopped));
                 ensureRunning();
-                return execCreate(asUser, argv, env, attachStdin);
+                return execCreate(asUser, argv, env, attachStdin, tty);
             }
         } catch (NotFoundException e) {
             throw gone(e);
@@ -270,7 +309,7 @@ final class DockerShellHost implements ShellHost {
         }
     }
 
-    private String execCreate(String asUser, List<String> argv, Map<String, String> env, boolean attachStdin) {
+    private String execCreate(String asUser, List<String> argv, Map<String, String> env, boolean attachStdin, boolean tty) {
         ExecCreateCmdResponse r = docker.execCreateCmd(containerId)
                 .withCmd(argv.toArray(String[]::new))
                 .withEnv(env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
@@ -278,7 +317,7 @@ final class DockerShellHost implements ShellHost {
                 .withAttachStdin(attachStdin)
                 .withAttachStdout(true)
                 .withAttachStderr(true)
-                .withTty(false)
+                .withTty(tty)
                 .exec();
         return r.getId();
     }

@@ -20,6 +20,8 @@ import java.util.function.IntSupplier;
  * queue, and the stream's thread waits while the queue is full, so a 500 MB file never sits in memory.
  */
 final class ExecStream implements Closeable {
+    /** For a stream that may rightly stay quiet for as long as it is open, such as a terminal's. */
+    static final Duration NO_IDLE_TIMEOUT = Duration.ofMillis(Long.MAX_VALUE);
     private static final byte[] END = new byte[0];
     private static final int MAX_STDERR = 64 * 1024;
 
@@ -31,6 +33,7 @@ final class ExecStream implements Closeable {
     private final Callback callback = new Callback();
     private final Stdout stdout = new Stdout();
     private volatile boolean closed;
+    private volatile boolean ended;
     private volatile Throwable broken;
 
     /**
@@ -53,6 +56,11 @@ final class ExecStream implements Closeable {
         return stdout;
     }
 
+    /** Whether the engine's stream has ended (the command's output is complete), read or not. */
+    boolean ended() {
+        return ended;
+    }
+
     /** The exit status, once stdout has ended; -1 when the engine does not tell it. */
     int exitCode() throws IOException {
         if (!stdout.ended()) {
@@ -71,10 +79,13 @@ final class ExecStream implements Closeable {
         }
     }
 
+    /** Ends the stream for both sides: what was not read is dropped, and the reader sees the end. */
     @Override
     public void close() {
         closed = true;
+        ended = true;
         frames.clear();
+        frames.offer(END);
         try {
             callback.close();
         } catch (IOException e) {
@@ -101,6 +112,7 @@ final class ExecStream implements Closeable {
         /** The end goes in first: closing the callback interrupts this thread, which would lose it. */
         @Override
         public void onComplete() {
+            ended = true;
             offer(END);
             super.onComplete();
         }
@@ -108,6 +120,7 @@ final class ExecStream implements Closeable {
         @Override
         public void onError(Throwable throwable) {
             broken = throwable;
+            ended = true;
             offer(END);
             super.onError(throwable);
         }

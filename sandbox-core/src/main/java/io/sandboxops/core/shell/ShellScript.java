@@ -16,7 +16,10 @@ public enum ShellScript {
     STAT("stat.bash"),
     READ("read.bash"),
     PLACE("place.bash"),
-    PROBE("probe.bash");
+    PROBE("probe.bash"),
+    TERMINAL("terminal.bash"),
+    TERMINAL_RC("terminal-rc.bash"),
+    CLOSE_TERMINAL("close-terminal.bash");
 
     private final String text;
 

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -636,5 +638,232 @@ public abstract class SandboxContractTest {
         assertThatThrownBy(() -> sandbox.fileUpload(new ByteArrayInputStream(new byte[3]), 3, "/proc/up", TransferProgress.NONE))
                 .isInstanceOf(SandboxException.class).hasMessageContaining("/proc/up");
         assertThat(run("echo usable").stdout()).isEqualTo("usable\n");
+    }
+
+    // ---- terminals (issue 14) ---------------------------------------------------------------------------------
+
+    /**
+     * Whether the backend refuses terminals (Cloud Run once mode: no process outlives a command); the terminal rows
+     * then check the refusal instead.
+     */
+    protected boolean terminalsRefused() {
+        return "once".equals(sandbox.mode());
+    }
+
+    /** A terminal on session {@link #S}; null where the backend refuses terminals, after checking that it says so. */
+    private TerminalScreen terminal(TerminalSize size) {
+        if (terminalsRefused()) {
+            assertThatThrownBy(() -> sandbox.openTerminal(S, size)).isInstanceOf(SandboxUnsupportedException.class)
+                    .hasMessageContaining("once mode");
+            return null;
+        }
+        return new TerminalScreen(sandbox.openTerminal(S, size));
+    }
+
+    /** Types a line and waits for what it prints: {@code pattern}, searched in the output that follows. */
+    private static Matcher typed(TerminalScreen t, String line, String pattern) {
+        int from = t.mark();
+        t.type(line + "\r");
+        return t.await(Pattern.compile(pattern), from);
+    }
+
+    /** What `ps` lists in the sandbox, through the session's own shell. */
+    private String processes() {
+        return run("ps -eo pid,sid,args").stdout();
+    }
+
+    @Test
+    void aTerminalHasTheSizeItWasOpenedWith() {
+        try (TerminalScreen t = terminal(new TerminalSize(100, 30))) {
+            if (t == null) {
+                return;
+            }
+            assertThat(t.terminal().size()).isEqualTo(new TerminalSize(100, 30));
+            typed(t, "echo \"size=$(stty size)=\"", "size=30 100=");
+        }
+    }
+
+    @Test
+    void aResizedTerminalShowsItsProgramsTheNewSize() {
+        try (TerminalScreen t = terminal(TerminalSize.DEFAULT)) {
+            if (t == null) {
+                return;
+            }
+            typed(t, "echo \"cols=$(tput cols)=\"", "cols=80=");
+            t.terminal().resize(new TerminalSize(132, 40));
+            assertThat(t.terminal().size()).isEqualTo(new TerminalSize(132, 40));
+            typed(t, "echo \"cols=$(tput cols)= lines=$(tput lines)=\"", "cols=132= lines=40=");
+        }
+    }
+
+    @Test
+    void aPythonReplRunsInATerminal() {
+        try (TerminalScreen t = terminal(TerminalSize.DEFAULT)) {
+            if (t == null) {
+                return;
+            }
+            typed(t, "python3 -q", ">>> ");
+            typed(t, "print(6*7)", "\r\n42\r\n>>> ");
+            typed(t, "exit()", "\\$ $");
+            typed(t, "echo \"back=$((40+2))\"", "back=42");
+        }
+    }
+
+    @Test
+    void viOpensInATerminalAndQuitsBackToTheShell() {
+        try (TerminalScreen t = terminal(TerminalSize.DEFAULT)) {
+            if (t == null) {
+                return;
+            }
+            // vi, not vim: the images carry vim-tiny, which provides vi (and vim.tiny) but no vim.
+            typed(t, "vi -u NONE /tmp/notes.txt", "\u001b\\[\\?1049h");
+            typed(t, ":q!", "\u001b\\[\\?1049l");
+            typed(t, "echo \"after=$((2+3))\"", "after=5");
+            t.type("exit\r");
+            assertThat(t.terminal().waitFor(T)).hasValue(0);
+        }
+    }
+
+    @Test
+    void ctrlCInATerminalEndsTheProgramInTheForeground() {
+        try (TerminalScreen t = terminal(TerminalSize.DEFAULT)) {
+            if (t == null) {
+                return;
+            }
+            t.type("sleep 100\r");
+            await().atMost(T).untilAsserted(() -> assertThat(processes()).contains("sleep 100"));
+            t.terminal().write(new byte[] {3});
+            typed(t, "echo \"status=$?=\"", "status=130=");
+            assertThat(processes()).doesNotContain("sleep 100");
+        }
+    }
+
+    @Test
+    void aTerminalStartsInTheSessionsCwdWithItsVariablesFunctionsAndAliases() {
+        run("mkdir -p /tmp/where && cd /tmp/where && export GREETING='hello there' && f() { echo \"fn=$1\"; } && alias ll='echo aliased'");
+        try (TerminalScreen t = terminal(TerminalSize.DEFAULT)) {
+            if (t == null) {
+                return;
+            }
+            typed(t, "echo \"pwd=$(pwd)= g=$GREETING= term=$TERM=\"", "pwd=/tmp/where= g=hello there= term=xterm-256color=");
+            typed(t, "f $((1+1))", "fn=2");
+            typed(t, "ll", "\r\naliased\r\n");
+        }
+    }
+
+    @Test
+    void aSessionThatRanNothingOpensATerminalInTheWorkdirWithACleanEnvironment() {
+        String workdir = spec().build().workdir();
+        try (TerminalScreen t = terminal(TerminalSize.DEFAULT)) {
+            if (t == null) {
+                return;
+            }
+            typed(t, "echo \"pwd=$(pwd)= g=${GREETING-unset}=\"", "pwd=" + Pattern.quote(workdir) + "= g=unset=");
+        }
+    }
+
+    @Test
+    void whatATerminalChangesStaysInTheTerminal() {
+        run("cd /tmp && export KEEP=session");
+        try (TerminalScreen t = terminal(TerminalSize.DEFAULT)) {
+            if (t == null) {
+                return;
+            }
+            typed(t, "cd / && export KEEP=terminal NEW=1 && unset HOME && alias x=y && echo \"done=$((1+1))\"", "done=2");
+            typed(t, "sleep 0.2; echo \"again=$((2+2))\"", "again=4");
+            assertThat(run("echo \"$(pwd) $KEEP ${NEW-none} ${HOME:+home}\"; alias x 2>&1 || :").stdout())
+                    .startsWith("/tmp session none home\n").doesNotContain("alias x=");
+            assertThat(sandbox.sessionInfo(S).cwd()).isEqualTo("/tmp");
+        }
+        assertThat(run("pwd; echo $KEEP").stdout()).isEqualTo("/tmp\nsession\n");
+    }
+
+    @Test
+    void twoTerminalsRunAtOnceOnOneSession() {
+        try (TerminalScreen a = terminal(TerminalSize.DEFAULT); TerminalScreen b = terminal(new TerminalSize(120, 50))) {
+            if (a == null) {
+                return;
+            }
+            a.type("cd /tmp && read -r line && echo \"a got=$line=\"\r");
+            typed(b, "echo \"b size=$(stty size)=\"", "b size=50 120=");
+            typed(a, "first", "a got=first=");
+            typed(b, "pwd", "\r" + Pattern.quote(spec().build().workdir()) + "\r\n");
+            assertThat(run("echo $((3*3))").stdout()).isEqualTo("9\n");
+        }
+    }
+
+    @Test
+    void closingATerminalEndsEveryProcessItStarted() {
+        try (TerminalScreen t = terminal(TerminalSize.DEFAULT)) {
+            if (t == null) {
+                return;
+            }
+            // In the background (its own process group under job control), disowned, deaf to SIGHUP, and in the foreground.
+            t.type("sleep 1001 & disown; nohup sleep 1002 >/dev/null 2>&1 & (trap '' HUP; exec sleep 1003) & sleep 1004\r");
+            await().atMost(T).untilAsserted(() -> assertThat(processes()).contains("sleep 1001", "sleep 1002", "sleep 1003", "sleep 1004"));
+            t.close();
+            assertThat(t.awaitEnd(T)).as("the output ends").isTrue();
+            assertThat(processes()).doesNotContain("sleep 1001", "sleep 1002", "sleep 1003", "sleep 1004");
+            assertThatThrownBy(() -> t.type("echo late\r")).isInstanceOf(SandboxNotFoundException.class).hasMessageContaining("closed");
+        }
+        assertThat(run("echo $((6*7))").stdout()).isEqualTo("42\n");
+    }
+
+    @Test
+    void theExitStatusOfATerminalsShellIsWhatWaitForAnswers() {
+        try (TerminalScreen t = terminal(TerminalSize.DEFAULT)) {
+            if (t == null) {
+                return;
+            }
+            assertThat(t.terminal().waitFor(Duration.ofMillis(200))).isEmpty();
+            t.type("exit 3\r");
+            assertThat(t.terminal().waitFor(T)).hasValue(3);
+            assertThat(t.awaitEnd(T)).as("the output ends").isTrue();
+            assertThatThrownBy(() -> t.type("echo late\r")).isInstanceOf(SandboxNotFoundException.class).hasMessageContaining("ended");
+        }
+    }
+
+    @Test
+    void aTerminalsOutputEndsWhenItsSandboxIsDestroyed() {
+        TerminalScreen t = terminal(TerminalSize.DEFAULT);
+        if (t == null) {
+            return;
+        }
+        typed(t, "echo \"up=$((1+1))\"", "up=2");
+        sandbox.destroy();
+        sandbox = null;
+        assertThat(t.awaitEnd(T)).as("the output ends").isTrue();
+        t.close();
+    }
+
+    @Test
+    void aTerminalHoldsNoDescriptorOfTheSessionsEngine() {
+        run("echo warm");
+        try (TerminalScreen t = terminal(TerminalSize.DEFAULT)) {
+            if (t == null) {
+                return;
+            }
+            // Every descriptor of the terminal's shell, listed by a child (which the listing does not disturb): only its
+            // pseudo-terminal (bash keeps a copy of it as 255) — no pipe, FIFO or file of the engine's.
+            typed(t, "ls -l /proc/$$/fd/ > /tmp/terminal-fds; echo \"=$((7*6))=\"", "=42=");
+            assertThat(run("sed -n 's/.* -> //p' /tmp/terminal-fds").stdout().lines().toList())
+                    .isNotEmpty().allMatch(target -> target.startsWith("/dev/pts/"), "a pseudo-terminal");
+        }
+    }
+
+    @Test
+    void endMarkersPrintedInATerminalDoNotReachTheSessionsResults() {
+        run("cd /tmp");
+        try (TerminalScreen t = terminal(TerminalSize.DEFAULT)) {
+            if (t == null) {
+                return;
+            }
+            typed(t, "printf '\\036SBX-END-x:0:1:1:/etc\\0\\036SBX-END-x\\036'; echo \"=$((5*5))=\"", "=25=");
+            ExecResult r = run("echo clean; echo err >&2; exit 4");
+            assertThat(r.stdout()).isEqualTo("clean\n");
+            assertThat(r.stderr()).isEqualTo("err\n");
+            assertThat(r.exitCode()).isEqualTo(4);
+        }
+        assertThat(run("pwd").stdout()).isEqualTo("/tmp\n");
     }
 }

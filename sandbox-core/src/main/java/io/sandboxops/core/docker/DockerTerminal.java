@@ -1,0 +1,158 @@
+package io.sandboxops.core.docker;
+
+import io.sandboxops.core.api.SandboxException;
+import io.sandboxops.core.api.SandboxNotFoundException;
+import io.sandboxops.core.api.Terminal;
+import io.sandboxops.core.api.TerminalSize;
+import io.sandboxops.core.shell.ShellScript;
+import io.sandboxops.core.util.InterruptibleSleep;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A terminal on Docker: an exec with a pseudo-terminal ({@code Tty}) running an interactive bash as the sandbox
+ * user. The exec starts {@code terminal.bash}, which sets the size, records the terminal for its close, and starts the
+ * bash with the session's last good state (read, never written: a terminal is not the session's engine). The exec is
+ * the leader of its own session (the engine makes it so for a TTY exec); {@link #close} ends every process of that
+ * session through {@code close-terminal.bash}, run as the sandbox user in an exec of its own.
+ */
+final class DockerTerminal implements Terminal {
+    private static final Logger log = LoggerFactory.getLogger(DockerTerminal.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Where terminals record their session leader ("pid start-time") for their close; one file per terminal. */
+    static final String RECORD_DIR = "/tmp/.sandboxops/terminals";
+    /** How long the terminal's processes are given after SIGHUP before SIGKILL. */
+    private static final Duration HANGUP_GRACE = Duration.ofSeconds(1);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(15);
+
+    private final DockerShellHost host;
+    private final String sandboxId;
+    private final String sessionId;
+    private final String record;
+    private final StdinPipe stdin = new StdinPipe();
+    private final ExecStream output;
+    private final String execId;
+    private final Consumer<DockerTerminal> onClose;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile TerminalSize size;
+
+    /**
+     * Starts the terminal's shell.
+     *
+     * @param stateDir the session's state directory in the container
+     * @param onClose  told once the terminal is closed
+     */
+    DockerTerminal(DockerShellHost host, String sandboxId, String sessionId, String stateDir, TerminalSize size,
+            Consumer<DockerTerminal> onClose) {
+        this.host = host;
+        this.onClose = onClose;
+        this.sandboxId = sandboxId;
+        this.sessionId = sessionId;
+        this.size = size;
+        this.record = RECORD_DIR + "/" + HexFormat.of().formatHex(randomBytes());
+        this.output = new ExecStream("the terminal on session " + sessionId + " in sandbox " + sandboxId, ExecStream.NO_IDLE_TIMEOUT,
+                () -> host.exitStatus(execId()).orElse(-1));
+        List<String> argv = ShellScript.TERMINAL.argv(List.of(stateDir, record, Integer.toString(size.columns()),
+                Integer.toString(size.rows()), ShellScript.TERMINAL_RC.text()));
+        this.execId = host.startTty(argv, Map.of("TERM", "xterm-256color"), stdin, output);
+    }
+
+    private static byte[] randomBytes() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    private String execId() {
+        return execId;
+    }
+
+    @Override
+    public String sessionId() {
+        return sessionId;
+    }
+
+    @Override
+    public void write(byte[] bytes) {
+        requireRunning();
+        try {
+            stdin.send(bytes);
+        } catch (IOException e) {
+            throw ended(e);
+        }
+    }
+
+    @Override
+    public InputStream output() {
+        return output.stdout();
+    }
+
+    @Override
+    public void resize(TerminalSize newSize) {
+        requireRunning();
+        host.resizeTty(execId, newSize.columns(), newSize.rows());
+        size = newSize;
+    }
+
+    @Override
+    public TerminalSize size() {
+        return size;
+    }
+
+    @Override
+    public OptionalInt waitFor(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pause = 10;
+        while (true) {
+            OptionalInt exit = host.exitStatus(execId);
+            if (exit.isPresent() || System.nanoTime() >= deadline) {
+                return exit;
+            }
+            long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+            InterruptibleSleep.sleepMillis(Math.min(pause, left), "the terminal's shell to exit");
+            pause = Math.min(pause * 2, 250);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            var o = host.run(ShellScript.CLOSE_TERMINAL.argv(List.of(record, Long.toString(HANGUP_GRACE.toMillis() / 100))),
+                    CLOSE_TIMEOUT, 64 * 1024);
+            if (!o.succeeded()) {
+                log.warn("sandbox {}: ending the terminal on session {} failed ({}); its processes may still run", sandboxId, sessionId,
+                        o.stderrText().strip());
+            }
+        } catch (SandboxException e) {
+            // The sandbox is gone or unreachable: so are the terminal's processes, or nothing can reach them now.
+            log.debug("sandbox {}: could not end the terminal's processes: {}", sandboxId, e.getMessage());
+        }
+        stdin.finish();
+        output.close();
+        onClose.accept(this);
+    }
+
+    private void requireRunning() {
+        if (closed.get() || output.ended()) {
+            throw ended(null);
+        }
+    }
+
+    private SandboxNotFoundException ended(Throwable cause) {
+        return new SandboxNotFoundException("the terminal on session " + sessionId + " in sandbox " + sandboxId + " has ended ("
+                + (closed.get() ? "it was closed" : "its shell exited") + "); open a new one", cause);
+    }
+}
