@@ -221,6 +221,7 @@ public final class Main {
         try {
             while (true) {
                 boolean any = inbox.serve(worker, pool);
+                worker.closeIdleTerminals();
                 long now = System.nanoTime();
                 if (now - lastHeartbeat > HEARTBEAT.toNanos()) {
                     generation = store.write(record, new WorkerRecord(config.executionId(), startedAt, Instant.now()), generation);

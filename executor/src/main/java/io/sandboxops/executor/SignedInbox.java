@@ -22,6 +22,11 @@ import java.util.concurrent.ExecutorService;
  * reason as an error unless it was a replay, whose id belongs to a request already answered. Used by one thread.
  */
 final class SignedInbox {
+    /**
+     * The largest request read: a command of a few megabytes fits, and an object bigger than any client writes (anyone
+     * with the sandbox's storage token can write one) is removed unread instead of filling the worker's memory.
+     */
+    static final long MAX_REQUEST_BYTES = 16L << 20;
     private final SessionStateStore store;
     private final Mailbox mailbox;
     private final ExecutorConfig config;
@@ -51,6 +56,12 @@ final class SignedInbox {
         boolean any = false;
         for (Blob b : waiting) {
             if (!seen.add(b.getName() + "#" + b.getGeneration())) {
+                continue;
+            }
+            if (b.getSize() != null && b.getSize() > MAX_REQUEST_BYTES) {
+                if (store.deleteIfGeneration(b.getName(), b.getGeneration())) {
+                    refuse(b.getName(), null, "it has " + b.getSize() + " bytes, more than the " + MAX_REQUEST_BYTES + " a request may have", false);
+                }
                 continue;
             }
             Optional<SessionStateStore.Versioned<MailboxKey.Envelope>> read;
@@ -85,12 +96,29 @@ final class SignedInbox {
             }
             any = true;
             WorkerProtocol.Request request = signed.request();
-            pool.submit(() -> {
-                WorkerProtocol.Response response = worker.handle(request);
-                store.write(mailbox.outbox() + request.id() + ".json", response, 0);
-            });
+            pool.submit(() -> answer(worker.handle(request)));
         }
         return any;
+    }
+
+    /**
+     * Writes an answer. Anyone holding the sandbox's storage token may have put an object under its name first (a
+     * forged answer, which the client of a signed answer refuses): it is replaced, so the real one still arrives.
+     */
+    private void answer(WorkerProtocol.Response response) {
+        String object = mailbox.outbox() + response.id() + ".json";
+        for (int attempt = 1; ; attempt++) {
+            try {
+                store.write(object, response, 0);
+                return;
+            } catch (SessionStateStore.GenerationConflict e) {
+                log.warn("answer-squatted", "object", object, "attempt", attempt);
+                if (attempt == 3) {
+                    return;
+                }
+                store.deleteIfGeneration(object, store.generation(object));
+            }
+        }
     }
 
     private void refuse(String object, String id, String reason, boolean replay) {

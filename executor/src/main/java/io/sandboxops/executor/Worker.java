@@ -47,6 +47,15 @@ import java.util.concurrent.Executors;
  */
 final class Worker implements AutoCloseable {
     private static final Duration KILL_GRACE = Duration.ofSeconds(2);
+    /**
+     * A terminal no client asked anything of for this long (or the worker's idle timeout, when shorter) is closed: its
+     * client vanished. A live client always has a read waiting, and a terminal with a read waiting is never idle.
+     */
+    static final Duration TERMINAL_IDLE = Duration.ofSeconds(60);
+    /** The longest a terminal read waits for output. */
+    static final Duration TERMINAL_READ_MAX = Duration.ofSeconds(20);
+    /** The most terminals one worker holds open. */
+    static final int MAX_TERMINALS = 16;
 
     private final ExecutorConfig config;
     private final SessionStateStore store;
@@ -69,6 +78,7 @@ final class Worker implements AutoCloseable {
     private volatile boolean firstRequestLogged;
     /** Per shell, the interactive command whose end was last saved. */
     private final ConcurrentMap<String, RunningCommand> persistedInteractive = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, PtyTerminal> terminals = new ConcurrentHashMap<>();
 
     Worker(ExecutorConfig config, SessionStateStore store, JsonLog log) {
         this.config = config;
@@ -125,6 +135,9 @@ final class Worker implements AutoCloseable {
         if (commandRunning()) {
             return true;
         }
+        if (!terminals.isEmpty()) {
+            return true;
+        }
         return !shells.isEmpty() && directory.background(Optional.empty()).stream().anyMatch(BackgroundProcess::running);
     }
 
@@ -163,12 +176,15 @@ final class Worker implements AutoCloseable {
                     checkpoint();
                     yield Response.ok(r.id());
                 }
+                case TERMINAL_OPEN, TERMINAL_INPUT, TERMINAL_RESIZE, TERMINAL_READ, TERMINAL_CLOSE -> terminal(r);
             };
-            log.info("request", "op", r.op(), "shell", r.session(), "duration_ms", (System.nanoTime() - start) / 1_000_000);
-            return response;
+            if (r.op() != Op.TERMINAL_READ && r.op() != Op.TERMINAL_INPUT) {
+                log.info("request", "op", r.op(), "shell", r.session(), "duration_ms", (System.nanoTime() - start) / 1_000_000);
+            }
+            return sealTerminal(r, response);
         } catch (RuntimeException e) {
             log.info("request-failed", "op", r.op(), "shell", r.session(), "error", e.getMessage());
-            return Response.failed(r.id(), e);
+            return sealTerminal(r, Response.failed(r.id(), e));
         } finally {
             lastActivity = System.nanoTime();
         }
@@ -293,6 +309,7 @@ final class Worker implements AutoCloseable {
     }
 
     void closeShell(String shell) {
+        closeTerminals(t -> t.session().equals(shell));
         List<Long> running = directory.background(Optional.of(shell)).stream().filter(BackgroundProcess::running).map(BackgroundProcess::pid).toList();
         directory.kill(running, KILL_GRACE);
         ShellSession s = shells.remove(shell);
@@ -321,6 +338,135 @@ final class Worker implements AutoCloseable {
                         "duration_ms", (System.nanoTime() - start) / 1_000_000);
             }
             return r;
+        }
+    }
+
+    // ---- terminals ---------------------------------------------------------------------------------------
+
+    private Response terminal(Request r) {
+        WorkerProtocol.TerminalRequest t = r.terminal();
+        if (t == null || !WorkerProtocol.TerminalRequest.isTerminalId(t.terminal()) || r.session() == null) {
+            throw new io.sandboxops.core.api.SandboxInvalidInputException("a terminal request names its session and a terminal id of 32 hex digits");
+        }
+        if (r.op() == Op.TERMINAL_OPEN) {
+            openTerminal(r.session(), t.terminal(), new io.sandboxops.core.api.TerminalSize(t.columns(), t.rows()));
+            return Response.ok(r.id());
+        }
+        PtyTerminal term = terminals.get(t.terminal());
+        // A terminal of another session is answered as none: requests name their session, and a session reaches its own.
+        if (term == null || !term.session().equals(r.session())) {
+            throw new SandboxNotFoundException("session " + r.session() + " has no terminal " + t.terminal() + " in this worker (it ended, "
+                    + "was closed, or was closed after " + TERMINAL_IDLE.toSeconds() + " s without its client)");
+        }
+        switch (r.op()) {
+            case TERMINAL_INPUT -> {
+                byte[] data;
+                try {
+                    data = java.util.Base64.getDecoder().decode(t.data() == null ? "" : t.data());
+                } catch (IllegalArgumentException e) {
+                    throw new io.sandboxops.core.api.SandboxInvalidInputException("terminal input is not base64");
+                }
+                if (data.length > WorkerProtocol.TERMINAL_MAX_INPUT) {
+                    throw new io.sandboxops.core.api.SandboxTooLargeException("terminal input of " + data.length + " bytes in one request; at most "
+                            + WorkerProtocol.TERMINAL_MAX_INPUT);
+                }
+                term.input(t.offset(), data);
+                return Response.ok(r.id());
+            }
+            case TERMINAL_RESIZE -> {
+                term.resize(new io.sandboxops.core.api.TerminalSize(t.columns(), t.rows()));
+                return Response.ok(r.id());
+            }
+            case TERMINAL_READ -> {
+                Duration wait = Duration.ofMillis(Math.max(0, Math.min(r.timeoutMillis(), TERMINAL_READ_MAX.toMillis())));
+                PtyTerminal.Chunk c;
+                try {
+                    c = term.read(t.offset(), WorkerProtocol.TERMINAL_MAX_OUTPUT, wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new io.sandboxops.core.api.SandboxUnavailableException("the worker is stopping");
+                }
+                if (c.ended()) {
+                    terminals.remove(t.terminal(), term);
+                    log.info("terminal-ended", "shell", r.session(), "terminal", t.terminal(), "exit_code", c.exitCode());
+                }
+                return Response.ok(r.id()).withTerminal(chunk(t.terminal(), c.offset(), c.data(), c.ended(), c.exitCode()));
+            }
+            case TERMINAL_CLOSE -> {
+                terminals.remove(t.terminal(), term);
+                int status = term.close();
+                log.info("terminal-closed", "shell", r.session(), "terminal", t.terminal(), "exit_code", status);
+                return Response.ok(r.id()).withTerminal(chunk(t.terminal(), t.offset(), new byte[0], true, status));
+            }
+            default -> throw new IllegalStateException(r.op().wire());
+        }
+    }
+
+    private static WorkerProtocol.TerminalChunk chunk(String terminal, long offset, byte[] data, boolean ended, Integer exitCode) {
+        return new WorkerProtocol.TerminalChunk(terminal, offset, java.util.Base64.getEncoder().encodeToString(data), ended, exitCode, null);
+    }
+
+    /**
+     * Signs the answer to a terminal operation, error or not, with the mailbox key: the client can tell it from one written
+     * by anyone else who reaches the outbox. Answers to other operations go as they are.
+     */
+    private Response sealTerminal(Request r, Response response) {
+        if (r.op() == null || !r.op().wire().startsWith("terminal-")) {
+            return response;
+        }
+        WorkerProtocol.TerminalChunk c = response.terminal() != null ? response.terminal()
+                : new WorkerProtocol.TerminalChunk(r.terminal() == null ? "" : String.valueOf(r.terminal().terminal()), -1, "", false, null, null);
+        Response unsigned = response.withTerminal(c);
+        return response.withTerminal(c.withMac(config.mailboxKey().tag(WorkerProtocol.TerminalChunk.signed(config.sandboxId(), unsigned))));
+    }
+
+    private void openTerminal(String shell, String id, io.sandboxops.core.api.TerminalSize size) {
+        if (terminals.containsKey(id)) {
+            throw new io.sandboxops.core.api.SandboxConflictException("terminal " + id + " is already open");
+        }
+        if (terminals.size() >= MAX_TERMINALS) {
+            throw new io.sandboxops.core.api.SandboxUnavailableException("this sandbox has " + MAX_TERMINALS + " terminals open, the most "
+                    + "it holds; close one first");
+        }
+        pull();
+        shell(shell);
+        Path dir = Path.of(stateRoot, shell);
+        Optional<ShellStateFiles.Slot> good = ShellStateFiles.good(dir);
+        String state;
+        String cwd;
+        try {
+            state = good.isPresent() ? new String(ShellStateFiles.record(good.get().state()), StandardCharsets.UTF_8) : "";
+            cwd = good.map(ShellStateFiles.Slot::cwd).orElse(sandbox.workdir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the saved state of session " + shell, e);
+        }
+        PtyTerminal t = PtyTerminal.start(id, shell, size, state, local(cwd), config.scratchDir());
+        if (terminals.putIfAbsent(id, t) != null) {
+            t.close();
+            throw new io.sandboxops.core.api.SandboxConflictException("terminal " + id + " is already open");
+        }
+        log.info("terminal-opened", "shell", shell, "terminal", id, "size", size.toString());
+    }
+
+    private Duration terminalIdle() {
+        return config.idleTimeout().compareTo(TERMINAL_IDLE) < 0 ? config.idleTimeout() : TERMINAL_IDLE;
+    }
+
+    /** Closes the terminals no client asked anything of for {@link #terminalIdle}. */
+    void closeIdleTerminals() {
+        for (PtyTerminal t : terminals.values()) {
+            if (t.idleNanos() > terminalIdle().toNanos() && terminals.remove(t.id(), t)) {
+                int status = t.close();
+                log.info("terminal-idle-closed", "shell", t.session(), "terminal", t.id(), "exit_code", status);
+            }
+        }
+    }
+
+    private void closeTerminals(java.util.function.Predicate<PtyTerminal> which) {
+        for (PtyTerminal t : terminals.values()) {
+            if (which.test(t) && terminals.remove(t.id(), t)) {
+                t.close();
+            }
         }
     }
 
@@ -421,6 +567,7 @@ final class Worker implements AutoCloseable {
 
     @Override
     public void close() {
+        closeTerminals(t -> true);
         shells.values().forEach(ShellSession::close);
         shells.clear();
         persisting.shutdown();

@@ -54,13 +54,25 @@ public final class Mailbox {
      */
     public WorkerProtocol.Response call(WorkerProtocol.Request request, Duration timeout, BooleanSupplier serverAlive,
                                         java.util.function.Function<WorkerProtocol.Request, MailboxKey.Envelope> seal) {
+        return call(request, timeout, serverAlive, seal, r -> true, 25);
+    }
+
+    /**
+     * Posts a request and waits for an answer that {@code genuine} accepts; any other found under its name (written by
+     * someone else who reaches the outbox, or not an answer at all) is removed and the wait goes on.
+     *
+     * @param pollMillis the longest pause between two looks at the outbox
+     */
+    public WorkerProtocol.Response call(WorkerProtocol.Request request, Duration timeout, BooleanSupplier serverAlive,
+                                        java.util.function.Function<WorkerProtocol.Request, MailboxKey.Envelope> seal,
+                                        java.util.function.Predicate<WorkerProtocol.Response> genuine, long pollMillis) {
         String in = inbox() + request.id() + ".json";
         long written = store.write(in, seal.apply(request), 0);
         long deadline = System.nanoTime() + timeout.toNanos();
         long sleep = 2;
         long nextAliveCheck = System.nanoTime() + Duration.ofSeconds(2).toNanos();
         while (true) {
-            Optional<WorkerProtocol.Response> answer = take(request.id());
+            Optional<WorkerProtocol.Response> answer = take(request.id(), genuine);
             if (answer.isPresent()) {
                 return answer.get();
             }
@@ -71,7 +83,7 @@ public final class Mailbox {
                     // Gone without answering: a claimed request may still have been answered just before the worker
                     // ended; one never claimed is withdrawn and may go to another worker. One claimed and never
                     // answered was lost with the worker, part-way perhaps: it is not sent again.
-                    answer = take(request.id());
+                    answer = take(request.id(), genuine);
                     if (answer.isPresent()) {
                         return answer.get();
                     }
@@ -84,7 +96,7 @@ public final class Mailbox {
                 throw new SandboxTimeoutException("no answer to " + request.op() + " from the sandbox's worker within " + timeout.toSeconds() + " s");
             }
             InterruptibleSleep.sleepMillis(sleep, "the worker");
-            sleep = Math.min(25, sleep + 2);
+            sleep = Math.min(pollMillis, sleep + 2);
         }
     }
 
@@ -93,10 +105,28 @@ public final class Mailbox {
      * answer is already in hand, and a delete that fails only leaves an object that destroying the sandbox removes.
      */
     public Optional<WorkerProtocol.Response> take(String requestId) {
+        return take(requestId, r -> true);
+    }
+
+    private Optional<WorkerProtocol.Response> take(String requestId, java.util.function.Predicate<WorkerProtocol.Response> genuine) {
         String out = outbox() + requestId + ".json";
-        Optional<SessionStateStore.Versioned<WorkerProtocol.Response>> r = store.read(out, WorkerProtocol.Response.class);
-        r.ifPresent(v -> CLEANUP.execute(() -> deleteQuietly(out)));
-        return r.map(SessionStateStore.Versioned::value);
+        Optional<SessionStateStore.Versioned<byte[]>> raw = store.readBytes(out);
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        WorkerProtocol.Response r;
+        try {
+            r = store.json().readValue(raw.get().value(), WorkerProtocol.Response.class);
+        } catch (java.io.IOException | RuntimeException e) {
+            r = null;
+        }
+        if (r == null || !requestId.equals(r.id()) || !genuine.test(r)) {
+            LOG.warn("removed an answer to {} that its worker did not write (it is not signed with the sandbox's mailbox key)", requestId);
+            store.deleteIfGeneration(out, raw.get().generation());
+            return Optional.empty();
+        }
+        CLEANUP.execute(() -> deleteQuietly(out));
+        return Optional.of(r);
     }
 
     private void deleteQuietly(String object) {

@@ -139,6 +139,19 @@ public final class MailboxKey {
         return id != null && REQUEST_ID.matcher(id).matches();
     }
 
+    /**
+     * A MAC of {@code text} (which names what it is, e.g. {@link WorkerProtocol.TerminalChunk#signed}) for the way back,
+     * worker to client: the outbox is writable with the sandbox's storage token, the key is not in the sandbox's reach.
+     */
+    public String tag(String text) {
+        return mac(text);
+    }
+
+    /** Whether {@code mac} is {@link #tag}{@code (text)}, compared in constant time. */
+    public boolean verify(String text, String mac) {
+        return mac != null && MessageDigest.isEqual(mac(text).getBytes(StandardCharsets.US_ASCII), mac.getBytes(StandardCharsets.US_ASCII));
+    }
+
     private String mac(String payload) {
         try {
             Mac m = Mac.getInstance("HmacSHA256");

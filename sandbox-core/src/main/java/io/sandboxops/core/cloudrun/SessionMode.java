@@ -1,6 +1,5 @@
 package io.sandboxops.core.cloudrun;
 
-import io.sandboxops.core.api.SandboxUnsupportedException;
 import io.sandboxops.core.api.TerminalSize;
 import io.sandboxops.core.api.Terminal;
 import io.sandboxops.core.api.BackgroundProcess;
@@ -214,8 +213,30 @@ final class SessionMode implements CloudRunMode {
         }
     }
 
+    /**
+     * The live worker runs the terminal (starting a worker when none runs) and every later call of the terminal goes to
+     * that execution only: should it end, so does the terminal, and no new worker is started for it.
+     */
     @Override
     public Terminal openTerminal(String sessionId, TerminalSize size) {
-        throw new SandboxUnsupportedException("terminals on Cloud Run session mode are not built yet");
+        MailboxKey key = parts.backend().credentials().mailboxKey(id());
+        String terminal = WorkerProtocol.TerminalRequest.newTerminalId();
+        WorkerProtocol.TerminalRequest open = new WorkerProtocol.TerminalRequest(terminal, 0, size.columns(), size.rows(), null);
+        for (int attempt = 1; ; attempt++) {
+            String execution = ensureWorker();
+            CloudRunTerminal.Channel channel = (request, timeout, genuine) -> sessionMailbox.call(request, timeout, () -> workerAlive(execution),
+                    q -> parts.backend().credentials().seal(id(), sessionMailbox.prefix(), execution, q), genuine, CloudRunTerminal.POLL_MILLIS);
+            try {
+                CloudRunTerminal t = new CloudRunTerminal(id(), sessionId, terminal, size, channel, key);
+                channel.call(Request.terminal(Op.TERMINAL_OPEN, sessionId, open), START_ALLOWANCE, t::genuine).orThrow();
+                t.start();
+                return t;
+            } catch (Mailbox.WorkerGoneException gone) {
+                workerExecution = null;
+                if (gone.claimed() || attempt >= 3) {
+                    throw gone;
+                }
+            }
+        }
     }
 }

@@ -24,6 +24,19 @@ import java.util.OptionalLong;
  * What a client and an executor say to each other through the bucket: requests in an inbox, responses in an
  * outbox (a session worker), and a once-mode {@code result.json}, which is a {@link Response}. Plain JSON
  * records, shared by both ends.
+ *
+ * <p><b>Terminals</b> (session mode only; issue 14) use the same signed mailbox, with the {@code terminal-*}
+ * operations and a {@link TerminalRequest}: {@code terminal-open} starts a bash on a pseudo-terminal in the worker;
+ * the client then keeps one {@code terminal-read} waiting at the worker (a long poll of up to 20 s, answered as soon
+ * as output exists, with all of it up to {@link #TERMINAL_MAX_OUTPUT} bytes in one {@link TerminalChunk}), and sends
+ * input one {@code terminal-input} at a time (everything typed meanwhile, up to {@link #TERMINAL_MAX_INPUT} bytes).
+ * Offsets make both directions exact: a read names the output bytes received so far (acknowledging them; the
+ * worker keeps what it sent until then, so a lost answer is sent again), an input names the input bytes sent before
+ * it (the worker types each byte once, in order). The worker holds at most 1 MiB of unacknowledged output per
+ * terminal and stops reading the pseudo-terminal beyond it, so a fast writer waits. Every answer to a terminal
+ * operation, error or not, carries a {@link TerminalChunk} whose MAC ({@link MailboxKey#tag}) covers the request id
+ * and every field; the client removes any other answer unread. A terminal nobody asked anything of for 60 s is
+ * closed by the worker, as is every terminal of a closed session.
  */
 public final class WorkerProtocol {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -62,7 +75,29 @@ public final class WorkerProtocol {
          * Writes the persisted files back to the bucket now (a checkpoint). The worker answers it; the client of this
          * build does not send it (the worker checkpoints by itself between requests and when it leaves).
          */
-        SYNC("sync");
+        SYNC("sync"),
+        /**
+         * Opens terminal {@link TerminalRequest#terminal()} on the session: a bash on a pseudo-terminal of
+         * {@code columns}×{@code rows} in the session's cwd with its saved state. Answers when the shell has started.
+         */
+        TERMINAL_OPEN("terminal-open"),
+        /**
+         * Writes {@link TerminalRequest#data()} (base64, at most {@link #TERMINAL_MAX_INPUT} bytes) to the terminal as
+         * typed. {@code offset} is how many input bytes the client sent before these: the worker takes only the next
+         * bytes in order, once (a batch sent again is not typed twice, one arriving before its predecessor is refused).
+         */
+        TERMINAL_INPUT("terminal-input"),
+        /** Sets the terminal's size ({@code columns}×{@code rows}): TIOCSWINSZ on its pseudo-terminal, so SIGWINCH. */
+        TERMINAL_RESIZE("terminal-resize"),
+        /**
+         * Long-polls the terminal's output: answers as soon as output past {@code offset} exists (everything there is,
+         * up to {@link #TERMINAL_MAX_OUTPUT} bytes, in one {@link TerminalChunk}), when the shell has ended, or after
+         * {@code timeoutMillis} with nothing. {@code offset} also acknowledges: output before it is dropped by the
+         * worker, output after it is kept until a later read acknowledges it, so an answer lost on the way is sent again.
+         */
+        TERMINAL_READ("terminal-read"),
+        /** Ends the terminal: SIGHUP to every process of its shell's session, SIGKILL to those left 2 s later. */
+        TERMINAL_CLOSE("terminal-close");
 
         private final String wire;
 
@@ -110,6 +145,7 @@ public final class WorkerProtocol {
      * @param pids      what {@code bg-kill} ends
      * @param pid       whose output {@code bg-logs} returns
      * @param maxBytes  how much of it
+     * @param terminal  what a terminal operation names (null for the others)
      */
     /**
      * A once-mode command, handed to its execution through the bucket rather than its arguments: Cloud Run shows an
@@ -119,29 +155,39 @@ public final class WorkerProtocol {
     }
 
     public record Request(String id, Op op, String session, String command, long timeoutMillis, String dir, String input,
-                          List<Long> pids, long pid, int maxBytes) {
+                          List<Long> pids, long pid, int maxBytes, TerminalRequest terminal) {
+        public Request(String id, Op op, String session, String command, long timeoutMillis, String dir, String input,
+                       List<Long> pids, long pid, int maxBytes) {
+            this(id, op, session, command, timeoutMillis, dir, input, pids, pid, maxBytes, null);
+        }
+
         public static Request of(Op op, String session) {
             return new Request(newId(), op, session, null, 0, null, null, null, 0, 0);
         }
 
+        /** A terminal operation on {@code session}'s terminal. */
+        public static Request terminal(Op op, String session, TerminalRequest t) {
+            return new Request(newId(), op, session, null, 0, null, null, null, 0, 0, t);
+        }
+
         public Request withCommand(String c, Duration timeout) {
-            return new Request(id, op, session, c, timeout.toMillis(), dir, input, pids, pid, maxBytes);
+            return new Request(id, op, session, c, timeout.toMillis(), dir, input, pids, pid, maxBytes, terminal);
         }
 
         public Request withDir(String d) {
-            return new Request(id, op, session, command, timeoutMillis, d, input, pids, pid, maxBytes);
+            return new Request(id, op, session, command, timeoutMillis, d, input, pids, pid, maxBytes, terminal);
         }
 
         public Request withInput(String in) {
-            return new Request(id, op, session, command, timeoutMillis, dir, in, pids, pid, maxBytes);
+            return new Request(id, op, session, command, timeoutMillis, dir, in, pids, pid, maxBytes, terminal);
         }
 
         public Request withLogs(long p, int max) {
-            return new Request(id, op, session, command, timeoutMillis, dir, input, pids, p, max);
+            return new Request(id, op, session, command, timeoutMillis, dir, input, pids, p, max, terminal);
         }
 
         public Request withTimeout(Duration timeout) {
-            return new Request(id, op, session, command, timeout.toMillis(), dir, input, pids, pid, maxBytes);
+            return new Request(id, op, session, command, timeout.toMillis(), dir, input, pids, pid, maxBytes, terminal);
         }
     }
 
@@ -151,34 +197,38 @@ public final class WorkerProtocol {
      * @param errorType  the kind of {@link SandboxException} ({@link #errorType}), null when it succeeded
      */
     public record Response(String id, String errorType, String error, Exec exec, View view, List<ShellState.Background> background,
-                           List<Long> killed, String logs) {
+                           List<Long> killed, String logs, TerminalChunk terminal) {
         public static Response ok(String id) {
-            return new Response(id, null, null, null, null, null, null, null);
+            return new Response(id, null, null, null, null, null, null, null, null);
         }
 
         public static Response failed(String id, Throwable t) {
             String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-            return new Response(id, WorkerProtocol.errorType(t), message, null, null, null, null, null);
+            return new Response(id, WorkerProtocol.errorType(t), message, null, null, null, null, null, null);
+        }
+
+        public Response withTerminal(TerminalChunk c) {
+            return new Response(id, errorType, error, exec, view, background, killed, logs, c);
         }
 
         public Response withExec(Exec e) {
-            return new Response(id, errorType, error, e, view, background, killed, logs);
+            return new Response(id, errorType, error, e, view, background, killed, logs, terminal);
         }
 
         public Response withView(View v) {
-            return new Response(id, errorType, error, exec, v, background, killed, logs);
+            return new Response(id, errorType, error, exec, v, background, killed, logs, terminal);
         }
 
         public Response withBackground(List<ShellState.Background> b) {
-            return new Response(id, errorType, error, exec, view, b, killed, logs);
+            return new Response(id, errorType, error, exec, view, b, killed, logs, terminal);
         }
 
         public Response withKilled(List<Long> k) {
-            return new Response(id, errorType, error, exec, view, background, k, logs);
+            return new Response(id, errorType, error, exec, view, background, k, logs, terminal);
         }
 
         public Response withLogs(String l) {
-            return new Response(id, errorType, error, exec, view, background, killed, l);
+            return new Response(id, errorType, error, exec, view, background, killed, l, terminal);
         }
 
         /** @return this response, or throws the exception it carries */
@@ -187,6 +237,62 @@ public final class WorkerProtocol {
                 throw toException(errorType, error);
             }
             return this;
+        }
+    }
+
+    /** The most input bytes one {@link Op#TERMINAL_INPUT} carries; a client splits larger writes. */
+    public static final int TERMINAL_MAX_INPUT = 64 * 1024;
+    /** The most output bytes one {@link Op#TERMINAL_READ} answers with. */
+    public static final int TERMINAL_MAX_OUTPUT = 512 * 1024;
+
+    /**
+     * What a terminal operation names besides its session.
+     *
+     * @param terminal the terminal: 32 hex digits the client chose at open
+     * @param offset   input: bytes sent before {@code data}; read: output bytes received so far
+     * @param columns  open and resize: the size
+     * @param rows     open and resize: the size
+     * @param data     input: the bytes, base64
+     */
+    public record TerminalRequest(String terminal, long offset, int columns, int rows, String data) {
+        private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[0-9a-f]{32}");
+
+        /** A new terminal id: 128 random bits. */
+        public static String newTerminalId() {
+            byte[] b = new byte[16];
+            RANDOM.nextBytes(b);
+            return HexFormat.of().formatHex(b);
+        }
+
+        /** Whether {@code id} has the form of a terminal id. */
+        public static boolean isTerminalId(String id) {
+            return id != null && ID.matcher(id).matches();
+        }
+    }
+
+    /**
+     * What every answer to a terminal operation carries, signed by the worker ({@link MailboxKey#tag}) together with the
+     * answer's error, if any: code in the sandbox that holds its storage token can write an answer into the outbox, but
+     * cannot make one the client accepts (no forged output, end, exit status or "not found"). An error's chunk has
+     * offset -1 and no data.
+     *
+     * @param terminal the terminal
+     * @param offset   where {@code data} starts in the terminal's output
+     * @param data     the output, base64; empty when the read timed out or the shell ended with nothing more
+     * @param ended    the shell has exited and this is the last of its output
+     * @param exitCode the shell's exit status, when {@code ended} (128+n for signal n)
+     * @param mac      {@link #signed} under the sandbox's mailbox key
+     */
+    public record TerminalChunk(String terminal, long offset, String data, boolean ended, Integer exitCode, String mac) {
+        /** What the MAC covers: the request it answers and every field, so no answer can be moved to another read. */
+        public static String signed(String sandbox, Response answer) {
+            TerminalChunk c = answer.terminal();
+            return String.join("\n", "terminal-answer", sandbox, answer.id(), String.valueOf(answer.errorType()), String.valueOf(answer.error()),
+                    c.terminal(), Long.toString(c.offset()), c.data(), Boolean.toString(c.ended()), String.valueOf(c.exitCode()));
+        }
+
+        public TerminalChunk withMac(String m) {
+            return new TerminalChunk(terminal, offset, data, ended, exitCode, m);
         }
     }
 

@@ -100,7 +100,15 @@ final class DockerTerminal implements Terminal {
     @Override
     public void resize(TerminalSize newSize) {
         requireRunning();
-        host.resizeTty(execId, newSize.columns(), newSize.rows());
+        try {
+            host.resizeTty(execId, newSize.columns(), newSize.rows());
+        } catch (SandboxException e) {
+            // The shell may have exited since the check: then that is the answer, not the engine's refusal.
+            if (host.exitStatus(execId).isPresent()) {
+                throw ended(e);
+            }
+            throw e;
+        }
         size = newSize;
     }
 

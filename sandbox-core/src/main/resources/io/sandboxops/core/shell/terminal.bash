@@ -7,9 +7,10 @@
 # multiplexed one (stdout/stderr frames) and would garble the terminal. A carriage return at column 0 shows nothing.
 printf '\r'
 stty cols "$3" rows "$4" 2>/dev/null
-# "pid start-time": the close ends this session; the start time (field 22 of /proc stat) tells this shell apart from
-# a later process given the same pid.
-IFS= read -r st < "/proc/$$/stat" && f=(${st##*) }) && mkdir -p -m 0700 "${2%/*}" && printf '%s %s\n' "$$" "${f[19]}" > "$2" \
+# "pid start-time tty": the close ends this session and whatever else holds this terminal; the start time (field 22
+# of /proc stat) tells this shell apart from a later process given the same pid.
+tty=$(tty 2>/dev/null) || tty=-
+IFS= read -r st < "/proc/$$/stat" && f=(${st##*) }) && mkdir -p -m 0700 "${2%/*}" && printf '%s %s %s\n' "$$" "${f[19]}" "$tty" > "$2" \
   || { printf 'could not record the terminal in %s; not started\r\n' "$2"; exit 125; }
 # The last good state, chosen as the engine shell chooses it (init.bash): the newest slot whose meta is complete.
 seq=0 good= state=

@@ -798,12 +798,14 @@ public abstract class SandboxContractTest {
             if (t == null) {
                 return;
             }
-            // In the background (its own process group under job control), disowned, deaf to SIGHUP, and in the foreground.
-            t.type("sleep 1001 & disown; nohup sleep 1002 >/dev/null 2>&1 & (trap '' HUP; exec sleep 1003) & sleep 1004\r");
-            await().atMost(T).untilAsserted(() -> assertThat(processes()).contains("sleep 1001", "sleep 1002", "sleep 1003", "sleep 1004"));
+            // In the background (its own process group under job control), disowned, deaf to SIGHUP, in a session of its
+            // own but still on the terminal, and in the foreground.
+            t.type("sleep 1001 & disown; nohup sleep 1002 >/dev/null 2>&1 & (trap '' HUP; exec sleep 1003) & setsid sleep 1004 & sleep 1005\r");
+            String[] started = {"sleep 1001", "sleep 1002", "sleep 1003", "sleep 1004", "sleep 1005"};
+            await().atMost(T).untilAsserted(() -> assertThat(processes()).contains(started));
             t.close();
             assertThat(t.awaitEnd(T)).as("the output ends").isTrue();
-            assertThat(processes()).doesNotContain("sleep 1001", "sleep 1002", "sleep 1003", "sleep 1004");
+            assertThat(processes()).doesNotContain(started);
             assertThatThrownBy(() -> t.type("echo late\r")).isInstanceOf(SandboxNotFoundException.class).hasMessageContaining("closed");
         }
         assertThat(run("echo $((6*7))").stdout()).isEqualTo("42\n");
