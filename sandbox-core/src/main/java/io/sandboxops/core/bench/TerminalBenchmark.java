@@ -47,8 +47,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Timings are reported, never judged (docs/PERFORMANCE.md has the goals); a test checks the report's form.
  */
 public final class TerminalBenchmark {
-    /** Where the file to print is made: outside the persisted roots, so a Cloud Run worker does not sync it. */
-    static final String FILE = "/var/tmp/terminal-bench.txt";
+    /** Where the file to print is made: in a persisted root, where Cloud Run's fileDownload (the reference there) reads. */
+    static final String FILE = "/tmp/terminal-bench.txt";
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(120);
     /** How long a terminal may take to show its prompt and run the first line typed. */
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
