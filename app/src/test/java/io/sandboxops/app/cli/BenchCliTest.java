@@ -215,6 +215,15 @@ class BenchCliTest {
         }
 
         @Test
+        void terminalOnSessionModePrintsEachFigureBesideItsReference() throws Exception {
+            CliRun r = ctl("bench", "terminal", "--backend", "cloudrun", "--keystrokes", "10", "--warmup", "2", "--size", "100000",
+                    "--json");
+            assertThat(r.status()).as(r.err()).isZero();
+            assertThat(r.json().get("mode").asText()).isEqualTo("session");
+            assertWellFormedTerminalReport(r.json(), "cloudrun", "fileDownload", 100_000);
+        }
+
+        @Test
         void imageIsTheExecutorImageTheJobRuns() {
             String image = "sandboxops/no-such-executor:0";
             CliRun r = ctl("bench", "sessions", "--backend", "cloudrun", "--image", image, "--sessions", "1", "--commands", "2");
