@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
                 + " shell reports SIGHUP); 1 when it failed; 2 for a usage error, and when stdin is not a terminal without --pipe."},
         footerHeading = "%nExamples:%n",
         footer = {"  sandboxctl attach --session \"$ID\"", "  sandboxctl attach --session \"$ID\" --backend cloudrun --env local",
+                "  sandboxctl attach --sandbox \"$ID\" --session agent-2",
                 "  printf 'make test\\nexit $?\\n' | sandboxctl attach --session \"$ID\" --pipe"})
 final class AttachCommand implements Callable<Integer> {
     /** The exit status after Ctrl-]: 128 + SIGHUP, what a shell reports for a command ended by a hang-up. */
@@ -42,6 +43,10 @@ final class AttachCommand implements Callable<Integer> {
     CommandSpec spec;
     @Option(names = "--session", required = true, paramLabel = "ID", description = "The session (from `session create`).")
     String session;
+    @Option(names = "--sandbox", paramLabel = "ID", description = {"The sandbox holding the session, when it is not the one"
+            + " `session create` made for it: another shell session of a sandbox, such as an agent's second one (default: the"
+            + " sandbox whose id is the session's)."})
+    String sandbox;
     @Option(names = "--backend", defaultValue = Backends.DOCKER, paramLabel = "NAME", converter = Backends.Names.class,
             completionCandidates = Backends.Names.class, description = "Backend of the session: docker or cloudrun (default: ${DEFAULT-VALUE}).")
     String backend;
@@ -63,9 +68,9 @@ final class AttachCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         TerminalAttachment.Outcome outcome;
-        try (SandboxBackend b = Backends.open(backend, env); Sandbox sandbox = Backends.sandbox(b, session)) {
+        try (SandboxBackend b = Backends.open(backend, env); Sandbox box = Backends.sandbox(b, sandbox == null ? session : sandbox)) {
             TerminalSize size = local.map(LocalTerminal::size).orElse(TerminalSize.DEFAULT);
-            try (Terminal remote = sandbox.openTerminal(session, size)) {
+            try (Terminal remote = box.openTerminal(session, size)) {
                 outcome = attach(local, remote, err);
             }
         } finally {

@@ -14,6 +14,7 @@ import org.jline.terminal.Attributes.OutputFlag;
 import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import org.jline.utils.OSUtils;
 import org.jline.utils.Signals;
 
 /**
@@ -41,9 +42,11 @@ final class LocalTerminal implements AutoCloseable {
         try {
             // No dumb terminal: a pipe is refused, not pretended to be a terminal. No native signal handlers from JLine:
             // they would set SIGINT and SIGTERM to the kernel's default, which kills the JVM before the shutdown hook that
-            // restores the terminal can run; SIGWINCH is the one signal wanted, registered below.
-            return Optional.of(new LocalTerminal(TerminalBuilder.builder().system(true).dumb(false).providers("exec")
-                    .nativeSignals(false).build()));
+            // restores the terminal can run; SIGWINCH is the one signal wanted, registered below. On POSIX the settings go
+            // through stty: JLine's JNI provider writes back a termios without the line's speed (stty -g differed after);
+            // Windows has no stty, and its console is JNI's.
+            return Optional.of(new LocalTerminal(TerminalBuilder.builder().system(true).dumb(false)
+                    .providers(OSUtils.IS_WINDOWS ? "jni" : "exec").nativeSignals(false).build()));
         } catch (IOException | IllegalStateException e) {
             return Optional.empty();
         }
@@ -60,9 +63,16 @@ final class LocalTerminal implements AutoCloseable {
         return new TerminalSize(Math.min(columns, TerminalSize.MAX), Math.min(rows, TerminalSize.MAX));
     }
 
-    /** Calls {@code resized} with the new size each time the window changes size (SIGWINCH), until closed. */
+    /**
+     * Calls {@code resized} with the new size each time the window changes size, until closed: on SIGWINCH on POSIX, and
+     * as JLine reports it from the Windows console, which has no signal.
+     */
     void onResize(Consumer<TerminalSize> resized) {
-        previousWinch = Signals.register(WINCH, () -> resized.accept(size()));
+        if (OSUtils.IS_WINDOWS) {
+            jline.handle(Terminal.Signal.WINCH, signal -> resized.accept(size()));
+        } else {
+            previousWinch = Signals.register(WINCH, () -> resized.accept(size()));
+        }
     }
 
     /**

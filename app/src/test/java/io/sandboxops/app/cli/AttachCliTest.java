@@ -135,6 +135,28 @@ class AttachCliTest {
         assertThat(out).contains("\u001b[31mRED\u001b[0m\r\n");
     }
 
+    @Test
+    void theTerminalStartsFromTheSessionNamedInTheSandboxNamed() throws Exception {
+        assertThat(ctl("exec", "--session", session, "--", "cd /tmp && export WHERE=first").status()).isZero();
+
+        String own = attachPiped("echo \"[$PWD:$WHERE]\"; exit\n", "attach", "--session", session, "--pipe");
+        String second = attachPiped("echo \"[$PWD:$WHERE]\"; exit\n", "attach", "--sandbox", session, "--session", "second", "--pipe");
+
+        assertThat(own).contains("[/tmp:first]");
+        assertThat(second).as("a session of the sandbox that ran nothing: its working directory, no variable")
+                .contains("[/workspace:]");
+    }
+
+    private String attachPiped(String typed, String... args) throws Exception {
+        Process p = SandboxCtlProcess.start(home, Map.of(), args);
+        p.getOutputStream().write(typed.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        assertThat(p.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        String out = Files.readString(home.resolve("out.txt"), StandardCharsets.ISO_8859_1);
+        assertThat(p.exitValue()).as(out + Files.readString(home.resolve("err.txt"))).isZero();
+        return out;
+    }
+
     /** sandboxctl attach running on a pseudo-terminal of {@code script}: what is typed, what is shown, how it ended. */
     private static final class Attached implements AutoCloseable {
         final Process script;
