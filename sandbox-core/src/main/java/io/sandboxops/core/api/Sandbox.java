@@ -83,7 +83,10 @@ public interface Sandbox extends AutoCloseable {
     /** @return the VNC endpoint, empty when the sandbox has no display */
     Optional<URI> vncUrl();
 
-    /** Releases this client's resources (open shells, connections). The sandbox itself keeps running. */
+    /**
+     * Releases this client's resources (open shells, connections) and closes the terminals it opened. The sandbox
+     * itself keeps running.
+     */
     @Override
     void close();
 

@@ -51,6 +51,11 @@ public interface Terminal extends AutoCloseable {
     /**
      * Ends the terminal: its shell and the programs it started get SIGHUP (then SIGKILL), the output ends. Idempotent.
      * The session and its other terminals are not touched.
+     *
+     * <p>"The programs it started" are every process of the terminal's session — background jobs, {@code nohup}ed or
+     * {@code disown}ed ones, ones ignoring SIGHUP — also after its shell exited, and those that left the session with
+     * {@code setsid} but still hold the terminal open. A program that left both (a daemon: its own session, no
+     * descriptor on the terminal) has detached, as on any machine, and stays a process of the sandbox.
      */
     @Override
     void close();

@@ -31,7 +31,8 @@ import java.util.stream.Collectors;
 
 /**
  * A sandbox that is one Docker container (DESIGN §4). Each session is a bash started by a Docker exec with
- * attached stdin, so a command costs a round trip on an open stream, not a new exec.
+ * attached stdin, so a command costs a round trip on an open stream, not a new exec. A terminal
+ * ({@link #openTerminal}) is an exec of its own with a TTY, beside the session's shell ({@link DockerTerminal}).
  */
 final class DockerSandbox implements FileOperationsSandbox {
     /** Where session shells save their state inside the container. */

@@ -1,11 +1,11 @@
-# Ends a terminal (Terminal#close): $1 its record ("pid start-time tty", written by terminal.bash), $2 the grace period
-# in tenths of a second. SIGHUP (and SIGCONT, so stopped jobs see it) to every process of the terminal's session — its
-# shell, its jobs, what they started, nohup'd or in other process groups — and, while the shell runs, to every process
-# that holds the terminal open (one that left the session with setsid but still reads or writes the terminal); then
-# SIGKILL to what is left. A process that left both the session and the terminal has detached, as a daemon does on
-# any machine: it stays a process of the sandbox. Runs as the sandbox user. Removes the record.
-IFS=' ' read -r leader start tty < "$1" 2>/dev/null || exit 0
-rm -f -- "$1"
+# Ends a terminal (Terminal#close): $1 the pid of its shell, the leader of its session, $2 that shell's start time, $3
+# its terminal device, as the terminal's first line told them (terminal.bash), $4 the grace period in tenths of a
+# second. SIGHUP (and SIGCONT, so stopped jobs see it) to every process of the terminal's session — its shell, its
+# jobs, what they started, nohup'd or in other process groups — and, while the shell runs, to every process that holds
+# the terminal open (one that left the session with setsid but still reads or writes the terminal); then SIGKILL to
+# what is left. A process that left both the session and the terminal has detached, as a daemon does on any machine:
+# it stays a process of the sandbox. Runs as the sandbox user.
+leader=$1 start=$2 tty=$3
 [[ $leader =~ ^[1-9][0-9]{0,9}$ && $start =~ ^[0-9]{1,20}$ ]] || exit 0
 [[ $tty =~ ^/dev/pts/[0-9]{1,9}$ ]] || tty=
 # A process with the leader's pid but another start time: the session ended and its pid was given again (the kernel
@@ -43,7 +43,7 @@ held=("${pids[@]}")
 (( ${#pids[@]} )) || exit 0
 kill -s HUP "${pids[@]}" 2>/dev/null
 kill -s CONT "${pids[@]}" 2>/dev/null
-for _ in $(seq 1 "$2"); do
+for _ in $(seq 1 "$4"); do
   mapfile -t pids < <(members)
   (( ${#pids[@]} )) || exit 0
   sleep 0.1

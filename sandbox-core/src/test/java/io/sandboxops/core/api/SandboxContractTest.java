@@ -752,13 +752,28 @@ public abstract class SandboxContractTest {
     }
 
     @Test
+    void aTerminalKeepsTheSessionsShellOptionsAndStaysInteractive() {
+        // Changed options make the engine save all of them, its own non-interactive ones (no emacs, history, monitor) too.
+        run("shopt -s globstar && set -o noclobber");
+        try (TerminalScreen t = terminal(TerminalSize.DEFAULT)) {
+            if (t == null) {
+                return;
+            }
+            typed(t, "shopt -q globstar && [[ -o noclobber ]] && echo \"kept=$((1+1))\"", "kept=2");
+            typed(t, "[[ -o emacs && -o monitor && -o history ]] && shopt -q expand_aliases && echo \"interactive=$((2+1))\"", "interactive=3");
+        }
+    }
+
+    @Test
     void aSessionThatRanNothingOpensATerminalInTheWorkdirWithACleanEnvironment() {
         String workdir = spec().build().workdir();
         try (TerminalScreen t = terminal(TerminalSize.DEFAULT)) {
             if (t == null) {
                 return;
             }
-            typed(t, "echo \"pwd=$(pwd)= g=${GREETING-unset}=\"", "pwd=" + Pattern.quote(workdir) + "= g=unset=");
+            typed(t, "echo \"pwd=$(pwd)= g=${GREETING-unset}= term=$TERM=\"", "pwd=" + Pattern.quote(workdir) + "= g=unset= term=xterm-256color=");
+            // The sandbox's user, as the session's commands run.
+            typed(t, "echo \"uid=$(id -u)=\"", "uid=" + run("id -u").stdout().strip() + "=");
         }
     }
 
@@ -784,11 +799,15 @@ public abstract class SandboxContractTest {
             if (a == null) {
                 return;
             }
-            a.type("cd /tmp && read -r line && echo \"a got=$line=\"\r");
+            // Typed ahead while the shell's line editor still holds the terminal raw, a line would reach `read` with its
+            // Enter untranslated: the row waits until `read` runs.
+            typed(a, "cd /tmp && echo \"a reads=$((1+1))\" && read -r line && echo \"a got=$line=\"", "a reads=2");
             typed(b, "echo \"b size=$(stty size)=\"", "b size=50 120=");
             typed(a, "first", "a got=first=");
             typed(b, "pwd", "\r" + Pattern.quote(spec().build().workdir()) + "\r\n");
             assertThat(run("echo $((3*3))").stdout()).isEqualTo("9\n");
+            a.close();
+            typed(b, "echo \"b still=$((4*4))\"", "b still=16");
         }
     }
 
@@ -822,6 +841,28 @@ public abstract class SandboxContractTest {
             assertThat(t.terminal().waitFor(T)).hasValue(3);
             assertThat(t.awaitEnd(T)).as("the output ends").isTrue();
             assertThatThrownBy(() -> t.type("echo late\r")).isInstanceOf(SandboxNotFoundException.class).hasMessageContaining("ended");
+            assertThatThrownBy(() -> t.terminal().resize(new TerminalSize(90, 30))).isInstanceOf(SandboxNotFoundException.class);
+        }
+    }
+
+    @Test
+    void aTerminalOnAnInvalidSessionIdIsRefused() {
+        assertThatThrownBy(() -> sandbox.openTerminal("../other", TerminalSize.DEFAULT)).isInstanceOf(SandboxInvalidInputException.class)
+                .hasMessageContaining("session id");
+    }
+
+    @Test
+    void aJobThatOutlivesItsTerminalsShellEndsWithTheTerminalsClose() {
+        try (TerminalScreen t = terminal(TerminalSize.DEFAULT)) {
+            if (t == null) {
+                return;
+            }
+            t.type("sleep 1007 & exit 5\r");
+            assertThat(t.terminal().waitFor(T)).hasValue(5);
+            assertThat(t.awaitEnd(T)).as("the output ends once the shell has exited").isTrue();
+            assertThat(processes()).contains("sleep 1007");
+            t.close();
+            assertThat(processes()).doesNotContain("sleep 1007");
         }
     }
 
@@ -832,10 +873,12 @@ public abstract class SandboxContractTest {
             return;
         }
         typed(t, "echo \"up=$((1+1))\"", "up=2");
-        sandbox.destroy();
-        sandbox = null;
+        // Destroyed through another client, which knows nothing of this terminal (as when someone else destroys it).
+        backend().get(sandbox.id()).destroy();
         assertThat(t.awaitEnd(T)).as("the output ends").isTrue();
+        assertThatThrownBy(() -> t.type("echo late\r")).isInstanceOf(SandboxNotFoundException.class);
         t.close();
+        assertThatThrownBy(() -> sandbox.openTerminal(S, TerminalSize.DEFAULT)).isInstanceOf(SandboxNotFoundException.class);
     }
 
     @Test
