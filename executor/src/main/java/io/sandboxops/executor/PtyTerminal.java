@@ -34,7 +34,8 @@ final class PtyTerminal {
     static final int BUFFER = 1 << 20;
     /** How long output that has just started keeps gathering before a read answers: an echo and its prompt go as one. */
     private static final long LINGER_NANOS = Duration.ofMillis(3).toNanos();
-    private static final Duration CLOSE_GRACE = Duration.ofSeconds(3);
+    /** The holder's own grace (2 s from SIGHUP to SIGKILL) and a margin. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(4);
     private static final String HOLDER = loadHolder();
 
     private final String id;
@@ -47,6 +48,9 @@ final class PtyTerminal {
     /** Reads waiting here now: while one waits, its client is there. */
     private final java.util.concurrent.atomic.AtomicInteger reading = new java.util.concurrent.atomic.AtomicInteger();
     private long inputOffset;
+    /** Input requests taken, and reads answered with output: what batching saves, for the close's log line. */
+    private final java.util.concurrent.atomic.AtomicLong inputs = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong outputs = new java.util.concurrent.atomic.AtomicLong();
     private TerminalSize size;
 
     // The output buffer: bytes [base, base + length) of the terminal's output, guarded by this.
@@ -73,10 +77,12 @@ final class PtyTerminal {
      *
      * @param state   the session's saved state (bash, as its last good slot holds it, read whole now); the terminal
      *                restores it and never writes the session's slots
+     * @param fresh   the environment of a session that never ran a command (its {@code state} is empty); a restored state
+     *                replaces it
      * @param cwd     where the shell starts, on this machine
      * @param scratch the executor's scratch directory, for the terminal's start-up file
      */
-    static PtyTerminal start(String id, String session, TerminalSize size, String state, Path cwd, Path scratch) {
+    static PtyTerminal start(String id, String session, TerminalSize size, String state, Map<String, String> fresh, Path cwd, Path scratch) {
         String python = python().orElseThrow(() -> new SandboxUnavailableException("terminals need python3 (/usr/bin/python3) in the "
                 + "executor image, which this one lacks; build the executor image from the sandbox image (executor/build-image.sh)"));
         Path rc;
@@ -95,13 +101,11 @@ final class PtyTerminal {
         ProcessBuilder pb = new ProcessBuilder(python, "-I", "-S", "-c", HOLDER, Integer.toString(size.columns()),
                 Integer.toString(size.rows()), cwd.toString(), rc.toString(), saved.toString());
         // Nothing of the executor's environment (its storage token, its mailbox key) reaches the terminal: the shell's
-        // variables come from the session's saved state in the start-up file.
+        // variables are the session's saved state, or a fresh session's.
         Map<String, String> env = pb.environment();
         env.clear();
+        env.putAll(fresh);
         env.put("TERM", "xterm-256color");
-        env.put("LANG", "C.UTF-8");
-        env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         if (Files.isDirectory(cwd)) {
             pb.directory(cwd.toFile());
         }
@@ -133,6 +137,13 @@ final class PtyTerminal {
         lastContact = System.nanoTime();
     }
 
+    /** For the log: input requests and bytes typed, output answers and bytes sent. */
+    synchronized Map<String, Long> traffic() {
+        synchronized (toHolder) {
+            return Map.of("input_requests", inputs.get(), "input_bytes", inputOffset, "output_answers", outputs.get(), "output_bytes", base + length);
+        }
+    }
+
     /** Whether the shell has ended and all its output was read. */
     synchronized boolean finished() {
         return ended && length == 0;
@@ -155,6 +166,7 @@ final class PtyTerminal {
             }
             frame('i', bytes, skip, bytes.length - skip);
             inputOffset += bytes.length - skip;
+            inputs.incrementAndGet();
         }
     }
 
@@ -211,6 +223,9 @@ final class PtyTerminal {
                 }
                 int n = Math.min(length, max);
                 byte[] out = java.util.Arrays.copyOf(buffer, n);
+                if (n > 0) {
+                    outputs.incrementAndGet();
+                }
                 return new Chunk(base, out, ended && n == length, ended && n == length ? exitCode : null);
             }
         } finally {
@@ -243,18 +258,20 @@ final class PtyTerminal {
                     }
                 }
             }
-            int status = holder.waitFor();
-            synchronized (this) {
-                exitCode = status;
-                ended = true;
-                notifyAll();
+            // The output has ended: the shell's status follows on the holder's stderr (the holder stays until the close).
+            StringBuilder line = new StringBuilder();
+            InputStream err = holder.getErrorStream();
+            for (int b = err.read(); b >= 0 && b != '\n' && line.length() < 8; b = err.read()) {
+                line.append((char) b);
             }
+            end(line.toString().matches("[0-9]{1,3}") ? Integer.parseInt(line.toString()) : holder.waitFor());
         } catch (IOException e) {
             end(holder.isAlive() ? 129 : holder.exitValue());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             end(129);
         } finally {
+            closeQuietly(holder.getErrorStream());
             for (Path f : startFiles) {
                 try {
                     Files.deleteIfExists(f);
@@ -262,6 +279,14 @@ final class PtyTerminal {
                     // The scratch directory goes with the execution.
                 }
             }
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // nothing held
         }
     }
 
@@ -274,8 +299,9 @@ final class PtyTerminal {
     }
 
     /**
-     * Ends the terminal: the holder hangs up the shell's session (SIGHUP, SIGKILL after its grace); should the holder not
-     * be gone by {@link #CLOSE_GRACE}, it and the shell's session are killed from here.
+     * Ends the terminal, whether its shell still runs or has exited: the holder hangs up the shell's session and what
+     * holds the terminal (SIGHUP, SIGKILL after its grace); should the holder not be gone by {@link #CLOSE_GRACE}, it and
+     * its descendants are killed from here.
      *
      * @return the shell's exit status
      */

@@ -387,7 +387,7 @@ final class Worker implements AutoCloseable {
                     throw new io.sandboxops.core.api.SandboxUnavailableException("the worker is stopping");
                 }
                 if (c.ended()) {
-                    terminals.remove(t.terminal(), term);
+                    // Kept until closed (or idle): the close also ends what the shell left running.
                     log.info("terminal-ended", "shell", r.session(), "terminal", t.terminal(), "exit_code", c.exitCode());
                 }
                 return Response.ok(r.id()).withTerminal(chunk(t.terminal(), c.offset(), c.data(), c.ended(), c.exitCode()));
@@ -395,7 +395,10 @@ final class Worker implements AutoCloseable {
             case TERMINAL_CLOSE -> {
                 terminals.remove(t.terminal(), term);
                 int status = term.close();
-                log.info("terminal-closed", "shell", r.session(), "terminal", t.terminal(), "exit_code", status);
+                Map<String, Long> traffic = term.traffic();
+                log.info("terminal-closed", "shell", r.session(), "terminal", t.terminal(), "exit_code", status,
+                        "input_requests", traffic.get("input_requests"), "input_bytes", traffic.get("input_bytes"),
+                        "output_answers", traffic.get("output_answers"), "output_bytes", traffic.get("output_bytes"));
                 return Response.ok(r.id()).withTerminal(chunk(t.terminal(), t.offset(), new byte[0], true, status));
             }
             default -> throw new IllegalStateException(r.op().wire());
@@ -430,8 +433,10 @@ final class Worker implements AutoCloseable {
         }
         pull();
         shell(shell);
-        Path dir = Path.of(stateRoot, shell);
-        Optional<ShellStateFiles.Slot> good = ShellStateFiles.good(dir);
+        // A session that never ran a command has no saved state: its terminal starts as Docker's does then, in the
+        // workdir with the fresh environment, and no state is restored (which would be the seeded one).
+        boolean saved = written.containsKey(shell);
+        Optional<ShellStateFiles.Slot> good = saved ? ShellStateFiles.good(Path.of(stateRoot, shell)) : Optional.empty();
         String state;
         String cwd;
         try {
@@ -440,7 +445,7 @@ final class Worker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the saved state of session " + shell, e);
         }
-        PtyTerminal t = PtyTerminal.start(id, shell, size, state, local(cwd), config.scratchDir());
+        PtyTerminal t = PtyTerminal.start(id, shell, size, state, freshEnvironment(), local(cwd), config.scratchDir());
         if (terminals.putIfAbsent(id, t) != null) {
             t.close();
             throw new io.sandboxops.core.api.SandboxConflictException("terminal " + id + " is already open");

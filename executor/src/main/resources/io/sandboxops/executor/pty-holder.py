@@ -1,7 +1,9 @@
 # Holds one terminal for the executor (PtyTerminal): a pseudo-terminal with an interactive bash on its slave side.
 # argv: columns rows cwd rcfile statefile; the shell gets the state file on descriptor 4 (terminal-rc.bash reads it). The executor writes frames to stdin: one byte of kind, four of length (big-endian),
 # the payload; kind 'i' is input to type, 'r' a resize (columns, rows: two big-endian 16-bit numbers), 'h' hang up.
-# stdout is what the terminal displays, byte for byte; the exit status is the shell's (128+n for signal n).
+# stdout is what the terminal displays, byte for byte, and ends when the shell has exited and its output is out; then
+# the shell's status (128+n for signal n) comes as one line on stderr, and the holder stays until it is told to hang
+# up (the terminal's close) or stdin ends, so that the close also ends what the shell left running.
 # Both directions are bounded: past LIMIT bytes waiting, this stops reading, so a fast writer waits instead of
 # growing a buffer. stdin ending (the executor gone) hangs up too. Hanging up sends SIGHUP (and SIGCONT) to every
 # process of the shell's session and every process holding its terminal, SIGKILL to those left after GRACE seconds.
@@ -190,4 +192,34 @@ try:
     os.write(1, out)
 except OSError:
     pass
-os._exit(status if status is not None else 129)
+status = 129 if status is None else status
+# The output ends here (the executor reads it to its end), the shell's status follows on stderr.
+os.close(1)
+try:
+    os.write(2, b'%d\n' % status)
+except OSError:
+    pass
+# Stay until the terminal is closed (or the executor is gone): what the shell left running ends with the close.
+os.set_blocking(0, True)
+while hung_up is None:
+    try:
+        data = os.read(0, 65536)
+    except OSError:
+        data = b''
+    if not data:
+        break
+    frames += data
+    while len(frames) >= 5:
+        kind, n = frames[0], struct.unpack('>I', frames[1:5])[0]
+        if len(frames) < 5 + n:
+            break
+        del frames[:5 + n]
+        if kind == ord('h'):
+            hang_up()
+hang_up()
+while not killed and session_pids():
+    if time.monotonic() - hung_up > GRACE:
+        signal_session(signal.SIGKILL)
+        killed = True
+    time.sleep(0.05)
+os._exit(status)

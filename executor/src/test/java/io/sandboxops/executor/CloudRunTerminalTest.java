@@ -149,6 +149,34 @@ class CloudRunTerminalTest {
         }
     }
 
+    /** Keys written one byte at a time travel in few objects: what is typed while one is on its way goes as the next. */
+    @Test
+    void keysTypedOneByOneTravelInBatches() throws Exception {
+        String line = "echo " + "k".repeat(395) + "-$((6*7))\n";
+        try (Terminal t = sandbox.openTerminal("main", TerminalSize.DEFAULT)) {
+            Reader out = new Reader(t.output());
+            for (byte b : line.getBytes(StandardCharsets.US_ASCII)) {
+                t.write(new byte[] {b});
+            }
+            out.await("k{395}-42");
+            t.close();
+        }
+        // The close's log line of this terminal (the only one that typed exactly this many bytes) counts its input requests.
+        String logs = localCloud.harness().executionLogs();
+        Matcher m = Pattern.compile("terminal-closed[^\n]*").matcher(logs);
+        Integer requests = null;
+        while (m.find()) {
+            Matcher bytes = Pattern.compile("input_bytes\\D+(\\d+)").matcher(m.group());
+            Matcher count = Pattern.compile("input_requests\\D+(\\d+)").matcher(m.group());
+            if (bytes.find() && Integer.parseInt(bytes.group(1)) == line.length() && count.find()) {
+                requests = Integer.parseInt(count.group(1));
+            }
+        }
+        assertThat(requests).as("the close's log line of this terminal:\n" + logs).isNotNull();
+        System.out.printf("%d keys written one by one travelled in %d input objects%n", line.length(), requests);
+        assertThat(requests).as("input objects for %d keys", line.length()).isBetween(1, line.length() / 10);
+    }
+
     @Test
     void onceModeStillRefusesTerminals() {
         try (CloudRunJobsSandboxBackend once = localCloud.harness().backend(Map.of("SANDBOX_MODE", "once"))) {
@@ -164,7 +192,8 @@ class CloudRunTerminalTest {
     /**
      * Code holding the sandbox's own storage token (as a command would on a platform that exposed it) watches the
      * inbox: it answers every terminal read it sees with a forged end (exit 0) and forged output, posts unsigned
-     * keystrokes for the terminal, and posts a real keystroke request again. None of it reaches the terminal or its
+     * keystrokes for the terminal, answers keystroke requests with a forged "no such terminal", and posts a real
+     * keystroke request again. None of it reaches the terminal or its
      * client: the output is the shell's, waitFor still waits, and the status is the one the shell exits with.
      */
     @Test
@@ -210,7 +239,19 @@ class CloudRunTerminalTest {
                                         JSON.writeValueAsBytes(unsigned));
                                 forgedInputs.incrementAndGet();
                             } else if (op.equals("terminal-input")) {
-                                // The real request, posted again once the worker took it.
+                                // A forged "no such terminal" for it, which would stop the client's typing were it believed,
+                                ObjectNode gone = JSON.createObjectNode().put("id", id).put("errorType", "not-found")
+                                        .put("error", "session main has no terminal " + terminal);
+                                gone.putObject("terminal").put("terminal", terminal).put("offset", -1).put("data", "").put("ended", false)
+                                        .put("mac", "00");
+                                try {
+                                    attacker.create(BlobInfo.newBuilder(BlobId.of(LocalCloudHarness.BUCKET, prefix + "outbox/" + id + ".json")).build(),
+                                            JSON.writeValueAsBytes(gone));
+                                    forgedAnswers.incrementAndGet();
+                                } catch (RuntimeException e) {
+                                    // the worker answered first
+                                }
+                                // and the real request, posted again once the worker took it.
                                 new Thread(() -> {
                                     try {
                                         Thread.sleep(300);

@@ -245,13 +245,12 @@ final class CloudRunTerminal implements Terminal {
         }
         closed = true;
         try {
-            if (!exit.isDone()) {
-                Response r = call(Op.TERMINAL_CLOSE, new TerminalRequest(terminalId, 0, 0, 0, null), Duration.ZERO, ANSWER_ALLOWANCE);
-                exit.complete(r.terminal().exitCode() == null ? 255 : r.terminal().exitCode());
-            }
-        } catch (SandboxNotFoundException e) {
-            // It ended on its own meanwhile; the reader has or gets its status.
+            // Also once the shell has exited: the close ends what it left running.
+            Response r = call(Op.TERMINAL_CLOSE, new TerminalRequest(terminalId, 0, 0, 0, null), Duration.ZERO, ANSWER_ALLOWANCE);
+            exit.complete(r.terminal().exitCode() == null ? 255 : r.terminal().exitCode());
         } catch (SandboxException e) {
+            // Closed by the worker already (its idle limit, the session's close) or the worker is gone: a status the
+            // reader got stays.
             exit.completeExceptionally(e);
         } finally {
             output.end();

@@ -141,6 +141,10 @@ final class SessionMode implements CloudRunMode {
                 return workerExecution;
             }
             if (sleep > 50 && CloudRunJobManager.isDone(jobs.get(execution))) {
+                if (store.readSandbox(id()).isEmpty()) {
+                    // Destroyed (by another client, say): the worker found nothing to serve.
+                    throw new SandboxNotFoundException("sandbox " + id() + " no longer exists (its state is gone from bucket " + store.bucket() + ")");
+                }
                 throw new SandboxUnavailableException("the session worker " + CloudRunJobManager.shortName(execution)
                         + " ended before it was ready; see its logs in Cloud Logging");
             }

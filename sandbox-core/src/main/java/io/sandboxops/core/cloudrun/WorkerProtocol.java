@@ -35,8 +35,8 @@ import java.util.OptionalLong;
  * it (the worker types each byte once, in order). The worker holds at most 1 MiB of unacknowledged output per
  * terminal and stops reading the pseudo-terminal beyond it, so a fast writer waits. Every answer to a terminal
  * operation, error or not, carries a {@link TerminalChunk} whose MAC ({@link MailboxKey#tag}) covers the request id
- * and every field; the client removes any other answer unread. A terminal nobody asked anything of for 60 s is
- * closed by the worker, as is every terminal of a closed session.
+ * and every field; the client removes any other answer unread. A terminal nobody asked anything of for 60 s (or the
+ * worker's idle timeout, when shorter) is closed by the worker, as is every terminal of a closed session.
  */
 public final class WorkerProtocol {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -96,7 +96,11 @@ public final class WorkerProtocol {
          * worker, output after it is kept until a later read acknowledges it, so an answer lost on the way is sent again.
          */
         TERMINAL_READ("terminal-read"),
-        /** Ends the terminal: SIGHUP to every process of its shell's session, SIGKILL to those left 2 s later. */
+        /**
+         * Ends the terminal: SIGHUP to every process of its shell's session and every process holding its terminal,
+         * SIGKILL to those left 2 s later; answers with the shell's exit status. A terminal whose shell exited stays
+         * until this (or the idle limit), so it also ends the jobs the shell left running.
+         */
         TERMINAL_CLOSE("terminal-close");
 
         private final String wire;
