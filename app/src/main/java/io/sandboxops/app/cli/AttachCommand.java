@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
  */
 @Access(Access.Kind.WRITE)
 @Command(name = "attach", description = {
-        "Open a terminal in a session's sandbox right here: bash on a pseudo-terminal of this window's size (TERM=xterm-256color),"
-                + " in the session's cwd with its exported variables; it follows this window's resizes.",
+        "A terminal in a session's sandbox, in this one (as docker exec -it); Ctrl-] detaches.",
+        "Bash on a pseudo-terminal of this window's size (TERM=xterm-256color), in the session's cwd with its exported"
+                + " variables; it follows this window's resizes.",
         "Keys go to the sandbox as typed: Ctrl-C interrupts the program running there, Tab completes there. Ctrl-] detaches:"
                 + " that terminal is closed (its programs get SIGHUP) and the session goes on.",
         "What the terminal displays is written to stdout unchanged, colours and escape sequences included: this is a terminal"
