@@ -176,25 +176,34 @@ public final class TerminalBenchmark {
                 }
                 throughTerminal = Throughput.median(cold, timed);
                 heapPeak = Heap.peaks();
+                requireWholeFile(cold, timed, problems);
             }
             long heapAfter = Heap.usedAfterGc();
-            if (throughTerminal.bytesReceived() < settings.fileBytes()) {
-                problems.add("the terminal showed " + throughTerminal.bytesReceived() + " bytes of a " + settings.fileBytes() + "-byte file");
-            }
             Throughput cold = referenceCat(sandbox, settings.fileBytes());
             List<Throughput> timed = new ArrayList<>();
             for (int round = 0; round < settings.rounds(); round++) {
                 timed.add(referenceCat(sandbox, settings.fileBytes()));
             }
             Throughput referenceThroughput = Throughput.median(cold, timed);
-            if (referenceThroughput.bytesReceived() < settings.fileBytes()) {
-                problems.add(referenceThroughput.how() + " gave " + referenceThroughput.bytesReceived() + " bytes of a " + settings.fileBytes() + "-byte file");
-            }
+            requireWholeFile(cold, timed, problems);
             return new Report(backend.name(), backend.mode(), settings, openMs, echo, reference, throughTerminal, referenceThroughput, heapBefore,
                     heapAfter, heapPeak, List.copyOf(problems));
         } finally {
             watchdog.shutdownNow();
             sandbox.destroy();
+        }
+    }
+
+    /** A round that brought fewer bytes than the file is a problem: its rate would flatter. */
+    private static void requireWholeFile(Throughput cold, List<Throughput> timed, List<String> problems) {
+        List<Throughput> all = new ArrayList<>(timed);
+        all.add(0, cold);
+        for (int round = 0; round < all.size(); round++) {
+            Throughput t = all.get(round);
+            if (t.bytesReceived() < t.fileBytes()) {
+                problems.add(t.how() + ", round " + round + (round == 0 ? " (cold)" : "") + ": " + t.bytesReceived() + " bytes of a "
+                        + t.fileBytes() + "-byte file");
+            }
         }
     }
 
