@@ -65,7 +65,7 @@ public final class LogsService {
             executionFilter("", Optional.empty(), Optional.empty()));
     /** The client's events ({@link SandboxEvent}): one per sandbox operation, on both backends. */
     public static final PreparedQuery CLIENT_EVENTS = new PreparedQuery("client-events",
-            "Sandbox operations as the client saw them, Docker and Cloud Run", "logName:\"" + SandboxEvent.LOG_ID + "\"");
+            "Sandbox operations, both backends", "logName:\"" + SandboxEvent.LOG_ID + "\"");
 
     /**
      * The queries the console offers and {@code sandboxctl logs --query} takes, in this order: {@link #EXECUTIONS},
