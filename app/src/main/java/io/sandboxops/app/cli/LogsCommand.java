@@ -47,9 +47,9 @@ final class LogsCommand implements Callable<Integer> {
     Duration since;
     @Option(names = "--limit", defaultValue = "200", paramLabel = "N", description = "Most entries (default: ${DEFAULT-VALUE}).")
     int limit;
-    @Option(names = "--follow", description = "Keep printing new entries until Ctrl-C.")
+    @Option(names = "--follow", description = "Keep printing new entries until Ctrl-C (with --json, one object a line as they come).")
     boolean follow;
-    @Option(names = "--list-queries", description = "Print the prepared queries and exit.")
+    @Option(names = "--list-queries", description = "Print the queries --query takes, with their filters, and exit.")
     boolean listQueries;
 
     @Override
@@ -80,10 +80,8 @@ final class LogsCommand implements Callable<Integer> {
             if (follow) {
                 CountDownLatch stopped = new CountDownLatch(1);
                 try (AutoCloseable tail = cp.logs().tail(f, l -> {
-                    synchronized (this) {
-                        print(l);
-                        output.out().flush();
-                    }
+                    print(l);
+                    output.out().flush();
                 }, e -> {
                     output.err().println("sandboxctl: the log tail stopped: " + SandboxCtl.message(e));
                     stopped.countDown();
