@@ -1,12 +1,10 @@
 package io.sandboxops.app.console.logs;
 
-import io.sandboxops.core.env.ControlCharacters;
-import io.sandboxops.core.observe.LogLine;
 import java.time.Instant;
 
 /**
- * One log entry as the table and the details pane show it: every text made inert ({@link ControlCharacters}), so
- * nothing a sandbox logged is interpreted.
+ * One log entry as the table and the details pane show it: every text made inert
+ * ({@link io.sandboxops.core.env.ControlCharacters}), so nothing a sandbox logged is interpreted.
  *
  * @param time      when it was logged
  * @param severity  e.g. {@code ERROR}, {@code DEFAULT}
@@ -24,17 +22,6 @@ import java.time.Instant;
  */
 public record LogRow(Instant time, String severity, String resource, String execution, String event, String backend, String session,
                      String operation, String duration, String exit, String message, String id, String entry) {
-
-    static LogRow of(LogLine l) {
-        String operation = l.outcome().isEmpty() ? l.operation() : l.operation().isEmpty() ? l.outcome() : l.operation() + " · " + l.outcome();
-        return new LogRow(l.time(), inert(l.severity()), inert(l.resource()), inert(l.execution()), inert(l.event()), inert(l.backend()),
-                inert(l.session()), inert(operation), l.durationText(), l.exitText(), inert(l.message()), l.insertId(),
-                ControlCharacters.escapeKeepingLines(l.entry()));
-    }
-
-    private static String inert(String text) {
-        return ControlCharacters.escape(text);
-    }
 
     /** Whether the entry matches what the person typed in the filter, case-insensitively, in any column. */
     public boolean matches(String text) {

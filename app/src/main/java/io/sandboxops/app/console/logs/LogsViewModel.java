@@ -7,6 +7,7 @@ import io.sandboxops.app.console.task.BackgroundTask;
 import io.sandboxops.app.console.task.RefreshGate;
 import io.sandboxops.app.console.task.TaskExecutor;
 import io.sandboxops.app.console.task.TaskHandle;
+import io.sandboxops.core.env.ControlCharacters;
 import io.sandboxops.core.observe.LogLine;
 import io.sandboxops.core.observe.LogsService;
 import io.sandboxops.core.rollout.AuditEntry;
@@ -190,7 +191,7 @@ public final class LogsViewModel {
         List<LogRow> fresh = new ArrayList<>();
         for (LogLine l : lines) {
             if (shownIds.add(l.insertId())) {
-                fresh.add(LogRow.of(l));
+                fresh.add(row(l));
             }
             if (newest == null || l.time().isAfter(newest)) {
                 newest = l.time();
@@ -201,6 +202,17 @@ public final class LogsViewModel {
             rows.subList(0, rows.size() - MAX_ROWS).forEach(r -> shownIds.remove(r.id()));
             rows.remove(0, rows.size() - MAX_ROWS);
         }
+    }
+
+    private static LogRow row(LogLine l) {
+        String operation = l.outcome().isEmpty() ? l.operation() : l.operation().isEmpty() ? l.outcome() : l.operation() + " · " + l.outcome();
+        return new LogRow(l.time(), inert(l.severity()), inert(l.resource()), inert(l.execution()), inert(l.event()), inert(l.backend()),
+                inert(l.session()), inert(operation), l.durationText(), l.exitText(), inert(l.message()), l.insertId(),
+                ControlCharacters.escapeKeepingLines(l.entry()));
+    }
+
+    private static String inert(String text) {
+        return ControlCharacters.escape(text);
     }
 
     // ---------------------------------------------------------------- audit
