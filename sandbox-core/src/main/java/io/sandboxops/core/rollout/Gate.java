@@ -251,7 +251,8 @@ public record Gate(double minSuccessRate, Duration maxLatencyP99, double maxErro
         return ds.stream().mapToDouble(d -> d.toNanos() / 1e6).toArray();
     }
 
-    static String formatP(double p) {
+    /** A p-value as the checks print it: four decimals, or two significant digits below 0.0001. */
+    public static String formatP(double p) {
         return p < 0.0001 ? String.format("%.1e", p) : String.format("%.4f", p);
     }
 
