@@ -2,6 +2,8 @@ package io.sandboxops.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.logging.v2.ListLogEntriesRequest;
+import com.google.protobuf.Struct;
 import io.sandboxops.core.api.ExecResult;
 import io.sandboxops.core.api.Sandbox;
 import io.sandboxops.core.api.SandboxBackend;
@@ -13,11 +15,14 @@ import io.sandboxops.core.observe.MetricsService;
 import io.sandboxops.core.observe.MetricsSnapshot;
 import io.sandboxops.core.observe.ObservedSandboxBackend;
 import io.sandboxops.core.observe.PriceTable;
+import io.sandboxops.core.observe.SandboxEvent;
 import io.sandboxops.core.rollout.Gate;
 import io.sandboxops.core.testing.RequiresDocker;
 import io.sandboxops.emulator.faults.FaultRule;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -58,15 +63,26 @@ class BaselineCanaryGateTest {
      * second is lost in them). Both backends observed as the product opens them, their events in this emulator's Cloud
      * Logging; then the window's snapshot.
      */
+    private record Workload(MetricsSnapshot snapshot, String dockerId, String cloudRunId) {
+    }
+
     private static MetricsSnapshot run(int dockerCommands, int cloudRunCommands) {
+        return workload(dockerCommands, cloudRunCommands).snapshot();
+    }
+
+    private static Workload workload(int dockerCommands, int cloudRunCommands) {
         LocalCloudHarness h = localCloud.harness();
         Instant from;
         Instant to;
+        String dockerId;
+        String cloudRunId;
         try (SandboxBackend docker = ObservedSandboxBackend.observe(DockerSandboxBackend.fromEnvironment(),
                 new CloudLoggingEventSink(h.settings(Map.of()).target()), true);
              SandboxBackend cloudRun = h.observedBackend(Map.of("SANDBOX_MODE", "session", "SANDBOX_IDLE_TIMEOUT", "30s"))) {
             Sandbox baseline = docker.create(SandboxSpec.newBuilder().label("purpose", "baseline-canary-test").build());
             Sandbox canary = cloudRun.create(SandboxSpec.newBuilder().build());
+            dockerId = baseline.id();
+            cloudRunId = canary.id();
             try {
                 exec(baseline);
                 exec(canary);
@@ -87,7 +103,7 @@ class BaselineCanaryGateTest {
         }
         MetricsSnapshot m = new MetricsService(h.clients, "", PriceTable.cloudRunJobsTier1(), MetricTargets.originalPlan()).snapshot(from, to);
         m.sideBySide().forEach(l -> System.out.println("GATE15 | " + l));
-        return m;
+        return new Workload(m, dockerId, cloudRunId);
     }
 
     private static void exec(Sandbox sandbox) {
@@ -133,10 +149,30 @@ class BaselineCanaryGateTest {
     }
 
     @Test
-    void tooFewSamplesSaySo() {
-        Gate.Result r = judge(run(3, 3));
+    void tooFewSamplesSaySoAndEachCommandIsOneEventWithTheSameFieldsOnBothBackends() {
+        Workload w = workload(3, 3);
+        Gate.Result r = judge(w.snapshot());
         assertThat(r.verdict()).isEqualTo(Gate.Verdict.INSUFFICIENT_DATA);
         assertThat(r.shortfalls()).contains("latency p99 vs Docker: too few samples: n=3 on Cloud Run and n=3 on Docker, of at least 20 each");
         assertThat(check(r, "latency p99 vs Docker").describe()).contains("INSUFFICIENT_DATA: too few samples: n=3");
+
+        // The events the figures rest on: one per command, each with backend, mode, operation, outcome, duration and the
+        // hashed session key, never the sandbox id itself.
+        for (String[] b : new String[][] {{"docker", "container", w.dockerId()}, {"cloudrun", "session", w.cloudRunId()}}) {
+            List<Struct> events = new ArrayList<>();
+            localCloud.harness().clients.logging().listLogEntries(ListLogEntriesRequest.newBuilder()
+                    .addResourceNames("projects/" + localCloud.harness().cloud.endpoints().projectId())
+                    .setFilter(MetricsService.operationFilter(localCloud.harness().cloud.endpoints().projectId(), b[0],
+                            w.snapshot().from(), w.snapshot().to())).build()).iterateAll().forEach(e -> events.add(e.getJsonPayload()));
+            assertThat(events).as(b[0]).hasSize(3).allSatisfy(e -> {
+                assertThat(e.getFieldsMap()).containsKeys("backend", "mode", "operation", "outcome", "duration_ms", "session_key");
+                assertThat(e.getFieldsOrThrow("mode").getStringValue()).isEqualTo(b[1]);
+                assertThat(e.getFieldsOrThrow("operation").getStringValue()).isEqualTo("exec");
+                assertThat(e.getFieldsOrThrow("outcome").getStringValue()).isEqualTo("ok");
+                assertThat(e.getFieldsOrThrow("duration_ms").getNumberValue()).isGreaterThanOrEqualTo(200);
+                assertThat(e.getFieldsOrThrow("session_key").getStringValue()).isEqualTo(SandboxEvent.sessionKey(b[2]));
+                assertThat(e.toString()).doesNotContain(b[2]);
+            });
+        }
     }
 }
