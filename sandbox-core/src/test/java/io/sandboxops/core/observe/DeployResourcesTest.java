@@ -238,6 +238,14 @@ class DeployResourcesTest {
             assertThat(m.getMetricDescriptor().getLabelsList()).extracting(l -> l.getKey())
                     .containsExactlyInAnyOrderElementsOf(m.getLabelExtractorsMap().keySet());
         }
+        // The dashboard divides one by the other per backend.
+        List<JsonNode> ratios = new ArrayList<>();
+        collect(new ObjectMapper().readTree(resource("dashboard.json")), "timeSeriesFilterRatio", ratios);
+        assertThat(ratios).singleElement().satisfies(r -> {
+            assertThat(r.path("numerator").path("filter").asText()).contains("logging.googleapis.com/user/" + errors.getName());
+            assertThat(r.path("denominator").path("filter").asText()).contains("logging.googleapis.com/user/" + count.getName());
+            assertThat(r.path("numerator").path("aggregation").path("groupByFields").toString()).contains("metric.label.backend");
+        });
         Instant from = Instant.now().minusSeconds(1);
         List<SandboxEvent> written = new ArrayList<>();
         try (CloudLoggingEventSink sink = new CloudLoggingEventSink(LocalTargets.of(cloud))) {
