@@ -19,7 +19,9 @@ import io.sandboxops.core.env.GoogleClients;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -117,8 +119,10 @@ public final class MetricsService {
             long[] results = completedByResult(from, to);
             long running = running(to);
             double billable = billableSeconds(from, to);
-            OperationStats ops = operations(CANARY, from, to);
-            OperationStats baseline = operations(BASELINE, from, to);
+            // Both backends in one read: Cloud Logging allows few reads a minute per project.
+            Map<String, OperationStats> both = operations(List.of(CANARY, BASELINE), from, to);
+            OperationStats ops = both.get(CANARY);
+            OperationStats baseline = both.get(BASELINE);
             Scan<Duration> latencyScan = latencySource == LatencySource.CLIENT_EVENTS ? new Scan<>(ops.execLatencies(), ops.truncated())
                     : executionLatencies(from, to);
             List<Duration> latencies = latencyScan.items();
@@ -284,8 +288,15 @@ public final class MetricsService {
 
     /** The filter of one backend's operation events in a window: the client's log only, never a job's output. */
     public static String operationFilter(String projectId, String backend, Instant from, Instant to) {
+        return operationFilter(projectId, List.of(backend), from, to);
+    }
+
+    /** The same for several backends at once. */
+    public static String operationFilter(String projectId, List<String> backends, Instant from, Instant to) {
+        String backend = backends.size() == 1 ? "jsonPayload.backend=\"" + backends.get(0) + "\""
+                : "(" + String.join(" OR ", backends.stream().map(b -> "jsonPayload.backend=\"" + b + "\"").toList()) + ")";
         return "logName=\"projects/" + projectId + "/logs/" + SandboxEvent.LOG_ID + "\" AND jsonPayload.event=\"" + SandboxEvent.EVENT
-                + "\" AND jsonPayload.backend=\"" + backend + "\" AND timestamp>=\"" + from + "\" AND timestamp<=\"" + to + "\"";
+                + "\" AND " + backend + " AND timestamp>=\"" + from + "\" AND timestamp<=\"" + to + "\"";
     }
 
     /**
@@ -293,18 +304,57 @@ public final class MetricsService {
      * client's events; the snapshot's latency and error rate are {@code cloudrun}'s.
      */
     public OperationStats operations(String backend, Instant from, Instant to) {
-        List<Duration> latencies = new ArrayList<>();
-        long operations = 0;
-        long ok = 0;
-        long mistakes = 0;
-        long errors = 0;
+        return operations(List.of(backend), from, to).get(backend);
+    }
+
+    /**
+     * Several backends' operations in a window, in one scan of the client's events. Each backend's figures stop at
+     * {@link #SCAN_CAP} events (its newest); the scan as a whole stops at that many times the number of backends, and
+     * then every backend's figures say they rest on the newest events only.
+     */
+    public Map<String, OperationStats> operations(List<String> backends, Instant from, Instant to) {
+        Map<String, Tally> tallies = new LinkedHashMap<>();
+        backends.forEach(b -> tallies.put(b, new Tally()));
+        long scanned = 0;
+        boolean stopped = false;
+        String projectId = clients.target().projectId();
         for (LogEntry entry : clients.logging().listLogEntries(ListLogEntriesRequest.newBuilder()
-                .addResourceNames("projects/" + clients.target().projectId()).setFilter(operationFilter(clients.target().projectId(), backend, from, to))
+                .addResourceNames("projects/" + projectId).setFilter(operationFilter(projectId, backends, from, to))
                 .setOrderBy("timestamp desc").setPageSize(1000).build()).iterateAll()) {
-            if (operations >= SCAN_CAP) {
-                return new OperationStats(backend, operations, ok, mistakes, errors, latencies, true);
+            if (scanned >= (long) SCAN_CAP * backends.size()) {
+                stopped = true;
+                break;
             }
+            scanned++;
             var fields = entry.getJsonPayload().getFieldsMap();
+            Tally t = tallies.get(fields.getOrDefault("backend", Value.getDefaultInstance()).getStringValue());
+            if (t == null) {
+                continue;
+            }
+            if (t.operations >= SCAN_CAP) {
+                t.truncated = true;
+                continue;
+            }
+            t.add(entry, fields);
+        }
+        Map<String, OperationStats> out = new LinkedHashMap<>();
+        for (var e : tallies.entrySet()) {
+            Tally t = e.getValue();
+            out.put(e.getKey(), new OperationStats(e.getKey(), t.operations, t.ok, t.mistakes, t.errors, t.latencies, t.truncated || stopped));
+        }
+        return out;
+    }
+
+    /** One backend's counts as the scan goes. */
+    private static final class Tally {
+        final List<Duration> latencies = new ArrayList<>();
+        long operations;
+        long ok;
+        long mistakes;
+        long errors;
+        boolean truncated;
+
+        void add(LogEntry entry, Map<String, Value> fields) {
             Optional<SandboxEvent.Outcome> outcome = SandboxEvent.Outcome.parse(fields.getOrDefault("outcome", Value.getDefaultInstance()).getStringValue());
             operations++;
             // An outcome a newer client added is counted as an operation, and as an error only when it says so by severity.
@@ -323,7 +373,6 @@ public final class MetricsService {
                 latencies.add(Duration.ofNanos((long) (ms.getNumberValue() * 1_000_000)));
             }
         }
-        return new OperationStats(backend, operations, ok, mistakes, errors, latencies, false);
     }
 
     /** Durations of executions that succeeded or failed in the window, newest first as the API lists them. */
