@@ -109,7 +109,6 @@ public final class RolloutChangeViewModel {
         rollout.setBusy(true);
         executor.execute(BackgroundTask.of("check the change", context -> plane.get().rollout().preview(change))
                 .onSuccess(result -> {
-                    preview.set(result);
                     planWarnings.setAll(review.warnings());
                     List<String> lines = new ArrayList<>(result.diff().lines());
                     result.diff().notes().forEach(n -> lines.add("note: " + n));
@@ -119,6 +118,8 @@ public final class RolloutChangeViewModel {
                         lines.add("The service already has " + change.applyTo(result.before().template()).describe() + "; nothing to apply.");
                     }
                     diffLines.setAll(lines);
+                    // Last: what the preview shows is complete when it appears.
+                    preview.set(result);
                 })
                 .onFailure(e -> dialogs.showError("The change was refused", "Cloud Run refused the change to " + rollout.serviceName() + ": "
                         + ErrorMessages.describe(e) + "\n\nNothing was written."))

@@ -126,7 +126,7 @@ public final class RolloutView extends ScrollPane {
         });
         rollbackButton.setTooltip(new Tooltip("Flag off and 0 % in one update, then wait for the revision and verify the traffic"));
         reasonField.textProperty().bindBidirectional(back.reasonProperty());
-        pointAtWhenMissing(reasonField, back.reasonMissingProperty(), "Reason for the rollback (required; recorded with your name)");
+        pointAtWhenMissing(reasonField, back.reasonMissingProperty(), "Reason to roll back (required; recorded)");
         applyReasonField.textProperty().bindBidirectional(change.reasonProperty());
         pointAtWhenMissing(applyReasonField, change.reasonMissingProperty(), "Reason for this change (required; recorded with your name)");
 
@@ -195,6 +195,7 @@ public final class RolloutView extends ScrollPane {
         applyHint.textProperty().bind(Bindings.createStringBinding(() -> change.canApplyProperty().get() ? ""
                         : change.reasonProperty().get().isBlank() ? "Give a reason for this change to apply it." : "",
                 change.canApplyProperty(), change.reasonProperty()));
+        showWhen(applyHint, applyHint.textProperty().isNotEmpty());
         planWarning.textProperty().bind(Bindings.createStringBinding(() -> change.planWarnings().isEmpty() ? ""
                 : "This change departs from the plan: " + String.join("; ", change.planWarnings()) + ". Say why in the reason.", change.planWarnings()));
         planWarning.setGraphic(new FontIcon(Feather.ALERT_TRIANGLE));
@@ -259,7 +260,9 @@ public final class RolloutView extends ScrollPane {
             PlanStepRow row = rows.get(i);
             if (i > 0) {
                 Region line = new Region();
-                line.getStyleClass().addAll("timeline-line", switch (row.position()) {
+                // The line into a step after a skipped one is the jump over it.
+                line.getStyleClass().addAll("timeline-line", rows.get(i - 1).position() == PlanStepRow.Position.SKIPPED
+                        ? "timeline-line-skipped" : switch (row.position()) {
                     case DONE, CURRENT -> "timeline-line-done";
                     case SKIPPED -> "timeline-line-skipped";
                     case NEXT, LATER -> "timeline-line-later";
