@@ -2,6 +2,7 @@ package io.sandboxops.app.cli;
 
 import io.sandboxops.core.env.Environment;
 import io.sandboxops.core.rollout.AuditEntry;
+import io.sandboxops.core.rollout.BackendChoice;
 import io.sandboxops.core.rollout.ChangeReview;
 import io.sandboxops.core.rollout.ChangeResult;
 import io.sandboxops.core.rollout.ControlPlane;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Parameters;
         footer = {"  sandboxctl rollout status", "  sandboxctl rollout set 10 --dry-run",
                 "  sandboxctl rollout rollback --reason \"p99 over 15 s\""},
         subcommands = {RolloutCommand.Status.class, RolloutCommand.Set.class, RolloutCommand.Enable.class, RolloutCommand.Disable.class,
-                RolloutCommand.Rollback.class, RolloutCommand.Plan.class, RolloutCommand.History.class})
+                RolloutCommand.Rollback.class, RolloutCommand.Plan.class, RolloutCommand.History.class, RolloutCommand.Choose.class})
 final class RolloutCommand {
     @Mixin
     HelpOption help;
@@ -78,6 +79,26 @@ final class RolloutCommand {
             try (ControlPlane cp = env.open(RolloutController.Options.defaults())) {
                 RolloutStatus s = cp.rollout().status();
                 output.print(statusJson(s), String.join("\n", s.describe()));
+            }
+            return 0;
+        }
+    }
+
+    @Access(Access.Kind.READ)
+    @Command(name = "choose", description = "Which backend a new session of KEY gets now by the rollout rule, as the agent backend decides it.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl rollout choose tenant-42", "  sandboxctl rollout choose user-7 --env prod --json"})
+    static final class Choose extends Base implements Callable<Integer> {
+        @Parameters(paramLabel = "KEY", description = "The sticky key: a user or tenant id (else a session id).")
+        String key;
+
+        @Override
+        public Integer call() {
+            try (ControlPlane cp = env.open(RolloutController.Options.defaults())) {
+                BackendChoice c = BackendChoice.forService(cp.rollout().status(), cp.environment().projectId(), key);
+                output.print(Output.object("key", c.stickyKey(), "backend", c.backend(), "bucket", c.bucket(),
+                                "flag", c.settings().cloudRunEnabled(), "percentage", c.settings().percentage(), "reason", c.reason()),
+                        "\"" + c.stickyKey() + "\" gets " + c.reason());
             }
             return 0;
         }

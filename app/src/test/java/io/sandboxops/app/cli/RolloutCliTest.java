@@ -132,4 +132,18 @@ class RolloutCliTest {
         assertThat(flagOff.json().get("warnings").toString()).contains("the flag stays off, so setting 25 % changes nothing");
         assertThat(flagOff.json().get("needs_reason").asBoolean()).isTrue();
     }
+
+    @Test
+    void chooseSaysWhichBackendAKeyGetsByTheSameRuleAsTheFactory() throws Exception {
+        CliRun off = ctl("rollout", "choose", "tenant-42", "--json");
+        assertThat(off.status()).as(off.err()).isZero();
+        assertThat(off.json().get("backend").asText()).isEqualTo("docker");
+        assertThat(off.json().get("reason").asText()).isEqualTo("docker (USE_CLOUDRUN_JOBS_SANDBOX=false)");
+        assertThat(ctl("rollout", "set", "100", "--reason", "all in, on the emulator").status()).isZero();
+        assertThat(ctl("rollout", "enable", "--reason", "all in").status()).isZero();
+        CliRun all = ctl("rollout", "choose", "tenant-42");
+        int bucket = io.sandboxops.core.rollout.Bucketing.bucket(io.sandboxops.core.rollout.Bucketing.FLAG_KEY, "tenant-42");
+        assertThat(all.out().strip()).isEqualTo("\"tenant-42\" gets cloudrun (bucket " + bucket + " < 100 %)");
+        assertThat(ctl("rollout", "rollback", "--reason", "reset").status()).isZero();
+    }
 }
