@@ -2,8 +2,12 @@ package io.sandboxops.app.cli;
 
 import io.sandboxops.core.env.Environment;
 import io.sandboxops.core.rollout.AuditEntry;
+import io.sandboxops.core.rollout.BackendChoice;
+import io.sandboxops.core.rollout.ChangeReview;
 import io.sandboxops.core.rollout.ChangeResult;
 import io.sandboxops.core.rollout.ControlPlane;
+import io.sandboxops.core.rollout.EnvValues;
+import io.sandboxops.core.rollout.PlanProgress;
 import io.sandboxops.core.rollout.PlanReview;
 import io.sandboxops.core.rollout.RollbackReport;
 import io.sandboxops.core.rollout.RolloutChange;
@@ -14,6 +18,7 @@ import io.sandboxops.core.rollout.RolloutPlanner;
 import io.sandboxops.core.rollout.RolloutProgress;
 import io.sandboxops.core.rollout.RolloutStatus;
 import io.sandboxops.core.rollout.TrafficShare;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -27,7 +32,7 @@ import picocli.CommandLine.Parameters;
         footer = {"  sandboxctl rollout status", "  sandboxctl rollout set 10 --dry-run",
                 "  sandboxctl rollout rollback --reason \"p99 over 15 s\""},
         subcommands = {RolloutCommand.Status.class, RolloutCommand.Set.class, RolloutCommand.Enable.class, RolloutCommand.Disable.class,
-                RolloutCommand.Rollback.class, RolloutCommand.Plan.class, RolloutCommand.History.class})
+                RolloutCommand.Rollback.class, RolloutCommand.Plan.class, RolloutCommand.History.class, RolloutCommand.Choose.class})
 final class RolloutCommand {
     @Mixin
     HelpOption help;
@@ -74,6 +79,26 @@ final class RolloutCommand {
             try (ControlPlane cp = env.open(RolloutController.Options.defaults())) {
                 RolloutStatus s = cp.rollout().status();
                 output.print(statusJson(s), String.join("\n", s.describe()));
+            }
+            return 0;
+        }
+    }
+
+    @Access(Access.Kind.READ)
+    @Command(name = "choose", description = "Which backend a new session of KEY gets now by the rollout rule, as the agent backend decides it.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl rollout choose tenant-42", "  sandboxctl rollout choose user-7 --env prod --json"})
+    static final class Choose extends Base implements Callable<Integer> {
+        @Parameters(paramLabel = "KEY", description = "The sticky key: a user or tenant id (else a session id).")
+        String key;
+
+        @Override
+        public Integer call() {
+            try (ControlPlane cp = env.open(RolloutController.Options.defaults())) {
+                BackendChoice c = BackendChoice.forService(cp.rollout().status(), cp.environment().projectId(), key);
+                output.print(Output.object("key", c.stickyKey(), "backend", c.backend(), "bucket", c.bucket(),
+                                "flag", c.settings().cloudRunEnabled(), "percentage", c.settings().percentage(), "reason", c.reason()),
+                        "\"" + c.stickyKey() + "\" gets " + c.reason());
             }
             return 0;
         }
@@ -191,11 +216,24 @@ final class RolloutCommand {
                 RolloutPlanner planner = cp.planner(RolloutPlan.originalPlan());
                 PlanReview review = advance ? planner.advance(reasonOrDefault(), EnvironmentOption.actor(), progress()).review()
                         : planner.review(EnvironmentOption.actor(), progress());
-                output.print(Output.object("review", review.describe()), String.join("\n", review.describe()));
+                List<String> lines = new ArrayList<>(review.describe());
+                lines.add(1, "steps:  " + String.join(" · ", steps(cp, review).steps().stream()
+                        .map(st -> st.step().percentage() + " % " + st.state().name().toLowerCase()).toList()));
+                output.print(Output.object("review", lines), String.join("\n", lines));
             }
             return 0;
         }
     }
+
+    /** The plan's steps as this rollout's recorded changes went through them: a step jumped over is skipped, not done. */
+    static PlanProgress steps(ControlPlane cp, PlanReview review) {
+        EnvValues serving = review.status().effective().orElse(review.status().template());
+        int at = serving.routesToCloudRun() ? serving.percentageValue().orElse(0) : 0;
+        return PlanProgress.of(RolloutPlan.originalPlan(), at, cp.rollout().history(HISTORY_FOR_STEPS).entries());
+    }
+
+    /** How many changes back the plan's steps are looked for: far more than a rollout's dozen steps and rollbacks. */
+    static final int HISTORY_FOR_STEPS = 500;
 
     @Access(Access.Kind.READ)
     @Command(name = "history", description = "Rollout changes: the local audit log and the service's Cloud Audit Log entries.",
@@ -223,18 +261,30 @@ final class RolloutCommand {
 
     static int change(Write verb, RolloutChange change, boolean dryRun) {
         try (ControlPlane cp = verb.env.open(RolloutController.Options.defaults())) {
+            EnvValues before = cp.rollout().status().template();
+            ChangeReview review = ChangeReview.of(RolloutPlan.originalPlan(), before, change.applyTo(before));
+            boolean noReason = verb.reason == null || verb.reason.isBlank();
+            if (!dryRun && review.needsReason() && noReason) {
+                throw new CliException("refusing: " + String.join("; ", review.warnings())
+                        + ". Nothing was written. If this is meant, say why with --reason \"...\" (recorded in the audit log).");
+            }
             ChangeResult r = dryRun ? cp.rollout().preview(change)
                     : cp.rollout().apply(change, verb.reasonOrDefault(), EnvironmentOption.actor(), verb.progress());
+            List<String> warnings = new ArrayList<>(review.warnings());
+            warnings.addAll(r.warnings());
             StringBuilder text = new StringBuilder();
             text.append(dryRun ? "dry run (nothing written): " : "").append(r.outcome()).append('\n');
             r.diff().lines().forEach(l -> text.append("  ").append(l).append('\n'));
-            r.warnings().forEach(w -> text.append("warning: ").append(w).append('\n'));
+            warnings.forEach(w -> text.append("warning: ").append(w).append('\n'));
+            if (dryRun && review.needsReason()) {
+                text.append("this change departs from the plan: applying it needs --reason\n");
+            }
             if (!dryRun) {
                 text.append("revision ").append(r.revision()).append(", ").append(r.elapsed().toMillis()).append(" ms\n");
                 r.after().describe().forEach(l -> text.append(l).append('\n'));
             }
             verb.output.print(Output.object("dry_run", r.dryRun(), "outcome", r.outcome().name(), "diff", r.diff().lines(),
-                    "warnings", r.warnings(), "revision", r.revision(), "elapsed_ms", r.elapsed().toMillis(),
+                    "warnings", warnings, "needs_reason", review.needsReason(), "revision", r.revision(), "elapsed_ms", r.elapsed().toMillis(),
                     "after", statusJson(r.after())), text.toString());
         }
         return 0;

@@ -28,6 +28,7 @@ import io.sandboxops.app.console.metrics.MetricsViewModel;
 import io.sandboxops.app.console.preferences.ConsolePreferences;
 import io.sandboxops.app.console.processes.ProcessesView;
 import io.sandboxops.app.console.processes.ProcessesViewModel;
+import io.sandboxops.app.console.rollout.HealthStrip;
 import io.sandboxops.app.console.rollout.RolloutView;
 import io.sandboxops.app.console.rollout.RolloutViewModel;
 import io.sandboxops.app.console.sessions.SessionsView;
@@ -137,7 +138,9 @@ public final class ConsoleWindow {
                 openSessions.terminalHost(), new ProcessesView(processes), new FilesView(files),
                 Bindings.isNotNull(session), terminalShown), List.of(
                 new MainView.Page("rolloutTab", "Rollout", Feather.GIT_BRANCH,
-                        Shortcut.PAGE_ROLLOUT.hint("Where the rollout stands, change it, roll back"), new RolloutView(rollout), rollout.shownProperty()),
+                        Shortcut.PAGE_ROLLOUT.hint("Where the rollout stands, change it, roll back"), new RolloutView(rollout),
+                        // The health strip shows the rollout on every tab, so the rollout is read whichever tab is selected.
+                        new javafx.beans.property.SimpleBooleanProperty(this, "rolloutTabShown")),
                 new MainView.Page("metricsTab", "Metrics", Feather.BAR_CHART_2,
                         Shortcut.PAGE_METRICS.hint("Success rate, latency, errors, running executions and cost against the plan"), new MetricsView(metrics), metrics.shownProperty()),
                 new MainView.Page("logsTab", "Logs & audit", Feather.FILE_TEXT,
@@ -150,6 +153,7 @@ public final class ConsoleWindow {
         Scene scene = new Scene(view, size.width(), size.height());
         installShortcuts(scene);
         view.setMenuBar(menuBar());
+        view.showAboveTheTabs(new HealthStrip(rollout));
         view.setOnAddEnvironment(environmentsFile.isPresent() ? this::addEnvironment : null);
         scene.getStylesheets().add(ConsoleWindow.class.getResource("console.css").toExternalForm());
         stage.setScene(scene);

@@ -110,4 +110,40 @@ class RolloutCliTest {
         CliRun l = ctl("logs", "--query", "failed-executions");
         assertThat(l.status()).as(l.err()).isZero();
     }
+
+    @Test
+    void theDryRunWarnsOfSkippedStepsAndTheChangeNeedsAReason() throws Exception {
+        assertThat(ctl("rollout", "enable", "--reason", "start").status()).isZero();
+        CliRun dry = ctl("rollout", "set", "10", "--dry-run");
+        assertThat(dry.status()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("warning: going from 0 % to 10 % skips the plan's 1 % step (hold 24 h)")
+                .contains("applying it needs --reason");
+        CliRun refused = ctl("rollout", "set", "10");
+        assertThat(refused.status()).isNotZero();
+        assertThat(refused.err()).contains("skips the plan's 1 % step").contains("Nothing was written").contains("--reason");
+        assertThat(ctl("rollout", "status", "--json").json().get("percentage").asText()).isEqualTo("0");
+
+        assertThat(ctl("rollout", "set", "10", "--reason", "1 % ran on staging for a week").status()).isZero();
+        CliRun plan = ctl("rollout", "plan");
+        assertThat(plan.out()).contains("steps:  1 % skipped · 10 % current · 25 % next");
+
+        assertThat(ctl("rollout", "rollback", "--reason", "reset").status()).isZero();
+        CliRun flagOff = ctl("rollout", "set", "25", "--dry-run", "--json");
+        assertThat(flagOff.json().get("warnings").toString()).contains("the flag stays off, so setting 25 % changes nothing");
+        assertThat(flagOff.json().get("needs_reason").asBoolean()).isTrue();
+    }
+
+    @Test
+    void chooseSaysWhichBackendAKeyGetsByTheSameRuleAsTheFactory() throws Exception {
+        CliRun off = ctl("rollout", "choose", "tenant-42", "--json");
+        assertThat(off.status()).as(off.err()).isZero();
+        assertThat(off.json().get("backend").asText()).isEqualTo("docker");
+        assertThat(off.json().get("reason").asText()).isEqualTo("docker (USE_CLOUDRUN_JOBS_SANDBOX=false)");
+        assertThat(ctl("rollout", "set", "100", "--reason", "all in, on the emulator").status()).isZero();
+        assertThat(ctl("rollout", "enable", "--reason", "all in").status()).isZero();
+        CliRun all = ctl("rollout", "choose", "tenant-42");
+        int bucket = io.sandboxops.core.rollout.Bucketing.bucket(io.sandboxops.core.rollout.Bucketing.FLAG_KEY, "tenant-42");
+        assertThat(all.out().strip()).isEqualTo("\"tenant-42\" gets cloudrun (bucket " + bucket + " < 100 %)");
+        assertThat(ctl("rollout", "rollback", "--reason", "reset").status()).isZero();
+    }
 }

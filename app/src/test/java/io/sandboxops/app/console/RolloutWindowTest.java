@@ -67,16 +67,38 @@ class RolloutWindowTest {
         assertThat(robot.lookup("#percentageLabel").queryAs(Label.class).getText()).isEqualTo("10 %");
         robot.clickOn("#previewChange");
         waitFor(15, TimeUnit.SECONDS, () -> robot.lookup("#diffList").query().isVisible());
+        // The dry run of a jump from 0 to 10 % says it skips the 1 % step, and asks for a reason.
+        Label warning = robot.lookup("#planWarning").queryAs(Label.class);
+        waitFor(10, TimeUnit.SECONDS, warning::isVisible);
+        assertThat(warning.getText()).startsWith("This change departs from the plan: going from 0 % to 10 % skips the plan's 1 % step")
+                .endsWith("Say why in the reason.");
         Button apply = robot.lookup("#applyChange").queryButton();
         assertThat(apply.isDisabled()).as("no reason given yet").isTrue();
-        robot.clickOn("#reasonField").write("start the rollout at 10 %");
+        robot.clickOn("#reasonField").write("a reason under Rollback");
+        assertThat(apply.isDisabled()).as("Apply has its own reason, not the one under Rollback").isTrue();
+        robot.interact(() -> robot.lookup("#reasonField").queryAs(javafx.scene.control.TextField.class).clear());
+        typeInto(robot, "#applyReasonField", "1 % ran a week on staging");
         assertThat(apply.isDisabled()).isFalse();
+        scrollToTheChange(robot);
+        Screenshots.save(window.stage().getScene(), "rollout-dry-run-warning");
         robot.clickOn(apply);
+        // Apply asks first, naming what changes, the warning and the reason.
+        waitFor(10, TimeUnit.SECONDS, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+        javafx.scene.Node dialog = robot.lookup(".dialog-pane").query();
+        assertThat(((javafx.scene.control.DialogPane) dialog).getContentText()).startsWith("Set flag=true, 10 % on manus-backend in local")
+                .contains("skips the plan's 1 % step").endsWith("Reason: 1 % ran a week on staging");
+        assertThat(cloud.plane.rollout().status().template()).as("nothing written before the confirmation").isEqualTo(new EnvValues("false", "0"));
+        Screenshots.save(dialog.getScene(), "apply-confirmation");
+        robot.clickOn(robot.from(dialog).lookup((Button b) -> "Apply".equals(b.getText())).queryButton());
         waitFor(20, TimeUnit.SECONDS, () -> headline.getText().equals("Cloud Run ON for 10 % of new sessions"));
         assertThat(cloud.plane.rollout().status().template()).isEqualTo(new EnvValues("true", "10"));
         waitFor(15, TimeUnit.SECONDS, () -> robot.lookup("#planStep10").tryQuery().map(n -> n.getStyleClass().contains("step-current")).orElse(false)
                 && robot.lookup("#planAdvice").queryAs(Label.class).getText().startsWith("Hold"));
-        Screenshots.save(window.stage().getScene(), "rollout-at-10");
+        // 1 % was never reached: skipped, not done.
+        javafx.scene.Node one = robot.lookup("#planStep1").query();
+        assertThat(one.getStyleClass()).contains("step-skipped").doesNotContain("step-done");
+        assertThat(robot.from(one).lookup(".timeline-gate").queryAs(Label.class).getText()).isEqualTo("skipped");
+        Screenshots.save(window.stage().getScene(), "rollout-plan-skipped");
 
         robot.clickOn("#reasonField").write("error rate alert at 10 %");
         robot.clickOn("#rollbackButton");
@@ -87,7 +109,7 @@ class RolloutWindowTest {
         assertThat(cloud.plane.rollout().status().template()).isEqualTo(new EnvValues("false", "0"));
         assertThat(robot.lookup("#rollbackStage2").queryAs(Label.class).getStyleClass()).contains("stage-done");
         assertThat(cloud.audit.read()).extracting(AuditEntry::action, AuditEntry::reason).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("set", "start the rollout at 10 %"),
+                org.assertj.core.groups.Tuple.tuple("set", "1 % ran a week on staging"),
                 org.assertj.core.groups.Tuple.tuple("rollback", "error rate alert at 10 %"));
         Screenshots.save(window.stage().getScene(), "rollout-rolled-back");
     }
@@ -102,7 +124,8 @@ class RolloutWindowTest {
         robot.clickOn("#flagSwitch");
         robot.clickOn("#previewChange");
         waitFor(15, TimeUnit.SECONDS, () -> robot.lookup("#confirmField").query().isVisible());
-        robot.clickOn("#reasonField").write("start the rollout");
+        scrollToTheChange(robot);
+        typeInto(robot, "#applyReasonField", "start the rollout");
         Button apply = robot.lookup("#applyChange").queryButton();
         assertThat(apply.isDisabled()).isTrue();
         robot.clickOn("#confirmField").write("prod");
@@ -110,6 +133,48 @@ class RolloutWindowTest {
         Screenshots.save(window.stage().getScene(), "rollout-production-confirm");
         robot.doubleClickOn("#confirmField").eraseText(4).write("manus-backend");
         assertThat(apply.isDisabled()).isFalse();
+    }
+
+    @Test
+    void theHealthStripShowsOnEveryTab(FxRobot robot) throws Exception {
+        cloud.plane.rollout().apply(new io.sandboxops.core.rollout.RolloutChange("set", java.util.Optional.of(true), java.util.OptionalInt.of(10)),
+                "1 % ran a week on staging", "alice", io.sandboxops.core.rollout.RolloutProgress.NONE);
+        Label step = robot.lookup("#healthStep").queryAs(Label.class);
+        Label gate = robot.lookup("#healthGate").queryAs(Label.class);
+        // The console reads every 15 s; the gate is measured on the read after the one that sees the step changed.
+        waitFor(30, TimeUnit.SECONDS, () -> {
+            robot.interact(() -> window.rollout().refresh());
+            return step.getText().startsWith("10 % · ") && gate.getText().startsWith("too few");
+        });
+        TabPane tabs = robot.lookup("#mainTabs").queryAs(TabPane.class);
+        for (javafx.scene.control.Tab tab : List.copyOf(tabs.getTabs())) {
+            robot.interact(() -> tabs.getSelectionModel().select(tab));
+            WaitForAsyncUtils.waitForFxEvents();
+            javafx.scene.Node strip = robot.lookup("#healthStrip").query();
+            assertThat(strip.isVisible()).as("on the tab " + tab.getText()).isTrue();
+            assertThat(strip.getScene()).isSameAs(window.stage().getScene());
+            assertThat(robot.lookup("#healthFlag").queryAs(Label.class).getText()).isEqualTo("on");
+            assertThat(robot.lookup("#healthPercentage").queryAs(Label.class).getText()).isEqualTo("10 %");
+            assertThat(step.getText()).matches("10 % · 4[78] h \\d+ min left \\(skipped 1 %\\)");
+            assertThat(robot.lookup("#healthGate").queryAs(Label.class).getText()).isEqualTo("too few samples (0 of 100)");
+            assertThat(robot.lookup("#healthErrors").queryAs(Label.class).getText()).startsWith("Cloud Run ").contains(" · Docker ");
+            assertThat(robot.lookup("#healthLastChange").queryAs(Label.class).getText()).startsWith("alice, ")
+                    .endsWith("“1 % ran a week on staging”");
+        }
+        robot.interact(() -> tabs.getSelectionModel().select(0));
+        Screenshots.save(window.stage().getScene(), "health-strip");
+    }
+
+    /** Scrolls the rollout view down to the change card, as a person would to reach Apply. */
+    private static void scrollToTheChange(FxRobot robot) {
+        robot.interact(() -> robot.lookup(".rollout-view").queryAs(javafx.scene.control.ScrollPane.class).setVvalue(1));
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    /** Types into a field the scroll pane may hold below its fold, where a click would miss it. */
+    private static void typeInto(FxRobot robot, String field, String text) {
+        robot.interact(() -> robot.lookup(field).query().requestFocus());
+        robot.write(text);
     }
 
     private void openRolloutTab(FxRobot robot) {

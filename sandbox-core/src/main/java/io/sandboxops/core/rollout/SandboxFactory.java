@@ -94,12 +94,7 @@ public final class SandboxFactory implements AutoCloseable {
 
     /** Which backend a session with this sticky key (user or tenant id, else session id) gets. Touches no backend. */
     public BackendChoice choose(String stickyKey) {
-        if (stickyKey == null || stickyKey.isBlank()) {
-            throw new IllegalArgumentException("a sticky key (user, tenant or session id) is required");
-        }
-        int bucket = Bucketing.bucket(Bucketing.FLAG_KEY, stickyKey);
-        boolean cloudRun = settings.cloudRunEnabled() && Bucketing.inRollout(bucket, settings.percentage());
-        return new BackendChoice(cloudRun ? CLOUDRUN : DOCKER, stickyKey, bucket, settings);
+        return BackendChoice.of(settings, stickyKey);
     }
 
     /**

@@ -205,6 +205,11 @@ public final class MainView extends BorderPane {
         sessionTabs.getSelectionModel().select(List.of(consoleTab, processesTab, filesTab, terminalTab).get(index));
     }
 
+    /** A strip under the environment switcher, above the tabs, so it shows whichever tab is selected. */
+    public void showAboveTheTabs(javafx.scene.Node strip) {
+        topBox.getChildren().add(strip);
+    }
+
     /** The window's menu, above the banner and the environment switcher. */
     public void setMenuBar(MenuBar menuBar) {
         topBox.getChildren().add(0, menuBar);

@@ -15,7 +15,8 @@ import java.time.Duration;
  */
 public record PlanStepRow(int percentage, Duration hold, Position position, GateState gate, String detail, long samples, long needed) {
 
-    public enum Position { DONE, CURRENT, NEXT, LATER }
+    /** DONE: the rollout stood at this step and went on; SKIPPED: it went past without stopping there. */
+    public enum Position { DONE, SKIPPED, CURRENT, NEXT, LATER }
 
     public enum GateState {
         /** every check holds on enough executions */

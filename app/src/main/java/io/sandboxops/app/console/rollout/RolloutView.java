@@ -4,6 +4,7 @@ import atlantafx.base.controls.ToggleSwitch;
 import io.sandboxops.app.console.fx.ViewLoader;
 import java.util.List;
 import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
 import javafx.scene.Node;
@@ -81,6 +82,10 @@ public final class RolloutView extends ScrollPane {
     @FXML
     private TextField confirmField;
     @FXML
+    private Label planWarning;
+    @FXML
+    private TextField applyReasonField;
+    @FXML
     private Button applyButton;
     @FXML
     private Label applyHint;
@@ -110,27 +115,28 @@ public final class RolloutView extends ScrollPane {
         lastChange.textProperty().bind(viewModel.lastChangeProperty());
 
         rollbackButton.setGraphic(new FontIcon(Feather.ROTATE_CCW));
-        rollbackButton.disableProperty().bind(viewModel.canRollbackProperty().not());
+        RollbackViewModel back = viewModel.rollbackViewModel();
+        RolloutChangeViewModel change = viewModel.changeViewModel();
+        rollbackButton.disableProperty().bind(back.canRollbackProperty().not());
         rollbackButton.setOnAction(e -> {
-            viewModel.rollback();
-            if (viewModel.reasonMissingProperty().get()) {
+            back.rollback();
+            if (back.reasonMissingProperty().get()) {
                 reasonField.requestFocus();
             }
         });
         rollbackButton.setTooltip(new Tooltip("Flag off and 0 % in one update, then wait for the revision and verify the traffic"));
-        reasonField.textProperty().bindBidirectional(viewModel.reasonProperty());
-        viewModel.reasonMissingProperty().addListener((obs, old, missing) -> {
-            reasonField.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("danger"), missing);
-            reasonField.setPromptText(missing ? "Say why first: it is recorded in the audit log" : "Reason (required; recorded with your name)");
-        });
+        reasonField.textProperty().bindBidirectional(back.reasonProperty());
+        pointAtWhenMissing(reasonField, back.reasonMissingProperty(), "Reason to roll back (required; recorded)");
+        applyReasonField.textProperty().bindBidirectional(change.reasonProperty());
+        pointAtWhenMissing(applyReasonField, change.reasonMissingProperty(), "Reason for this change (required; recorded with your name)");
 
-        showWhen(rollbackCard, Bindings.createBooleanBinding(() -> viewModel.rollingBackProperty().get()
-                || !viewModel.rollbackOutcomeProperty().get().isEmpty(), viewModel.rollingBackProperty(), viewModel.rollbackOutcomeProperty()));
-        viewModel.rollbackStages().addListener((ListChangeListener<RollbackStage>) c -> showStages());
+        showWhen(rollbackCard, Bindings.createBooleanBinding(() -> back.rollingBackProperty().get()
+                || !back.rollbackOutcomeProperty().get().isEmpty(), back.rollingBackProperty(), back.rollbackOutcomeProperty()));
+        back.rollbackStages().addListener((ListChangeListener<RollbackStage>) c -> showStages());
         showStages();
-        rollbackOutcome.textProperty().bind(viewModel.rollbackOutcomeProperty());
-        viewModel.rollbackOutcomeProperty().addListener((obs, old, now) -> styleOutcome(now));
-        rollbackLog.setItems(viewModel.rollbackLog());
+        rollbackOutcome.textProperty().bind(back.rollbackOutcomeProperty());
+        back.rollbackOutcomeProperty().addListener((obs, old, now) -> styleOutcome(now));
+        rollbackLog.setItems(back.rollbackLog());
 
         planAdvice.textProperty().bind(viewModel.planAdviceProperty());
         viewModel.planSteps().addListener((ListChangeListener<PlanStepRow>) c -> showTimeline());
@@ -151,47 +157,61 @@ public final class RolloutView extends ScrollPane {
                 return (double) steps.indexOf(Integer.parseInt(text.replace("%", "").trim()));
             }
         });
-        percentageSlider.setValue(steps.indexOf(viewModel.percentageProperty().get()));
+        percentageSlider.setValue(steps.indexOf(change.percentageProperty().get()));
         percentageSlider.valueProperty().addListener((obs, old, now) -> {
             int index = (int) Math.round(now.doubleValue());
             if (!percentageSlider.isValueChanging() || index == now.doubleValue()) {
-                viewModel.percentageProperty().set(steps.get(index));
+                change.percentageProperty().set(steps.get(index));
             }
         });
         percentageSlider.valueChangingProperty().addListener((obs, was, changing) -> {
             if (!changing) {
-                viewModel.percentageProperty().set(steps.get((int) Math.round(percentageSlider.getValue())));
+                change.percentageProperty().set(steps.get((int) Math.round(percentageSlider.getValue())));
             }
         });
-        viewModel.percentageProperty().addListener((obs, old, now) -> percentageSlider.setValue(steps.indexOf(now.intValue())));
-        percentageLabel.textProperty().bind(viewModel.percentageProperty().asString("%d %%"));
-        flagSwitch.selectedProperty().bindBidirectional(viewModel.flagProperty());
-        flagLabel.textProperty().bind(Bindings.when(viewModel.flagProperty()).then("on").otherwise("off"));
+        change.percentageProperty().addListener((obs, old, now) -> percentageSlider.setValue(steps.indexOf(now.intValue())));
+        percentageLabel.textProperty().bind(change.percentageProperty().asString("%d %%"));
+        flagSwitch.selectedProperty().bindBidirectional(change.flagProperty());
+        flagLabel.textProperty().bind(Bindings.when(change.flagProperty()).then("on").otherwise("off"));
         flagSwitch.disableProperty().bind(viewModel.writableProperty().not().or(viewModel.busyProperty()));
         percentageSlider.disableProperty().bind(flagSwitch.disableProperty());
 
         previewButton.setGraphic(new FontIcon(Feather.EYE));
-        previewButton.disableProperty().bind(viewModel.canPreviewProperty().not());
-        previewButton.setOnAction(e -> viewModel.preview());
-        discardButton.disableProperty().bind(viewModel.dirtyProperty().not().or(viewModel.busyProperty()));
+        previewButton.disableProperty().bind(change.canPreviewProperty().not());
+        previewButton.setOnAction(e -> change.preview());
+        discardButton.disableProperty().bind(change.dirtyProperty().not().or(viewModel.busyProperty()));
         discardButton.setOnAction(e -> {
-            viewModel.clearPreview();
-            viewModel.refreshToService();
+            change.clearPreview();
+            change.refreshToService();
         });
-        showWhen(diffBox, viewModel.previewProperty().isNotNull());
-        diffList.setItems(viewModel.diffLines());
+        showWhen(diffBox, change.previewProperty().isNotNull());
+        diffList.setItems(change.diffLines());
         showWhen(confirmBox, viewModel.productionProperty());
-        confirmLabel.textProperty().bind(Bindings.createStringBinding(() -> "Production: type \"" + viewModel.serviceName() + "\" to confirm", viewModel.previewProperty(), viewModel.productionProperty()));
-        confirmField.textProperty().bindBidirectional(viewModel.typedConfirmationProperty());
+        confirmLabel.textProperty().bind(Bindings.createStringBinding(() -> "Production: type \"" + viewModel.serviceName() + "\" to confirm", change.previewProperty(), viewModel.productionProperty()));
+        confirmField.textProperty().bindBidirectional(change.typedConfirmationProperty());
         applyButton.setGraphic(new FontIcon(Feather.CHECK));
-        applyButton.disableProperty().bind(viewModel.canApplyProperty().not());
-        applyButton.setOnAction(e -> viewModel.apply());
-        applyHint.textProperty().bind(Bindings.createStringBinding(() -> viewModel.canApplyProperty().get() ? ""
-                        : viewModel.reasonProperty().get().isBlank() ? "Give a reason (top right) to apply." : "",
-                viewModel.canApplyProperty(), viewModel.reasonProperty()));
+        applyButton.disableProperty().bind(change.canApplyProperty().not());
+        applyButton.setOnAction(e -> change.apply());
+        applyHint.textProperty().bind(Bindings.createStringBinding(() -> change.canApplyProperty().get() ? ""
+                        : change.reasonProperty().get().isBlank() ? "Give a reason for this change to apply it." : "",
+                change.canApplyProperty(), change.reasonProperty()));
+        showWhen(applyHint, applyHint.textProperty().isNotEmpty());
+        planWarning.textProperty().bind(Bindings.createStringBinding(() -> change.planWarnings().isEmpty() ? ""
+                : "This change departs from the plan: " + String.join("; ", change.planWarnings()) + ". Say why in the reason.", change.planWarnings()));
+        planWarning.setGraphic(new FontIcon(Feather.ALERT_TRIANGLE));
+        showWhen(planWarning, Bindings.isNotEmpty(change.planWarnings()));
 
         viewModel.traffic().addListener((ListChangeListener<TrafficRow>) c -> showTraffic());
         showTraffic();
+    }
+
+    /** Marks a reason field red with a prompt that says what to do when its action was tried without a reason. */
+    private static void pointAtWhenMissing(TextField field, ReadOnlyBooleanProperty missing, String prompt) {
+        field.setPromptText(prompt);
+        missing.addListener((obs, old, now) -> {
+            field.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("danger"), now);
+            field.setPromptText(now ? "Say why first: it is recorded in the audit log" : prompt);
+        });
     }
 
     private static void showWhen(Node node, javafx.beans.value.ObservableBooleanValue condition) {
@@ -213,8 +233,9 @@ public final class RolloutView extends ScrollPane {
 
     private void showStages() {
         rollbackStages.getChildren().clear();
-        for (int i = 0; i < viewModel.rollbackStages().size(); i++) {
-            RollbackStage stage = viewModel.rollbackStages().get(i);
+        List<RollbackStage> stages = viewModel.rollbackViewModel().rollbackStages();
+        for (int i = 0; i < stages.size(); i++) {
+            RollbackStage stage = stages.get(i);
             if (i > 0) {
                 rollbackStages.getChildren().add(new FontIcon(Feather.CHEVRON_RIGHT));
             }
@@ -239,8 +260,13 @@ public final class RolloutView extends ScrollPane {
             PlanStepRow row = rows.get(i);
             if (i > 0) {
                 Region line = new Region();
-                line.getStyleClass().addAll("timeline-line", row.position() == PlanStepRow.Position.DONE
-                        || row.position() == PlanStepRow.Position.CURRENT ? "timeline-line-done" : "timeline-line-later");
+                // The line into a step after a skipped one is the jump over it.
+                line.getStyleClass().addAll("timeline-line", rows.get(i - 1).position() == PlanStepRow.Position.SKIPPED
+                        ? "timeline-line-skipped" : switch (row.position()) {
+                    case DONE, CURRENT -> "timeline-line-done";
+                    case SKIPPED -> "timeline-line-skipped";
+                    case NEXT, LATER -> "timeline-line-later";
+                });
                 HBox.setHgrow(line, Priority.ALWAYS);
                 line.setMinWidth(12);
                 timeline.getChildren().add(line);
@@ -264,6 +290,7 @@ public final class RolloutView extends ScrollPane {
     private static String gateText(PlanStepRow row) {
         return switch (row.position()) {
             case DONE -> "done";
+            case SKIPPED -> "skipped";
             case NEXT -> "next";
             case LATER -> "";
             case CURRENT -> switch (row.gate()) {
@@ -290,6 +317,9 @@ public final class RolloutView extends ScrollPane {
     private static Feather gateIcon(PlanStepRow row) {
         if (row.position() == PlanStepRow.Position.DONE) {
             return Feather.CHECK;
+        }
+        if (row.position() == PlanStepRow.Position.SKIPPED) {
+            return Feather.SKIP_FORWARD;
         }
         if (row.position() != PlanStepRow.Position.CURRENT) {
             return Feather.CIRCLE;

@@ -12,27 +12,26 @@ import io.sandboxops.app.console.task.BackgroundTask;
 import io.sandboxops.app.console.task.RefreshGate;
 import io.sandboxops.app.console.task.TaskExecutor;
 import io.sandboxops.app.console.task.TaskHandle;
-import io.sandboxops.core.rollout.ChangeResult;
+import io.sandboxops.core.observe.MetricsService;
+import io.sandboxops.core.rollout.AuditEntry;
 import io.sandboxops.core.rollout.ControlPlane;
 import io.sandboxops.core.rollout.EnvValues;
 import io.sandboxops.core.rollout.Gate;
+import io.sandboxops.core.rollout.PlanProgress;
 import io.sandboxops.core.rollout.PlanReview;
-import io.sandboxops.core.rollout.RollbackReport;
-import io.sandboxops.core.rollout.RolloutChange;
 import io.sandboxops.core.rollout.RolloutPlan;
 import io.sandboxops.core.rollout.RolloutProgress;
 import io.sandboxops.core.rollout.RolloutStatus;
+import io.sandboxops.core.rollout.SandboxFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.concurrent.atomic.AtomicReference;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
-import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -40,18 +39,16 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
-import javafx.beans.property.SimpleIntegerProperty;
-import javafx.beans.property.SimpleStringProperty;
-import javafx.beans.property.StringProperty;
 import javafx.beans.value.ObservableValue;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
  * The rollout of the environment's agent backend service (DESIGN §6): where it stands (flag, percentage, serving
- * revision, traffic split, the plan's step and gate), a change with its env-var diff shown before it is applied,
- * and a rollback that says how far it got and when it was verified. Every change needs a reason, recorded in
- * the audit log with the person's name; in production, the service name typed.
+ * revision, traffic split, the plan's steps as really gone through and the current step's gate) and its health in
+ * one line for every tab. A change ({@link RolloutChangeViewModel}) and the rollback ({@link RollbackViewModel}) are
+ * its parts: both write the service this one reads, one at a time. Every write needs a reason, recorded in the audit
+ * log with the person's name; in production, the service name typed.
  */
 public final class RolloutViewModel {
     public static final Duration REFRESH_PERIOD = Duration.ofSeconds(15);
@@ -60,10 +57,13 @@ public final class RolloutViewModel {
      * (about 60 a minute per project) does not allow every {@link #REFRESH_PERIOD}; the service itself is read every time.
      */
     public static final Duration GATE_PERIOD = Duration.ofMinutes(2);
+    /** How many changes back the plan's steps are looked for: far more than a rollout's dozen steps and rollbacks. */
+    static final int HISTORY_FOR_STEPS = 500;
+    /** The window of the error rates before the rollout starts (no step to measure from). */
+    static final Duration RATES_WINDOW_BEFORE_START = Duration.ofHours(1);
 
     private final TaskExecutor executor;
     private final StatusLine status;
-    private final DialogService dialogs;
     private final Notifier notifier;
     private final ObservableValue<Workspace> workspace;
     private final String actor;
@@ -79,35 +79,23 @@ public final class RolloutViewModel {
     private final ObservableList<TrafficRow> traffic = FXCollections.observableArrayList();
     private final ObservableList<PlanStepRow> planSteps = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper planAdvice = new ReadOnlyStringWrapper(this, "planAdvice", "");
-
-    private final BooleanProperty flag = new SimpleBooleanProperty(this, "flag");
-    private final IntegerProperty percentage = new SimpleIntegerProperty(this, "percentage");
-    private final StringProperty reason = new SimpleStringProperty(this, "reason", "");
-    private final StringProperty typedConfirmation = new SimpleStringProperty(this, "typedConfirmation", "");
-    private final ReadOnlyBooleanWrapper reasonMissing = new ReadOnlyBooleanWrapper(this, "reasonMissing");
-    private final ReadOnlyObjectWrapper<ChangeResult> preview = new ReadOnlyObjectWrapper<>(this, "preview");
-    private final ObservableList<String> diffLines = FXCollections.observableArrayList();
+    private final ReadOnlyObjectWrapper<RolloutHealth> health = new ReadOnlyObjectWrapper<>(this, "health", RolloutHealth.UNKNOWN);
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
     private final ReadOnlyBooleanWrapper loaded = new ReadOnlyBooleanWrapper(this, "loaded");
     private final BooleanProperty shown = new SimpleBooleanProperty(this, "shown", true);
 
-    private final ObservableList<RollbackStage> rollbackStages = FXCollections.observableArrayList();
-    private final ReadOnlyBooleanWrapper rollingBack = new ReadOnlyBooleanWrapper(this, "rollingBack");
-    private final ReadOnlyStringWrapper rollbackOutcome = new ReadOnlyStringWrapper(this, "rollbackOutcome", "");
-    private final ReadOnlyObjectWrapper<RollbackReport> lastRollback = new ReadOnlyObjectWrapper<>(this, "lastRollback");
-    private final ObservableList<String> rollbackLog = FXCollections.observableArrayList();
-
     private final BooleanBinding writable;
     private final BooleanBinding production;
-    private final BooleanBinding dirty;
-    private final BooleanBinding canPreview;
-    private final BooleanBinding canApply;
-    private final BooleanBinding canRollback;
+    private final RolloutChangeViewModel change;
+    private final RollbackViewModel rollback;
     private final RefreshGate refreshing = new RefreshGate(Duration.ofMinutes(2));
     private TaskHandle timer = TaskHandle.DONE;
     /** When the gate was last measured (null: measure on the next read), and what it said, for the reads between. */
     private Instant gateMeasured;
     private Optional<PlanReview> lastReview = Optional.empty();
+    /** The rollout's changes and the error rates as last read with the gate, for the reads between. */
+    private List<AuditEntry> lastHistory = List.of();
+    private String lastRates = "not measured yet";
     /** The step whose breached gate was last announced, so a breach is announced once, not on every read. */
     private Integer breachAnnounced;
 
@@ -116,7 +104,6 @@ public final class RolloutViewModel {
                             String actor) {
         this.executor = executor;
         this.status = status;
-        this.dialogs = dialogs;
         this.notifier = notifier;
         this.workspace = workspace;
         this.actor = actor;
@@ -128,26 +115,9 @@ public final class RolloutViewModel {
 
         writable = Bindings.createBooleanBinding(() -> environment().map(ConsoleEnvironment::writesAllowed).orElse(false), workspace);
         production = Bindings.createBooleanBinding(() -> environment().map(ConsoleEnvironment::production).orElse(false), workspace);
-        dirty = Bindings.createBooleanBinding(() -> current.get() != null && !desired().equals(effectiveTemplate(current.get())),
-                current, flag, percentage);
-        canPreview = loaded.and(writable).and(dirty).and(busy.not());
-        canApply = Bindings.createBooleanBinding(() -> preview.get() != null && preview.get().outcome() == ChangeResult.Outcome.VALID
-                        && !busy.get() && writable.get() && !reason.get().isBlank()
-                        && (!production.get() || typedConfirmation.get().trim().equals(serviceName())),
-                preview, busy, writable, reason, production, typedConfirmation);
-        canRollback = loaded.and(writable).and(busy.not());
+        change = new RolloutChangeViewModel(this, executor, status, dialogs);
+        rollback = new RollbackViewModel(this, executor, status, dialogs, notifier);
 
-        resetRollbackStages();
-        percentage.addListener((obs, old, now) -> {
-            int snapped = snap(now.intValue());
-            if (snapped != now.intValue()) {
-                percentage.set(snapped);
-            }
-        });
-        // A preview belongs to the values it was made for; changing them asks for a new one.
-        flag.addListener((obs, old, now) -> clearPreview());
-        percentage.addListener((obs, old, now) -> clearPreview());
-        reason.addListener((obs, old, now) -> reasonMissing.set(false));
         shown.addListener((obs, old, now) -> refresh());
         workspace.addListener((obs, old, now) -> {
             clear();
@@ -166,12 +136,26 @@ public final class RolloutViewModel {
         timer.cancel();
     }
 
-    // ---------------------------------------------------------------- reading
-
-    private record Reading(RolloutStatus status, Optional<PlanReview> review, Optional<String> gateProblem) {
+    /** The change: switch, slider, dry run, Apply. */
+    public RolloutChangeViewModel changeViewModel() {
+        return change;
     }
 
-    /** Reads the service and reviews the plan (status, step, gate) in the background, while the view is shown. */
+    /** The way back. */
+    public RollbackViewModel rollbackViewModel() {
+        return rollback;
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    private record Reading(RolloutStatus status, Optional<PlanReview> review, Optional<String> gateProblem,
+                           Optional<List<AuditEntry>> history, Optional<String> rates) {
+        static Reading statusOnly(RolloutStatus status) {
+            return new Reading(status, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        }
+    }
+
+    /** Reads the service and reviews the plan (status, step, gate, history, error rates) in the background, while shown. */
     public void refresh() {
         if (!shown.get()) {
             return;
@@ -205,21 +189,46 @@ public final class RolloutViewModel {
 
     private Reading read(ControlPlane cp, boolean measureGate) {
         if (!measureGate) {
-            return new Reading(cp.rollout().status(), Optional.empty(), Optional.empty());
+            return Reading.statusOnly(cp.rollout().status());
         }
+        List<AuditEntry> history = cp.rollout().history(HISTORY_FOR_STEPS).entries();
         try {
             PlanReview review = cp.planner(plan).review(actor, RolloutProgress.NONE);
-            return new Reading(review.status(), Optional.of(review), Optional.empty());
+            return new Reading(review.status(), Optional.of(review), Optional.empty(), Optional.of(history),
+                    Optional.of(canaryVersusBaseline(cp, review.status())));
         } catch (RuntimeException e) {
             // The gate needs the metrics; the status alone still tells where the rollout stands.
             RolloutStatus s = cp.rollout().status();
-            return new Reading(s, Optional.empty(), Optional.of("the plan's gate could not be measured: " + ErrorMessages.describe(e)));
+            return new Reading(s, Optional.empty(), Optional.of("the plan's gate could not be measured: " + ErrorMessages.describe(e)),
+                    Optional.of(history), Optional.of("unavailable: " + ErrorMessages.describe(e)));
         }
+    }
+
+    /**
+     * Canary (Cloud Run) against baseline (Docker): each backend's error rate from the client's events since the step
+     * began (the last hour before the rollout starts), with its sample size. The one place the strip's comparison is
+     * made, so it can switch to the metrics' side-by-side figures without touching the view.
+     */
+    static String canaryVersusBaseline(ControlPlane cp, RolloutStatus s) {
+        Instant now = Instant.now();
+        Instant from = effectivePercentage(s) > 0 ? s.lastChange().filter(t -> t.isBefore(now)).orElse(now.minus(RATES_WINDOW_BEFORE_START))
+                : now.minus(RATES_WINDOW_BEFORE_START);
+        MetricsService.OperationStats canary = cp.metrics().operations(SandboxFactory.CLOUDRUN, from, now);
+        MetricsService.OperationStats baseline = cp.metrics().operations(SandboxFactory.DOCKER, from, now);
+        return "Cloud Run " + rate(canary) + " · Docker " + rate(baseline);
+    }
+
+    private static String rate(MetricsService.OperationStats stats) {
+        if (stats.operations() == 0) {
+            return "– (n=0)";
+        }
+        return String.format(Locale.ROOT, "%.1f %% (n=%d%s)", 100.0 * stats.backendErrors() / stats.operations(), stats.operations(),
+                stats.truncated() ? "+" : "");
     }
 
     private void show(Reading reading) {
         RolloutStatus s = reading.status();
-        boolean followServer = current.get() == null || !dirty.get();
+        boolean followServer = current.get() == null || !change.dirtyProperty().get();
         current.set(s);
         unavailable.set("");
         loaded.set(true);
@@ -237,20 +246,60 @@ public final class RolloutViewModel {
             gateMeasured = Instant.now();
             lastReview = reading.review();
         }
+        reading.history().ifPresent(h -> lastHistory = h);
+        reading.rates().ifPresent(r -> lastRates = r);
         // Between measurements the last gate stands, as long as the rollout is still at the step it was measured at.
         int at = effectivePercentage(s);
         Optional<PlanReview> review = reading.review().or(() -> lastReview.filter(r -> effectivePercentage(r.status()) == at));
         if (review.isEmpty() && reading.gateProblem().isEmpty()) {
             gateMeasured = null;
         }
-        showTimeline(timeline(plan, at, review.flatMap(PlanReview::gate), reading.gateProblem()));
+        showTimeline(timeline(plan, at, lastHistory, review.flatMap(PlanReview::gate), reading.gateProblem()));
         planAdvice.set(review.map(r -> advice(r)).orElse(reading.gateProblem().map(p -> "Plan: " + p)
                 .orElse("Measuring the plan's gate…")));
+        health.set(health(s, at, review, reading.gateProblem()));
         if (followServer) {
-            EnvValues template = effectiveTemplate(s);
-            flag.set(template.flagValue().orElse(false));
-            percentage.set(snap(template.percentageValue().orElse(0)));
+            change.refreshToService();
         }
+    }
+
+    /** Shows what a change or rollback left the service at, then reads it again (with the gate, since the step changed). */
+    void showApplied(RolloutStatus after) {
+        show(Reading.statusOnly(after));
+        refresh();
+    }
+
+    private RolloutHealth health(RolloutStatus s, int at, Optional<PlanReview> review, Optional<String> gateProblem) {
+        EnvValues serving = s.effective().orElse(s.template());
+        String flag = s.effective().isEmpty() ? "split" : serving.flagValue().map(on -> on ? "on" : "off").orElse("invalid");
+        String percentage = s.effective().isEmpty() ? "split" : serving.percentageValue().isPresent()
+                ? serving.percentageValue().getAsInt() + " %" : "invalid";
+        String step = plan.current(at).map(st -> {
+            if (st.hold().isZero()) {
+                return st.percentage() + " % · final step";
+            }
+            Duration held = review.map(PlanReview::heldFor).orElse(Duration.ZERO);
+            Duration left = st.hold().minus(held);
+            return st.percentage() + " % · " + (left.isNegative() || left.isZero() ? "hold over"
+                    : left.toHours() + " h " + left.toMinutesPart() + " min left");
+        }).orElse("not started");
+        List<PlanProgress.StepState> skipped = PlanProgress.of(plan, at, lastHistory).steps().stream()
+                .filter(st -> st.state() == PlanProgress.State.SKIPPED).toList();
+        if (!skipped.isEmpty()) {
+            step += " (skipped " + String.join(", ", skipped.stream().map(st -> st.step().percentage() + " %").toList()) + ")";
+        }
+        Optional<Gate.Result> gate = review.flatMap(PlanReview::gate);
+        String gateText = gate.map(g -> switch (g.verdict()) {
+            case PASS -> "pass";
+            case INSUFFICIENT_DATA -> "too few samples (" + g.completedExecutions() + " of " + g.minimumExecutions() + ")";
+            case BREACH -> "BREACH";
+        }).orElse(gateProblem.isPresent() ? "not measured" : at == 0 ? "not started" : "measuring…");
+        String last = lastHistory.stream().findFirst().map(e -> e.actor() + ", " + HumanReadable.time(e.time()) + ", "
+                        + (e.reason().isBlank() ? "no reason recorded" : "“" + e.reason() + "”"))
+                .orElse(s.lastChange().map(t -> (s.lastModifier().isEmpty() ? "someone" : s.lastModifier()) + ", " + HumanReadable.time(t)
+                        + ", no reason recorded").orElse("unknown"));
+        boolean alarm = gate.map(g -> g.verdict() == Gate.Verdict.BREACH).orElse(false);
+        return new RolloutHealth(flag, percentage, step, gateText, lastRates, last, alarm);
     }
 
     /**
@@ -309,259 +358,47 @@ public final class RolloutViewModel {
     }
 
     /** The template's values with a flag or percentage that does not parse read as the backend would: off. */
-    private static EnvValues effectiveTemplate(RolloutStatus s) {
+    static EnvValues effectiveTemplate(RolloutStatus s) {
         EnvValues t = s.template();
         return new EnvValues(String.valueOf(t.flagValue().orElse(false)), String.valueOf(t.percentageValue().orElse(0)));
     }
 
-    /** Each plan step with where the rollout is and, for the current step, its gate. */
-    static List<PlanStepRow> timeline(RolloutPlan plan, int percentage, Optional<Gate.Result> gate, Optional<String> gateProblem) {
-        Optional<RolloutPlan.Step> at = plan.current(percentage);
-        Optional<RolloutPlan.Step> next = plan.next(percentage);
+    /**
+     * Each plan step with where the rollout is and, for the current step, its gate. A step below the current one is
+     * done only when a recorded change of this rollout put the service at it; otherwise it was skipped.
+     *
+     * @param history the rollout's changes, newest first
+     */
+    static List<PlanStepRow> timeline(RolloutPlan plan, int percentage, List<AuditEntry> history, Optional<Gate.Result> gate,
+                                      Optional<String> gateProblem) {
         List<PlanStepRow> rows = new ArrayList<>();
-        for (RolloutPlan.Step step : plan.steps()) {
-            if (at.isPresent() && step.percentage() < at.get().percentage()) {
-                rows.add(new PlanStepRow(step.percentage(), step.hold(), PlanStepRow.Position.DONE, PlanStepRow.GateState.NOT_MEASURED,
+        for (PlanProgress.StepState state : PlanProgress.of(plan, percentage, history).steps()) {
+            RolloutPlan.Step step = state.step();
+            switch (state.state()) {
+                case DONE -> rows.add(new PlanStepRow(step.percentage(), step.hold(), PlanStepRow.Position.DONE, PlanStepRow.GateState.NOT_MEASURED,
                         "passed", 0, plan.gate().minimumExecutions()));
-            } else if (at.isPresent() && step.equals(at.get())) {
-                PlanStepRow.GateState state = gate.map(g -> switch (g.verdict()) {
-                    case PASS -> PlanStepRow.GateState.PASS;
-                    case INSUFFICIENT_DATA -> PlanStepRow.GateState.TOO_FEW_SAMPLES;
-                    case BREACH -> PlanStepRow.GateState.BREACH;
-                }).orElse(PlanStepRow.GateState.NOT_MEASURED);
-                String detail = gate.map(g -> g.verdict() + " on " + g.completedExecutions() + " executions (a pass needs ≥ "
-                        + g.minimumExecutions() + ")\n" + String.join("\n", g.checks().stream().map(Gate.Check::describe).toList()))
-                        .orElse(gateProblem.orElse("not measured"));
-                rows.add(new PlanStepRow(step.percentage(), step.hold(), PlanStepRow.Position.CURRENT, state, detail,
-                        gate.map(Gate.Result::completedExecutions).orElse(0L), plan.gate().minimumExecutions()));
-            } else if (next.isPresent() && step.equals(next.get())) {
-                rows.add(new PlanStepRow(step.percentage(), step.hold(), PlanStepRow.Position.NEXT, PlanStepRow.GateState.NOT_MEASURED,
+                case SKIPPED -> rows.add(new PlanStepRow(step.percentage(), step.hold(), PlanStepRow.Position.SKIPPED,
+                        PlanStepRow.GateState.NOT_MEASURED, "skipped: the rollout went past " + step.percentage()
+                        + " % without stopping there, so its gate never measured Cloud Run at that share", 0, plan.gate().minimumExecutions()));
+                case CURRENT -> {
+                    PlanStepRow.GateState gateState = gate.map(g -> switch (g.verdict()) {
+                        case PASS -> PlanStepRow.GateState.PASS;
+                        case INSUFFICIENT_DATA -> PlanStepRow.GateState.TOO_FEW_SAMPLES;
+                        case BREACH -> PlanStepRow.GateState.BREACH;
+                    }).orElse(PlanStepRow.GateState.NOT_MEASURED);
+                    String detail = gate.map(g -> g.verdict() + " on " + g.completedExecutions() + " executions (a pass needs ≥ "
+                            + g.minimumExecutions() + ")\n" + String.join("\n", g.checks().stream().map(Gate.Check::describe).toList()))
+                            .orElse(gateProblem.orElse("not measured"));
+                    rows.add(new PlanStepRow(step.percentage(), step.hold(), PlanStepRow.Position.CURRENT, gateState, detail,
+                            gate.map(Gate.Result::completedExecutions).orElse(0L), plan.gate().minimumExecutions()));
+                }
+                case NEXT -> rows.add(new PlanStepRow(step.percentage(), step.hold(), PlanStepRow.Position.NEXT, PlanStepRow.GateState.NOT_MEASURED,
                         "next step", 0, plan.gate().minimumExecutions()));
-            } else {
-                rows.add(new PlanStepRow(step.percentage(), step.hold(), PlanStepRow.Position.LATER, PlanStepRow.GateState.NOT_MEASURED,
+                case LATER -> rows.add(new PlanStepRow(step.percentage(), step.hold(), PlanStepRow.Position.LATER, PlanStepRow.GateState.NOT_MEASURED,
                         "later", 0, plan.gate().minimumExecutions()));
             }
         }
         return rows;
-    }
-
-    // ---------------------------------------------------------------- change: dry run → confirm → apply
-
-    /** The change the switch and slider describe: only what differs from the service, so the audit says what was meant. */
-    private RolloutChange change() {
-        EnvValues now = effectiveTemplate(current.get());
-        boolean flagChanges = now.flagValue().orElse(false) != flag.get();
-        boolean percentageChanges = now.percentageValue().orElse(0) != percentage.get();
-        if (flagChanges && !percentageChanges) {
-            return flag.get() ? RolloutChange.enable() : RolloutChange.disable();
-        }
-        if (!flagChanges) {
-            return RolloutChange.percentage(percentage.get());
-        }
-        return new RolloutChange("set", Optional.of(flag.get()), OptionalInt.of(percentage.get()));
-    }
-
-    private EnvValues desired() {
-        return new EnvValues(String.valueOf(flag.get()), String.valueOf(percentage.get()));
-    }
-
-    /** The dry run: the env-var diff, validated by Cloud Run; nothing is written. */
-    public void preview() {
-        Optional<ControlPlane> plane = controlPlane();
-        if (plane.isEmpty() || !canPreview.get()) {
-            return;
-        }
-        RolloutChange change = change();
-        busy.set(true);
-        executor.execute(BackgroundTask.of("check the change", context -> plane.get().rollout().preview(change))
-                .onSuccess(result -> {
-                    preview.set(result);
-                    List<String> lines = new ArrayList<>(result.diff().lines());
-                    result.diff().notes().forEach(n -> lines.add("note: " + n));
-                    result.warnings().forEach(w -> lines.add("warning: " + w));
-                    if (result.outcome() == ChangeResult.Outcome.UNCHANGED) {
-                        lines.add("The service already has " + change.applyTo(result.before().template()).describe() + "; nothing to apply.");
-                    }
-                    diffLines.setAll(lines);
-                })
-                .onFailure(e -> dialogs.showError("The change was refused", "Cloud Run refused the change to " + serviceName() + ": "
-                        + ErrorMessages.describe(e) + "\n\nNothing was written."))
-                .onFinished(() -> busy.set(false)));
-    }
-
-    /** Applies the previewed change, then reads the service back. */
-    public void apply() {
-        Optional<ControlPlane> plane = controlPlane();
-        if (plane.isEmpty() || !canApply.get()) {
-            if (reason.get().isBlank()) {
-                reasonMissing.set(true);
-            }
-            return;
-        }
-        RolloutChange change = change();
-        String why = reason.get().trim();
-        busy.set(true);
-        status.info("Applying " + change.applyTo(current.get().template()).describe() + " to " + serviceName() + "…");
-        executor.execute(BackgroundTask.of("apply the rollout change", context -> plane.get().rollout().apply(change, why, actor, RolloutProgress.NONE))
-                .onSuccess(result -> {
-                    clearPreview();
-                    reason.set("");
-                    typedConfirmation.set("");
-                    String done = "Applied " + result.after().template().describe() + " on revision " + result.revision() + " in "
-                            + seconds(result.elapsed()) + ".";
-                    if (result.warnings().isEmpty()) {
-                        status.info(done);
-                    } else {
-                        status.warn(done + " " + String.join("; ", result.warnings()));
-                    }
-                    show(new Reading(result.after(), Optional.empty(), Optional.empty()));
-                    refresh();
-                })
-                .onFailure(e -> {
-                    dialogs.showError("The change was not applied", ErrorMessages.describe(e)
-                            + "\n\nThe audit log records the attempt. The rollout view shows the service as it is now.");
-                    refresh();
-                })
-                .onFinished(() -> busy.set(false)));
-    }
-
-    /** Puts the switch and slider back to what the service has. */
-    public void refreshToService() {
-        if (current.get() != null) {
-            EnvValues template = effectiveTemplate(current.get());
-            flag.set(template.flagValue().orElse(false));
-            percentage.set(snap(template.percentageValue().orElse(0)));
-        }
-    }
-
-    /** Forgets the previewed change (the values it was made for changed, or the person cancelled). */
-    public void clearPreview() {
-        preview.set(null);
-        diffLines.clear();
-    }
-
-    // ---------------------------------------------------------------- rollback
-
-    /**
-     * Rolls back: asks for confirmation (the service name typed in production), then flag off and 0 % in one update,
-     * waits for the revision, verifies the traffic. Needs a reason; without one it asks for it and does nothing.
-     */
-    public void rollback() {
-        Optional<ControlPlane> plane = controlPlane();
-        if (plane.isEmpty() || busy.get()) {
-            return;
-        }
-        ConsoleEnvironment env = environment().orElseThrow();
-        String service = serviceName();
-        if (!env.writesAllowed()) {
-            dialogs.showError("Roll back", "The environment \"" + env.name() + "\" is read-only; nothing was changed.");
-            return;
-        }
-        if (reason.get().isBlank()) {
-            reasonMissing.set(true);
-            status.warn("Say why you roll back (the reason field next to Rollback); it is recorded in the audit log.");
-            return;
-        }
-        String why = reason.get().trim();
-        String message = "Set USE_CLOUDRUN_JOBS_SANDBOX=false and CLOUDRUN_JOBS_ROLLOUT_PERCENTAGE=0 on " + service + " in " + env.name()
-                + ": every new session goes to Docker. Sessions already on Cloud Run keep running.\n\nReason: " + why;
-        boolean confirmed = env.production()
-                ? dialogs.confirmByTyping("Roll back " + service, message + "\n\nThis is the production environment \"" + env.name() + "\".", service)
-                : dialogs.confirm("Roll back " + service, message, "Roll back");
-        if (!confirmed) {
-            return;
-        }
-        busy.set(true);
-        rollingBack.set(true);
-        rollbackOutcome.set("Rolling back…");
-        rollbackLog.clear();
-        lastRollback.set(null);
-        resetRollbackStages();
-        clearPreview();
-        AtomicReference<String> latestStep = new AtomicReference<>("");
-        executor.execute(BackgroundTask.of("roll back " + service, context -> plane.get().rollout().rollback(why, actor, (elapsed, step) -> {
-                    latestStep.set(step);
-                    context.progress(elapsed.toMillis(), -1);
-                }))
-                .onProgress((done, total) -> advanceStages(latestStep.get()))
-                .onSuccess(this::finishRollback)
-                .onFailure(e -> {
-                    // The core's rollback reports rather than throws; this is a failure around it (e.g. interrupted).
-                    markRunningStageFailed();
-                    rollbackOutcome.set("Rollback FAILED: " + ErrorMessages.describe(e) + ". Read the service's state above before trying again.");
-                    status.error(rollbackOutcome.get());
-                    notifier.alarm("Rollback FAILED", service + ": " + ErrorMessages.describe(e));
-                    refresh();
-                })
-                .onFinished(() -> {
-                    busy.set(false);
-                    rollingBack.set(false);
-                }));
-    }
-
-    private void finishRollback(RollbackReport report) {
-        lastRollback.set(report);
-        rollbackLog.setAll(report.steps());
-        String elapsed = seconds(report.elapsed());
-        switch (report.outcome()) {
-            case VERIFIED -> {
-                setStages(RollbackStage.State.DONE, RollbackStage.State.DONE, RollbackStage.State.DONE);
-                rollbackOutcome.set("VERIFIED in " + elapsed + " at " + clock() + ": revision " + report.revision() + " serves 100 % with the flag off, 0 %.");
-                status.info("Rollback of " + serviceName() + " verified in " + elapsed + ".");
-                notifier.done("Rollback verified", serviceName() + ": every new session goes to Docker (" + elapsed + ").");
-                reason.set("");
-            }
-            case NOT_SERVING -> {
-                setStages(RollbackStage.State.DONE, RollbackStage.State.DONE, RollbackStage.State.FAILED);
-                rollbackOutcome.set("NOT SERVING after " + elapsed + " at " + clock() + ": " + report.problem().orElse("the new revision gets no traffic"));
-                status.error("Rollback of " + serviceName() + " is not serving: " + report.problem().orElse(""));
-                notifier.alarm("Rollback NOT serving", serviceName() + ": " + rollbackOutcome.get());
-            }
-            case FAILED -> {
-                markRunningStageFailed();
-                rollbackOutcome.set("FAILED after " + elapsed + " at " + clock() + ": " + report.problem().orElse("unknown problem"));
-                status.error("Rollback of " + serviceName() + " failed: " + report.problem().orElse(""));
-                notifier.alarm("Rollback FAILED", serviceName() + ": " + rollbackOutcome.get());
-            }
-        }
-        report.after().ifPresent(after -> show(new Reading(after, Optional.empty(), Optional.empty())));
-        refresh();
-    }
-
-    /** Moves the progress on from the controller's step messages; a stage once reached never goes back. */
-    private void advanceStages(String step) {
-        if (step.startsWith("revision ") && step.endsWith(" is ready")) {
-            setStages(RollbackStage.State.DONE, RollbackStage.State.DONE, RollbackStage.State.RUNNING);
-        } else if (step.startsWith("verifying") || step.startsWith("routing")) {
-            setStages(RollbackStage.State.DONE, RollbackStage.State.DONE, RollbackStage.State.RUNNING);
-        } else if (step.startsWith("UpdateService") || step.startsWith("the service already has")) {
-            if (rollbackStages.get(1).state() == RollbackStage.State.WAITING) {
-                setStages(RollbackStage.State.RUNNING, RollbackStage.State.RUNNING, RollbackStage.State.WAITING);
-            }
-        }
-    }
-
-    private void markRunningStageFailed() {
-        List<RollbackStage> now = new ArrayList<>(rollbackStages);
-        boolean marked = false;
-        for (int i = 0; i < now.size(); i++) {
-            if (now.get(i).state() == RollbackStage.State.RUNNING || (!marked && now.get(i).state() == RollbackStage.State.WAITING)) {
-                now.set(i, new RollbackStage(now.get(i).label(), marked ? RollbackStage.State.WAITING : RollbackStage.State.FAILED));
-                marked = true;
-            }
-        }
-        rollbackStages.setAll(now);
-    }
-
-    private void resetRollbackStages() {
-        rollbackStages.setAll(new RollbackStage(RollbackStage.UPDATE, RollbackStage.State.WAITING),
-                new RollbackStage(RollbackStage.READY, RollbackStage.State.WAITING),
-                new RollbackStage(RollbackStage.VERIFIED, RollbackStage.State.WAITING));
-    }
-
-    private void setStages(RollbackStage.State update, RollbackStage.State ready, RollbackStage.State verified) {
-        rollbackStages.setAll(new RollbackStage(RollbackStage.UPDATE, update), new RollbackStage(RollbackStage.READY, ready),
-                new RollbackStage(RollbackStage.VERIFIED, verified));
     }
 
     // ---------------------------------------------------------------- helpers
@@ -569,6 +406,8 @@ public final class RolloutViewModel {
     private void clear() {
         gateMeasured = null;
         lastReview = Optional.empty();
+        lastHistory = List.of();
+        lastRates = "not measured yet";
         breachAnnounced = null;
         current.set(null);
         loaded.set(false);
@@ -578,12 +417,9 @@ public final class RolloutViewModel {
         traffic.clear();
         planSteps.clear();
         planAdvice.set("");
-        clearPreview();
-        typedConfirmation.set("");
-        rollbackOutcome.set("");
-        rollbackLog.clear();
-        lastRollback.set(null);
-        resetRollbackStages();
+        health.set(RolloutHealth.UNKNOWN);
+        change.clear();
+        rollback.clear();
     }
 
     private static String whyUnavailable(Workspace ws) {
@@ -609,12 +445,25 @@ public final class RolloutViewModel {
         return steps;
     }
 
-    private Optional<ControlPlane> controlPlane() {
+    RolloutPlan plan() {
+        return plan;
+    }
+
+    String actor() {
+        return actor;
+    }
+
+    /** One write at a time: a change and a rollback both take the service. */
+    void setBusy(boolean on) {
+        busy.set(on);
+    }
+
+    Optional<ControlPlane> controlPlane() {
         Workspace ws = workspace.getValue();
         return ws == null ? Optional.empty() : ws.controlPlane();
     }
 
-    private Optional<ConsoleEnvironment> environment() {
+    Optional<ConsoleEnvironment> environment() {
         Workspace ws = workspace.getValue();
         return ws == null ? Optional.empty() : Optional.of(ws.environment());
     }
@@ -624,18 +473,13 @@ public final class RolloutViewModel {
         return controlPlane().map(cp -> cp.rollout().service()).orElse("");
     }
 
-    /** The time of day, so a rollback's verdict says when it was reached. */
-    private static String clock() {
-        return java.time.LocalTime.now().withNano(0).toString();
-    }
-
-    private static String seconds(Duration d) {
-        return String.format("%.1f s", d.toMillis() / 1000.0);
+    static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
     }
 
     // ---------------------------------------------------------------- properties
 
-    /** Whether the view is shown; while hidden, the service is not read (and its gate not measured). */
+    /** Whether the rollout is read; the health strip shows on every tab, so the console keeps this set. */
     public BooleanProperty shownProperty() {
         return shown;
     }
@@ -678,41 +522,18 @@ public final class RolloutViewModel {
         return planAdvice.getReadOnlyProperty();
     }
 
-    /** The switch: the flag the change would set. */
-    public BooleanProperty flagProperty() {
-        return flag;
-    }
-
-    /** The slider: the percentage the change would set, always one of {@link #steps()}. */
-    public IntegerProperty percentageProperty() {
-        return percentage;
-    }
-
-    public StringProperty reasonProperty() {
-        return reason;
-    }
-
-    /** What the person typed to confirm a change in production. */
-    public StringProperty typedConfirmationProperty() {
-        return typedConfirmation;
-    }
-
-    /** Set when an action needed a reason and none was given, so the view can point at the field. */
-    public ReadOnlyBooleanProperty reasonMissingProperty() {
-        return reasonMissing.getReadOnlyProperty();
-    }
-
-    public ReadOnlyObjectProperty<ChangeResult> previewProperty() {
-        return preview.getReadOnlyProperty();
-    }
-
-    /** The dry run's diff, notes and warnings, one per line. */
-    public ObservableList<String> diffLines() {
-        return diffLines;
+    /** The figures of the health strip every tab shows, refreshed with the status. */
+    public ReadOnlyObjectProperty<RolloutHealth> healthProperty() {
+        return health.getReadOnlyProperty();
     }
 
     public ReadOnlyBooleanProperty busyProperty() {
         return busy.getReadOnlyProperty();
+    }
+
+    /** Whether the service has been read in this environment. */
+    public ReadOnlyBooleanProperty loadedProperty() {
+        return loaded.getReadOnlyProperty();
     }
 
     public BooleanBinding productionProperty() {
@@ -721,44 +542,5 @@ public final class RolloutViewModel {
 
     public BooleanBinding writableProperty() {
         return writable;
-    }
-
-    /** Whether the switch and slider say something other than the service. */
-    public BooleanBinding dirtyProperty() {
-        return dirty;
-    }
-
-    public BooleanBinding canPreviewProperty() {
-        return canPreview;
-    }
-
-    public BooleanBinding canApplyProperty() {
-        return canApply;
-    }
-
-    public BooleanBinding canRollbackProperty() {
-        return canRollback;
-    }
-
-    public ObservableList<RollbackStage> rollbackStages() {
-        return rollbackStages;
-    }
-
-    public ReadOnlyBooleanProperty rollingBackProperty() {
-        return rollingBack.getReadOnlyProperty();
-    }
-
-    /** The rollback's verdict and elapsed time, empty before one. */
-    public ReadOnlyStringProperty rollbackOutcomeProperty() {
-        return rollbackOutcome.getReadOnlyProperty();
-    }
-
-    public ReadOnlyObjectProperty<RollbackReport> lastRollbackProperty() {
-        return lastRollback.getReadOnlyProperty();
-    }
-
-    /** The last rollback's steps with their times. */
-    public ObservableList<String> rollbackLog() {
-        return rollbackLog;
     }
 }

@@ -20,10 +20,8 @@ import io.sandboxops.core.env.Environment;
 import io.sandboxops.core.env.Secrets;
 import io.sandboxops.core.rollout.BackendChoice;
 import io.sandboxops.core.rollout.ControlPlane;
-import io.sandboxops.core.rollout.EnvValues;
 import io.sandboxops.core.rollout.RolloutSettings;
 import io.sandboxops.core.rollout.RolloutStatus;
-import io.sandboxops.core.rollout.SandboxFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
@@ -402,7 +399,7 @@ public final class SessionsViewModel {
     }
 
     /**
-     * Asks the rollout rule ({@link SandboxFactory#choose}) with the flag and percentage the service runs with now and
+     * Asks the rollout rule ({@link BackendChoice#forService}) with the flag and percentage the service runs with now and
      * the sticky key, says which backend it picked and why, then creates the session there: what the agent backend
      * would do for a session of that key. A pick this environment has no backend for is said, and nothing is created.
      */
@@ -448,21 +445,8 @@ public final class SessionsViewModel {
     }
 
     static RulePick pick(RolloutStatus rollout, String service, String project, String key, Set<String> available) {
-        // The serving revisions' values decide new sessions; during a split the template is what is being moved to.
-        EnvValues values = rollout.effective().orElse(rollout.template());
-        RolloutSettings settings = RolloutSettings.fromEnvironment(Map.of(RolloutSettings.FLAG, values.flag(),
-                RolloutSettings.PERCENTAGE, values.percentage(), RolloutSettings.PROJECT, project));
-        Map<String, Supplier<? extends SandboxBackend>> suppliers = new HashMap<>();
-        // Only asked to choose: the factory makes no backend, so nothing of the workspace's is opened or closed by it.
-        for (String name : List.of(SandboxFactory.DOCKER, SandboxFactory.CLOUDRUN)) {
-            suppliers.put(name, () -> {
-                throw new IllegalStateException("the console asks the rule only to choose");
-            });
-        }
-        BackendChoice choice;
-        try (SandboxFactory factory = new SandboxFactory(settings, suppliers)) {
-            choice = factory.choose(key);
-        }
+        BackendChoice choice = BackendChoice.forService(rollout, project, key);
+        RolloutSettings settings = choice.settings();
         String why = "By the rollout rule, \"" + key + "\" gets " + choice.reason() + " — " + service + " runs with "
                 + RolloutSettings.FLAG + "=" + settings.cloudRunEnabled() + ", " + settings.percentage() + " %";
         if (!available.contains(choice.backend())) {

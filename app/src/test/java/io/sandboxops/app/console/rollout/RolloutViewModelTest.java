@@ -58,47 +58,52 @@ class RolloutViewModelTest {
         assertThat(vm.unavailableProperty().get()).isEmpty();
         assertThat(vm.headlineProperty().get()).isEqualTo("Cloud Run OFF — every new session on Docker");
         assertThat(vm.routingProperty().get()).isFalse();
-        assertThat(vm.flagProperty().get()).isFalse();
-        assertThat(vm.percentageProperty().get()).isZero();
+        assertThat(vm.changeViewModel().flagProperty().get()).isFalse();
+        assertThat(vm.changeViewModel().percentageProperty().get()).isZero();
         assertThat(vm.traffic()).singleElement().satisfies(t -> assertThat(t.percent()).isEqualTo(100));
         assertThat(vm.planSteps()).extracting(PlanStepRow::percentage).containsExactly(1, 10, 25, 50, 75, 100);
         assertThat(vm.planSteps().get(0).position()).isEqualTo(PlanStepRow.Position.NEXT);
         assertThat(vm.planAdviceProperty().get()).isEqualTo("Not started: the plan starts at 1 %.");
-        assertThat(vm.canPreviewProperty().get()).isFalse();
+        assertThat(vm.changeViewModel().canPreviewProperty().get()).isFalse();
     }
 
     @Test
     void theSliderSnapsToThePlansSteps() {
         workspace.set(cloud.workspace());
-        vm.percentageProperty().set(37);
-        assertThat(vm.percentageProperty().get()).isEqualTo(25);
-        vm.percentageProperty().set(6);
-        assertThat(vm.percentageProperty().get()).isEqualTo(10);
-        vm.percentageProperty().set(99);
-        assertThat(vm.percentageProperty().get()).isEqualTo(100);
+        vm.changeViewModel().percentageProperty().set(37);
+        assertThat(vm.changeViewModel().percentageProperty().get()).isEqualTo(25);
+        vm.changeViewModel().percentageProperty().set(6);
+        assertThat(vm.changeViewModel().percentageProperty().get()).isEqualTo(10);
+        vm.changeViewModel().percentageProperty().set(99);
+        assertThat(vm.changeViewModel().percentageProperty().get()).isEqualTo(100);
     }
 
     @Test
     void setFiftyShowsTheDiffFirstThenAppliesItWithTheReasonRecorded() {
         workspace.set(cloud.workspace());
-        vm.flagProperty().set(true);
-        vm.percentageProperty().set(50);
-        assertThat(vm.canPreviewProperty().get()).isTrue();
+        vm.changeViewModel().flagProperty().set(true);
+        vm.changeViewModel().percentageProperty().set(50);
+        assertThat(vm.changeViewModel().canPreviewProperty().get()).isTrue();
 
-        vm.preview();
-        assertThat(vm.previewProperty().get().outcome()).isEqualTo(ChangeResult.Outcome.VALID);
-        assertThat(vm.diffLines()).anySatisfy(l -> assertThat(l).contains("USE_CLOUDRUN_JOBS_SANDBOX").contains("false").contains("true"))
+        vm.changeViewModel().preview();
+        assertThat(vm.changeViewModel().previewProperty().get().outcome()).isEqualTo(ChangeResult.Outcome.VALID);
+        assertThat(vm.changeViewModel().diffLines()).anySatisfy(l -> assertThat(l).contains("USE_CLOUDRUN_JOBS_SANDBOX").contains("false").contains("true"))
                 .anySatisfy(l -> assertThat(l).contains("CLOUDRUN_JOBS_ROLLOUT_PERCENTAGE").contains("50"));
         assertThat(cloud.plane.rollout().status().template()).as("a dry run writes nothing").isEqualTo(new EnvValues("false", "0"));
-        assertThat(vm.canApplyProperty().get()).as("no reason yet").isFalse();
+        assertThat(vm.changeViewModel().canApplyProperty().get()).as("no reason yet").isFalse();
+        assertThat(vm.changeViewModel().planWarnings()).singleElement().asString()
+                .startsWith("going from 0 % to 50 % skips the plan's 1 % step (hold 24 h), 10 % step (hold 48 h), 25 % step (hold 48 h)");
+        assertThat(vm.changeViewModel().diffLines()).anySatisfy(l -> assertThat(l).startsWith("warning: going from 0 % to 50 % skips"));
+        vm.rollbackViewModel().reasonProperty().set("a reason typed under Rollback");
+        assertThat(vm.changeViewModel().canApplyProperty().get()).as("the rollback's reason is not the change's").isFalse();
 
-        vm.reasonProperty().set("step to 50 % after two green days");
-        assertThat(vm.canApplyProperty().get()).isTrue();
-        vm.apply();
+        vm.changeViewModel().reasonProperty().set("step to 50 % after two green days");
+        assertThat(vm.changeViewModel().canApplyProperty().get()).isTrue();
+        vm.changeViewModel().apply();
 
         assertThat(cloud.plane.rollout().status().template()).isEqualTo(new EnvValues("true", "50"));
         assertThat(vm.headlineProperty().get()).isEqualTo("Cloud Run ON for 50 % of new sessions");
-        assertThat(vm.diffLines()).isEmpty();
+        assertThat(vm.changeViewModel().diffLines()).isEmpty();
         assertThat(vm.planSteps().get(3)).satisfies(step -> {
             assertThat(step.percentage()).isEqualTo(50);
             assertThat(step.position()).isEqualTo(PlanStepRow.Position.CURRENT);
@@ -107,8 +112,13 @@ class RolloutViewModelTest {
             assertThat(step.needed()).isEqualTo(100);
         });
         assertThat(vm.planAdviceProperty().get()).startsWith("Hold 71 h 59 min more before 75 %");
-        assertThat(vm.planSteps().get(2).position()).isEqualTo(PlanStepRow.Position.DONE);
+        assertThat(vm.planSteps()).extracting(PlanStepRow::position).as("0 → 50 % went past 1, 10 and 25 % without stopping")
+                .startsWith(PlanStepRow.Position.SKIPPED, PlanStepRow.Position.SKIPPED, PlanStepRow.Position.SKIPPED, PlanStepRow.Position.CURRENT);
         assertThat(status.messageProperty().get()).startsWith("Applied flag=true, 50 % on revision ");
+        assertThat(dialogs.shown).singleElement().asString().startsWith("confirm: Apply the change to manus-backend: Set flag=true, 50 % on "
+                + "manus-backend in local (now flag=false, 0 %)").contains("This change departs from the plan:\n• going from 0 % to 50 % skips")
+                .endsWith("Reason: step to 50 % after two green days");
+        assertThat(vm.rollbackViewModel().reasonProperty().get()).as("the rollback's reason is left alone").isEqualTo("a reason typed under Rollback");
         assertThat(cloud.audit.read()).singleElement().satisfies(e -> {
             assertThat(e.actor()).isEqualTo("alice");
             assertThat(e.action()).isEqualTo("set");
@@ -120,22 +130,22 @@ class RolloutViewModelTest {
     @Test
     void rollbackIsConfirmedThenVerifiedWithItsStepsAndElapsedTime() {
         workspace.set(cloud.workspace());
-        vm.flagProperty().set(true);
-        vm.percentageProperty().set(25);
-        vm.preview();
-        vm.reasonProperty().set("step to 25 %");
-        vm.apply();
+        vm.changeViewModel().flagProperty().set(true);
+        vm.changeViewModel().percentageProperty().set(25);
+        vm.changeViewModel().preview();
+        vm.changeViewModel().reasonProperty().set("step to 25 %");
+        vm.changeViewModel().apply();
 
-        vm.reasonProperty().set("error rate 3 % at 25 %");
-        vm.rollback();
+        vm.rollbackViewModel().reasonProperty().set("error rate 3 % at 25 %");
+        vm.rollbackViewModel().rollback();
 
         assertThat(dialogs.shown).anySatisfy(s -> assertThat(s).startsWith("confirm: Roll back manus-backend").contains("Reason: error rate 3 % at 25 %"));
-        RollbackReport report = vm.lastRollbackProperty().get();
+        RollbackReport report = vm.rollbackViewModel().lastRollbackProperty().get();
         assertThat(report.outcome()).isEqualTo(RollbackReport.Outcome.VERIFIED);
         assertThat(report.steps()).isNotEmpty();
-        assertThat(vm.rollbackLog()).containsExactlyElementsOf(report.steps());
-        assertThat(vm.rollbackStages()).extracting(RollbackStage::state).containsOnly(RollbackStage.State.DONE);
-        assertThat(vm.rollbackOutcomeProperty().get()).startsWith("VERIFIED in ").contains("serves 100 % with the flag off, 0 %");
+        assertThat(vm.rollbackViewModel().rollbackLog()).containsExactlyElementsOf(report.steps());
+        assertThat(vm.rollbackViewModel().rollbackStages()).extracting(RollbackStage::state).containsOnly(RollbackStage.State.DONE);
+        assertThat(vm.rollbackViewModel().rollbackOutcomeProperty().get()).startsWith("VERIFIED in ").contains("serves 100 % with the flag off, 0 %");
         assertThat(vm.headlineProperty().get()).isEqualTo("Cloud Run OFF — every new session on Docker");
         assertThat(cloud.plane.rollout().status().template()).isEqualTo(new EnvValues("false", "0"));
         assertThat(notifier.notices).singleElement().satisfies(n -> {
@@ -150,44 +160,44 @@ class RolloutViewModelTest {
     @Test
     void rollbackWithoutAReasonAsksForOneAndChangesNothing() {
         workspace.set(cloud.workspace());
-        vm.rollback();
-        assertThat(vm.reasonMissingProperty().get()).isTrue();
+        vm.rollbackViewModel().rollback();
+        assertThat(vm.rollbackViewModel().reasonMissingProperty().get()).isTrue();
         assertThat(dialogs.shown).isEmpty();
         assertThat(cloud.audit.read()).isEmpty();
-        vm.reasonProperty().set("drill");
-        assertThat(vm.reasonMissingProperty().get()).isFalse();
+        vm.rollbackViewModel().reasonProperty().set("drill");
+        assertThat(vm.rollbackViewModel().reasonMissingProperty().get()).isFalse();
     }
 
     @Test
     void inProductionTheServiceNameMustBeTyped() {
         Environment prod = new Environment("prod", Environment.Kind.LOCAL, "local-project", "us-central1", "manus-backend", "", "", "", true, false);
         workspace.set(cloud.workspace(ConsoleEnvironment.of(prod)));
-        vm.flagProperty().set(true);
-        vm.percentageProperty().set(1);
-        vm.preview();
-        vm.reasonProperty().set("start the rollout");
-        assertThat(vm.canApplyProperty().get()).as("the service name is not typed").isFalse();
-        vm.typedConfirmationProperty().set("prod");
-        assertThat(vm.canApplyProperty().get()).as("the environment's name is not the service's").isFalse();
-        vm.typedConfirmationProperty().set("manus-backend");
-        assertThat(vm.canApplyProperty().get()).isTrue();
+        vm.changeViewModel().flagProperty().set(true);
+        vm.changeViewModel().percentageProperty().set(1);
+        vm.changeViewModel().preview();
+        vm.changeViewModel().reasonProperty().set("start the rollout");
+        assertThat(vm.changeViewModel().canApplyProperty().get()).as("the service name is not typed").isFalse();
+        vm.changeViewModel().typedConfirmationProperty().set("prod");
+        assertThat(vm.changeViewModel().canApplyProperty().get()).as("the environment's name is not the service's").isFalse();
+        vm.changeViewModel().typedConfirmationProperty().set("manus-backend");
+        assertThat(vm.changeViewModel().canApplyProperty().get()).isTrue();
 
         dialogs.typed = "manus-backnd";
-        vm.reasonProperty().set("drill");
-        vm.rollback();
+        vm.rollbackViewModel().reasonProperty().set("drill");
+        vm.rollbackViewModel().rollback();
         assertThat(dialogs.shown).anySatisfy(s -> assertThat(s).startsWith("type: Roll back manus-backend"));
-        assertThat(vm.lastRollbackProperty().get()).as("a mistyped name rolls nothing back").isNull();
+        assertThat(vm.rollbackViewModel().lastRollbackProperty().get()).as("a mistyped name rolls nothing back").isNull();
     }
 
     @Test
     void aReadOnlyEnvironmentRefusesEveryChange() {
         workspace.set(cloud.workspace(new ConsoleEnvironment("audit", ConsoleEnvironment.Kind.GCP, false, true, "read-only")));
-        vm.flagProperty().set(true);
-        vm.percentageProperty().set(10);
-        assertThat(vm.canPreviewProperty().get()).isFalse();
-        assertThat(vm.canRollbackProperty().get()).isFalse();
-        vm.reasonProperty().set("drill");
-        vm.rollback();
+        vm.changeViewModel().flagProperty().set(true);
+        vm.changeViewModel().percentageProperty().set(10);
+        assertThat(vm.changeViewModel().canPreviewProperty().get()).isFalse();
+        assertThat(vm.rollbackViewModel().canRollbackProperty().get()).isFalse();
+        vm.rollbackViewModel().reasonProperty().set("drill");
+        vm.rollbackViewModel().rollback();
         assertThat(dialogs.shown).singleElement().satisfies(s -> assertThat(s).contains("is read-only; nothing was changed"));
     }
 
@@ -198,13 +208,14 @@ class RolloutViewModelTest {
                 new io.sandboxops.app.console.environment.ServiceStatus("Cloud Run", io.sandboxops.app.console.environment.ServiceStatus.Health.UNAVAILABLE,
                         "no Application Default Credentials"))));
         assertThat(vm.unavailableProperty().get()).isEqualTo("The rollout of staging cannot be shown. Cloud Run: no Application Default Credentials");
-        assertThat(vm.canRollbackProperty().get()).isFalse();
+        assertThat(vm.rollbackViewModel().canRollbackProperty().get()).isFalse();
     }
 
     @Test
     void theTimelineColoursTheCurrentStepsGate() {
         Gate.Result breach = new Gate.Result(Gate.Verdict.BREACH, List.of(new Gate.Check("error rate", Optional.of("3.00 %"), "≤ 1.00 %", true, 200)), 200, 100);
-        List<PlanStepRow> rows = RolloutViewModel.timeline(RolloutPlan.originalPlan(), 25, Optional.of(breach), Optional.empty());
+        List<PlanStepRow> rows = RolloutViewModel.timeline(RolloutPlan.originalPlan(), 25, List.of(
+                entry("flag=true, 10 %"), entry("flag=true, 1 %")), Optional.of(breach), Optional.empty());
         assertThat(rows).extracting(PlanStepRow::position).containsExactly(PlanStepRow.Position.DONE, PlanStepRow.Position.DONE,
                 PlanStepRow.Position.CURRENT, PlanStepRow.Position.NEXT, PlanStepRow.Position.LATER, PlanStepRow.Position.LATER);
         assertThat(rows.get(2).gate()).isEqualTo(PlanStepRow.GateState.BREACH);
@@ -219,19 +230,73 @@ class RolloutViewModelTest {
         RolloutPlan plan = RolloutPlan.originalPlan();
         assertThat(notifier.notices).as("the seeded service has no gate measured").isEmpty();
 
-        vm.showTimeline(RolloutViewModel.timeline(plan, 25, Optional.of(pass), Optional.empty()));
-        vm.showTimeline(RolloutViewModel.timeline(plan, 25, Optional.of(breach), Optional.empty()));
-        vm.showTimeline(RolloutViewModel.timeline(plan, 25, Optional.of(breach), Optional.empty()));
+        vm.showTimeline(RolloutViewModel.timeline(plan, 25, List.of(), Optional.of(pass), Optional.empty()));
+        vm.showTimeline(RolloutViewModel.timeline(plan, 25, List.of(), Optional.of(breach), Optional.empty()));
+        vm.showTimeline(RolloutViewModel.timeline(plan, 25, List.of(), Optional.of(breach), Optional.empty()));
         assertThat(notifier.notices).as("the next read of the same breach says nothing new").singleElement().satisfies(n -> {
             assertThat(n.level()).isEqualTo(Notifier.Level.ALARM);
             assertThat(n.title()).isEqualTo("Gate breached at 25 %");
             assertThat(n.text()).startsWith("manus-backend in local: roll back.").contains("error rate 3.00 %");
         });
 
-        vm.showTimeline(RolloutViewModel.timeline(plan, 50, Optional.of(breach), Optional.empty()));
-        vm.showTimeline(RolloutViewModel.timeline(plan, 50, Optional.of(pass), Optional.empty()));
-        vm.showTimeline(RolloutViewModel.timeline(plan, 50, Optional.of(breach), Optional.empty()));
+        vm.showTimeline(RolloutViewModel.timeline(plan, 50, List.of(), Optional.of(breach), Optional.empty()));
+        vm.showTimeline(RolloutViewModel.timeline(plan, 50, List.of(), Optional.of(pass), Optional.empty()));
+        vm.showTimeline(RolloutViewModel.timeline(plan, 50, List.of(), Optional.of(breach), Optional.empty()));
         assertThat(notifier.notices).extracting(Notifier.Notice::title)
                 .containsExactly("Gate breached at 25 %", "Gate breached at 50 %", "Gate breached at 50 %");
+    }
+
+    /** An applied change to {@code to}, as the audit log records it. */
+    private static AuditEntry entry(String to) {
+        return new AuditEntry(java.time.Instant.now(), AuditEntry.Source.LOCAL, "alice", "local", "manus-backend", "set", "", to, "step",
+                "applied", "r-1");
+    }
+
+    @Test
+    void aJumpFromZeroToTenShowsOnePercentSkippedAndTheStripSaysWhereTheRolloutIs() {
+        workspace.set(cloud.workspace());
+        vm.changeViewModel().flagProperty().set(true);
+        vm.changeViewModel().percentageProperty().set(10);
+        vm.changeViewModel().preview();
+        vm.changeViewModel().reasonProperty().set("1 % ran a week on staging");
+        vm.changeViewModel().apply();
+
+        assertThat(vm.planSteps()).extracting(PlanStepRow::position).containsExactly(PlanStepRow.Position.SKIPPED, PlanStepRow.Position.CURRENT,
+                PlanStepRow.Position.NEXT, PlanStepRow.Position.LATER, PlanStepRow.Position.LATER, PlanStepRow.Position.LATER);
+        assertThat(vm.planSteps().get(0).detail()).startsWith("skipped: the rollout went past 1 % without stopping there");
+        RolloutHealth health = vm.healthProperty().get();
+        assertThat(health.flag()).isEqualTo("on");
+        assertThat(health.percentage()).isEqualTo("10 %");
+        assertThat(health.step()).matches("10 % · 4[78] h \\d+ min left \\(skipped 1 %\\)");
+        assertThat(health.gate()).isEqualTo("too few samples (0 of 100)");
+        assertThat(health.errorRates()).isEqualTo("Cloud Run – (n=0) · Docker – (n=0)");
+        assertThat(health.lastChange()).startsWith("alice, ").endsWith(", “1 % ran a week on staging”");
+        assertThat(health.alarm()).isFalse();
+    }
+
+    @Test
+    void aPercentageWithTheFlagOffIsFlaggedInTheDryRun() {
+        workspace.set(cloud.workspace());
+        vm.changeViewModel().percentageProperty().set(10);
+        vm.changeViewModel().preview();
+        assertThat(vm.changeViewModel().planWarnings()).singleElement().asString()
+                .startsWith("the flag stays off, so setting 10 % changes nothing");
+        assertThat(vm.changeViewModel().diffLines()).anySatisfy(l -> assertThat(l).startsWith("warning: the flag stays off"));
+    }
+
+    @Test
+    void applyCancelledAtTheConfirmationWritesNothing() {
+        workspace.set(cloud.workspace());
+        vm.changeViewModel().flagProperty().set(true);
+        vm.changeViewModel().percentageProperty().set(1);
+        vm.changeViewModel().preview();
+        assertThat(vm.changeViewModel().planWarnings()).as("0 → 1 % follows the plan").isEmpty();
+        vm.changeViewModel().reasonProperty().set("start the rollout");
+        dialogs.answer = false;
+        vm.changeViewModel().apply();
+        assertThat(dialogs.shown).singleElement().asString().startsWith("confirm: Apply the change to manus-backend")
+                .doesNotContain("departs from the plan");
+        assertThat(cloud.plane.rollout().status().template()).isEqualTo(new EnvValues("false", "0"));
+        assertThat(cloud.audit.read()).isEmpty();
     }
 }
