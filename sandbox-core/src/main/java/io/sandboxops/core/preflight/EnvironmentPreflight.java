@@ -91,6 +91,10 @@ public final class EnvironmentPreflight {
             record.accept(run("log metric " + metric.getName(), s -> logMetric(s, metric.getName(), apply)));
         }
         record.accept(run("alert policies", s -> alertPolicies(s, apply)));
+        record.accept(new PreflightCheck("dashboard", PreflightCheck.Outcome.WARN,
+                "not checked: this build has no Cloud Monitoring Dashboards client",
+                "create it once from deploy/dashboard.json: `gcloud monitoring dashboards create --config-from-file=dashboard.json "
+                        + "--project " + env.projectId() + "`", Duration.ZERO));
         canary(record);
         record.accept(run("job IAM", this::jobIam));
         return new PreflightReport(env.name(), Instant.now(), actor, done);
