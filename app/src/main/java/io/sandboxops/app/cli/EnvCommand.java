@@ -60,7 +60,7 @@ final class EnvCommand {
     @Command(name = "apply", description = {"Create what deploy/ describes and the environment lacks: the state bucket with its lifecycle "
             + "rules, its IAM binding (deploy/iam/bucket-policy.json), the log-based metrics, the alert policies. What exists is "
             + "left as it is, so a second run creates nothing. The dashboard is not created (deploy/dashboard.json: "
-            + "`gcloud monitoring dashboards create --config-from-file`)."},
+            + "`gcloud monitoring dashboards create --config-from-file`).", "Exit status: 0 done, 1 something could not be created (the rest was)."},
             footerHeading = "%nExamples:%n",
             footer = {"  sandboxctl env apply --env staging --dry-run", "  sandboxctl env apply --env staging",
                     "  sandboxctl env apply --env prod --confirm agent-backend"})
@@ -86,21 +86,29 @@ final class EnvCommand {
             Environment environment = env.environment();
             try (GoogleClients clients = new GoogleClients(EnvironmentOption.target(environment))) {
                 EnvironmentSetup setup = new EnvironmentSetup(environment, clients);
-                List<EnvironmentSetup.Action> actions = dryRun ? setup.plan() : setup.apply(a -> {
-                    if (!output.json) {
-                        output.err().println("created " + a.describe());
-                        output.err().flush();
-                    }
-                });
-                List<String> lines = actions.stream().map(EnvironmentSetup.Action::describe).toList();
-                String head = actions.isEmpty() ? "nothing to create: " + environment.name() + " has everything deploy/ describes"
-                        : (dryRun ? "dry run (nothing created); would create:" : "created:");
-                StringBuilder text = new StringBuilder(head);
-                if (!actions.isEmpty()) {
-                    lines.forEach(l -> text.append("\n  ").append(l));
+                List<String> lines;
+                boolean failed = false;
+                if (dryRun) {
+                    lines = setup.plan().stream().map(EnvironmentSetup.Action::describe).toList();
+                } else {
+                    List<EnvironmentSetup.Result> results = setup.apply(r -> {
+                        if (!output.json) {
+                            output.err().println((r.failure().isPresent() ? "" : "created ") + r.describe());
+                            output.err().flush();
+                        }
+                    });
+                    lines = results.stream().map(EnvironmentSetup.Result::describe).toList();
+                    failed = results.stream().anyMatch(r -> r.failure().isPresent());
                 }
-                output.print(Output.object("environment", environment.name(), "dry_run", dryRun, dryRun ? "would_create" : "created", lines),
-                        text.toString());
+                String head = lines.isEmpty() ? "nothing to create: " + environment.name() + " has everything deploy/ describes"
+                        : dryRun ? "dry run (nothing created); would create:" : failed ? "some could not be created:" : "created:";
+                StringBuilder text = new StringBuilder(head);
+                lines.forEach(l -> text.append("\n  ").append(l));
+                output.print(Output.object("environment", environment.name(), "dry_run", dryRun, dryRun ? "would_create" : "created", lines,
+                        "failed", failed), text.toString());
+                if (failed) {
+                    return SandboxCtl.EXIT_FAILED;
+                }
             }
             return 0;
         }

@@ -24,7 +24,9 @@ public final class LocalCloudSeeder {
     }
 
     public static void seed(GoogleClients clients, Environment environment) {
-        new EnvironmentSetup(environment, clients).apply(done -> { });
+        new EnvironmentSetup(environment, clients).apply(done -> done.failure().ifPresent(f -> {
+            throw new SandboxUnavailableException("could not seed the local cloud: " + done.describe());
+        }));
         ServiceName name = ServiceName.of(environment.projectId(), environment.region(), environment.service());
         try {
             clients.services().getService(name);

@@ -96,13 +96,33 @@ public final class EnvironmentSetup {
         return actions;
     }
 
-    /** Creates what {@link #plan()} finds missing, telling {@code progress} each step as it is done; returns what it did. */
-    public List<Action> apply(Consumer<Action> progress) {
-        List<Action> done = new ArrayList<>();
+    /**
+     * What one action came to.
+     *
+     * @param failure why it could not be created (the others are still tried); empty when it was
+     */
+    public record Result(Action action, java.util.Optional<String> failure) {
+        public String describe() {
+            return failure.map(f -> "FAILED " + action.describe() + ": " + f).orElse(action.describe());
+        }
+    }
+
+    /**
+     * Creates what {@link #plan()} finds missing, telling {@code progress} each result as it comes; one that fails (a
+     * member that does not exist, a permission the caller lacks) is said and the rest are still created.
+     */
+    public List<Result> apply(Consumer<Result> progress) {
+        List<Result> done = new ArrayList<>();
         for (Action a : plan()) {
-            a.create().run();
-            done.add(a);
-            progress.accept(a);
+            Result r;
+            try {
+                a.create().run();
+                r = new Result(a, java.util.Optional.empty());
+            } catch (RuntimeException e) {
+                r = new Result(a, java.util.Optional.of(io.sandboxops.core.api.SandboxException.rootMessage(e)));
+            }
+            done.add(r);
+            progress.accept(r);
         }
         return done;
     }
