@@ -22,14 +22,16 @@ final class EnvCommand {
     @Mixin
     HelpOption help;
 
-    @Access(Access.Kind.READ)
+    /** A WRITE: its canary creates a session and runs the job, so production asks for the service name as for `session create`. */
+    @Access(Access.Kind.WRITE)
     @Command(name = "check", description = {"Preflight: project, region, service, bucket and lifecycle, IAM (testIamPermissions on "
             + "bucket, service and job), executor image, log metrics, alert policies, and a live canary session (create, exec, "
             + "file write/read, background process, close), each timed. The result is recorded; `rollout set` and `enable` "
             + "need a passed one younger than " + PreflightGate.DEFAULT_MAX_AGE_TEXT + " (" + PreflightGate.MAX_AGE_VARIABLE + ").",
             "Exit status: 0 passed, 1 a check failed."},
             footerHeading = "%nExamples:%n",
-            footer = {"  sandboxctl env check", "  sandboxctl env check --env staging --json"})
+            footer = {"  sandboxctl env check", "  sandboxctl env check --env staging --json",
+                    "  sandboxctl env check --env prod --confirm agent-backend"})
     static final class Check implements Callable<Integer> {
         @Mixin
         HelpOption help;
@@ -37,6 +39,8 @@ final class EnvCommand {
         EnvironmentOption env;
         @Mixin
         Output output;
+        @Mixin
+        ConfirmOption confirm;
 
         @Override
         public Integer call() {

@@ -155,7 +155,8 @@ public final class ConsoleWindow {
         view.setMenuBar(menuBar());
         view.setOnAddEnvironment(environmentsFile.isPresent() ? this::addEnvironment : null);
         view.setOnCheckEnvironment(() -> EnvironmentCheckView.show(stage, new EnvironmentCheckViewModel(executor,
-                () -> java.util.Optional.ofNullable(main.workspaceProperty().get()).flatMap(Workspace::environmentCheck))));
+                () -> java.util.Optional.ofNullable(main.workspaceProperty().get()).flatMap(Workspace::environmentCheck),
+                () -> guard.approveRoutine("Check environment", "The check's canary creates a session and runs the job; go on?"))));
         scene.getStylesheets().add(ConsoleWindow.class.getResource("console.css").toExternalForm());
         stage.setScene(scene);
         stage.setTitle("Sandbox Ops");

@@ -94,6 +94,7 @@ class EnvCliTest {
         assertThat(report.get("checks").findValuesAsText("name")).contains("bucket IAM", "service IAM", "job IAM", "executor image",
                 "alert policies", "canary: create", "canary: exec", "canary: file write/read", "canary: background process", "canary: close");
         assertThat(check.err()).as("progress, one line per check as it runs").contains("PASS  canary: exec");
+        System.out.println("env check on the seeded local environment (emulator, Docker runner, executor image):\n" + check.err());
         CliRun allowed = ctl("rollout", "set", "0", "--reason", "back after the drill");
         assertThat(allowed.status()).as(allowed.err()).isZero();
     }

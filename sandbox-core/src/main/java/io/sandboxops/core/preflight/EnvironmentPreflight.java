@@ -304,7 +304,7 @@ public final class EnvironmentPreflight {
                 if (r.exitCode() != 0 || !r.stdout().contains("preflight-" + nonce)) {
                     throw new SandboxException("`echo` exited " + r.exitCode() + " with stdout \"" + r.stdout().strip() + "\"");
                 }
-                return "echo answered in " + r.duration().toMillis() + " ms";
+                return "the first command (it starts the execution) answered; `echo` itself took " + r.duration().toMillis() + " ms";
             });
             ok = ok && step(record, left, "canary: file write/read", fix, () -> {
                 sandbox[0].fileWrite("/tmp/preflight.txt", nonce, false, false, false);

@@ -6,6 +6,7 @@ import io.sandboxops.core.preflight.PreflightCheck;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -28,15 +29,21 @@ public final class EnvironmentCheckViewModel {
 
     private final TaskExecutor executor;
     private final Supplier<Optional<EnvironmentCheck>> check;
+    private final BooleanSupplier approve;
     private final ObservableList<CheckRow> rows = FXCollections.observableArrayList();
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
     private final ReadOnlyBooleanWrapper passed = new ReadOnlyBooleanWrapper(this, "passed");
     private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper(this, "summary", "");
 
-    /** @param check the open environment's preflight, empty when it has none (no project and service, not reachable) */
-    public EnvironmentCheckViewModel(TaskExecutor executor, Supplier<Optional<EnvironmentCheck>> check) {
+    /**
+     * @param check   the open environment's preflight, empty when it has none (no project and service, not reachable)
+     * @param approve asked before each run: the canary creates a session, a write (refused when read-only, the service
+     *                name typed in production, as {@code sandboxctl env check} asks)
+     */
+    public EnvironmentCheckViewModel(TaskExecutor executor, Supplier<Optional<EnvironmentCheck>> check, BooleanSupplier approve) {
         this.executor = executor;
         this.check = check;
+        this.approve = approve;
     }
 
     public void check() {
@@ -49,6 +56,10 @@ public final class EnvironmentCheckViewModel {
         if (preflight.isEmpty()) {
             summary.set("This environment cannot be checked: it has no project, region and service, or did not open. "
                     + "Switch to it again, or define it in ~/.sandbox-ops/environments.json.");
+            return;
+        }
+        if (!approve.getAsBoolean()) {
+            summary.set("Not checked: the canary session was not approved.");
             return;
         }
         running.set(true);

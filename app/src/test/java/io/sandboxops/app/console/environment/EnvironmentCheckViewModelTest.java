@@ -30,7 +30,7 @@ class EnvironmentCheckViewModelTest {
             }
             return new EnvironmentChecks.Outcome(new PreflightReport("local", Instant.now(), "me", done), Optional.empty());
         };
-        vm[0] = new EnvironmentCheckViewModel(new CurrentThreadTaskExecutor(), () -> Optional.of(check));
+        vm[0] = new EnvironmentCheckViewModel(new CurrentThreadTaskExecutor(), () -> Optional.of(check), () -> true);
         vm[0].check();
         assertThat(rowsSeenWhileRunning).containsExactly(1, 2);
         assertThat(vm[0].rows()).extracting(EnvironmentCheckViewModel.CheckRow::outcome).containsExactly("PASS", "FAIL");
@@ -41,8 +41,20 @@ class EnvironmentCheckViewModelTest {
     }
 
     @Test
+    void aRefusedApprovalRunsNoCanary() {
+        boolean[] ran = {false};
+        EnvironmentCheckViewModel vm = new EnvironmentCheckViewModel(new CurrentThreadTaskExecutor(), () -> Optional.of(progress -> {
+            ran[0] = true;
+            throw new AssertionError("must not run");
+        }), () -> false);
+        vm.check();
+        assertThat(ran[0]).isFalse();
+        assertThat(vm.summaryProperty().get()).contains("Not checked");
+    }
+
+    @Test
     void anEnvironmentWithNothingToCheckSaysSo() {
-        EnvironmentCheckViewModel vm = new EnvironmentCheckViewModel(new CurrentThreadTaskExecutor(), Optional::empty);
+        EnvironmentCheckViewModel vm = new EnvironmentCheckViewModel(new CurrentThreadTaskExecutor(), Optional::empty, () -> true);
         vm.check();
         assertThat(vm.rows()).isEmpty();
         assertThat(vm.summaryProperty().get()).contains("cannot be checked").contains("environments.json");
