@@ -3,6 +3,7 @@ package io.sandboxops.app.cli;
 import io.sandboxops.core.api.SandboxBackend;
 import io.sandboxops.core.api.SandboxSpec;
 import io.sandboxops.core.bench.LoadBenchmark;
+import io.sandboxops.core.bench.TerminalBenchmark;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The original plan's load tests as {@code sandboxctl bench concurrent | sessions | files}, on either backend:
+ * The original plan's load tests as {@code sandboxctl bench concurrent | sessions | files}, and a session's terminal as
+ * {@code sandboxctl bench terminal}, on either backend:
  * {@code --backend docker} (the default, the local Docker engine) or {@code --backend cloudrun} (Cloud Run Jobs of
  * the environment {@code --env} names, in the mode {@code SANDBOX_MODE} says, session by default; for {@code local},
  * on the emulator that {@code sandboxctl emulator start} runs). Without options they run the full setting (the
@@ -55,11 +57,16 @@ final class LoadBenchCommands {
         }
 
         LoadBenchmark benchmark(SandboxBackend backend) {
+            return new LoadBenchmark(backend, sandboxSpec());
+        }
+
+        /** What the benchmark's sandbox is created from: {@code --image}, else the backend's image. */
+        SandboxSpec sandboxSpec() {
             SandboxSpec.Builder spec = SandboxSpec.newBuilder();
             if (image != null && !image.isBlank()) {
                 spec.image(image.strip());
             }
-            return new LoadBenchmark(backend, spec.build());
+            return spec.build();
         }
 
         LoadBenchmark.Progress progress(String unit) {
@@ -83,7 +90,8 @@ final class LoadBenchCommands {
         }
 
         static Object latency(LoadBenchmark.Latency l) {
-            return Output.object("samples", l.samples(), "p50", l.p50Ms(), "p99", l.p99Ms(), "min", l.minMs(), "max", l.maxMs());
+            return Output.object("samples", l.samples(), "p50", l.p50Ms(), "p90", l.p90Ms(), "p99", l.p99Ms(), "min", l.minMs(),
+                    "max", l.maxMs());
         }
 
         static String problems(List<String> problems) {
@@ -193,6 +201,73 @@ final class LoadBenchCommands {
                     "failures", r.failures(), "heap_used_before_bytes", r.heapUsedBeforeBytes(),
                     "heap_used_after_bytes", r.heapUsedAfterBytes(), "heap_peak_bytes", r.heapPeakBytes(), "problems", r.problems()), text);
             return r.failures() == 0 && r.hashMismatches() == 0 ? 0 : SandboxCtl.EXIT_FAILED;
+        }
+    }
+
+    @Access(Access.Kind.WRITE)
+    @Command(name = "terminal", description = {"A session's terminal (as `attach` and the console use it): keystroke-to-echo latency"
+            + " against a warm execStateful(\"true\"), output throughput of cat of a file against the same file by another path"
+            + " (raw docker exec -t cat on Docker, fileDownload on Cloud Run), each the median of timed rounds after a first, cold"
+            + " one, and the client's heap before and after."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  sandboxctl bench terminal", "  sandboxctl bench terminal --short --json",
+                    "  sandboxctl bench terminal --backend cloudrun --env local"})
+    static final class TerminalBench extends LoadVerb {
+        @Option(names = "--keystrokes", paramLabel = "N", description = "Keystrokes measured, and as many execs (full: 500, short: 20).")
+        Integer keystrokes;
+        @Option(names = "--warmup", paramLabel = "N", description = "Keystrokes and execs before measuring, at least 1 (full: 50, short: 3).")
+        Integer warmup;
+        @Option(names = "--size", paramLabel = "BYTES",
+                description = "Bytes of the file printed with cat, at most 500000000 (full: 50000000, short: 200000).")
+        Long size;
+        @Option(names = "--rounds", paramLabel = "N",
+                description = "Timed rounds of each cat, after a first, cold one; the median is shown (full: 3, short: 1).")
+        Integer rounds;
+
+        @Override
+        public Integer call() {
+            TerminalBenchmark.Settings base = quick ? TerminalBenchmark.Settings.SHORT : TerminalBenchmark.Settings.FULL;
+            TerminalBenchmark.Settings settings = Usage.check(spec, () -> new TerminalBenchmark.Settings(
+                    keystrokes == null ? base.keystrokes() : keystrokes, warmup == null ? base.warmup() : warmup,
+                    size == null ? base.fileBytes() : size, rounds == null ? base.rounds() : rounds));
+            TerminalBenchmark.Report r;
+            try (SandboxBackend backend = open()) {
+                r = new TerminalBenchmark(backend, sandboxSpec()).run(settings, progress("samples"));
+            }
+            endProgress();
+            LoadBenchmark.Latency echo = r.keystrokeEcho();
+            LoadBenchmark.Latency exec = r.warmExecTrue();
+            TerminalBenchmark.Throughput cat = r.terminalCat();
+            TerminalBenchmark.Throughput ref = r.referenceCat();
+            String text = String.format("backend: %s (%s), %d keystrokes and execs after %d warm-up, a %d-byte file; terminal opened in %.1f ms%n"
+                            + "keystroke to echo (cat, raw terminal): median %.3f ms, p90 %.3f ms, p99 %.3f ms (min %.3f, max %.3f)%n"
+                            + "reference, warm execStateful(\"true\"): median %.3f ms, p90 %.3f ms, p99 %.3f ms (min %.3f, max %.3f)%n"
+                            + "cat through the terminal: %.1f MB/s (%d bytes shown in %.3f s; rounds: %s MB/s; first, cold: %.1f MB/s)%n"
+                            + "reference, %s: %.1f MB/s (%d bytes in %.3f s; rounds: %s MB/s; first, cold: %.1f MB/s)%n"
+                            + "JVM heap used: %.1f MB before, %.1f MB after (heap pools' peak sum %.1f MB)%s",
+                    r.backend(), r.mode(), settings.keystrokes(), settings.warmup(), settings.fileBytes(), r.terminalOpenMs(),
+                    echo.p50Ms(), echo.p90Ms(), echo.p99Ms(), echo.minMs(), echo.maxMs(),
+                    exec.p50Ms(), exec.p90Ms(), exec.p99Ms(), exec.minMs(), exec.maxMs(),
+                    cat.megabytesPerSecond(), cat.bytesReceived(), cat.elapsed().toNanos() / 1e9, rounds(cat), cat.coldMBps(),
+                    ref.how(), ref.megabytesPerSecond(), ref.bytesReceived(), ref.elapsed().toNanos() / 1e9, rounds(ref), ref.coldMBps(),
+                    r.heapUsedBeforeBytes() / 1e6, r.heapUsedAfterBytes() / 1e6, r.heapPeakBytes() / 1e6, problems(r.problems()));
+            output.print(Output.object("benchmark", "terminal", "backend", r.backend(), "mode", r.mode(),
+                    "keystrokes", settings.keystrokes(), "warmup", settings.warmup(), "file_bytes", settings.fileBytes(),
+                    "rounds", settings.rounds(),
+                    "terminal_open_ms", r.terminalOpenMs(), "keystroke_echo_ms", latency(echo), "reference_exec_true_ms", latency(exec),
+                    "terminal_cat", throughput(cat), "reference_cat", throughput(ref),
+                    "heap_used_before_bytes", r.heapUsedBeforeBytes(), "heap_used_after_bytes", r.heapUsedAfterBytes(),
+                    "heap_peak_bytes", r.heapPeakBytes(), "problems", r.problems()), text);
+            return r.problems().isEmpty() ? 0 : SandboxCtl.EXIT_FAILED;
+        }
+
+        private static Object throughput(TerminalBenchmark.Throughput t) {
+            return Output.object("how", t.how(), "bytes_received", t.bytesReceived(), "elapsed_ms", t.elapsed().toNanos() / 1e6,
+                    "mb_per_s", t.megabytesPerSecond(), "rounds_mb_per_s", t.rounds(), "cold_mb_per_s", t.coldMBps());
+        }
+
+        private static String rounds(TerminalBenchmark.Throughput t) {
+            return t.rounds().stream().map(r -> String.format("%.1f", r)).collect(java.util.stream.Collectors.joining(", "));
         }
     }
 }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
         footerHeading = "%nExit status: 0 success, 1 failed (one line on stderr says why), 2 usage error.%n%nExamples:%n",
         footer = {"  ID=$(sandboxctl session create)", "  sandboxctl exec --session \"$ID\" -- 'cd /tmp && export GREETING=hi'",
                 "  sandboxctl rollout set --help"},
-        subcommands = {SessionCommand.class, ExecCommand.class, BackgroundCommand.class, FileCommand.class, BenchCommand.class,
+        subcommands = {SessionCommand.class, ExecCommand.class, AttachCommand.class, BackgroundCommand.class, FileCommand.class, BenchCommand.class,
                 RolloutCommand.class, EnvCommand.class, MetricsCommand.class, LogsCommand.class, EmulatorCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SandboxCtl {

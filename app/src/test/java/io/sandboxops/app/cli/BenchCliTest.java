@@ -67,6 +67,38 @@ class BenchCliTest {
     }
 
     @Test
+    void terminalPrintsEachFigureBesideItsReferenceAndTheHeap() throws Exception {
+        CliRun r = ctl("bench", "terminal", "--keystrokes", "10", "--warmup", "2", "--size", "100000", "--json");
+        assertThat(r.status()).as(r.err()).isZero();
+        assertWellFormedTerminalReport(r.json(), "docker", "raw docker exec -t cat", 100_000);
+    }
+
+    /** The terminal benchmark's JSON: every figure there and plausible in form (never judged as fast or slow). */
+    static void assertWellFormedTerminalReport(JsonNode j, String backend, String reference, long fileBytes) {
+        assertThat(j.get("benchmark").asText()).isEqualTo("terminal");
+        assertThat(j.get("backend").asText()).isEqualTo(backend);
+        assertThat(j.get("file_bytes").asLong()).isEqualTo(fileBytes);
+        assertThat(j.get("terminal_open_ms").asDouble()).isPositive();
+        for (String latency : new String[] {"keystroke_echo_ms", "reference_exec_true_ms"}) {
+            JsonNode l = j.get(latency);
+            assertThat(l.get("samples").asInt()).as(latency).isEqualTo(j.get("keystrokes").asInt());
+            assertThat(l.get("min").asDouble()).as(latency).isPositive();
+            assertThat(l.get("p50").asDouble()).as(latency).isBetween(l.get("min").asDouble(), l.get("p90").asDouble());
+            assertThat(l.get("p99").asDouble()).as(latency).isBetween(l.get("p90").asDouble(), l.get("max").asDouble());
+        }
+        assertThat(j.get("terminal_cat").get("how").asText()).isEqualTo("terminal: cat");
+        assertThat(j.get("reference_cat").get("how").asText()).isEqualTo(reference);
+        for (String throughput : new String[] {"terminal_cat", "reference_cat"}) {
+            assertThat(j.get(throughput).get("bytes_received").asLong()).as(throughput).isGreaterThanOrEqualTo(fileBytes);
+            assertThat(j.get(throughput).get("mb_per_s").asDouble()).as(throughput).isPositive();
+        }
+        assertThat(j.get("heap_used_before_bytes").asLong()).isPositive();
+        assertThat(j.get("heap_used_after_bytes").asLong()).isPositive();
+        assertThat(j.get("heap_peak_bytes").asLong()).isPositive();
+        assertThat(j.get("problems")).isEmpty();
+    }
+
+    @Test
     void badSettingsAreUsageErrorsWithoutAStackTrace() {
         CliRun tooBig = ctl("bench", "files", "--files", "1", "--size", "1000000000");
         assertThat(tooBig.status()).isEqualTo(SandboxCtl.EXIT_USAGE);
@@ -75,6 +107,10 @@ class BenchCliTest {
         CliRun words = ctl("bench", "concurrent", "--sessions", "ten");
         assertThat(words.status()).isEqualTo(SandboxCtl.EXIT_USAGE);
         assertThat(words.err()).contains("--sessions").doesNotContain("\tat ");
+
+        CliRun tiny = ctl("bench", "terminal", "--size", "5");
+        assertThat(tiny.status()).isEqualTo(SandboxCtl.EXIT_USAGE);
+        assertThat(tiny.err()).contains("the file size must be from 1000 bytes to 500 MB, not 5").doesNotContain("\tat ");
 
         CliRun none = ctl("bench", "sessions", "--sessions", "0", "--commands", "2");
         assertThat(none.status()).isEqualTo(SandboxCtl.EXIT_USAGE);
@@ -176,6 +212,15 @@ class BenchCliTest {
             assertThat(j.get("backend").asText()).isEqualTo("cloudrun");
             assertThat(j.get("sha256_mismatches").asInt()).isZero();
             assertThat(j.get("bytes_down").asLong()).isEqualTo(600_000L);
+        }
+
+        @Test
+        void terminalOnSessionModePrintsEachFigureBesideItsReference() throws Exception {
+            CliRun r = ctl("bench", "terminal", "--backend", "cloudrun", "--keystrokes", "10", "--warmup", "2", "--size", "100000",
+                    "--json");
+            assertThat(r.status()).as(r.err()).isZero();
+            assertThat(r.json().get("mode").asText()).isEqualTo("session");
+            assertWellFormedTerminalReport(r.json(), "cloudrun", "fileDownload", 100_000);
         }
 
         @Test

@@ -158,6 +158,7 @@ class CliHelpTest {
                 {"rollout", "history", "--limit", "0"},
                 {"logs", "--limit", "-5"},
                 {"bg", "logs", "--session", "s", "--pid", "1", "--bytes", "0"},
+                {"attach", "--session", "s"},
         };
         for (String[] args : usageErrors) {
             CliRun r = ctl(args);
@@ -170,5 +171,8 @@ class CliHelpTest {
                 + "the percentage must be a whole number from 0 to 100, not \"ten\"");
         assertThat(ctl("file", "read", "/workspace/a.txt").err()).contains("Missing required option: '--session=ID'");
         assertThat(ctl("sesion", "list").err()).contains("Did you mean: sandboxctl session");
+        // A test's standard input is not a terminal: attach says so, and what to add to type piped input.
+        assertThat(ctl("attach", "--session", "s").err()).startsWith("sandboxctl: attach needs a terminal: standard input is not one")
+                .contains("add --pipe");
     }
 }

@@ -14,7 +14,11 @@ import io.sandboxops.core.testing.RequiresDocker;
 import io.sandboxops.emulator.LocalCloud;
 import io.sandboxops.emulator.LocalCloudConfig;
 import io.sandboxops.emulator.run.DockerExecutionRunner;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,6 +76,27 @@ class CloudRunCliTest {
             assertThat(ctl("file", "exists", "--backend", "cloudrun", "--session", id, "/workspace").out().strip()).isEqualTo("true");
             CliRun list = ctl("session", "list", "--backend", "cloudrun", "--json");
             assertThat(list.json().findValuesAsText("session_id")).contains(id);
+        } finally {
+            assertThat(ctl("session", "close", "--backend", "cloudrun", "--session", id).status()).isZero();
+        }
+    }
+
+    @Test
+    void attachTypesIntoASessionModeTerminalAndExitsWithItsShellsStatus() throws Exception {
+        CliRun created = ctl("session", "create", "--backend", "cloudrun", "--json");
+        assertThat(created.status()).as(created.err()).isZero();
+        String id = created.json().get("session_id").asText();
+        try {
+            assertThat(ctl("exec", "--backend", "cloudrun", "--session", id, "--", "cd /tmp && export X=kept").status()).isZero();
+            // sandboxctl in a JVM of its own, finding the emulator this class recorded in the same home.
+            Process p = SandboxCtlProcess.start(home, Map.of(), "attach", "--backend", "cloudrun", "--session", id, "--pipe");
+            p.getOutputStream().write("echo \"[$PWD:$X:$((6*7))]\"; exit 3\n".getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().close();
+
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("attach ended").isTrue();
+            String out = Files.readString(home.resolve("out.txt"), StandardCharsets.UTF_8);
+            assertThat(p.exitValue()).as(out + Files.readString(home.resolve("err.txt"))).isEqualTo(3);
+            assertThat(out).contains("[/tmp:kept:42]");
         } finally {
             assertThat(ctl("session", "close", "--backend", "cloudrun", "--session", id).status()).isZero();
         }

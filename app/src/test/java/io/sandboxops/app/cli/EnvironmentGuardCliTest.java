@@ -122,7 +122,7 @@ class EnvironmentGuardCliTest {
         assertThat(create.status()).isEqualTo(1);
         assertThat(ctl("session", "info", "--session", "guard-refused-" + session).status()).as("session create created").isNotZero();
         for (String[] before : new String[][] {{"session", "create", "--backend", "cloudrun"}, {"bench", "concurrent", "--short"},
-                {"rollout", "plan", "--advance"}}) {
+                {"rollout", "plan", "--advance"}, {"attach", "--session", session}, {"bench", "terminal", "--short"}}) {
             CliRun r = ctl(with(before, "--env", "prod"));
             assertThat(r.err()).as("refused before anything is opened: %s", String.join(" ", before)).contains("--confirm " + SERVICE);
             assertThat(r.status()).isEqualTo(1);
@@ -163,6 +163,10 @@ class EnvironmentGuardCliTest {
         }
         assertThat(ctl("session", "create", "--env", "audit").status()).isEqualTo(1);
         assertThat(ctl("bench", "files", "--short", "--env", "audit").err()).contains("read-only");
+        // A terminal types whatever is typed into it: attach is a write, refused before it asks for a terminal.
+        CliRun attach = ctl("attach", "--session", session, "--env", "audit", "--confirm", SERVICE);
+        assertThat(attach.status()).as(attach.err()).isEqualTo(1);
+        assertThat(attach.err()).contains("read-only");
         assertNothingChanged("audit");
         CliRun list = ctl("session", "list", "--env", "audit");
         assertThat(list.status()).as(list.err()).isZero();

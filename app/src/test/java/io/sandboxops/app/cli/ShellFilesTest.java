@@ -80,7 +80,7 @@ class ShellFilesTest {
                 "_complete_sandboxctl; echo \"queries: ${COMPREPLY[*]}\""));
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("complete -o default -F _complete_sandboxctl sandboxctl")
-                .contains("verbs: status set\n").contains("queries: failed-executions slow-executions state-store-errors\n");
+                .contains("verbs: status set\n").contains("queries: executions client-events failed-executions slow-executions state-store-errors\n");
     }
 
     @Test

@@ -44,6 +44,9 @@ class ControlPlaneViewsWindowTest {
         }
         cloud.run(job, "echo '{\"severity\":\"ERROR\",\"message\":\"state save failed: 503 from storage\"}'; exit 1");
         cloud.clientExecs(true, 300, 500, 700, 900, 1100, 1300, 1500, 1700, 1900, 2100);
+        // Docker, the baseline, ran 60 commands in 150–268 ms; Cloud Run 50 more in 350–497 ms: slower beyond the plan's factor.
+        cloud.clientExecs("docker", false, java.util.stream.IntStream.range(0, 60).mapToDouble(i -> 150 + 2 * i).toArray());
+        cloud.clientExecs("cloudrun", false, java.util.stream.IntStream.range(0, 50).mapToDouble(i -> 350 + 3 * i).toArray());
         cloud.plane.rollout().apply(RolloutChange.enable(), "begin the Cloud Run rollout", "alice", RolloutProgress.NONE);
         cloud.plane.rollout().apply(RolloutChange.percentage(10), "1 % held 24 h, gate green", "alice", RolloutProgress.NONE);
         cloud.plane.rollout().rollback("error rate 10 % at 10 %", "bob", RolloutProgress.NONE);
@@ -66,6 +69,11 @@ class ControlPlaneViewsWindowTest {
         assertThat(success.getStyleClass()).contains("tile-critical");
         assertThat(robot.lookup("#metricsSummary").queryAs(Label.class).getText()).startsWith("10 executions completed (9 succeeded, 1 failed");
         assertThat(robot.lookup("#chart-successRate").tryQuery()).isPresent();
+        assertThat(robot.lookup("#baseline-docker-latencyP99").queryAs(Label.class).getText()).endsWith("(n=60)");
+        assertThat(robot.lookup("#baseline-cloudrun-latencyP99").queryAs(Label.class).getText()).isEqualTo("2.100 s  (n=60)");
+        assertThat(robot.lookup("#comparison-latencyP99").queryAs(Label.class).getText()).isEqualTo("BREACH");
+        assertThat(robot.lookup("#comparison-errorRate").queryAs(Label.class).getText()).isEqualTo("INSUFFICIENT DATA");
+        assertThat(robot.lookup("#comparison-detail-errorRate").queryAs(Label.class).getText()).contains("not significant");
 
         select(robot, "logsTab");
         TableView<?> logs = robot.lookup("#logsTable").queryAs(TableView.class);

@@ -12,9 +12,6 @@ import io.sandboxops.core.util.ByteSize;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -105,7 +102,7 @@ public final class LoadBenchmark {
         }
     }
 
-    private static void requireRange(String what, int value, int min, int max) {
+    static void requireRange(String what, int value, int min, int max) {
         if (value < min || value > max) {
             throw new SandboxInvalidInputException(what + " must be from " + min + " to " + max + ", not " + value);
         }
@@ -114,14 +111,14 @@ public final class LoadBenchmark {
     // ---- reports -----------------------------------------------------------------------------------------
 
     /** Command latency in milliseconds over every command that finished (failed ones included). */
-    public record Latency(int samples, double p50Ms, double p99Ms, double minMs, double maxMs) {
+    public record Latency(int samples, double p50Ms, double p90Ms, double p99Ms, double minMs, double maxMs) {
         static Latency of(long[] nanos) {
             if (nanos.length == 0) {
-                return new Latency(0, 0, 0, 0, 0);
+                return new Latency(0, 0, 0, 0, 0, 0);
             }
             long[] s = nanos.clone();
             Arrays.sort(s);
-            return new Latency(s.length, ms(percentile(s, 50)), ms(percentile(s, 99)), ms(s[0]), ms(s[s.length - 1]));
+            return new Latency(s.length, ms(percentile(s, 50)), ms(percentile(s, 90)), ms(percentile(s, 99)), ms(s[0]), ms(s[s.length - 1]));
         }
 
         private static long percentile(long[] sorted, int p) {
@@ -319,8 +316,8 @@ public final class LoadBenchmark {
         MessageDigest downDigest = sha256();
         try (Sandbox sandbox = backend.create(spec)) {
             try {
-                long heapBefore = usedHeapAfterGc();
-                resetHeapPeaks();
+                long heapBefore = Heap.usedAfterGc();
+                Heap.resetPeaks();
                 long upNanos = 0;
                 long downNanos = 0;
                 long bytesUp = 0;
@@ -356,8 +353,8 @@ public final class LoadBenchmark {
                     progress.update(f + 1, settings.files());
                 }
                 Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
-                long heapPeak = heapPeaks();
-                long heapAfter = usedHeapAfterGc();
+                long heapPeak = Heap.peaks();
+                long heapAfter = Heap.usedAfterGc();
                 return new FileReport(backend.name(), settings.files(), settings.sizeBytes(), bytesUp, bytesDown,
                         megabytesPerSecond(bytesUp, upNanos), megabytesPerSecond(bytesDown, downNanos), mismatches, failures,
                         heapBefore, heapAfter, heapPeak, elapsed, List.copyOf(problems));
@@ -377,29 +374,6 @@ public final class LoadBenchmark {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
-    }
-
-    private static long usedHeapAfterGc() {
-        System.gc();
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
-    private static void resetHeapPeaks() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
-
-    private static long heapPeaks() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
     }
 
     /** {@code size} pseudo-random bytes from a seed, produced as they are read and fed to a digest. */

@@ -117,10 +117,19 @@ final class ExecStream implements Closeable {
             super.onComplete();
         }
 
+        /** After our own close the connection's error is the end we asked for, not one to log at ERROR level. */
         @Override
         public void onError(Throwable throwable) {
-            broken = throwable;
             ended = true;
+            if (closed) {
+                try {
+                    close();
+                } catch (IOException e) {
+                    // closing a closed stream: nothing left to release
+                }
+                return;
+            }
+            broken = throwable;
             offer(END);
             super.onError(throwable);
         }

@@ -19,7 +19,9 @@ import io.sandboxops.core.env.GoogleClients;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -72,7 +74,9 @@ public final class MetricsService {
      */
     static final int SCAN_CAP = 50_000;
     /** The backend the plan's gates judge: the canary. */
-    static final String CANARY = "cloudrun";
+    public static final String CANARY = "cloudrun";
+    /** The backend the canary is compared with: the baseline. */
+    public static final String BASELINE = "docker";
 
     private final GoogleClients clients;
     private final LatencySource latencySource;
@@ -115,7 +119,10 @@ public final class MetricsService {
             long[] results = completedByResult(from, to);
             long running = running(to);
             double billable = billableSeconds(from, to);
-            OperationStats ops = operations(CANARY, from, to);
+            // Both backends in one read: Cloud Logging allows few reads a minute per project.
+            Map<String, OperationStats> both = operations(List.of(CANARY, BASELINE), from, to);
+            OperationStats ops = both.get(CANARY);
+            OperationStats baseline = both.get(BASELINE);
             Scan<Duration> latencyScan = latencySource == LatencySource.CLIENT_EVENTS ? new Scan<>(ops.execLatencies(), ops.truncated())
                     : executionLatencies(from, to);
             List<Duration> latencies = latencyScan.items();
@@ -123,7 +130,7 @@ public final class MetricsService {
             Optional<Duration> p99 = percentile(latencies, 99);
             MetricsSnapshot partial = new MetricsSnapshot(from, to, results[0], results[1], results[2], running, ops.operations(),
                     ops.backendErrors(), ops.truncated(), p50, p99, latencies.size(), latencySource, latencyScan.truncated(), billable,
-                    prices.cost(billable), prices, List.of());
+                    prices.cost(billable), prices, List.of(), ops, baseline);
             List<Evaluation> evaluations = List.of(
                     targets.evaluate(Indicator.SUCCESS_RATE, partial.successRate(), results[0] + results[1]),
                     targets.evaluate(Indicator.LATENCY_P50, p50.map(MetricsService::secondsOf), latencies.size()),
@@ -132,7 +139,7 @@ public final class MetricsService {
                     targets.evaluate(Indicator.COST_PER_1000, partial.costPer1000(), partial.completed()));
             return new MetricsSnapshot(from, to, results[0], results[1], results[2], running, ops.operations(), ops.backendErrors(),
                     ops.truncated(), p50, p99, latencies.size(), latencySource, latencyScan.truncated(), billable, partial.cost(), prices,
-                    evaluations);
+                    evaluations, ops, baseline);
         } catch (SandboxException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -220,24 +227,76 @@ public final class MetricsService {
     }
 
     /**
-     * What one backend's sandboxes did in a window, from the client's operation events.
+     * What one backend's sandboxes did in a window, from the client's operation events: the figures Docker (the
+     * baseline) and Cloud Run (the canary) are compared on.
      *
-     * @param operations    operations of every kind
-     * @param backendErrors those that ended in an error of the backend ({@link SandboxEvent.Outcome#backendError()})
-     * @param execLatencies the {@code duration_ms} of each {@code exec} the sandbox ran or failed to run (a caller's
-     *                      mistake, refused before anything ran, is not a latency), newest first
-     * @param truncated     whether the scan stopped at its cap, so the figures rest on the newest events only
+     * @param operations     operations of every kind
+     * @param ok             those that did what was asked (outcome {@code ok})
+     * @param callerMistakes those refused as the caller's mistake (a missing file, a bad argument, a busy session, a refused
+     *                       size, an unsupported call): answered correctly, so in neither rate's favour nor against it
+     * @param backendErrors  those that ended in an error of the backend ({@link SandboxEvent.Outcome#backendError()})
+     * @param execLatencies  the {@code duration_ms} of each {@code exec} the sandbox ran or failed to run (a caller's
+     *                       mistake, refused before anything ran, is not a latency), newest first
+     * @param truncated      whether the scan stopped at its cap, so the figures rest on the newest events only
      */
-    public record OperationStats(String backend, long operations, long backendErrors, List<Duration> execLatencies, boolean truncated) {
+    public record OperationStats(String backend, long operations, long ok, long callerMistakes, long backendErrors,
+                                 List<Duration> execLatencies, boolean truncated) {
         public OperationStats {
             execLatencies = List.copyOf(execLatencies);
+        }
+
+        /** Nothing in the window. */
+        public static OperationStats none(String backend) {
+            return new OperationStats(backend, 0, 0, 0, 0, List.of(), false);
+        }
+
+        /** The operations a success rate rests on: all but the caller's mistakes. */
+        public long answered() {
+            return operations - callerMistakes;
+        }
+
+        /**
+         * {@code ok} ÷ {@link #answered()}, percent: a command that ran into its caller's timeout, or an error of the
+         * backend, is not a success.
+         */
+        public Optional<Double> successRate() {
+            return answered() <= 0 ? Optional.empty() : Optional.of(100.0 * ok / answered());
+        }
+
+        /** Errors of the backend ÷ all operations, percent. */
+        public Optional<Double> errorRate() {
+            return operations == 0 ? Optional.empty() : Optional.of(100.0 * backendErrors / operations);
+        }
+
+        public Optional<Duration> latencyP50() {
+            return percentile(execLatencies, 50);
+        }
+
+        public Optional<Duration> latencyP99() {
+            return percentile(execLatencies, 99);
+        }
+
+        /** Human name of the backend, with its role in a rollout. */
+        public String label() {
+            return switch (backend) {
+                case BASELINE -> "Docker (baseline)";
+                case CANARY -> "Cloud Run (canary)";
+                default -> backend;
+            };
         }
     }
 
     /** The filter of one backend's operation events in a window: the client's log only, never a job's output. */
     public static String operationFilter(String projectId, String backend, Instant from, Instant to) {
+        return operationFilter(projectId, List.of(backend), from, to);
+    }
+
+    /** The same for several backends at once. */
+    public static String operationFilter(String projectId, List<String> backends, Instant from, Instant to) {
+        String backend = backends.size() == 1 ? "jsonPayload.backend=\"" + backends.get(0) + "\""
+                : "(" + String.join(" OR ", backends.stream().map(b -> "jsonPayload.backend=\"" + b + "\"").toList()) + ")";
         return "logName=\"projects/" + projectId + "/logs/" + SandboxEvent.LOG_ID + "\" AND jsonPayload.event=\"" + SandboxEvent.EVENT
-                + "\" AND jsonPayload.backend=\"" + backend + "\" AND timestamp>=\"" + from + "\" AND timestamp<=\"" + to + "\"";
+                + "\" AND " + backend + " AND timestamp>=\"" + from + "\" AND timestamp<=\"" + to + "\"";
     }
 
     /**
@@ -245,22 +304,67 @@ public final class MetricsService {
      * client's events; the snapshot's latency and error rate are {@code cloudrun}'s.
      */
     public OperationStats operations(String backend, Instant from, Instant to) {
-        List<Duration> latencies = new ArrayList<>();
-        long operations = 0;
-        long errors = 0;
+        return operations(List.of(backend), from, to).get(backend);
+    }
+
+    /**
+     * Several backends' operations in a window, in one scan of the client's events. Each backend's figures stop at
+     * {@link #SCAN_CAP} events (its newest); the scan as a whole stops at that many times the number of backends, and
+     * then every backend's figures say they rest on the newest events only.
+     */
+    public Map<String, OperationStats> operations(List<String> backends, Instant from, Instant to) {
+        Map<String, Tally> tallies = new LinkedHashMap<>();
+        backends.forEach(b -> tallies.put(b, new Tally()));
+        long scanned = 0;
+        boolean stopped = false;
+        String projectId = clients.target().projectId();
         for (LogEntry entry : clients.logging().listLogEntries(ListLogEntriesRequest.newBuilder()
-                .addResourceNames("projects/" + clients.target().projectId()).setFilter(operationFilter(clients.target().projectId(), backend, from, to))
+                .addResourceNames("projects/" + projectId).setFilter(operationFilter(projectId, backends, from, to))
                 .setOrderBy("timestamp desc").setPageSize(1000).build()).iterateAll()) {
-            if (operations >= SCAN_CAP) {
-                return new OperationStats(backend, operations, errors, latencies, true);
+            if (scanned >= (long) SCAN_CAP * backends.size()) {
+                stopped = true;
+                break;
             }
+            scanned++;
             var fields = entry.getJsonPayload().getFieldsMap();
+            Tally t = tallies.get(fields.getOrDefault("backend", Value.getDefaultInstance()).getStringValue());
+            if (t == null) {
+                continue;
+            }
+            if (t.operations >= SCAN_CAP) {
+                t.truncated = true;
+                continue;
+            }
+            t.add(entry, fields);
+        }
+        Map<String, OperationStats> out = new LinkedHashMap<>();
+        for (var e : tallies.entrySet()) {
+            Tally t = e.getValue();
+            out.put(e.getKey(), new OperationStats(e.getKey(), t.operations, t.ok, t.mistakes, t.errors, t.latencies, t.truncated || stopped));
+        }
+        return out;
+    }
+
+    /** One backend's counts as the scan goes. */
+    private static final class Tally {
+        final List<Duration> latencies = new ArrayList<>();
+        long operations;
+        long ok;
+        long mistakes;
+        long errors;
+        boolean truncated;
+
+        void add(LogEntry entry, Map<String, Value> fields) {
             Optional<SandboxEvent.Outcome> outcome = SandboxEvent.Outcome.parse(fields.getOrDefault("outcome", Value.getDefaultInstance()).getStringValue());
             operations++;
             // An outcome a newer client added is counted as an operation, and as an error only when it says so by severity.
             boolean error = outcome.map(SandboxEvent.Outcome::backendError).orElse(entry.getSeverityValue() >= LogSeverity.ERROR_VALUE);
             if (error) {
                 errors++;
+            } else if (outcome.filter(o -> o == SandboxEvent.Outcome.OK).isPresent()) {
+                ok++;
+            } else if (outcome.filter(o -> o != SandboxEvent.Outcome.TIMED_OUT).isPresent()) {
+                mistakes++;
             }
             Value ms = fields.get("duration_ms");
             boolean ran = error || outcome.filter(o -> o == SandboxEvent.Outcome.OK || o == SandboxEvent.Outcome.TIMED_OUT).isPresent();
@@ -269,7 +373,6 @@ public final class MetricsService {
                 latencies.add(Duration.ofNanos((long) (ms.getNumberValue() * 1_000_000)));
             }
         }
-        return new OperationStats(backend, operations, errors, latencies, false);
     }
 
     /** Durations of executions that succeeded or failed in the window, newest first as the API lists them. */

@@ -27,15 +27,21 @@ import java.util.Optional;
  * @param cost               its price by {@link #prices}
  * @param prices             the price table used
  * @param evaluations        each indicator against the targets
+ * @param canary             the Cloud Run sandboxes' operations, from the client's events
+ * @param baseline           the Docker sandboxes' operations in the same window, from the same events: what the canary
+ *                           is compared with
  */
 public record MetricsSnapshot(Instant from, Instant to, long succeeded, long failed, long cancelled, long running,
                               long operations, long operationErrors, boolean operationScanTruncated,
                               Optional<Duration> latencyP50, Optional<Duration> latencyP99, long latencySamples,
                               MetricsService.LatencySource latencySource, boolean latencyScanTruncated,
-                              double billableSeconds, double cost, PriceTable prices, List<Evaluation> evaluations) {
+                              double billableSeconds, double cost, PriceTable prices, List<Evaluation> evaluations,
+                              MetricsService.OperationStats canary, MetricsService.OperationStats baseline) {
 
     public MetricsSnapshot {
         evaluations = List.copyOf(evaluations);
+        java.util.Objects.requireNonNull(canary, "canary");
+        java.util.Objects.requireNonNull(baseline, "baseline");
     }
 
     public long completed() {
@@ -68,6 +74,36 @@ public record MetricsSnapshot(Instant from, Instant to, long succeeded, long fai
         return evaluations.stream().filter(e -> e.indicator() == indicator).findFirst();
     }
 
+    /**
+     * Docker (baseline) and Cloud Run (canary) in columns, from the client's events of the window: operations, success
+     * rate, error rate, latency p50 and p99, each with what it rests on.
+     */
+    public List<String> sideBySide() {
+        List<String> out = new ArrayList<>();
+        String row = "%-22s %-26s %-26s";
+        out.add(String.format(row, "baseline vs canary", baseline.label(), canary.label()));
+        out.add(String.format(row, "operations", count(baseline.operations(), baseline.truncated()), count(canary.operations(), canary.truncated())));
+        out.add(String.format(row, "success rate", rate(baseline.successRate(), baseline.answered()), rate(canary.successRate(), canary.answered())));
+        out.add(String.format(row, "error rate", rate(baseline.errorRate(), baseline.operations()), rate(canary.errorRate(), canary.operations())));
+        out.add(String.format(row, "exec latency p50", latency(baseline.latencyP50(), baseline.execLatencies().size()),
+                latency(canary.latencyP50(), canary.execLatencies().size())));
+        out.add(String.format(row, "exec latency p99", latency(baseline.latencyP99(), baseline.execLatencies().size()),
+                latency(canary.latencyP99(), canary.execLatencies().size())));
+        return out;
+    }
+
+    private static String count(long n, boolean truncated) {
+        return n + (truncated ? " (newest only: cap)" : "");
+    }
+
+    private static String rate(Optional<Double> v, long n) {
+        return v.map(x -> String.format("%.2f %%", x)).orElse("no data") + " (n=" + n + ")";
+    }
+
+    private static String latency(Optional<Duration> v, long n) {
+        return v.map(d -> String.format("%.3f s", d.toNanos() / 1e9)).orElse("no data") + " (n=" + n + ")";
+    }
+
     /** Human lines for a terminal. */
     public List<String> describe() {
         List<String> out = new ArrayList<>();
@@ -81,6 +117,7 @@ public record MetricsSnapshot(Instant from, Instant to, long succeeded, long fai
         out.add("source:     " + source());
         out.add(String.format("cost:       %.1f billable instance-seconds = $%.6f (%s)", billableSeconds, cost, prices.source()));
         evaluations.forEach(e -> out.add(e.describe()));
+        out.addAll(sideBySide());
         return out;
     }
 }

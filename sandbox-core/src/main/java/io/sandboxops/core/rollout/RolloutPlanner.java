@@ -72,8 +72,8 @@ public final class RolloutPlanner {
         }
         if (gate.verdict() == Gate.Verdict.INSUFFICIENT_DATA) {
             return new PlanReview(status, step, heldFor, Optional.of(gate), PlanReview.Action.HOLD, next.map(RolloutPlan.Step::percentage),
-                    "the hold is over but only " + gate.completedExecutions() + " executions ran (a pass needs "
-                            + gate.minimumExecutions() + "); keep holding", Optional.empty());
+                    "the hold is over but the gate cannot pass yet: " + String.join("; ", gate.shortfalls()) + "; keep holding",
+                    Optional.empty());
         }
         return new PlanReview(status, step, heldFor, Optional.of(gate), PlanReview.Action.ADVANCE, next.map(RolloutPlan.Step::percentage),
                 "the gate held for " + heldFor.toHours() + " h on " + gate.completedExecutions() + " executions", Optional.empty());

@@ -108,7 +108,8 @@ class DeployResourcesTest {
             files.filter(Files::isRegularFile).forEach(f -> names.add(source.relativize(f).toString().replace('\\', '/')));
         }
         assertThat(names).contains("dashboard.json", "log-queries.json", "bucket-lifecycle.json", "iam/bucket-policy.json",
-                "environments.example.json", "log-metrics/sandbox-operation-latency.json");
+                "environments.example.json", "log-metrics/sandbox-operation-latency.json", "log-metrics/sandbox-operation-count.json",
+                "log-metrics/sandbox-operation-errors.json");
         for (String name : names) {
             assertThat(resource(name)).as(name).isEqualTo(Files.readString(source.resolve(name)));
         }
@@ -213,6 +214,64 @@ class DeployResourcesTest {
         String alert = resource("alert-policies/critical-latency-p99.json");
         assertThat(alert).contains("logging.googleapis.com/user/" + metric.getName()).contains("metric.label.backend=\\\"cloudrun\\\"");
         assertThat(resource("dashboard.json")).contains("logging.googleapis.com/user/" + metric.getName()).doesNotContain("sandbox_command_latency");
+    }
+
+    /**
+     * The per-backend count and error metrics ({@code env apply} creates every file in the folder): strictly parsed, and
+     * their filters run in the emulator's Cloud Logging over real client events of both backends, so the error metric
+     * counts exactly the outcomes the gates count as the backend's errors, per backend, and a job's output never.
+     */
+    @Test
+    void theCountAndErrorMetricsSelectEachBackendsOperationsAndItsErrors() throws Exception {
+        Path dir = Path.of(DeployResourcesTest.class.getResource("/deploy/log-metrics").toURI());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactlyInAnyOrder("sandbox-operation-latency.json",
+                    "sandbox-operation-count.json", "sandbox-operation-errors.json");
+        }
+        LogMetric count = parse("log-metrics/sandbox-operation-count.json", LogMetric.newBuilder()).build();
+        LogMetric errors = parse("log-metrics/sandbox-operation-errors.json", LogMetric.newBuilder()).build();
+        for (LogMetric m : List.of(count, errors)) {
+            assertThat(m.getName()).matches("sandbox_operation_[a-z]+");
+            assertThat(m.getValueExtractor()).as("a counter").isEmpty();
+            assertThat(m.getMetricDescriptor().getValueType()).isEqualTo(com.google.api.MetricDescriptor.ValueType.INT64);
+            assertThat(m.getLabelExtractorsMap()).containsEntry("backend", "EXTRACT(jsonPayload.backend)").containsKeys("mode", "operation", "outcome");
+            assertThat(m.getMetricDescriptor().getLabelsList()).extracting(l -> l.getKey())
+                    .containsExactlyInAnyOrderElementsOf(m.getLabelExtractorsMap().keySet());
+        }
+        // The dashboard divides one by the other per backend.
+        List<JsonNode> ratios = new ArrayList<>();
+        collect(new ObjectMapper().readTree(resource("dashboard.json")), "timeSeriesFilterRatio", ratios);
+        assertThat(ratios).singleElement().satisfies(r -> {
+            assertThat(r.path("numerator").path("filter").asText()).contains("logging.googleapis.com/user/" + errors.getName());
+            assertThat(r.path("denominator").path("filter").asText()).contains("logging.googleapis.com/user/" + count.getName());
+            assertThat(r.path("numerator").path("aggregation").path("groupByFields").toString()).contains("metric.label.backend");
+        });
+        Instant from = Instant.now().minusSeconds(1);
+        List<SandboxEvent> written = new ArrayList<>();
+        try (CloudLoggingEventSink sink = new CloudLoggingEventSink(LocalTargets.of(cloud))) {
+            for (String backend : List.of("docker", "cloudrun")) {
+                for (SandboxEvent.Outcome outcome : SandboxEvent.Outcome.values()) {
+                    SandboxEvent e = new SandboxEvent(Instant.now(), backend, backend.equals("docker") ? "container" : "session", "exec", outcome,
+                            12, SandboxEvent.sessionKey("deploy-" + backend), java.util.OptionalInt.empty(), java.util.OptionalLong.empty());
+                    sink.record(e);
+                    written.add(e);
+                }
+            }
+        }
+        for (String backend : List.of("docker", "cloudrun")) {
+            String scope = " AND jsonPayload.backend=\"" + backend + "\" AND timestamp>=\"" + from + "\"";
+            assertThat(entries(count.getFilter() + scope)).as(backend + " operations").isEqualTo(written.stream()
+                    .filter(e -> e.backend().equals(backend)).count());
+            assertThat(entries(errors.getFilter() + scope)).as(backend + " errors of the backend").isEqualTo(written.stream()
+                    .filter(e -> e.backend().equals(backend) && e.outcome().backendError()).count()).isPositive();
+        }
+    }
+
+    private static long entries(String filter) {
+        long[] n = new long[1];
+        clients.logging().listLogEntries(com.google.logging.v2.ListLogEntriesRequest.newBuilder()
+                .addResourceNames("projects/" + cloud.endpoints().projectId()).setFilter(filter).build()).iterateAll().forEach(e -> n[0]++);
+        return n[0];
     }
 
     @Test

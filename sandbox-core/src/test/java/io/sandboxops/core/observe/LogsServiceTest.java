@@ -3,6 +3,7 @@ package io.sandboxops.core.observe;
 import io.sandboxops.core.testing.LocalTargets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.google.api.MonitoredResource;
@@ -21,6 +22,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -137,5 +140,93 @@ class LogsServiceTest {
             });
         }
         assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void theClientsEventsComeBackWithTheirColumns() {
+        String key = SandboxEvent.sessionKey("sbx-columns");
+        try (CloudLoggingEventSink sink = new CloudLoggingEventSink(LocalTargets.of(cloud))) {
+            sink.record(new SandboxEvent(Instant.now(), "docker", "session", "exec", SandboxEvent.Outcome.OK, 1250, key,
+                    OptionalInt.of(3), OptionalLong.empty()));
+            sink.record(new SandboxEvent(Instant.now(), "cloudrun", "session", "file_read", SandboxEvent.Outcome.UNAVAILABLE, 12_500, key,
+                    OptionalInt.empty(), OptionalLong.of(42)));
+        }
+        List<LogLine> lines = logs.list(LogsService.CLIENT_EVENTS.filter() + " AND jsonPayload.session_key=\"" + key + "\"",
+                Instant.now().minusSeconds(300), 10);
+        assertThat(lines).extracting(LogLine::event, LogLine::backend, LogLine::session, LogLine::operation, LogLine::outcome,
+                LogLine::durationText, LogLine::exitText).containsExactly(
+                tuple(SandboxEvent.EVENT, "docker", key, "exec", "ok", "1,250 ms", "3"),
+                tuple(SandboxEvent.EVENT, "cloudrun", key, "file_read", "unavailable", "12.5 s", ""));
+        assertThat(lines.get(0).severity()).isEqualTo("INFO");
+        assertThat(lines.get(1).severity()).isEqualTo("ERROR");
+        // What no column shows stays readable in the message.
+        assertThat(lines.get(0).message()).isEqualTo("schema_version=1 mode=session");
+        assertThat(lines.get(1).message()).isEqualTo("schema_version=1 mode=session bytes=42");
+        assertThat(lines.get(0).entry()).contains("\"insertId\"", "\"timestamp\"", "\"project_id\": \"" + project + "\"",
+                "\"duration_ms\": 1250.0", "sandbox-ops-client");
+    }
+
+    @Test
+    void theExecutorsLogComesBackWithItsColumns() throws Exception {
+        // The lines the executor's JsonLog prints: Cloud Run (here the emulator) turns each into a jsonPayload.
+        String script = "echo '{\"severity\":\"INFO\",\"time\":\"2026-11-30T05:00:00Z\",\"event\":\"request\",\"execution_id\":\"ex-1\","
+                + "\"session_id\":\"sess-42\",\"op\":\"exec\",\"shell\":\"main\",\"duration_ms\":812}';"
+                + "echo '{\"severity\":\"INFO\",\"event\":\"command\",\"session_id\":\"sess-42\",\"shell\":\"main\",\"exit_code\":2,"
+                + "\"timed_out\":false,\"duration_ms\":40}'";
+        String execution = runJob("sbx-executor-log", script);
+        List<LogLine> lines = logs.list(LogsService.executionFilter("sbx-executor-log", Optional.of(execution), Optional.empty())
+                + " AND jsonPayload.session_id=\"sess-42\"", Instant.now().minusSeconds(300), 10);
+        assertThat(lines).extracting(LogLine::event, LogLine::session, LogLine::operation, LogLine::durationText, LogLine::exitText)
+                .containsExactly(tuple("request", "sess-42", "exec", "812 ms", ""), tuple("command", "sess-42", "", "40 ms", "2"));
+        assertThat(lines.get(0).message()).isEqualTo("execution_id=ex-1 shell=main");
+        assertThat(lines.get(1).message()).isEqualTo("shell=main timed_out=false");
+    }
+
+    @Test
+    void malformedOrUnknownEntriesFallBackToTheirMessage() {
+        String marker = "malformed-" + System.nanoTime();
+        clients.logging().writeLogEntries(WriteLogEntriesRequest.newBuilder().addAllEntries(List.of(
+                structured("cloud_run_service", LogSeverity.INFO, Map.of("component", s(marker), "answer", n(42))),
+                structured("cloud_run_service", LogSeverity.INFO, Map.of("component", s(marker), "event", n(7),
+                        "duration_ms", s("slow"), "exit_code", n(1.5), "backend", Value.newBuilder().setStructValue(Struct.newBuilder()
+                                .putFields("x", s("y"))).build())))).build());
+        List<LogLine> lines = logs.list("jsonPayload.component=\"" + marker + "\"", Instant.now().minusSeconds(300), 10);
+        assertThat(lines).hasSize(2);
+        // Nothing known: the whole payload, as before.
+        assertThat(lines.get(0).message()).contains("\"answer\":42").contains(marker);
+        assertThat(lines.get(0).event()).isEmpty();
+        // Known names of the wrong type: kept in the message, the columns empty, nothing thrown.
+        LogLine odd = lines.get(1);
+        assertThat(odd.event()).isEqualTo("7");
+        assertThat(odd.durationMs()).isEmpty();
+        assertThat(odd.exitCode()).isEmpty();
+        assertThat(odd.backend()).isEmpty();
+        assertThat(odd.message()).contains("duration_ms=slow", "exit_code=1.5", "backend={\"x\":\"y\"}");
+    }
+
+    @Test
+    void secretsInAPayloadAreMaskedInTheMessageAndTheWholeEntry() {
+        String marker = "secret-" + System.nanoTime();
+        String token = "ghp_" + "a".repeat(36);
+        clients.logging().writeLogEntries(WriteLogEntriesRequest.newBuilder().addAllEntries(List.of(
+                structured("cloud_run_service", LogSeverity.ERROR, Map.of("component", s(marker),
+                        "message", s("command failed: API_TOKEN=hunter2secret curl -H 'Authorization: Bearer " + token + "' x"))),
+                structured("cloud_run_service", LogSeverity.ERROR, Map.of("component", s(marker), "event", s("failed"),
+                        "error", s("export DB_PASSWORD=hunter2secret; ./deploy"))))).build());
+        List<LogLine> lines = logs.list("jsonPayload.component=\"" + marker + "\"", Instant.now().minusSeconds(300), 10);
+        assertThat(lines).hasSize(2).allSatisfy(l -> {
+            assertThat(l.message()).doesNotContain("hunter2secret").doesNotContain(token).contains(io.sandboxops.core.env.Secrets.MASK);
+            assertThat(l.entry()).doesNotContain("hunter2secret").doesNotContain(token);
+        });
+    }
+
+    private String runJob(String name, String script) throws Exception {
+        Job created = clients.jobs().createJobAsync(cloud.endpoints().locationName(), com.google.cloud.run.v2.Job.newBuilder()
+                .setTemplate(com.google.cloud.run.v2.ExecutionTemplate.newBuilder().setTemplate(com.google.cloud.run.v2.TaskTemplate.newBuilder()
+                        .setMaxRetries(0).addContainers(com.google.cloud.run.v2.Container.newBuilder().setImage("sandboxops/sandbox:latest")
+                                .addCommand("sh").addArgs("-c").addArgs(script))))
+                .build(), name).get(30, TimeUnit.SECONDS);
+        Execution e = clients.jobs().runJobAsync(created.getName()).get(60, TimeUnit.SECONDS);
+        return e.getName().substring(e.getName().lastIndexOf('/') + 1);
     }
 }

@@ -112,6 +112,16 @@ class MetricsServiceTest {
         assertThat(m.operations()).isEqualTo(8);
         assertThat(m.operationErrors()).isEqualTo(2);
         assertThat(m.errorRate()).hasValueSatisfying(r -> assertThat(r).isCloseTo(100.0 * 2 / 8, within(1e-9)));
+        // Side by side, from the same events: Cloud Run 3 ok, 2 caller's mistakes (not_found, invalid_input), 1 timed out, 2 errors;
+        // success = ok ÷ all but the mistakes = 3 ÷ 6. Docker (the baseline): its one internal error.
+        assertThat(m.canary().ok()).isEqualTo(3);
+        assertThat(m.canary().callerMistakes()).isEqualTo(2);
+        assertThat(m.canary().successRate()).hasValueSatisfying(r -> assertThat(r).isCloseTo(50.0, within(1e-9)));
+        assertThat(m.baseline().backend()).isEqualTo("docker");
+        assertThat(m.baseline().operations()).isEqualTo(1);
+        assertThat(m.baseline().errorRate()).contains(100.0);
+        assertThat(m.baseline().latencyP99()).contains(Duration.ofMinutes(10));
+        assertThat(m.sideBySide()).anySatisfy(l -> assertThat(l).startsWith("error rate").contains("100.00 % (n=1)").contains("25.00 % (n=8)"));
 
         List<Duration> durations = finished.stream().map(MetricsServiceTest::duration).sorted().toList();
         assertThat(m.latencySamples()).isEqualTo(6);

@@ -103,7 +103,8 @@ class RolloutPlannerTest {
     void aStepHoldsUntilItsTimeIsOverAndItsGateHasEnoughExecutionsThenAdvances() throws Exception {
         RolloutControllerTest.createWith(clients, cloud, "plan-advance", RolloutControllerTest.agentBackend("false", "0"));
         RolloutPlan quick = new RolloutPlan(List.of(new RolloutPlan.Step(1, Duration.ofSeconds(3)), new RolloutPlan.Step(10, Duration.ofSeconds(3)),
-                new RolloutPlan.Step(100, Duration.ZERO)), new Gate(99.0, Duration.ofSeconds(15), 1.0, 2), RolloutPlan.OnBreach.RECOMMEND_ROLLBACK);
+                new RolloutPlan.Step(100, Duration.ZERO)), new Gate(99.0, Duration.ofSeconds(15), 1.0, 2).withoutBaseline(),
+                RolloutPlan.OnBreach.RECOMMEND_ROLLBACK);
         RolloutPlanner planner = planner("plan-advance", "sbx-advance-", quick);
 
         assertThat(planner.review("planner", RolloutProgress.NONE).action()).isEqualTo(PlanReview.Action.START);
@@ -120,7 +121,7 @@ class RolloutPlannerTest {
                 .compareTo(planner.review("planner", RolloutProgress.NONE).heldFor()) < 0);
         PlanReview small = planner.review("planner", RolloutProgress.NONE);
         assertThat(small.action()).isEqualTo(PlanReview.Action.HOLD);
-        assertThat(small.reason()).contains("only 1 executions ran");
+        assertThat(small.reason()).contains("too few samples: n=1 Cloud Run executions of at least 2");
 
         runExecutions("sbx-advance-2", 1, 0);
         RolloutPlanner.Advance advanced = planner.advance("gate held", "alice", RolloutProgress.NONE);

@@ -19,10 +19,13 @@ import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.Tooltip;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.layout.VBox;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
-/** Execution logs (query, follow, filter) above the rollout's audit trail. */
+/** Execution logs (query, follow, filter, columns) above the rollout's audit trail; a selected entry opens whole in its place. */
 public final class LogsView extends SplitPane {
 
     @FXML
@@ -46,9 +49,29 @@ public final class LogsView extends SplitPane {
     @FXML
     private TableColumn<LogRow, String> resourceColumn;
     @FXML
-    private TableColumn<LogRow, String> executionColumn;
+    private TableColumn<LogRow, String> eventColumn;
+    @FXML
+    private TableColumn<LogRow, String> backendColumn;
+    @FXML
+    private TableColumn<LogRow, String> sessionColumn;
+    @FXML
+    private TableColumn<LogRow, String> operationColumn;
+    @FXML
+    private TableColumn<LogRow, String> durationColumn;
+    @FXML
+    private TableColumn<LogRow, String> exitColumn;
     @FXML
     private TableColumn<LogRow, String> messageColumn;
+    @FXML
+    private VBox auditPane;
+    @FXML
+    private VBox detailsPane;
+    @FXML
+    private TextArea detailsText;
+    @FXML
+    private Button copyEntryButton;
+    @FXML
+    private Button closeDetailsButton;
     @FXML
     private Label auditMessage;
     @FXML
@@ -70,6 +93,9 @@ public final class LogsView extends SplitPane {
     @FXML
     private TableColumn<AuditRow, String> auditSourceColumn;
 
+    /** Where a long tooltip wraps: about 70 characters, read at a glance. */
+    static final double TOOLTIP_WIDTH = 520;
+
     private final LogsViewModel viewModel;
 
     public LogsView(LogsViewModel viewModel) {
@@ -82,10 +108,10 @@ public final class LogsView extends SplitPane {
     private void initialize() {
         queryChoice.setItems(viewModel.queries());
         queryChoice.valueProperty().bindBidirectional(viewModel.selectedQueryProperty());
-        queryChoice.setTooltip(new Tooltip("Every execution's log, or one of the prepared queries of deploy/log-queries.json"));
+        queryChoice.setTooltip(wrapped("Every execution's log, the client's events of both backends, or one of the prepared queries of deploy/log-queries.json; sandboxctl logs --query takes the same names"));
         followToggle.selectedProperty().bindBidirectional(viewModel.followProperty());
         followToggle.setGraphic(new FontIcon(Feather.PLAY));
-        followToggle.setTooltip(new Tooltip("Read new entries every few seconds, as tail -f does"));
+        followToggle.setTooltip(wrapped("Read new entries every few seconds, as tail -f does"));
         filterField.textProperty().bindBidirectional(viewModel.filterProperty());
         queryField.textProperty().bindBidirectional(viewModel.queryProperty());
         // A Cloud Logging filter spans lines (a line break is an AND), so Enter breaks a line and Ctrl+Enter runs it.
@@ -97,7 +123,7 @@ public final class LogsView extends SplitPane {
         });
         runButton.setGraphic(new FontIcon(Feather.SEARCH));
         runButton.setOnAction(e -> viewModel.run());
-        runButton.setTooltip(new Tooltip(Shortcut.RUN_QUERY.hint("Run the query")));
+        runButton.setTooltip(wrapped(Shortcut.RUN_QUERY.hint("Run the query")));
         logsMessage.textProperty().bind(viewModel.logsMessageProperty());
 
         logsTable.setItems(viewModel.visibleRows());
@@ -107,9 +133,15 @@ public final class LogsView extends SplitPane {
         severityColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().severity()));
         severityColumn.setCellFactory(c -> text(s -> s, s -> "severity-" + s.toLowerCase()));
         resourceColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().resource()));
-        executionColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().execution()));
-        messageColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().message()));
-        messageColumn.setCellFactory(c -> text(s -> s, s -> "log-message"));
+        resourceColumn.setCellFactory(c -> text(s -> s, s -> ""));
+        column(eventColumn, LogRow::event, "");
+        column(backendColumn, LogRow::backend, "");
+        column(sessionColumn, LogRow::session, "log-message");
+        column(operationColumn, LogRow::operation, "");
+        column(durationColumn, LogRow::duration, "");
+        column(exitColumn, LogRow::exit, "");
+        column(messageColumn, LogRow::message, "log-message");
+        details();
         // The newest entries are at the end: show them after a query runs, and keep them in view while following.
         viewModel.visibleRows().addListener((javafx.collections.ListChangeListener<LogRow>) c -> {
             boolean freshQuery = false;
@@ -138,7 +170,50 @@ public final class LogsView extends SplitPane {
         auditSourceColumn.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().source()));
     }
 
-    /** A cell that shows {@code format(value)}, styled with {@code styleOf(value)}, the full text in a tooltip. */
+    private static void column(TableColumn<LogRow, String> column, Function<LogRow, String> value, String style) {
+        column.setCellValueFactory(c -> new ReadOnlyStringWrapper(value.apply(c.getValue())));
+        column.setCellFactory(c -> text(s -> s, s -> style));
+    }
+
+    /**
+     * The details pane: once an entry is selected it takes the audit's place below the table (which keeps its full
+     * width), with the whole entry and Copy; its close button brings the audit back.
+     */
+    private void details() {
+        logsTable.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> viewModel.selectedRowProperty().set(now));
+        viewModel.selectedRowProperty().addListener((obs, old, now) -> show(now == null ? auditPane : detailsPane));
+        detailsText.textProperty().bind(viewModel.detailsProperty());
+        copyEntryButton.setGraphic(new FontIcon(Feather.COPY));
+        copyEntryButton.setTooltip(wrapped("Copy the whole entry, as JSON, to the clipboard"));
+        copyEntryButton.setOnAction(e -> {
+            ClipboardContent content = new ClipboardContent();
+            content.putString(viewModel.detailsProperty().get());
+            Clipboard.getSystemClipboard().setContent(content);
+        });
+        closeDetailsButton.setGraphic(new FontIcon(Feather.X));
+        closeDetailsButton.setTooltip(wrapped("Close the details"));
+        closeDetailsButton.setOnAction(e -> logsTable.getSelectionModel().clearSelection());
+    }
+
+    private void show(VBox lower) {
+        if (getItems().get(1) != lower) {
+            double[] dividers = getDividerPositions();
+            getItems().set(1, lower);
+            setDividerPositions(dividers);
+        }
+    }
+
+    /** A tooltip that wraps at {@value #TOOLTIP_WIDTH} px, shown long enough to read a long message. */
+    private static Tooltip wrapped(String text) {
+        Tooltip t = new Tooltip(text);
+        t.setWrapText(true);
+        t.setMaxWidth(TOOLTIP_WIDTH);
+        t.setShowDuration(javafx.util.Duration.seconds(30));
+        t.getStyleClass().add("log-tooltip");
+        return t;
+    }
+
+    /** A cell that shows {@code format(value)}, styled with {@code styleOf(value)}, the full text in a wrapped tooltip. */
     private static <S, T> TableCell<S, T> text(Function<T, String> format, Function<T, String> styleOf) {
         return new TableCell<>() {
             private String style = "";
@@ -156,7 +231,7 @@ public final class LogsView extends SplitPane {
                     return;
                 }
                 setText(format.apply(value));
-                setTooltip(getText().length() > 40 ? new Tooltip(getText()) : null);
+                setTooltip(getText().length() > 40 ? wrapped(getText()) : null);
                 style = styleOf.apply(value);
                 if (!style.isEmpty()) {
                     getStyleClass().add(style);

@@ -63,6 +63,8 @@ public final class LogsViewModel {
     private final ObservableList<LogRow> rows = FXCollections.observableArrayList();
     private final FilteredList<LogRow> visibleRows = new FilteredList<>(rows);
     private final ReadOnlyStringWrapper logsMessage = new ReadOnlyStringWrapper(this, "logsMessage", "");
+    private final ObjectProperty<LogRow> selectedRow = new SimpleObjectProperty<>(this, "selectedRow");
+    private final ReadOnlyStringWrapper details = new ReadOnlyStringWrapper(this, "details", "");
     private final ObservableList<AuditRow> audit = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper auditMessage = new ReadOnlyStringWrapper(this, "auditMessage", "");
     private final RefreshGate reading = new RefreshGate(Duration.ofMinutes(1));
@@ -77,11 +79,12 @@ public final class LogsViewModel {
         this.executor = executor;
         this.status = status;
         this.workspace = workspace;
-        queries.add(new QueryChoice("All sandbox executions", "every log entry of the Cloud Run jobs",
-                LogsService.executionFilter("", Optional.empty(), Optional.empty())));
         try {
-            LogsService.preparedQueries().forEach(q -> queries.add(new QueryChoice(q.description() + " (" + q.name() + ")", q.description(), q.filter())));
+            // The two everyday queries by what they show; the prepared ones with the name deploy/log-queries.json and the CLI use.
+            LogsService.queries().forEach(q -> queries.add(new QueryChoice(q == LogsService.EXECUTIONS || q == LogsService.CLIENT_EVENTS
+                    ? q.description() : q.description() + " (" + q.name() + ")", q.description(), q.filter())));
         } catch (RuntimeException e) {
+            queries.add(new QueryChoice(LogsService.EXECUTIONS.description(), LogsService.EXECUTIONS.description(), LogsService.EXECUTIONS.filter()));
             logsMessage.set("The prepared queries are missing: " + ErrorMessages.describe(e));
         }
         selectedQuery.addListener((obs, old, now) -> {
@@ -91,6 +94,7 @@ public final class LogsViewModel {
             }
         });
         filter.addListener((obs, old, now) -> visibleRows.setPredicate(row -> row.matches(now)));
+        selectedRow.addListener((obs, old, now) -> details.set(now == null ? "" : now.entry()));
         follow.addListener((obs, old, on) -> {
             followTimer.cancel();
             if (on) {
@@ -187,7 +191,7 @@ public final class LogsViewModel {
         List<LogRow> fresh = new ArrayList<>();
         for (LogLine l : lines) {
             if (shownIds.add(l.insertId())) {
-                fresh.add(new LogRow(l.time(), l.severity(), l.resource(), l.execution(), ControlCharacters.escape(l.message()), l.insertId()));
+                fresh.add(row(l));
             }
             if (newest == null || l.time().isAfter(newest)) {
                 newest = l.time();
@@ -198,6 +202,17 @@ public final class LogsViewModel {
             rows.subList(0, rows.size() - MAX_ROWS).forEach(r -> shownIds.remove(r.id()));
             rows.remove(0, rows.size() - MAX_ROWS);
         }
+    }
+
+    private static LogRow row(LogLine l) {
+        String operation = l.outcome().isEmpty() ? l.operation() : l.operation().isEmpty() ? l.outcome() : l.operation() + " · " + l.outcome();
+        return new LogRow(l.time(), inert(l.severity()), inert(l.resource()), inert(l.execution()), inert(l.event()), inert(l.backend()),
+                inert(l.session()), inert(operation), l.durationText(), l.exitText(), inert(l.message()), l.insertId(),
+                ControlCharacters.escapeKeepingLines(l.entry()));
+    }
+
+    private static String inert(String text) {
+        return ControlCharacters.escape(text);
     }
 
     // ---------------------------------------------------------------- audit
@@ -287,6 +302,16 @@ public final class LogsViewModel {
 
     public ObservableList<LogRow> rows() {
         return rows;
+    }
+
+    /** The entry the details pane shows; none: the pane says how to pick one. */
+    public ObjectProperty<LogRow> selectedRowProperty() {
+        return selectedRow;
+    }
+
+    /** The selected entry whole, as indented JSON (what Copy puts on the clipboard); empty when none is selected. */
+    public ReadOnlyStringProperty detailsProperty() {
+        return details.getReadOnlyProperty();
     }
 
     public ReadOnlyStringProperty logsMessageProperty() {

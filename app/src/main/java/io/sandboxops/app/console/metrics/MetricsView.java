@@ -48,6 +48,14 @@ public final class MetricsView extends ScrollPane {
     private Label summaryLabel;
     @FXML
     private GridPane chartGrid;
+    @FXML
+    private VBox baselineBox;
+    @FXML
+    private GridPane baselineGrid;
+    @FXML
+    private Label comparisonHeading;
+    @FXML
+    private VBox comparisonRows;
 
     private final MetricsViewModel viewModel;
 
@@ -90,8 +98,13 @@ public final class MetricsView extends ScrollPane {
         }
         viewModel.tiles().addListener((ListChangeListener<MetricTile>) c -> showTiles());
         viewModel.charts().addListener((ListChangeListener<MetricChart>) c -> showCharts());
+        comparisonHeading.textProperty().bind(viewModel.comparisonHeadingProperty());
+        viewModel.baselineFigures().addListener((ListChangeListener<BaselineFigure>) c -> showBaseline());
+        viewModel.comparisons().addListener((ListChangeListener<ComparisonCheck>) c -> showComparisons());
         showTiles();
         showCharts();
+        showBaseline();
+        showComparisons();
     }
 
     private void showTiles() {
@@ -114,6 +127,67 @@ public final class MetricsView extends ScrollPane {
             box.setId("tile-" + tile.id());
             Tooltip.install(box, new Tooltip(tile.detail()));
             tiles.getChildren().add(box);
+        }
+    }
+
+    /** Docker and Cloud Run in two columns, a row per figure. */
+    private void showBaseline() {
+        baselineGrid.getChildren().clear();
+        baselineBox.setVisible(!viewModel.baselineFigures().isEmpty());
+        baselineBox.setManaged(baselineBox.isVisible());
+        if (viewModel.baselineFigures().isEmpty()) {
+            return;
+        }
+        baselineGrid.add(header(""), 0, 0);
+        baselineGrid.add(header("Docker (baseline)"), 1, 0);
+        baselineGrid.add(header("Cloud Run (canary)"), 2, 0);
+        int row = 1;
+        for (BaselineFigure f : viewModel.baselineFigures()) {
+            baselineGrid.add(new Label(f.figure()), 0, row);
+            Label docker = new Label(f.docker());
+            docker.setId("baseline-docker-" + f.id());
+            docker.getStyleClass().add("baseline-value");
+            Label cloudRun = new Label(f.cloudRun());
+            cloudRun.setId("baseline-cloudrun-" + f.id());
+            cloudRun.getStyleClass().add("baseline-value");
+            baselineGrid.add(docker, 1, row);
+            baselineGrid.add(cloudRun, 2, row);
+            row++;
+        }
+    }
+
+    private static Label header(String text) {
+        Label l = new Label(text);
+        l.getStyleClass().add("baseline-header");
+        return l;
+    }
+
+    /** A row per comparison: its verdict as a badge, both values with n, the test and p, and why when it is no pass. */
+    private void showComparisons() {
+        comparisonRows.getChildren().clear();
+        for (ComparisonCheck c : viewModel.comparisons()) {
+            Label verdict = new Label(switch (c.verdict()) {
+                case PASS -> "PASS";
+                case BREACH -> "BREACH";
+                case INSUFFICIENT_DATA -> "INSUFFICIENT DATA";
+            });
+            verdict.setId("comparison-" + c.id());
+            verdict.getStyleClass().addAll("verdict", "verdict-" + c.verdict().name().toLowerCase().replace('_', '-'));
+            Label name = new Label(c.name());
+            name.getStyleClass().add("comparison-name");
+            Label summary = new Label(c.summary());
+            summary.setWrapText(true);
+            VBox text = new VBox(2, name, summary);
+            if (!c.detail().isEmpty()) {
+                Label detail = new Label(c.detail());
+                detail.setId("comparison-detail-" + c.id());
+                detail.setWrapText(true);
+                detail.getStyleClass().add("metrics-muted");
+                text.getChildren().add(detail);
+            }
+            HBox.setHgrow(text, Priority.ALWAYS);
+            HBox row = new HBox(10, verdict, text);
+            comparisonRows.getChildren().add(row);
         }
     }
 

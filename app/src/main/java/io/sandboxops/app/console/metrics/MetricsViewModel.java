@@ -14,6 +14,8 @@ import io.sandboxops.core.observe.MetricsService;
 import io.sandboxops.core.observe.MetricsSnapshot;
 import io.sandboxops.core.observe.MetricsWindow;
 import io.sandboxops.core.rollout.ControlPlane;
+import io.sandboxops.core.rollout.Gate;
+import io.sandboxops.core.rollout.RolloutPlan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,6 +55,11 @@ public final class MetricsViewModel {
     private final ObjectProperty<MetricsWindow> window = new SimpleObjectProperty<>(this, "window", MetricsWindow.HOUR);
     private final ObservableList<MetricTile> tiles = FXCollections.observableArrayList();
     private final ObservableList<MetricChart> charts = FXCollections.observableArrayList();
+    private final ObservableList<BaselineFigure> baselineFigures = FXCollections.observableArrayList();
+    private final ObservableList<ComparisonCheck> comparisons = FXCollections.observableArrayList();
+    private final ReadOnlyStringWrapper comparisonHeading = new ReadOnlyStringWrapper(this, "comparisonHeading", "");
+    /** The gate the comparisons are judged by: the plan's. */
+    private final Gate gate = RolloutPlan.originalPlan().gate();
     private final ReadOnlyStringWrapper unavailable = new ReadOnlyStringWrapper(this, "unavailable", "");
     private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper(this, "summary", "");
     private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(this, "loading");
@@ -70,6 +77,9 @@ public final class MetricsViewModel {
             finished.clear();
             tiles.clear();
             charts.clear();
+            baselineFigures.clear();
+            comparisons.clear();
+            comparisonHeading.set("");
             summary.set("");
             refresh();
         });
@@ -185,6 +195,8 @@ public final class MetricsViewModel {
                         Indicator.LATENCY_P99, s -> s.latencyP99().map(MetricsViewModel::seconds))));
         c.add(chart("errorRate", "Error rate (%)", slices, targets, List.of(Indicator.ERROR_RATE),
                 Map.of(Indicator.ERROR_RATE, MetricsSnapshot::errorRate)));
+        c.add(byBackend("latencyByBackend", "Exec latency p99, Docker vs Cloud Run (s)", slices,
+                o -> o.latencyP99().map(MetricsViewModel::seconds)));
         long first = slices.isEmpty() ? 0 : slices.get(0).getKey().from().getEpochSecond();
         long last = slices.isEmpty() ? 0 : slices.get(slices.size() - 1).getKey().to().getEpochSecond();
         c.add(new MetricChart("running", "Running executions", first, last, List.of(new MetricChart.Series("running", MetricChart.Kind.MEASURED,
@@ -192,11 +204,66 @@ public final class MetricsViewModel {
         c.add(chart("cost", "Cost per 1000 executions ($)", slices, targets, List.of(Indicator.COST_PER_1000),
                 Map.of(Indicator.COST_PER_1000, MetricsSnapshot::costPer1000)));
         charts.setAll(c);
+        showBaseline(whole);
 
         summary.set(whole.completed() + " executions completed (" + whole.succeeded() + " succeeded, " + whole.failed() + " failed, "
                 + whole.cancelled() + " cancelled) in the last " + window.get().label() + "; " + whole.source()
                 + (whole.operationScanTruncated() ? "; the error rate rests on the newest events only (scan cap)" : "")
                 + ". Updated " + java.time.LocalTime.now().withNano(0) + ".");
+    }
+
+    /** Docker and Cloud Run side by side over the whole window, and the plan's comparisons of the two. */
+    private void showBaseline(MetricsSnapshot whole) {
+        MetricsService.OperationStats d = whole.baseline();
+        MetricsService.OperationStats c = whole.canary();
+        baselineFigures.setAll(
+                new BaselineFigure("operations", "operations", String.valueOf(d.operations()), String.valueOf(c.operations())),
+                new BaselineFigure("successRate", "success rate", rate(d.successRate(), d.answered()), rate(c.successRate(), c.answered())),
+                new BaselineFigure("errorRate", "error rate", rate(d.errorRate(), d.operations()), rate(c.errorRate(), c.operations())),
+                new BaselineFigure("latencyP50", "exec latency p50", latency(d.latencyP50(), d.execLatencies().size()),
+                        latency(c.latencyP50(), c.execLatencies().size())),
+                new BaselineFigure("latencyP99", "exec latency p99", latency(d.latencyP99(), d.execLatencies().size()),
+                        latency(c.latencyP99(), c.execLatencies().size())));
+        List<Gate.Check> checks = gate.baseline().map(b -> Gate.compare(b, c, d)).orElse(List.of());
+        comparisons.setAll(checks.stream().map(MetricsViewModel::comparison).toList());
+        comparisonHeading.set("The plan's gate against Docker: " + gate.baseline().map(b -> String.format(
+                "success rate ≥ Docker's − %.2f points, error rate ≤ Docker's + %.2f points, p99 ≤ %.2f × Docker's; at least %d samples a side; "
+                        + "one-sided tests at α=%s (Mann-Whitney U for latency, two-proportion z-test for the rates)",
+                b.successRateMargin(), b.errorRateMargin(), b.latencyP99Factor(), b.minimumSamples(), b.alpha())).orElse("none"));
+    }
+
+    private static ComparisonCheck comparison(Gate.Check c) {
+        String id = c.name().startsWith("success") ? "successRate" : c.name().startsWith("error") ? "errorRate" : "latencyP99";
+        String p = c.pValue().isPresent() ? ", p=" + Gate.formatP(c.pValue().getAsDouble()) : ", no test: too few samples";
+        String summary = "Cloud Run " + c.value().orElse("no data") + " (n=" + c.sampleSize() + ") vs Docker " + c.baselineValue().orElse("no data")
+                + " (n=" + c.baselineSampleSize() + "); gate " + c.threshold() + "; " + c.test() + p;
+        return new ComparisonCheck(id, c.name(), ComparisonCheck.Verdict.valueOf(c.verdict().name()), summary, c.detail());
+    }
+
+    private static String rate(Optional<Double> v, long n) {
+        return v.map(x -> String.format("%.2f %%", x)).orElse("no data") + "  (n=" + n + ")";
+    }
+
+    private static String latency(Optional<Duration> v, long n) {
+        return v.map(d -> String.format("%.3f s", seconds(d))).orElse("no data") + "  (n=" + n + ")";
+    }
+
+    /** One figure per slice for each backend: Docker's and Cloud Run's lines on one chart. */
+    private static MetricChart byBackend(String id, String title, List<Map.Entry<Bucket, MetricsSnapshot>> slices,
+                                         Function<MetricsService.OperationStats, Optional<Double>> value) {
+        List<MetricChart.Series> series = new ArrayList<>();
+        for (boolean docker : List.of(true, false)) {
+            List<MetricChart.Point> points = new ArrayList<>();
+            for (var slice : slices) {
+                MetricsSnapshot s = slice.getValue();
+                value.apply(docker ? s.baseline() : s.canary())
+                        .ifPresent(v -> points.add(new MetricChart.Point(slice.getKey().to().getEpochSecond(), v)));
+            }
+            series.add(new MetricChart.Series(docker ? "Docker (baseline)" : "Cloud Run (canary)", MetricChart.Kind.MEASURED, points));
+        }
+        long first = slices.isEmpty() ? 0 : slices.get(0).getKey().from().getEpochSecond();
+        long last = slices.isEmpty() ? 0 : slices.get(slices.size() - 1).getKey().to().getEpochSecond();
+        return new MetricChart(id, title, first, last, series);
     }
 
     private static MetricTile tile(Evaluation e) {
@@ -265,6 +332,21 @@ public final class MetricsViewModel {
 
     public ObservableList<MetricChart> charts() {
         return charts;
+    }
+
+    /** Docker and Cloud Run side by side over the window. */
+    public ObservableList<BaselineFigure> baselineFigures() {
+        return baselineFigures;
+    }
+
+    /** The plan's comparisons of Cloud Run with Docker over the window, each with both n and its test. */
+    public ObservableList<ComparisonCheck> comparisons() {
+        return comparisons;
+    }
+
+    /** The comparison's thresholds in a sentence. */
+    public ReadOnlyStringProperty comparisonHeadingProperty() {
+        return comparisonHeading.getReadOnlyProperty();
     }
 
     public ReadOnlyStringProperty unavailableProperty() {

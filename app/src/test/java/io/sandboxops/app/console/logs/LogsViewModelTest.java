@@ -74,6 +74,9 @@ class LogsViewModelTest {
     @Test
     void offersThePreparedQueries() {
         assertThat(vm.queries()).extracting(QueryChoice::name).first().isEqualTo("All sandbox executions");
+        // The CLI's --query takes the same queries (sandboxctl logs --list-queries).
+        assertThat(vm.queries()).extracting(QueryChoice::filter).containsExactlyElementsOf(
+                io.sandboxops.core.observe.LogsService.queries().stream().map(io.sandboxops.core.observe.PreparedQuery::filter).toList());
         assertThat(vm.queries()).hasSizeGreaterThan(1);
         vm.selectedQueryProperty().set(vm.queries().get(1));
         assertThat(vm.queryProperty().get()).isEqualTo(vm.queries().get(1).filter());
@@ -89,5 +92,53 @@ class LogsViewModelTest {
                 org.assertj.core.groups.Tuple.tuple("bob", "rollback", "flag=false, 10 % → flag=false, 0 %", "error budget burnt"),
                 org.assertj.core.groups.Tuple.tuple("alice", "set", "flag=false, 0 % → flag=false, 10 %", "raise to 10 %"));
         assertThat(vm.auditMessageProperty().get()).contains("changes, newest first.");
+    }
+
+    @Test
+    void theClientsEventsTheExecutorsLogAndAnUnknownLineShareTheTableWithTheirColumns() {
+        String key = io.sandboxops.core.observe.SandboxEvent.sessionKey("sbx-table");
+        try (io.sandboxops.core.observe.CloudLoggingEventSink sink = new io.sandboxops.core.observe.CloudLoggingEventSink(cloud.target)) {
+            sink.record(new io.sandboxops.core.observe.SandboxEvent(java.time.Instant.now(), "docker", "session", "exec",
+                    io.sandboxops.core.observe.SandboxEvent.Outcome.OK, 1250, key, java.util.OptionalInt.of(0), java.util.OptionalLong.empty()));
+        }
+        Job job = cloud.shellJob("sbx-table");
+        cloud.run(job, "echo '{\"severity\":\"INFO\",\"event\":\"command\",\"session_id\":\"sess-7\",\"shell\":\"main\",\"exit_code\":1,"
+                + "\"duration_ms\":90}'; echo '{\"event\":{\"nested\":true},\"duration_ms\":\"soon\"}'; echo 'plain words'");
+        workspace.set(cloud.workspace());
+        vm.queryProperty().set("logName:\"sandbox-ops-client\" OR resource.labels.job_name=\"sbx-table\"");
+        vm.run();
+        assertThat(vm.rows()).extracting(LogRow::event, LogRow::backend, LogRow::session, LogRow::operation, LogRow::duration, LogRow::exit,
+                LogRow::message).contains(
+                org.assertj.core.groups.Tuple.tuple("sandbox_operation", "docker", key, "exec · ok", "1,250 ms", "0", "schema_version=1 mode=session"),
+                org.assertj.core.groups.Tuple.tuple("command", "", "sess-7", "", "90 ms", "1", "shell=main"),
+                org.assertj.core.groups.Tuple.tuple("", "", "", "", "", "", "plain words"));
+        // Malformed: the known names of the wrong type fill no column; nothing known, so the message is the whole payload.
+        assertThat(vm.rows()).filteredOn(r -> r.message().contains("soon")).singleElement().satisfies(r -> {
+            assertThat(r.event()).isEmpty();
+            assertThat(r.duration()).isEmpty();
+            assertThat(r.message()).contains("\"event\":{\"nested\":true}").contains("\"duration_ms\":\"soon\"");
+        });
+
+        vm.filterProperty().set("sess-7");
+        assertThat(vm.visibleRows()).singleElement().extracting(LogRow::event).isEqualTo("command");
+        vm.selectedRowProperty().set(vm.visibleRows().get(0));
+        assertThat(vm.detailsProperty().get()).contains("\"session_id\": \"sess-7\"", "\"insertId\"", "\"timestamp\"",
+                "\"job_name\": \"sbx-table\"", "run.googleapis.com/execution_name");
+        vm.selectedRowProperty().set(null);
+        assertThat(vm.detailsProperty().get()).isEmpty();
+    }
+
+    @Test
+    void whatASandboxLogsIsShownInertInTheRowsAndTheDetails() {
+        Job job = cloud.shellJob("sbx-inert");
+        // An escape sequence that would clear a terminal and retitle a window, and a right-to-left override.
+        cloud.run(job, "printf '{\"event\":\"request\",\"message\":\"done\\\\u001b[2J\\\\u001b]0;pwned\\\\u0007 \\\\u202etxt.exe\"}\\n'");
+        workspace.set(cloud.workspace());
+        vm.queryProperty().set("resource.labels.job_name=\"sbx-inert\"");
+        vm.run();
+        LogRow row = vm.rows().stream().filter(r -> r.event().equals("request")).findFirst().orElseThrow();
+        assertThat(row.message()).doesNotContain("\u001b").doesNotContain("\u202e").contains("\\e[2J");
+        vm.selectedRowProperty().set(row);
+        assertThat(vm.detailsProperty().get()).doesNotContain("\u001b").doesNotContain("\u202e").doesNotContain("\u0007");
     }
 }

@@ -51,7 +51,10 @@ class MetricsViewModelTest {
                 .extracting(MetricTile::level).containsOnly(MetricTile.Level.NO_DATA);
         assertThat(vm.tiles()).filteredOn(t -> t.id().equals("successRate")).singleElement()
                 .satisfies(t -> assertThat(t.value()).isEqualTo("no data"));
-        assertThat(vm.charts()).extracting(MetricChart::id).containsExactly("successRate", "latency", "errorRate", "running", "cost");
+        assertThat(vm.charts()).extracting(MetricChart::id).containsExactly("successRate", "latency", "errorRate", "latencyByBackend", "running", "cost");
+        assertThat(vm.comparisons()).extracting(ComparisonCheck::verdict).containsOnly(ComparisonCheck.Verdict.INSUFFICIENT_DATA);
+        assertThat(vm.comparisons()).allSatisfy(c -> assertThat(c.detail()).isEqualTo(
+                "too few samples: n=0 on Cloud Run and n=0 on Docker, of at least 50 each"));
         assertThat(vm.summaryProperty().get()).startsWith("0 executions completed").contains("in the last 7d");
     }
 
@@ -83,6 +86,38 @@ class MetricsViewModelTest {
         assertThat(latency.series()).extracting(MetricChart.Series::name).containsExactly("latency p50", "latency p99",
                 "p50 target 3.00 s", "p50 alert 5.00 s", "p99 target 10.00 s", "p99 alert 15.00 s");
         assertThat(vm.summaryProperty().get()).startsWith("4 executions completed (3 succeeded, 1 failed, 0 cancelled) in the last 1h");
+    }
+
+    /** Docker and Cloud Run over the same window, side by side, and the plan's comparisons with their n and p-value. */
+    @Test
+    void dockerAndCloudRunSideBySideWithThePlansComparisons() {
+        double[] docker = new double[60];
+        double[] cloudRun = new double[60];
+        for (int i = 0; i < 60; i++) {
+            docker[i] = 100 + i;
+            cloudRun[i] = 400 + i;
+        }
+        cloud.clientExecs("docker", false, docker);
+        cloud.clientExecs("cloudrun", true, cloudRun);
+        workspace.set(cloud.workspace());
+
+        assertThat(vm.baselineFigures()).extracting(BaselineFigure::id, BaselineFigure::docker, BaselineFigure::cloudRun).contains(
+                org.assertj.core.groups.Tuple.tuple("operations", "60", "60"),
+                org.assertj.core.groups.Tuple.tuple("errorRate", "0.00 %  (n=60)", "1.67 %  (n=60)"),
+                org.assertj.core.groups.Tuple.tuple("latencyP99", "0.159 s  (n=60)", "0.459 s  (n=60)"));
+        assertThat(vm.comparisons()).filteredOn(c -> c.id().equals("latencyP99")).singleElement().satisfies(c -> {
+            assertThat(c.verdict()).isEqualTo(ComparisonCheck.Verdict.BREACH);
+            assertThat(c.summary()).contains("Cloud Run 0.459 s (n=60) vs Docker 0.159 s (n=60)").contains("Mann-Whitney U").contains("p=");
+        });
+        // One error in 60 is 1.67 points above Docker's none: past the 0.5-point margin, but not significant on 60 samples.
+        assertThat(vm.comparisons()).filteredOn(c -> c.id().equals("errorRate")).singleElement().satisfies(c -> {
+            assertThat(c.verdict()).isEqualTo(ComparisonCheck.Verdict.INSUFFICIENT_DATA);
+            assertThat(c.detail()).contains("not significant").contains("more samples needed");
+        });
+        assertThat(vm.comparisonHeadingProperty().get()).contains("1.50 × Docker's").contains("α=0.05");
+        MetricChart byBackend = vm.charts().stream().filter(c -> c.id().equals("latencyByBackend")).findFirst().orElseThrow();
+        assertThat(byBackend.series()).extracting(MetricChart.Series::name).containsExactly("Docker (baseline)", "Cloud Run (canary)");
+        assertThat(byBackend.series()).allSatisfy(s -> assertThat(s.points()).isNotEmpty());
     }
 
     @Test

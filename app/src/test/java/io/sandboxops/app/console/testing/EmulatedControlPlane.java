@@ -89,10 +89,15 @@ public final class EmulatedControlPlane implements AutoCloseable {
      * {@code unavailable} when {@code lastFailed}), through the real sink: the source of latency and error rate.
      */
     public void clientExecs(boolean lastFailed, double... millis) {
+        clientExecs("cloudrun", lastFailed, millis);
+    }
+
+    /** The same for the backend named {@code backend}: {@code docker} (the baseline) or {@code cloudrun} (the canary). */
+    public void clientExecs(String backend, boolean lastFailed, double... millis) {
         try (CloudLoggingEventSink sink = new CloudLoggingEventSink(target)) {
             for (int i = 0; i < millis.length; i++) {
                 SandboxEvent.Outcome outcome = lastFailed && i == millis.length - 1 ? SandboxEvent.Outcome.UNAVAILABLE : SandboxEvent.Outcome.OK;
-                sink.record(new SandboxEvent(java.time.Instant.now(), "cloudrun", "session", "exec", outcome, millis[i],
+                sink.record(new SandboxEvent(java.time.Instant.now(), backend, backend.equals("docker") ? "container" : "session", "exec", outcome, millis[i],
                         SandboxEvent.sessionKey("sbx-console-test"), java.util.OptionalInt.of(0), java.util.OptionalLong.empty()));
             }
         }
