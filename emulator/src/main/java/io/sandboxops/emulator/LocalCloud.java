@@ -104,6 +104,8 @@ public final class LocalCloud implements AutoCloseable {
         cloudRun.services().forEach(registry::addService);
         registry.addService(new LoggingApi(logs));
         registry.addService(new MonitoringApi(cloudRun.history()));
+        registry.addService(new io.sandboxops.emulator.logging.LogMetricsApi());
+        registry.addService(new io.sandboxops.emulator.monitoring.AlertPoliciesApi());
     }
 
     public LocalCloudEndpoints endpoints() {

@@ -105,15 +105,19 @@ final class RolloutCommand {
     }
 
     @Access(Access.Kind.WRITE)
-    @Command(name = "set", description = "Set CLOUDRUN_JOBS_ROLLOUT_PERCENTAGE (0-100); --dry-run shows the diff and writes nothing.",
+    @Command(name = "set", description = {"Set CLOUDRUN_JOBS_ROLLOUT_PERCENTAGE (0-100); --dry-run shows the diff and writes nothing.",
+                    "Refused without a passed `env check` younger than 24 h, unless --skip-preflight --reason TEXT."},
             footerHeading = "%nExamples:%n",
             footer = {"  sandboxctl rollout set 10 --dry-run", "  sandboxctl rollout set 10 --reason \"step 1 of the plan\"",
-                    "  sandboxctl rollout set 25 --env prod --confirm agent-backend"})
+                    "  sandboxctl rollout set 25 --env prod --confirm agent-backend",
+                    "  sandboxctl rollout set 1 --skip-preflight --reason \"drill\""})
     static final class Set extends Write implements Callable<Integer>, Access.Conditional {
         @Parameters(index = "0", paramLabel = "PERCENT", converter = Percent.class, description = "A whole number from 0 to 100.")
         int percent;
         @Option(names = "--dry-run", description = "Show the env-var diff, validated by Cloud Run, and write nothing.")
         boolean dryRun;
+        @Mixin
+        PreflightOption preflight;
 
         @Override
         public boolean writes() {
@@ -122,17 +126,23 @@ final class RolloutCommand {
 
         @Override
         public Integer call() {
+            if (!dryRun) {
+                preflight.require(env.environment(), reason);
+            }
             return change(this, RolloutChange.percentage(percent), dryRun);
         }
     }
 
     @Access(Access.Kind.WRITE)
-    @Command(name = "enable", description = "Set USE_CLOUDRUN_JOBS_SANDBOX=true.",
+    @Command(name = "enable", description = {"Set USE_CLOUDRUN_JOBS_SANDBOX=true.",
+                    "Refused without a passed `env check` younger than 24 h, unless --skip-preflight --reason TEXT."},
             footerHeading = "%nExamples:%n",
             footer = {"  sandboxctl rollout enable --dry-run", "  sandboxctl rollout enable --reason \"start the rollout\""})
     static final class Enable extends Write implements Callable<Integer>, Access.Conditional {
         @Option(names = "--dry-run", description = "Show the diff and write nothing.")
         boolean dryRun;
+        @Mixin
+        PreflightOption preflight;
 
         @Override
         public boolean writes() {
@@ -141,6 +151,9 @@ final class RolloutCommand {
 
         @Override
         public Integer call() {
+            if (!dryRun) {
+                preflight.require(env.environment(), reason);
+            }
             return change(this, RolloutChange.enable(), dryRun);
         }
     }

@@ -11,6 +11,9 @@ import io.sandboxops.app.console.dialog.Notifier;
 import io.sandboxops.app.console.dialog.UncaughtExceptionHandler;
 import io.sandboxops.app.console.environment.AddEnvironmentView;
 import io.sandboxops.app.console.environment.AddEnvironmentViewModel;
+import io.sandboxops.app.console.environment.EnvironmentCheckView;
+import io.sandboxops.app.console.environment.EnvironmentCheckViewModel;
+import io.sandboxops.app.console.environment.Workspace;
 import io.sandboxops.app.console.environment.EnvironmentCatalog;
 import io.sandboxops.app.console.fx.Shortcut;
 import io.sandboxops.app.console.main.ShortcutSheet;
@@ -155,6 +158,9 @@ public final class ConsoleWindow {
         view.setMenuBar(menuBar());
         view.showAboveTheTabs(new HealthStrip(rollout));
         view.setOnAddEnvironment(environmentsFile.isPresent() ? this::addEnvironment : null);
+        view.setOnCheckEnvironment(() -> EnvironmentCheckView.show(stage, new EnvironmentCheckViewModel(executor,
+                () -> java.util.Optional.ofNullable(main.workspaceProperty().get()).flatMap(Workspace::environmentCheck),
+                () -> guard.approveRoutine("Check environment", "The check's canary creates a session and runs the job; go on?"))));
         scene.getStylesheets().add(ConsoleWindow.class.getResource("console.css").toExternalForm());
         stage.setScene(scene);
         stage.setTitle("Sandbox Ops");

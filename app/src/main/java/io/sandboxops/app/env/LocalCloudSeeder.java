@@ -6,15 +6,17 @@ import com.google.cloud.run.v2.EnvVar;
 import com.google.cloud.run.v2.RevisionTemplate;
 import com.google.cloud.run.v2.Service;
 import com.google.cloud.run.v2.ServiceName;
-import com.google.cloud.storage.BucketInfo;
+import io.sandboxops.core.preflight.EnvironmentSetup;
 import io.sandboxops.core.api.SandboxUnavailableException;
 import io.sandboxops.core.env.Environment;
 import io.sandboxops.core.env.GoogleClients;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Gives a fresh local cloud what a GCP project of the product has: the session state bucket and the agent
- * backend's Cloud Run service with the rollout variables off, so a rollout and a rollback can be rehearsed.
+ * Gives a fresh local cloud what a GCP project of the product has: what {@code deploy/} describes ({@link EnvironmentSetup}:
+ * the session state bucket with its lifecycle rules and IAM binding, the log-based metrics, the alert policies) and the agent
+ * backend's Cloud Run service with the rollout variables off, so a rollout and a rollback can be rehearsed and the
+ * seeded environment passes {@code sandboxctl env check}.
  * Idempotent: what exists is left as it is.
  */
 public final class LocalCloudSeeder {
@@ -22,9 +24,9 @@ public final class LocalCloudSeeder {
     }
 
     public static void seed(GoogleClients clients, Environment environment) {
-        if (clients.storage().get(environment.bucket()) == null) {
-            clients.storage().create(BucketInfo.of(environment.bucket()));
-        }
+        new EnvironmentSetup(environment, clients).apply(done -> done.failure().ifPresent(f -> {
+            throw new SandboxUnavailableException("could not seed the local cloud: " + done.describe());
+        }));
         ServiceName name = ServiceName.of(environment.projectId(), environment.region(), environment.service());
         try {
             clients.services().getService(name);

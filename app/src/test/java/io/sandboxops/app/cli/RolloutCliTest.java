@@ -10,6 +10,11 @@ import io.sandboxops.app.env.LocalCloudSeeder;
 import io.sandboxops.app.env.RunningEmulator;
 import io.sandboxops.core.env.Environment;
 import io.sandboxops.core.env.GoogleClients;
+import io.sandboxops.core.preflight.PreflightCheck;
+import io.sandboxops.core.preflight.PreflightRecords;
+import io.sandboxops.core.preflight.PreflightReport;
+import java.time.Instant;
+import java.util.List;
 import io.sandboxops.emulator.LocalCloud;
 import io.sandboxops.emulator.LocalCloudConfig;
 import java.nio.file.Files;
@@ -36,6 +41,10 @@ class RolloutCliTest {
         try (GoogleClients clients = new GoogleClients(local.localTarget(cloud.endpoints().grpcTarget(), cloud.endpoints().storageHost(), cloud.endpoints().accessToken()))) {
             LocalCloudSeeder.seed(clients, local);
             LocalCloudSeeder.seed(clients, local);
+            // set and enable need a passed, fresh preflight; EnvCliTest runs the real one (its canary needs the
+            // executor image) and the refusal, so these tests of the change itself start from a recorded pass.
+            new PreflightRecords(local, clients).save(new PreflightReport(local.name(), Instant.now(), "RolloutCliTest",
+                    List.of(new PreflightCheck("recorded by the test", PreflightCheck.Outcome.PASS, "", "", Duration.ZERO))));
         }
         RunningEmulator.record(LocalTargets.of(cloud));
     }

@@ -13,7 +13,8 @@ import com.google.longrunning.Operation;
 import io.grpc.stub.StreamObserver;
 import io.sandboxops.emulator.ApiError;
 
-/** {@code google.cloud.run.v2.Jobs}: thin over {@link JobRegistry}. IAM methods are not emulated. */
+/** {@code google.cloud.run.v2.Jobs}: thin over {@link JobRegistry}. Of the IAM methods only {@code TestIamPermissions}: the one local principal
+ * holds roles/run.admin, so it gets every {@code run.*} permission it asks for on a job that exists. */
 final class JobsApi extends JobsGrpc.JobsImplBase {
 
     private final JobRegistry registry;
@@ -54,5 +55,15 @@ final class JobsApi extends JobsGrpc.JobsImplBase {
     @Override
     public void runJob(RunJobRequest request, StreamObserver<Operation> observer) {
         ApiError.respond(observer, () -> registry.run(request));
+    }
+
+    @Override
+    public void testIamPermissions(com.google.iam.v1.TestIamPermissionsRequest request,
+                                   StreamObserver<com.google.iam.v1.TestIamPermissionsResponse> observer) {
+        ApiError.respond(observer, () -> {
+            registry.get(request.getResource());
+            return com.google.iam.v1.TestIamPermissionsResponse.newBuilder()
+                    .addAllPermissions(request.getPermissionsList().stream().filter(p -> p.startsWith("run.")).toList()).build();
+        });
     }
 }

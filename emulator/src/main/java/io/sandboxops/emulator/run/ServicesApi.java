@@ -12,7 +12,8 @@ import com.google.longrunning.Operation;
 import io.grpc.stub.StreamObserver;
 import io.sandboxops.emulator.ApiError;
 
-/** {@code google.cloud.run.v2.Services}: thin over {@link ServiceRegistry}. IAM methods are not emulated. */
+/** {@code google.cloud.run.v2.Services}: thin over {@link ServiceRegistry}. Of the IAM methods only {@code TestIamPermissions}: the one local principal
+ * holds roles/run.admin, so it gets every {@code run.*} permission it asks for on a service that exists. */
 final class ServicesApi extends ServicesGrpc.ServicesImplBase {
 
     private final ServiceRegistry registry;
@@ -49,5 +50,15 @@ final class ServicesApi extends ServicesGrpc.ServicesImplBase {
     @Override
     public void deleteService(DeleteServiceRequest request, StreamObserver<Operation> observer) {
         ApiError.respond(observer, () -> registry.delete(request.getName(), request.getEtag(), request.getValidateOnly()));
+    }
+
+    @Override
+    public void testIamPermissions(com.google.iam.v1.TestIamPermissionsRequest request,
+                                   StreamObserver<com.google.iam.v1.TestIamPermissionsResponse> observer) {
+        ApiError.respond(observer, () -> {
+            registry.get(request.getResource());
+            return com.google.iam.v1.TestIamPermissionsResponse.newBuilder()
+                    .addAllPermissions(request.getPermissionsList().stream().filter(p -> p.startsWith("run.")).toList()).build();
+        });
     }
 }

@@ -46,11 +46,54 @@ final class ObjectStore {
     private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]");
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * @param lifecycle the bucket's {@code lifecycle} object as the JSON API sends it; a missing node when it has none
+     * @param policy    its IAM policy ({@code bindings}, {@code etag}, {@code version})
+     */
     record Bucket(String name, String location, String storageClass, long metageneration,
-                  Instant timeCreated, Instant updated, Map<String, String> labels) {
+                  Instant timeCreated, Instant updated, Map<String, String> labels, JsonNode lifecycle, JsonNode policy) {
         Bucket {
             labels = Map.copyOf(labels);
+            lifecycle = lifecycle == null || lifecycle.isNull() ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : lifecycle.deepCopy();
+            policy = policy == null || !policy.isObject() ? initialPolicy() : policy.deepCopy();
         }
+
+        Bucket withPolicy(JsonNode newPolicy) {
+            return new Bucket(name, location, storageClass, metageneration, timeCreated, Instant.now(), labels, lifecycle, newPolicy);
+        }
+    }
+
+    /**
+     * A new bucket's policy: the project's owners and editors hold it, as on Google, which the one local principal is.
+     */
+    static JsonNode initialPolicy() {
+        ObjectNode p = JSON.createObjectNode();
+        p.put("kind", "storage#policy").put("version", 1).put("etag", "CAE=");
+        com.fasterxml.jackson.databind.node.ArrayNode bindings = p.putArray("bindings");
+        bindings.addObject().put("role", "roles/storage.legacyBucketOwner").putArray("members").add("projectOwner:local-project")
+                .add("projectEditor:local-project");
+        bindings.addObject().put("role", "roles/storage.objectAdmin").putArray("members").add("projectOwner:local-project")
+                .add("projectEditor:local-project");
+        return p;
+    }
+
+    /** Replaces the bucket's IAM policy (setIamPolicy); the etag moves on. */
+    synchronized Bucket setPolicy(String name, JsonNode policy) {
+        Bucket b = bucket(name);
+        ObjectNode p = policy.isObject() ? ((ObjectNode) policy).deepCopy() : JSON.createObjectNode();
+        p.put("kind", "storage#policy");
+        p.put("etag", "CA" + Long.toHexString(System.nanoTime()) + "=");
+        if (!p.has("bindings")) {
+            p.putArray("bindings");
+        }
+        Bucket updated = b.withPolicy(p);
+        try {
+            writeJson(bucketDir(name).resolve("bucket.json"), bucketJson(updated));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        buckets.put(name, updated);
+        return updated;
     }
 
     /** One page of a listing: objects and the collapsed prefixes, in name order. */
@@ -87,7 +130,7 @@ final class ObjectStore {
         return new StagedContent(tmp.resolve(UUID.randomUUID().toString()));
     }
 
-    synchronized Bucket createBucket(String name, String location, String storageClass) {
+    synchronized Bucket createBucket(String name, String location, String storageClass, JsonNode lifecycle) {
         if (name == null || name.isEmpty()) {
             throw StorageException.required("Required parameter: name");
         }
@@ -100,7 +143,7 @@ final class ObjectStore {
         }
         Instant now = Instant.now();
         Bucket bucket = new Bucket(name, location == null ? "US" : location.toUpperCase(),
-                storageClass == null ? "STANDARD" : storageClass, 1, now, now, Map.of());
+                storageClass == null ? "STANDARD" : storageClass, 1, now, now, Map.of(), lifecycle, null);
         try {
             Files.createDirectories(bucketDir(name).resolve("objects"));
             Files.createDirectories(bucketDir(name).resolve("metadata"));
@@ -139,7 +182,8 @@ final class ObjectStore {
         JsonNode storageClass = body.path("storageClass");
         Bucket updated = new Bucket(b.name(), b.location(),
                 storageClass.isTextual() ? storageClass.asText() : b.storageClass(), b.metageneration() + 1,
-                b.timeCreated(), Instant.now(), labels(body.path("labels"), replace ? Map.of() : b.labels(), !replace || body.has("labels")));
+                b.timeCreated(), Instant.now(), labels(body.path("labels"), replace ? Map.of() : b.labels(), !replace || body.has("labels")),
+                body.has("lifecycle") || replace ? body.get("lifecycle") : b.lifecycle(), b.policy());
         try {
             writeJson(bucketDir(name).resolve("bucket.json"), bucketJson(updated));
         } catch (IOException e) {
@@ -466,7 +510,7 @@ final class ObjectStore {
                 Bucket bucket = new Bucket(b.get("name").asText(), b.get("location").asText(),
                         b.get("storageClass").asText(), b.get("metageneration").asLong(),
                         Instant.parse(b.get("timeCreated").asText()), Instant.parse(b.get("updated").asText()),
-                        labels(b.path("labels"), Map.of(), false));
+                        labels(b.path("labels"), Map.of(), false), b.get("lifecycle"), b.get("policy"));
                 buckets.put(bucket.name(), bucket);
                 TreeMap<String, StoredObject> index = new TreeMap<>();
                 objects.put(bucket.name(), index);
@@ -533,6 +577,10 @@ final class ObjectStore {
         j.put("updated", b.updated().toString());
         ObjectNode labels = j.putObject("labels");
         b.labels().forEach(labels::put);
+        if (!b.lifecycle().isMissingNode()) {
+            j.set("lifecycle", b.lifecycle());
+        }
+        j.set("policy", b.policy());
         return j;
     }
 

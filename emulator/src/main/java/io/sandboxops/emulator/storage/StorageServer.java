@@ -292,6 +292,10 @@ public final class StorageServer implements AutoCloseable {
             }
             return;
         }
+        if (r.get(1).equals("iam")) {
+            bucketIam(ex, caller, method, bucket, r, q);
+            return;
+        }
         if (!r.get(1).equals("o")) {
             throw StorageException.notFound("Not Found");
         }
@@ -406,13 +410,72 @@ public final class StorageServer implements AutoCloseable {
         sendJson(ex, 200, out);
     }
 
+    /**
+     * {@code /b/{bucket}/iam} (get and set the policy) and {@code /b/{bucket}/iam/testPermissions}. There is one local
+     * principal, so a permission is held when any binding of the policy grants it, whoever its members are: removing a
+     * binding takes its permissions away, as it would from the member it named.
+     */
+    private void bucketIam(HttpExchange ex, AccessTokens.Caller caller, String method, String bucket, List<String> r,
+                           Map<String, String> q) throws IOException {
+        if (r.size() == 3 && r.get(2).equals("testPermissions") && method.equals("GET")) {
+            fault("storage.buckets.testIamPermissions");
+            JsonNode policy = store.bucket(bucket).policy();
+            java.util.Set<String> held = new java.util.HashSet<>();
+            policy.path("bindings").forEach(b -> held.addAll(BucketRoles.permissions(b.path("role").asText())));
+            ObjectNode out = JSON.createObjectNode().put("kind", "storage#testIamPermissionsResponse");
+            com.fasterxml.jackson.databind.node.ArrayNode granted = out.putArray("permissions");
+            for (String p : queryAll(ex.getRequestURI().getRawQuery(), "permissions")) {
+                if (held.contains(p) && (caller.root() || !p.startsWith("storage.buckets."))) {
+                    granted.add(p);
+                }
+            }
+            sendJson(ex, 200, out);
+            return;
+        }
+        if (r.size() != 2) {
+            throw StorageException.notFound("Not Found");
+        }
+        switch (method) {
+            case "GET" -> {
+                authorize(caller, "storage.buckets.getIamPolicy", bucket, null, null);
+                fault("storage.buckets.getIamPolicy");
+                ObjectNode p = ((ObjectNode) store.bucket(bucket).policy()).deepCopy();
+                p.put("resourceId", "projects/_/buckets/" + bucket);
+                sendJson(ex, 200, p);
+            }
+            case "PUT" -> {
+                authorizeProject(caller, "storage.buckets.setIamPolicy");
+                fault("storage.buckets.setIamPolicy");
+                ObjectNode p = ((ObjectNode) store.setPolicy(bucket, readJson(ex)).policy()).deepCopy();
+                p.put("resourceId", "projects/_/buckets/" + bucket);
+                sendJson(ex, 200, p);
+            }
+            default -> throw new StorageException(405, "methodNotAllowed", "Method not allowed: " + method);
+        }
+    }
+
+    /** Every value of a repeated query parameter, decoded. */
+    private static List<String> queryAll(String raw, String name) {
+        List<String> out = new java.util.ArrayList<>();
+        if (raw == null) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && java.net.URLDecoder.decode(pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8).equals(name)) {
+                out.add(java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
     private void insertBucket(HttpExchange ex, Map<String, String> q) throws IOException {
         fault("storage.buckets.insert");
         if (q.get("project") == null || q.get("project").isEmpty()) {
             throw StorageException.required("Required parameter: project");
         }
         JsonNode body = readJson(ex);
-        ObjectStore.Bucket b = store.createBucket(text(body, "name"), text(body, "location"), text(body, "storageClass"));
+        ObjectStore.Bucket b = store.createBucket(text(body, "name"), text(body, "location"), text(body, "storageClass"), body.get("lifecycle"));
         sendJson(ex, 200, bucketJson(b));
     }
 
@@ -788,6 +851,9 @@ public final class StorageServer implements AutoCloseable {
         if (!b.labels().isEmpty()) {
             ObjectNode labels = j.putObject("labels");
             b.labels().forEach(labels::put);
+        }
+        if (!b.lifecycle().isMissingNode()) {
+            j.set("lifecycle", b.lifecycle());
         }
         return j;
     }

@@ -14,6 +14,10 @@ import com.google.auth.oauth2.DownscopedCredentials;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.OAuth2Credentials;
 import com.google.cloud.logging.v2.LoggingClient;
+import com.google.cloud.logging.v2.MetricsClient;
+import com.google.cloud.logging.v2.MetricsSettings;
+import com.google.cloud.monitoring.v3.AlertPolicyServiceClient;
+import com.google.cloud.monitoring.v3.AlertPolicyServiceSettings;
 import com.google.cloud.logging.v2.LoggingSettings;
 import com.google.cloud.monitoring.v3.MetricServiceClient;
 import com.google.cloud.monitoring.v3.MetricServiceSettings;
@@ -52,6 +56,8 @@ public final class GoogleClients implements AutoCloseable {
     private RevisionsClient revisions;
     private MetricServiceClient metrics;
     private LoggingClient logging;
+    private MetricsClient logMetrics;
+    private AlertPolicyServiceClient alertPolicies;
     private Storage storage;
     private GoogleCredentials credentials;
 
@@ -139,6 +145,30 @@ public final class GoogleClients implements AutoCloseable {
         return logging;
     }
 
+    /** Cloud Logging's log-based metric definitions ({@code deploy/log-metrics}). */
+    public synchronized MetricsClient logMetrics() {
+        if (logMetrics == null) {
+            logMetrics = track(create("Cloud Logging metrics", () -> {
+                MetricsSettings.Builder b = MetricsSettings.newBuilder();
+                configure(b);
+                return MetricsClient.create(b.build());
+            }));
+        }
+        return logMetrics;
+    }
+
+    /** Cloud Monitoring's alert policies ({@code deploy/alert-policies}). */
+    public synchronized AlertPolicyServiceClient alertPolicies() {
+        if (alertPolicies == null) {
+            alertPolicies = track(create("Cloud Monitoring alert policies", () -> {
+                AlertPolicyServiceSettings.Builder b = AlertPolicyServiceSettings.newBuilder();
+                configure(b);
+                return AlertPolicyServiceClient.create(b.build());
+            }));
+        }
+        return alertPolicies;
+    }
+
     public synchronized Storage storage() {
         if (storage == null) {
             StorageOptions.Builder b = StorageOptions.newBuilder().setProjectId(target.projectId());
@@ -199,6 +229,8 @@ public final class GoogleClients implements AutoCloseable {
         revisions = null;
         metrics = null;
         logging = null;
+        logMetrics = null;
+        alertPolicies = null;
         storage = null;
         credentials = null;
     }

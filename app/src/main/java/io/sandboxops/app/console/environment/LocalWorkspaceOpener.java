@@ -1,6 +1,7 @@
 package io.sandboxops.app.console.environment;
 
 import io.sandboxops.app.console.dialog.ErrorMessages;
+import io.sandboxops.app.env.EnvironmentChecks;
 import io.sandboxops.app.env.LocalCloudSeeder;
 import io.sandboxops.app.env.SandboxBackends;
 import io.sandboxops.core.api.SandboxBackend;
@@ -90,7 +91,14 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
                 openLocalCloudRun(localDefinition(environment), emulator, backends, statuses);
             }
         }
-        return new LocalWorkspace(environment, backends, statuses, emulator, controlPlane);
+        EnvironmentCheck check = null;
+        if (controlPlane != null) {
+            Environment definition = localDefinition(environment);
+            var target = definition.localTarget(emulator.endpoints().grpcTarget(), emulator.endpoints().storageHost(),
+                    emulator.endpoints().accessToken());
+            check = progress -> EnvironmentChecks.run(definition, target, progress);
+        }
+        return new LocalWorkspace(environment, backends, statuses, emulator, controlPlane, check);
     }
 
     private static Environment localDefinition(ConsoleEnvironment environment) {
@@ -154,7 +162,7 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
         if (definition.isEmpty()) {
             statuses.add(new ServiceStatus(CLOUD_RUN, ServiceStatus.Health.UNAVAILABLE, "environment " + environment.name()
                     + " has no project, region and service; define it in " + io.sandboxops.core.env.Environments.defaultFile()));
-            return new LocalWorkspace(environment, Map.of(), statuses, null, null);
+            return new LocalWorkspace(environment, Map.of(), statuses, null, null, null);
         }
         Environment env = definition.get();
         try {
@@ -163,7 +171,7 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
             statuses.add(new ServiceStatus(CLOUD_RUN, ServiceStatus.Health.UNAVAILABLE, "no Application Default Credentials for project "
                     + env.projectId() + ": run `gcloud auth application-default login` or set GOOGLE_APPLICATION_CREDENTIALS, then switch to "
                     + environment.name() + " again"));
-            return new LocalWorkspace(environment, Map.of(), statuses, null, null);
+            return new LocalWorkspace(environment, Map.of(), statuses, null, null, null);
         }
         ControlPlane plane = new ControlPlane(env, env.googleTarget(), audit, RolloutController.Options.defaults());
         statuses.add(new ServiceStatus(CLOUD_RUN, ServiceStatus.Health.UP, "project " + env.projectId() + ", " + env.region()
@@ -176,11 +184,11 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
         } catch (RuntimeException e) {
             statuses.add(new ServiceStatus("Cloud Run Jobs", ServiceStatus.Health.UNAVAILABLE, ErrorMessages.describe(e)));
         }
-        return new LocalWorkspace(environment, backends, statuses, null, plane);
+        return new LocalWorkspace(environment, backends, statuses, null, plane, progress -> EnvironmentChecks.run(env, env.googleTarget(), progress));
     }
 
     private record LocalWorkspace(ConsoleEnvironment environment, Map<String, SandboxBackend> backends, List<ServiceStatus> statuses,
-                                  LocalCloud emulator, ControlPlane plane) implements Workspace {
+                                  LocalCloud emulator, ControlPlane plane, EnvironmentCheck check) implements Workspace {
         LocalWorkspace {
             backends = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(backends));
             statuses = List.copyOf(statuses);
@@ -189,6 +197,11 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
         @Override
         public Optional<ControlPlane> controlPlane() {
             return Optional.ofNullable(plane);
+        }
+
+        @Override
+        public Optional<EnvironmentCheck> environmentCheck() {
+            return Optional.ofNullable(check);
         }
 
         @Override

@@ -25,6 +25,11 @@ public interface Workspace extends AutoCloseable {
         return Optional.empty();
     }
 
+    /** @return the preflight of this environment ("Check environment"); empty when it has no definition to check */
+    default Optional<EnvironmentCheck> environmentCheck() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 }

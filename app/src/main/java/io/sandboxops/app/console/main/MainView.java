@@ -38,6 +38,8 @@ public final class MainView extends BorderPane {
     @FXML
     private Button addEnvironmentButton;
     @FXML
+    private Button checkEnvironmentButton;
+    @FXML
     private ComboBox<ConsoleEnvironment> environmentChoice;
     @FXML
     private ProgressIndicator openingIndicator;
@@ -106,6 +108,12 @@ public final class MainView extends BorderPane {
     }
 
     private Runnable onAddEnvironment = () -> { };
+    private Runnable onCheckEnvironment = () -> { };
+
+    /** What "Check environment" beside the switcher does: the window opens the preflight's result and runs it. */
+    public void setOnCheckEnvironment(Runnable action) {
+        onCheckEnvironment = action == null ? () -> { } : action;
+    }
 
     /** What the "+" beside the environment switcher does: the window opens the add-environment dialog. */
     public void setOnAddEnvironment(Runnable action) {
@@ -143,6 +151,11 @@ public final class MainView extends BorderPane {
         addEnvironmentButton.setTooltip(new Tooltip("Add environment…: a GCP project, region and service, written to "
                 + "~/.sandbox-ops/environments.json once its credentials check out"));
         addEnvironmentButton.setOnAction(e -> onAddEnvironment.run());
+        checkEnvironmentButton.setGraphic(new FontIcon(Feather.CHECK_CIRCLE));
+        checkEnvironmentButton.setTooltip(new Tooltip("Check environment: project, service, bucket, IAM, image, log metrics, alert "
+                + "policies and a live canary session, as `sandboxctl env check`; a rollout step needs a passed one"));
+        checkEnvironmentButton.disableProperty().bind(viewModel.openingProperty());
+        checkEnvironmentButton.setOnAction(e -> onCheckEnvironment.run());
 
         themeToggle.setOnAction(e -> viewModel.darkThemeProperty().set(!viewModel.darkThemeProperty().get()));
         themeToggle.graphicProperty().bind(Bindings.createObjectBinding(
