@@ -1,20 +1,18 @@
 package io.sandboxops.app.cli;
 
-import io.sandboxops.core.env.Environment;
-import io.sandboxops.core.env.GoogleClients;
 import io.sandboxops.core.preflight.PreflightGate;
-import io.sandboxops.core.preflight.PreflightRecords;
-import io.sandboxops.core.rollout.AuditEntry;
-import io.sandboxops.core.rollout.RolloutAuditLog;
-import java.time.Instant;
+import io.sandboxops.core.rollout.ControlPlane;
+import io.sandboxops.core.rollout.RolloutController;
+import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code --skip-preflight} of the rollout verbs that send traffic to Cloud Run ({@code set}, {@code enable}): without it,
- * they go ahead only after a passed preflight ({@code env check}) younger than {@link PreflightGate}'s maximum age; with
- * it, only with a reason, recorded in the rollout audit log before the change.
+ * {@code --skip-preflight} of the rollout verbs that send traffic to Cloud Run ({@code set}, {@code enable},
+ * {@code plan --advance}): without it, they go ahead only after a passed preflight ({@code env check}) younger than
+ * {@link PreflightGate}'s maximum age; with it, only with a reason, recorded in the rollout audit log before the change.
+ * {@link ControlPlane#requirePreflight} decides, as for the console's Apply.
  */
 final class PreflightOption {
     @Spec(Spec.Target.MIXEE)
@@ -27,19 +25,22 @@ final class PreflightOption {
     /**
      * @throws io.sandboxops.core.api.SandboxInvalidInputException when the last preflight is missing, failed or too old
      */
-    void require(Environment env, String reason) {
+    void require(EnvironmentOption env, String reason) {
+        try (ControlPlane cp = env.open(RolloutController.Options.defaults())) {
+            require(cp, reason);
+        }
+    }
+
+    /** As {@link #require(EnvironmentOption, String)}, over a control plane the verb already opened. */
+    void require(ControlPlane cp, String reason) {
+        if (skip && (reason == null || reason.isBlank())) {
+            throw Usage.error(spec, "--skip-preflight needs --reason TEXT: why this change goes ahead without a passed preflight");
+        }
+        cp.requirePreflight(PreflightGate.fromEnvironment(System.getenv()), EnvironmentOption.actor(),
+                skip ? Optional.of(reason) : Optional.empty(), "--skip-preflight");
         if (skip) {
-            if (reason == null || reason.isBlank()) {
-                throw Usage.error(spec, "--skip-preflight needs --reason TEXT: why this change goes ahead without a passed preflight");
-            }
-            RolloutAuditLog.inUserHome().append(new AuditEntry(Instant.now(), AuditEntry.Source.LOCAL, EnvironmentOption.actor(),
-                    env.name(), env.service(), "preflight-skipped", "", "", reason, "the preflight gate was skipped (--skip-preflight)", ""));
             spec.commandLine().getErr().println("warning: preflight skipped; recorded in the rollout audit log with the reason");
             spec.commandLine().getErr().flush();
-            return;
-        }
-        try (GoogleClients clients = new GoogleClients(EnvironmentOption.target(env))) {
-            PreflightGate.fromEnvironment(System.getenv()).require(env.name(), new PreflightRecords(env, clients).last(), Instant.now());
         }
     }
 }

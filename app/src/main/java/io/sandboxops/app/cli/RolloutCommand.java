@@ -127,7 +127,7 @@ final class RolloutCommand {
         @Override
         public Integer call() {
             if (!dryRun) {
-                preflight.require(env.environment(), reason);
+                preflight.require(env, reason);
             }
             return change(this, RolloutChange.percentage(percent), dryRun);
         }
@@ -152,7 +152,7 @@ final class RolloutCommand {
         @Override
         public Integer call() {
             if (!dryRun) {
-                preflight.require(env.environment(), reason);
+                preflight.require(env, reason);
             }
             return change(this, RolloutChange.enable(), dryRun);
         }
@@ -211,12 +211,15 @@ final class RolloutCommand {
     }
 
     @Access(Access.Kind.WRITE)
-    @Command(name = "plan", description = "Where the rollout stands in the plan (1, 10, 25, 50, 75, 100 %%), with its gate.",
+    @Command(name = "plan", description = {"Where the rollout stands in the plan (1, 10, 25, 50, 75, 100 %%), with its gate.",
+                    "--advance is a set: refused without a passed `env check` younger than 24 h, unless --skip-preflight --reason TEXT."},
             footerHeading = "%nExamples:%n",
             footer = {"  sandboxctl rollout plan", "  sandboxctl rollout plan --advance --reason \"gate passed\""})
     static final class Plan extends Write implements Callable<Integer>, Access.Conditional {
         @Option(names = "--advance", description = "Go to the next step when the review says so.")
         boolean advance;
+        @Mixin
+        PreflightOption preflight;
 
         @Override
         public boolean writes() {
@@ -226,6 +229,9 @@ final class RolloutCommand {
         @Override
         public Integer call() {
             try (ControlPlane cp = env.open(RolloutController.Options.defaults())) {
+                if (advance) {
+                    preflight.require(cp, reason);
+                }
                 RolloutPlanner planner = cp.planner(RolloutPlan.originalPlan());
                 PlanReview review = advance ? planner.advance(reasonOrDefault(), EnvironmentOption.actor(), progress()).review()
                         : planner.review(EnvironmentOption.actor(), progress());

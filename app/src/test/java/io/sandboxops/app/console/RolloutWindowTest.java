@@ -43,6 +43,8 @@ class RolloutWindowTest {
     void start(Stage stage) throws Exception {
         Path home = Files.createTempDirectory("rollout-window");
         cloud = new EmulatedControlPlane(home.resolve("audit.jsonl"));
+        // Apply needs a passed, fresh preflight; applyIsRefusedWithoutAFreshPreflightUnlessSkippedWithAReason checks the refusal.
+        cloud.recordPassedPreflight();
         ConsoleEnvironment local = ConsoleEnvironment.local();
         ConsoleEnvironment prod = ConsoleEnvironment.of(PROD);
         window = ConsoleWindow.show(stage, new ConsoleWindow.Options(() -> List.of(local, prod),
@@ -163,6 +165,42 @@ class RolloutWindowTest {
         }
         robot.interact(() -> tabs.getSelectionModel().select(0));
         Screenshots.save(window.stage().getScene(), "health-strip");
+    }
+
+    @Test
+    void applyIsRefusedWithoutAFreshPreflightUnlessSkippedWithAReason(FxRobot robot) throws Exception {
+        cloud.recordPreflight(java.time.Instant.now().minus(java.time.Duration.ofHours(30)), io.sandboxops.core.preflight.PreflightCheck.Outcome.PASS);
+        openRolloutTab(robot);
+        Label headline = robot.lookup("#rolloutHeadline").queryAs(Label.class);
+        waitFor(15, TimeUnit.SECONDS, () -> headline.getText().startsWith("Cloud Run OFF"));
+        robot.interact(() -> robot.lookup("#percentageSlider").queryAs(Slider.class).setValue(1));
+        robot.clickOn("#flagSwitch");
+        robot.clickOn("#previewChange");
+        Label preflight = robot.lookup("#preflightWarning").queryAs(Label.class);
+        waitFor(15, TimeUnit.SECONDS, preflight::isVisible);
+        assertThat(preflight.getText()).startsWith("Preflight: the last preflight of local passed at ").contains("30 h ago, older than the allowed 24 h")
+                .contains("Run Check environment");
+        typeInto(robot, "#applyReasonField", "drill on the emulator");
+        scrollToTheChange(robot);
+        robot.clickOn("#applyChange");
+        waitFor(10, TimeUnit.SECONDS, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+        javafx.scene.Node refused = robot.lookup(".dialog-pane").query();
+        assertThat(((javafx.scene.control.DialogPane) refused).getContentText()).startsWith("Not applied: the last preflight of local passed at ")
+                .contains("run Check environment");
+        robot.clickOn(robot.from(refused).lookup((Button b) -> "OK".equals(b.getText()) || "Close".equals(b.getText())).queryButton());
+        waitFor(10, TimeUnit.SECONDS, () -> robot.lookup(".dialog-pane").tryQuery().isEmpty());
+        assertThat(cloud.plane.rollout().status().template()).isEqualTo(new EnvValues("false", "0"));
+
+        scrollToTheChange(robot);
+        robot.clickOn("#skipPreflight");
+        robot.clickOn("#applyChange");
+        waitFor(10, TimeUnit.SECONDS, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+        javafx.scene.Node dialog = robot.lookup(".dialog-pane").query();
+        assertThat(((javafx.scene.control.DialogPane) dialog).getContentText()).contains("Preflight SKIPPED: the last preflight of local passed at ")
+                .endsWith("Reason: drill on the emulator");
+        robot.clickOn(robot.from(dialog).lookup((Button b) -> "Apply".equals(b.getText())).queryButton());
+        waitFor(20, TimeUnit.SECONDS, () -> headline.getText().equals("Cloud Run ON for 1 % of new sessions"));
+        assertThat(cloud.audit.read()).extracting(io.sandboxops.core.rollout.AuditEntry::action).containsExactly("preflight-skipped", "set");
     }
 
     /** Scrolls the rollout view down to the change card, as a person would to reach Apply. */

@@ -47,24 +47,44 @@ public final class PreflightGate {
     }
 
     /**
+     * What stands in the way of a rollout change, said for a person: no preflight recorded, the last one failed (naming
+     * the checks), or it is older than the maximum age (saying how old). Empty when the last preflight passed and is fresh.
+     * The one decision {@link #require} and the console's Apply both use.
+     */
+    public Optional<String> problem(String environment, Optional<PreflightReport> last, Instant now) {
+        if (last.isEmpty()) {
+            return Optional.of("no preflight of environment " + environment + " is recorded");
+        }
+        PreflightReport r = last.get();
+        if (!r.passed()) {
+            return Optional.of("the last preflight of " + environment + " (" + r.time() + ") failed: "
+                    + String.join(", ", r.failures().stream().map(PreflightCheck::name).toList()));
+        }
+        Duration age = Duration.between(r.time(), now);
+        if (age.compareTo(maxAge) > 0) {
+            return Optional.of("the last preflight of " + environment + " passed at " + r.time() + ", " + age.toHours()
+                    + " h ago, older than the allowed " + human(maxAge) + " (" + MAX_AGE_VARIABLE + ")");
+        }
+        return Optional.empty();
+    }
+
+    /**
      * @param last the environment's last preflight, if any
      * @throws SandboxInvalidInputException when it is missing, failed or too old, naming what to run
      */
     public void require(String environment, Optional<PreflightReport> last, Instant now) {
-        String run = "run `sandboxctl env check --env " + environment + "` (the console: Check environment) until it passes, or pass "
-                + "--skip-preflight --reason TEXT (recorded in the rollout audit log)";
-        if (last.isEmpty()) {
-            throw new SandboxInvalidInputException("refused: no preflight of environment " + environment + " is recorded; " + run);
-        }
-        PreflightReport r = last.get();
-        if (!r.passed()) {
-            throw new SandboxInvalidInputException("refused: the last preflight of " + environment + " (" + r.time() + ") failed: "
-                    + String.join(", ", r.failures().stream().map(PreflightCheck::name).toList()) + "; " + run);
-        }
-        Duration age = Duration.between(r.time(), now);
-        if (age.compareTo(maxAge) > 0) {
-            throw new SandboxInvalidInputException("refused: the last preflight of " + environment + " passed at " + r.time() + ", "
-                    + age.toHours() + " h ago, older than the allowed " + human(maxAge) + " (" + MAX_AGE_VARIABLE + "); " + run);
+        problem(environment, last, now).ifPresent(p -> {
+            throw new SandboxInvalidInputException("refused: " + p + "; run `sandboxctl env check --env " + environment
+                    + "` (the console: Check environment) until it passes, or pass --skip-preflight --reason TEXT (recorded in the rollout audit log)");
+        });
+    }
+
+    /**
+     * @throws SandboxInvalidInputException when a skip of the preflight has no reason
+     */
+    public static void requireSkipReason(String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new SandboxInvalidInputException("skipping the preflight needs a reason: why this change goes ahead without a passed preflight");
         }
     }
 

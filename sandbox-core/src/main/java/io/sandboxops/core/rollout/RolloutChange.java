@@ -37,6 +37,14 @@ public record RolloutChange(String action, Optional<Boolean> flag, OptionalInt p
         return new RolloutChange("rollback", Optional.of(false), OptionalInt.of(0));
     }
 
+    /**
+     * Whether the change needs a passed, fresh preflight first ({@link ControlPlane#requirePreflight}): every change
+     * but those that only take traffic away from Cloud Run, so stopping is always one step away.
+     */
+    public boolean needsPreflight() {
+        return !action.equals("disable") && !action.equals("rollback");
+    }
+
     /** The values after this change, given those before. */
     public EnvValues applyTo(EnvValues before) {
         return new EnvValues(flag.map(String::valueOf).orElse(before.flag()),

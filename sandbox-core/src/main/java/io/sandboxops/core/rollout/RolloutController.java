@@ -588,6 +588,11 @@ public final class RolloutController {
         return out;
     }
 
+    /** Records that a change goes ahead without a passed, fresh preflight, and why; before the change itself. */
+    void recordPreflightSkipped(String actor, String reason, String outcome) {
+        appendAudit(actor, "preflight-skipped", "", "", reason, outcome, "");
+    }
+
     private void appendAudit(String actor, String action, String from, String to, String reason, String outcome, String revision) {
         audit.append(new AuditEntry(Instant.now(), AuditEntry.Source.LOCAL, actor, environment, service, action, from, to,
                 reason == null ? "" : reason, outcome, revision));

@@ -6,6 +6,7 @@ import io.sandboxops.app.console.environment.ConsoleEnvironment;
 import io.sandboxops.app.console.status.StatusLine;
 import io.sandboxops.app.console.task.BackgroundTask;
 import io.sandboxops.app.console.task.TaskExecutor;
+import io.sandboxops.core.preflight.PreflightGate;
 import io.sandboxops.core.rollout.ChangeResult;
 import io.sandboxops.core.rollout.ChangeReview;
 import io.sandboxops.core.rollout.ControlPlane;
@@ -24,6 +25,8 @@ import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -34,7 +37,9 @@ import javafx.collections.ObservableList;
 /**
  * A change to the rollout: the switch and slider, the dry run (the env-var diff validated by Cloud Run, and what the
  * change does that the plan does not: skipped steps, a percentage with the flag off), then Apply with its own reason
- * and a confirmation naming what changes. Part of {@link RolloutViewModel}, which reads the service it changes.
+ * and a confirmation naming what changes. A change that sends traffic to Cloud Run needs the environment's last
+ * preflight (Check environment) passed and fresh, or an explicit "skip preflight" whose reason goes in the audit log,
+ * as {@code sandboxctl rollout set --skip-preflight} does; Rollback never waits for one. Part of {@link RolloutViewModel}, which reads the service it changes.
  */
 public final class RolloutChangeViewModel {
     private final RolloutViewModel rollout;
@@ -45,6 +50,8 @@ public final class RolloutChangeViewModel {
     private final BooleanProperty flag = new SimpleBooleanProperty(this, "flag");
     private final IntegerProperty percentage = new SimpleIntegerProperty(this, "percentage");
     private final StringProperty reason = new SimpleStringProperty(this, "reason", "");
+    private final BooleanProperty skipPreflight = new SimpleBooleanProperty(this, "skipPreflight");
+    private final ReadOnlyStringWrapper preflightProblem = new ReadOnlyStringWrapper(this, "preflightProblem", "");
     private final StringProperty typedConfirmation = new SimpleStringProperty(this, "typedConfirmation", "");
     private final ReadOnlyBooleanWrapper reasonMissing = new ReadOnlyBooleanWrapper(this, "reasonMissing");
     private final ReadOnlyObjectWrapper<ChangeResult> preview = new ReadOnlyObjectWrapper<>(this, "preview");
@@ -107,12 +114,16 @@ public final class RolloutChangeViewModel {
         EnvValues before = rollout.currentProperty().get().template();
         ChangeReview review = ChangeReview.of(rollout.plan(), before, change.applyTo(before));
         rollout.setBusy(true);
-        executor.execute(BackgroundTask.of("check the change", context -> plane.get().rollout().preview(change))
-                .onSuccess(result -> {
+        executor.execute(BackgroundTask.of("check the change", context -> new Checked(plane.get().rollout().preview(change),
+                        change.needsPreflight() ? plane.get().preflightProblem(gate()) : Optional.<String>empty()))
+                .onSuccess(checked -> {
+                    ChangeResult result = checked.result();
+                    preflightProblem.set(checked.preflightProblem().orElse(""));
                     planWarnings.setAll(review.warnings());
                     List<String> lines = new ArrayList<>(result.diff().lines());
                     result.diff().notes().forEach(n -> lines.add("note: " + n));
                     review.warnings().forEach(w -> lines.add("warning: " + w));
+                    checked.preflightProblem().ifPresent(p -> lines.add("warning: preflight: " + p + "; " + RUN_CHECK));
                     result.warnings().forEach(w -> lines.add("warning: " + w));
                     if (result.outcome() == ChangeResult.Outcome.UNCHANGED) {
                         lines.add("The service already has " + change.applyTo(result.before().template()).describe() + "; nothing to apply.");
@@ -126,9 +137,22 @@ public final class RolloutChangeViewModel {
                 .onFinished(() -> rollout.setBusy(false)));
     }
 
+    /** What the dry run found: Cloud Run's answer and what stands in the way of the preflight gate, if anything. */
+    private record Checked(ChangeResult result, Optional<String> preflightProblem) {
+    }
+
+    private static final String RUN_CHECK = "run Check environment (beside the environment switcher) until it passes, "
+            + "or choose \"Skip preflight\" and give the reason";
+
+    private static PreflightGate gate() {
+        return PreflightGate.fromEnvironment(System.getenv());
+    }
+
     /**
      * Applies the previewed change after a confirmation that names what changes, the plan's warnings and the reason;
-     * then reads the service back. Without a reason of its own it asks for one and does nothing.
+     * then reads the service back. Without a reason of its own it asks for one and does nothing. When the last preflight
+     * is missing, failed or stale it says so and does nothing, unless "skip preflight" is chosen: then the confirmation
+     * says the preflight is skipped and a {@code preflight-skipped} entry with the reason goes in the audit log first.
      */
     public void apply() {
         Optional<ControlPlane> plane = rollout.controlPlane();
@@ -142,11 +166,21 @@ public final class RolloutChangeViewModel {
         String why = reason.get().trim();
         String service = rollout.serviceName();
         String environment = rollout.environment().map(ConsoleEnvironment::name).orElse("?");
+        boolean skipping = change.needsPreflight() && !preflightProblem.get().isEmpty();
+        if (skipping && !skipPreflight.get()) {
+            dialogs.showError("Preflight needed", "Not applied: " + preflightProblem.get() + ".\n\nTo go ahead, " + RUN_CHECK
+                    + " (recorded in the rollout audit log).");
+            return;
+        }
         EnvValues before = rollout.currentProperty().get().template();
         StringBuilder message = new StringBuilder("Set " + change.applyTo(before).describe() + " on " + service + " in " + environment
                 + " (now " + before.describe() + "):\n" + String.join("\n", preview.get().diff().lines()));
         if (!planWarnings.isEmpty()) {
             message.append("\n\nThis change departs from the plan:\n").append(String.join("\n", planWarnings.stream().map(w -> "• " + w).toList()));
+        }
+        if (skipping) {
+            message.append("\n\nPreflight SKIPPED: ").append(preflightProblem.get())
+                    .append(". The skip and the reason below are recorded in the rollout audit log.");
         }
         message.append("\n\nReason: ").append(why);
         if (!dialogs.confirm("Apply the change to " + service, message.toString(), "Apply")) {
@@ -154,11 +188,18 @@ public final class RolloutChangeViewModel {
         }
         rollout.setBusy(true);
         status.info("Applying " + change.applyTo(before).describe() + " to " + service + "…");
-        executor.execute(BackgroundTask.of("apply the rollout change", context -> plane.get().rollout().apply(change, why, rollout.actor(), RolloutProgress.NONE))
+        executor.execute(BackgroundTask.of("apply the rollout change", context -> {
+                    // Decided again here, by the same gate as the CLI: a preflight may have gone stale since the dry run.
+                    if (change.needsPreflight()) {
+                        plane.get().requirePreflight(gate(), rollout.actor(), skipping ? Optional.of(why) : Optional.empty(), "console: Skip preflight");
+                    }
+                    return plane.get().rollout().apply(change, why, rollout.actor(), RolloutProgress.NONE);
+                })
                 .onSuccess(result -> {
                     clearPreview();
                     reason.set("");
                     typedConfirmation.set("");
+                    skipPreflight.set(false);
                     String done = "Applied " + result.after().template().describe() + " on revision " + result.revision() + " in "
                             + RolloutViewModel.seconds(result.elapsed()) + ".";
                     if (result.warnings().isEmpty()) {
@@ -188,6 +229,7 @@ public final class RolloutChangeViewModel {
     /** Forgets the previewed change (the values it was made for changed, or the person cancelled). */
     public void clearPreview() {
         preview.set(null);
+        preflightProblem.set("");
         diffLines.clear();
         planWarnings.clear();
     }
@@ -195,6 +237,7 @@ public final class RolloutChangeViewModel {
     void clear() {
         clearPreview();
         typedConfirmation.set("");
+        skipPreflight.set(false);
     }
 
     /** The switch: the flag the change would set. */
@@ -210,6 +253,16 @@ public final class RolloutChangeViewModel {
     /** Why the change is made: Apply's own reason, recorded in the audit log with the person's name. */
     public StringProperty reasonProperty() {
         return reason;
+    }
+
+    /** The explicit choice to apply without a passed, fresh preflight; needs the reason, which the audit log records. */
+    public BooleanProperty skipPreflightProperty() {
+        return skipPreflight;
+    }
+
+    /** What stands in the way of the preflight gate for the previewed change (none, failed, stale); empty when nothing does. */
+    public ReadOnlyStringProperty preflightProblemProperty() {
+        return preflightProblem.getReadOnlyProperty();
     }
 
     /** What the person typed to confirm a change in production. */

@@ -9,6 +9,7 @@ import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressBar;
@@ -83,6 +84,12 @@ public final class RolloutView extends ScrollPane {
     private TextField confirmField;
     @FXML
     private Label planWarning;
+    @FXML
+    private VBox preflightBox;
+    @FXML
+    private Label preflightWarning;
+    @FXML
+    private CheckBox skipPreflightBox;
     @FXML
     private TextField applyReasonField;
     @FXML
@@ -200,6 +207,11 @@ public final class RolloutView extends ScrollPane {
                 : "This change departs from the plan: " + String.join("; ", change.planWarnings()) + ". Say why in the reason.", change.planWarnings()));
         planWarning.setGraphic(new FontIcon(Feather.ALERT_TRIANGLE));
         showWhen(planWarning, Bindings.isNotEmpty(change.planWarnings()));
+        preflightWarning.textProperty().bind(Bindings.createStringBinding(() -> "Preflight: " + change.preflightProblemProperty().get()
+                + ". Run Check environment (beside the environment switcher) until it passes, or skip it with a reason.", change.preflightProblemProperty()));
+        preflightWarning.setGraphic(new FontIcon(Feather.ALERT_TRIANGLE));
+        skipPreflightBox.selectedProperty().bindBidirectional(change.skipPreflightProperty());
+        showWhen(preflightBox, change.preflightProblemProperty().isNotEmpty());
 
         viewModel.traffic().addListener((ListChangeListener<TrafficRow>) c -> showTraffic());
         showTraffic();

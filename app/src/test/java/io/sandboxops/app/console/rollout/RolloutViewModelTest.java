@@ -43,6 +43,8 @@ class RolloutViewModelTest {
     @BeforeEach
     void open() {
         cloud = new EmulatedControlPlane(home.resolve("audit.jsonl"));
+        // Apply needs a passed, fresh preflight; RolloutApplyPreflightTest checks the refusal, these the change itself.
+        cloud.recordPassedPreflight();
         vm = new RolloutViewModel(executor, status, dialogs, notifier, workspace, "alice");
     }
 

@@ -17,6 +17,9 @@ import io.sandboxops.core.env.Environment;
 import io.sandboxops.core.env.GoogleClients;
 import io.sandboxops.core.observe.CloudLoggingEventSink;
 import io.sandboxops.core.observe.SandboxEvent;
+import io.sandboxops.core.preflight.PreflightCheck;
+import io.sandboxops.core.preflight.PreflightRecords;
+import io.sandboxops.core.preflight.PreflightReport;
 import io.sandboxops.core.rollout.ControlPlane;
 import io.sandboxops.core.rollout.RolloutAuditLog;
 import io.sandboxops.core.rollout.RolloutController;
@@ -24,6 +27,7 @@ import io.sandboxops.emulator.LocalCloud;
 import io.sandboxops.emulator.LocalCloudConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +63,22 @@ public final class EmulatedControlPlane implements AutoCloseable {
         }
         audit = new RolloutAuditLog(auditFile);
         plane = new ControlPlane(environment, target, audit, RolloutController.Options.defaults());
+    }
+
+    /**
+     * Records a preflight of the environment, as {@code env check} would; the rollout changes that send traffic to
+     * Cloud Run need a passed, fresh one. EnvironmentCheckViewModelTest runs the real check.
+     */
+    public void recordPreflight(Instant time, PreflightCheck.Outcome outcome) {
+        try (GoogleClients clients = new GoogleClients(target)) {
+            new PreflightRecords(environment, clients).save(new PreflightReport(environment.name(), time, "EmulatedControlPlane",
+                    List.of(new PreflightCheck("the bucket's IAM binding", outcome, "", "", Duration.ZERO))));
+        }
+    }
+
+    /** A passed preflight, just now: what a change in a test of the change itself starts from. */
+    public void recordPassedPreflight() {
+        recordPreflight(Instant.now(), PreflightCheck.Outcome.PASS);
     }
 
     /** Creates a job whose container runs {@code sh -c "$SCRIPT"}; the emulator runs it as a local process. */
