@@ -106,6 +106,7 @@ public final class LocalCloud implements AutoCloseable {
         registry.addService(new MonitoringApi(cloudRun.history()));
         registry.addService(new io.sandboxops.emulator.logging.LogMetricsApi());
         registry.addService(new io.sandboxops.emulator.monitoring.AlertPoliciesApi());
+        registry.addService(new io.sandboxops.emulator.monitoring.DashboardsApi());
     }
 
     public LocalCloudEndpoints endpoints() {

@@ -3,12 +3,17 @@ package io.sandboxops.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.api.gax.rpc.AbortedException;
+import com.google.api.gax.rpc.AlreadyExistsException;
+import com.google.api.gax.rpc.InvalidArgumentException;
 import com.google.api.gax.rpc.NotFoundException;
 import com.google.cloud.Identity;
 import com.google.cloud.Policy;
 import com.google.cloud.Role;
 import com.google.cloud.logging.v2.MetricsClient;
 import com.google.cloud.logging.v2.MetricsSettings;
+import com.google.cloud.monitoring.dashboard.v1.DashboardsServiceClient;
+import com.google.cloud.monitoring.dashboard.v1.DashboardsServiceSettings;
 import com.google.cloud.monitoring.v3.AlertPolicyServiceClient;
 import com.google.cloud.monitoring.v3.AlertPolicyServiceSettings;
 import com.google.cloud.run.v2.Container;
@@ -22,6 +27,8 @@ import com.google.cloud.storage.Storage;
 import com.google.iam.v1.TestIamPermissionsRequest;
 import com.google.logging.v2.LogMetric;
 import com.google.logging.v2.LogMetricName;
+import com.google.monitoring.dashboard.v1.Dashboard;
+import com.google.monitoring.dashboard.v1.MosaicLayout;
 import com.google.monitoring.v3.AlertPolicy;
 import com.google.monitoring.v3.ProjectName;
 import io.sandboxops.emulator.run.JobFixtures;
@@ -32,7 +39,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a preflight and {@code env apply} call, through the official Java clients: bucket lifecycle and IAM
- * (get/set policy, testPermissions), Cloud Run TestIamPermissions, log metrics and alert policies.
+ * (get/set policy, testPermissions), Cloud Run TestIamPermissions, log metrics, alert policies and dashboards.
  */
 class PreflightApisTest {
     private static LocalCloud cloud;
@@ -110,6 +117,44 @@ class PreflightApisTest {
                     .containsExactly("p99");
             alerts.deleteAlertPolicy(created.getName());
             assertThat(alerts.listAlertPolicies(ProjectName.of(e.projectId())).iterateAll()).isEmpty();
+        }
+    }
+
+    @Test
+    void dashboardsAreCreatedListedReadUpdatedWithTheirEtagAndDeleted() throws Exception {
+        LocalCloudEndpoints e = cloud.endpoints();
+        DashboardsServiceSettings.Builder b = DashboardsServiceSettings.newBuilder().setCredentialsProvider(CloudClients.credentials(e))
+                .setTransportChannelProvider(CloudClients.channel(e));
+        String parent = "projects/" + e.projectId();
+        try (DashboardsServiceClient dashboards = DashboardsServiceClient.create(b.build())) {
+            Dashboard created = dashboards.createDashboard(com.google.monitoring.dashboard.v1.CreateDashboardRequest.newBuilder()
+                    .setParent(parent).setDashboard(Dashboard.newBuilder().setDisplayName("sandbox")
+                            .setMosaicLayout(MosaicLayout.newBuilder().setColumns(12))).build());
+            assertThat(created.getName()).startsWith(parent + "/dashboards/");
+            assertThat(created.getEtag()).isNotEmpty();
+            assertThat(dashboards.getDashboard(created.getName()).getMosaicLayout().getColumns()).isEqualTo(12);
+            assertThat(dashboards.listDashboards(parent).iterateAll()).extracting(Dashboard::getDisplayName).containsExactly("sandbox");
+            assertThat(dashboards.listDashboards("projects/other-project").iterateAll()).isEmpty();
+
+            Dashboard renamed = dashboards.updateDashboard(com.google.monitoring.dashboard.v1.UpdateDashboardRequest.newBuilder()
+                    .setDashboard(created.toBuilder().setDisplayName("sandbox ops")).build());
+            assertThat(renamed.getEtag()).isNotEqualTo(created.getEtag());
+            assertThat(dashboards.getDashboard(created.getName()).getDisplayName()).isEqualTo("sandbox ops");
+            assertThatThrownBy(() -> dashboards.updateDashboard(com.google.monitoring.dashboard.v1.UpdateDashboardRequest.newBuilder()
+                    .setDashboard(created.toBuilder().setDisplayName("stale")).build()))
+                    .as("an update from a stale read").isInstanceOf(AbortedException.class);
+
+            Dashboard named = Dashboard.newBuilder().setName(parent + "/dashboards/ops").setDisplayName("ops").build();
+            dashboards.createDashboard(com.google.monitoring.dashboard.v1.CreateDashboardRequest.newBuilder().setParent(parent).setDashboard(named).build());
+            assertThatThrownBy(() -> dashboards.createDashboard(com.google.monitoring.dashboard.v1.CreateDashboardRequest.newBuilder()
+                    .setParent(parent).setDashboard(named).build())).isInstanceOf(AlreadyExistsException.class);
+            assertThatThrownBy(() -> dashboards.createDashboard(com.google.monitoring.dashboard.v1.CreateDashboardRequest.newBuilder()
+                    .setParent(parent).setDashboard(Dashboard.getDefaultInstance()).build())).isInstanceOf(InvalidArgumentException.class);
+
+            dashboards.deleteDashboard(created.getName());
+            dashboards.deleteDashboard(parent + "/dashboards/ops");
+            assertThat(dashboards.listDashboards(parent).iterateAll()).isEmpty();
+            assertThatThrownBy(() -> dashboards.getDashboard(created.getName())).isInstanceOf(NotFoundException.class);
         }
     }
 }

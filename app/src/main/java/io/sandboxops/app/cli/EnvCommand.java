@@ -62,9 +62,8 @@ final class EnvCommand {
 
     @Access(Access.Kind.WRITE)
     @Command(name = "apply", description = {"Create what deploy/ describes and the environment lacks: the state bucket with its lifecycle "
-            + "rules, its IAM binding (deploy/iam/bucket-policy.json), the log-based metrics, the alert policies. What exists is "
-            + "left as it is, so a second run creates nothing. The dashboard is not created (deploy/dashboard.json: "
-            + "`gcloud monitoring dashboards create --config-from-file`).", "Exit status: 0 done, 1 something could not be created (the rest was)."},
+            + "rules, its IAM binding (deploy/iam/bucket-policy.json), the log-based metrics, the alert policies, the dashboard "
+            + "(deploy/dashboard.json). What exists is left as it is, so a second run creates nothing.", "Exit status: 0 done, 1 something could not be created (the rest was)."},
             footerHeading = "%nExamples:%n",
             footer = {"  sandboxctl env apply --env staging --dry-run", "  sandboxctl env apply --env staging",
                     "  sandboxctl env apply --env prod --confirm agent-backend"})

@@ -14,7 +14,7 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * Gives a fresh local cloud what a GCP project of the product has: what {@code deploy/} describes ({@link EnvironmentSetup}:
- * the session state bucket with its lifecycle rules and IAM binding, the log-based metrics, the alert policies) and the agent
+ * the session state bucket with its lifecycle rules and IAM binding, the log-based metrics, the alert policies, the dashboard) and the agent
  * backend's Cloud Run service with the rollout variables off, so a rollout and a rollback can be rehearsed and the
  * seeded environment passes {@code sandboxctl env check}.
  * Idempotent: what exists is left as it is.

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.Role;
 import com.google.logging.v2.LogMetricName;
+import com.google.monitoring.dashboard.v1.Dashboard;
 import com.google.monitoring.v3.AlertPolicy;
 import com.google.monitoring.v3.ProjectName;
 import io.sandboxops.app.env.LocalCloudSeeder;
@@ -14,6 +15,7 @@ import io.sandboxops.app.env.SandboxBackends;
 import io.sandboxops.core.env.CloudTarget;
 import io.sandboxops.core.env.Environment;
 import io.sandboxops.core.env.GoogleClients;
+import io.sandboxops.core.preflight.DeployResources;
 import io.sandboxops.core.preflight.EnvironmentPreflight;
 import io.sandboxops.core.preflight.PreflightCheck;
 import io.sandboxops.core.preflight.PreflightReport;
@@ -92,8 +94,9 @@ class EnvCliTest {
         assertThat(report.get("passed").asBoolean()).isTrue();
         assertThat(report.get("recorded").asBoolean()).isTrue();
         assertThat(report.get("checks").findValuesAsText("name")).contains("bucket IAM", "service IAM", "job IAM", "executor image",
-                "alert policies", "canary: create", "canary: exec", "canary: file write/read", "canary: background process", "canary: close");
+                "alert policies", "dashboard", "canary: create", "canary: exec", "canary: file write/read", "canary: background process", "canary: close");
         assertThat(check.err()).as("progress, one line per check as it runs").contains("PASS  canary: exec");
+        assertThat(check(report, "dashboard").get("outcome").asText()).as("the seeder created deploy/dashboard.json's dashboard").isEqualTo("PASS");
         System.out.println("env check on the seeded local environment (emulator, Docker runner, executor image):\n" + check.err());
         CliRun allowed = ctl("rollout", "set", "0", "--reason", "back after the drill");
         assertThat(allowed.status()).as(allowed.err()).isZero();
@@ -108,6 +111,9 @@ class EnvCliTest {
             clients.logMetrics().deleteLogMetric(LogMetricName.of(local.projectId(), "sandbox_operation_latency"));
             AlertPolicy first = clients.alertPolicies().listAlertPolicies(ProjectName.of(local.projectId())).iterateAll().iterator().next();
             clients.alertPolicies().deleteAlertPolicy(first.getName());
+            for (Dashboard d : clients.dashboards().listDashboards(ProjectName.of(local.projectId()).toString()).iterateAll()) {
+                clients.dashboards().deleteDashboard(d.getName());
+            }
         }
         CliRun failed = ctl("env", "check", "--json");
         assertThat(failed.status()).isEqualTo(SandboxCtl.EXIT_FAILED);
@@ -116,17 +122,26 @@ class EnvCliTest {
         assertThat(iam.get("found").asText()).contains("storage.objects.get").contains("gs://" + local.bucket());
         assertThat(iam.get("fix").asText()).contains("roles/storage.objectAdmin").contains("sandboxctl env apply --env local");
         assertThat(check(failed.json(), "log metric sandbox_operation_latency").get("outcome").asText()).isEqualTo("FAIL");
+        JsonNode dashboard = check(failed.json(), "dashboard");
+        assertThat(dashboard.get("outcome").asText()).isEqualTo("FAIL");
+        assertThat(dashboard.get("found").asText()).contains(DeployResources.dashboard().getDisplayName());
+        assertThat(dashboard.get("fix").asText()).contains("sandboxctl env apply --env local");
         assertThat(ctl("rollout", "enable", "--reason", "x").err()).contains("the last preflight of local").contains("failed: bucket IAM");
 
         JsonNode dry = ctl("env", "apply", "--dry-run", "--json").json();
-        assertThat(dry.get("would_create")).hasSize(3);
+        assertThat(dry.get("would_create")).hasSize(4);
         assertThat(dry.get("would_create").toString()).contains("roles/storage.objectAdmin").contains("sandbox_operation_latency")
-                .contains("alert policy");
-        assertThat(ctl("env", "apply", "--json").json().get("created")).hasSize(3);
+                .contains("alert policy").contains("dashboard");
+        assertThat(ctl("env", "apply", "--json").json().get("created")).hasSize(4);
         CliRun again = ctl("env", "apply");
         assertThat(again.out()).contains("nothing to create");
         assertThat(ctl("env", "apply", "--dry-run", "--json").json().get("would_create")).isEmpty();
         assertThat(ctl("env", "check").status()).isZero();
+        try (GoogleClients clients = new GoogleClients(target)) {
+            assertThat(clients.dashboards().listDashboards(ProjectName.of(local.projectId()).toString()).iterateAll())
+                    .as("one dashboard after two applies").extracting(Dashboard::getDisplayName)
+                    .containsExactly(DeployResources.dashboard().getDisplayName());
+        }
     }
 
     @Test

@@ -18,6 +18,8 @@ import com.google.cloud.logging.v2.MetricsClient;
 import com.google.cloud.logging.v2.MetricsSettings;
 import com.google.cloud.monitoring.v3.AlertPolicyServiceClient;
 import com.google.cloud.monitoring.v3.AlertPolicyServiceSettings;
+import com.google.cloud.monitoring.dashboard.v1.DashboardsServiceClient;
+import com.google.cloud.monitoring.dashboard.v1.DashboardsServiceSettings;
 import com.google.cloud.logging.v2.LoggingSettings;
 import com.google.cloud.monitoring.v3.MetricServiceClient;
 import com.google.cloud.monitoring.v3.MetricServiceSettings;
@@ -58,6 +60,7 @@ public final class GoogleClients implements AutoCloseable {
     private LoggingClient logging;
     private MetricsClient logMetrics;
     private AlertPolicyServiceClient alertPolicies;
+    private DashboardsServiceClient dashboards;
     private Storage storage;
     private GoogleCredentials credentials;
 
@@ -169,6 +172,18 @@ public final class GoogleClients implements AutoCloseable {
         return alertPolicies;
     }
 
+    /** Cloud Monitoring's dashboards ({@code deploy/dashboard.json}). */
+    public synchronized DashboardsServiceClient dashboards() {
+        if (dashboards == null) {
+            dashboards = track(create("Cloud Monitoring dashboards", () -> {
+                DashboardsServiceSettings.Builder b = DashboardsServiceSettings.newBuilder();
+                configure(b);
+                return DashboardsServiceClient.create(b.build());
+            }));
+        }
+        return dashboards;
+    }
+
     public synchronized Storage storage() {
         if (storage == null) {
             StorageOptions.Builder b = StorageOptions.newBuilder().setProjectId(target.projectId());
@@ -231,6 +246,7 @@ public final class GoogleClients implements AutoCloseable {
         logging = null;
         logMetrics = null;
         alertPolicies = null;
+        dashboards = null;
         storage = null;
         credentials = null;
     }

@@ -7,6 +7,7 @@ import com.google.cloud.storage.BucketInfo.LifecycleRule.LifecycleAction;
 import com.google.cloud.storage.BucketInfo.LifecycleRule.LifecycleCondition;
 import com.google.cloud.storage.StorageClass;
 import com.google.logging.v2.LogMetric;
+import com.google.monitoring.dashboard.v1.Dashboard;
 import com.google.monitoring.v3.AlertPolicy;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
@@ -30,7 +31,7 @@ import java.util.stream.Stream;
 
 /**
  * What {@code deploy/} (packaged on the classpath) says an environment has: the bucket's lifecycle rules and IAM
- * bindings, the log-based metrics, the alert policies. Parsed into the API types they are created as, so a preflight
+ * bindings, the log-based metrics, the alert policies, the dashboard. Parsed into the API types they are created as, so a preflight
  * compares and {@code env apply} creates exactly what the files say.
  */
 public final class DeployResources {
@@ -50,6 +51,11 @@ public final class DeployResources {
 
     public static List<AlertPolicy> alertPolicies() {
         return list("alert-policies").stream().map(f -> parse("alert-policies/" + f, AlertPolicy.newBuilder()).build()).toList();
+    }
+
+    /** {@code deploy/dashboard.json}, without a name: the service names it when it is created. */
+    public static Dashboard dashboard() {
+        return parse("dashboard.json", Dashboard.newBuilder()).build();
     }
 
     /** The rules of {@code deploy/bucket-lifecycle.json}. */

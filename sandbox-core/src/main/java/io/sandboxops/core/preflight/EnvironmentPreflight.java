@@ -9,6 +9,7 @@ import com.google.cloud.run.v2.ServiceName;
 import com.google.cloud.storage.Bucket;
 import com.google.iam.v1.TestIamPermissionsRequest;
 import com.google.logging.v2.LogMetricName;
+import com.google.monitoring.dashboard.v1.Dashboard;
 import com.google.monitoring.v3.AlertPolicy;
 import com.google.monitoring.v3.ProjectName;
 import io.sandboxops.core.api.ExecResult;
@@ -37,8 +38,8 @@ import java.util.function.Supplier;
 /**
  * The read-only checks of an environment before a rollout step (DESIGN §6), through the official clients: project and
  * region, the agent service, the state bucket with its lifecycle rules, IAM on the bucket, the service and the job
- * ({@code testIamPermissions}: what the caller itself may do), the executor image, the log-based metrics and alert
- * policies of {@code deploy/}, and a live canary session through the real Cloud Run backend. Nothing is created but the
+ * ({@code testIamPermissions}: what the caller itself may do), the executor image, the log-based metrics, alert
+ * policies and dashboard of {@code deploy/}, and a live canary session through the real Cloud Run backend. Nothing is created but the
  * canary's session, which is closed. Every failure says what to do.
  */
 public final class EnvironmentPreflight {
@@ -91,10 +92,7 @@ public final class EnvironmentPreflight {
             record.accept(run("log metric " + metric.getName(), s -> logMetric(s, metric.getName(), apply)));
         }
         record.accept(run("alert policies", s -> alertPolicies(s, apply)));
-        record.accept(new PreflightCheck("dashboard", PreflightCheck.Outcome.WARN,
-                "not checked: this build has no Cloud Monitoring Dashboards client",
-                "create it once from deploy/dashboard.json: `gcloud monitoring dashboards create --config-from-file=dashboard.json "
-                        + "--project " + env.projectId() + "`", Duration.ZERO));
+        record.accept(run("dashboard", s -> dashboard(s, apply)));
         canary(record);
         record.accept(run("job IAM", this::jobIam));
         return new PreflightReport(env.name(), Instant.now(), actor, done);
@@ -248,6 +246,18 @@ public final class EnvironmentPreflight {
         return missing.isEmpty() ? pass("the " + DeployResources.alertPolicies().size() + " alert policies of deploy/alert-policies exist")
                 : fail(missing.size() + " alert polic" + (missing.size() == 1 ? "y is" : "ies are") + " missing: " + String.join("; ", missing),
                         apply + " creates them from deploy/alert-policies");
+    }
+
+    /** The dashboard of {@code deploy/dashboard.json}, found by display name as {@code env apply} creates it. */
+    private PreflightCheck dashboard(long start, String apply) {
+        String wanted = DeployResources.dashboard().getDisplayName();
+        for (Dashboard d : clients.dashboards().listDashboards("projects/" + env.projectId()).iterateAll()) {
+            if (d.getDisplayName().equals(wanted)) {
+                return pass("dashboard \"" + wanted + "\" exists (" + d.getName() + ")");
+            }
+        }
+        return fail("dashboard \"" + wanted + "\" (deploy/dashboard.json) is missing in project " + env.projectId(),
+                apply + " creates it from deploy/dashboard.json");
     }
 
     private PreflightCheck jobIam(long start) {

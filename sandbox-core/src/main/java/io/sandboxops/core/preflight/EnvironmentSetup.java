@@ -8,6 +8,8 @@ import com.google.cloud.storage.BucketInfo;
 import com.google.cloud.storage.BucketInfo.LifecycleRule;
 import com.google.logging.v2.LogMetric;
 import com.google.logging.v2.LogMetricName;
+import com.google.monitoring.dashboard.v1.CreateDashboardRequest;
+import com.google.monitoring.dashboard.v1.Dashboard;
 import com.google.monitoring.v3.AlertPolicy;
 import com.google.monitoring.v3.ProjectName;
 import io.sandboxops.core.env.Environment;
@@ -21,9 +23,8 @@ import java.util.function.Consumer;
 /**
  * {@code env apply}: creates in an environment what {@code deploy/} describes and it lacks — the state bucket with
  * its lifecycle rules, the bucket's IAM bindings ({@code deploy/iam/bucket-policy.json}), the log-based metrics and the
- * alert policies — through the official clients. What exists is left as it is (matched by name; alert policies by
- * display name), so a second run creates nothing. The dashboard is not among them: this build has no Monitoring
- * Dashboards client (create it from deploy/dashboard.json with {@code gcloud monitoring dashboards create}).
+ * alert policies and the dashboard — through the official clients. What exists is left as it is (matched by name;
+ * alert policies and the dashboard by display name), so a second run creates nothing.
  */
 public final class EnvironmentSetup {
     private final Environment env;
@@ -92,6 +93,16 @@ public final class EnvironmentSetup {
                 actions.add(new Action("alert policy", "create \"" + p.getDisplayName() + "\" (deploy/alert-policies)",
                         () -> clients.alertPolicies().createAlertPolicy(ProjectName.of(env.projectId()), p)));
             }
+        }
+        Dashboard dashboard = DeployResources.dashboard();
+        boolean hasDashboard = false;
+        for (Dashboard d : clients.dashboards().listDashboards("projects/" + env.projectId()).iterateAll()) {
+            hasDashboard |= d.getDisplayName().equals(dashboard.getDisplayName());
+        }
+        if (!hasDashboard) {
+            actions.add(new Action("dashboard", "create \"" + dashboard.getDisplayName() + "\" (deploy/dashboard.json)",
+                    () -> clients.dashboards().createDashboard(CreateDashboardRequest.newBuilder()
+                            .setParent("projects/" + env.projectId()).setDashboard(dashboard).build())));
         }
         return actions;
     }

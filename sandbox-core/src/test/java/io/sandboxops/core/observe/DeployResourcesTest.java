@@ -168,10 +168,11 @@ class DeployResourcesTest {
 
     @Test
     void theDashboardsQueriesParseAndRun() throws IOException {
-        // As a whole, strictly, into the Dashboards API's own type: an unknown or misspelt field fails here.
-        com.google.monitoring.dashboard.v1.Dashboard.Builder whole = com.google.monitoring.dashboard.v1.Dashboard.newBuilder();
-        JsonFormat.parser().merge(resource("dashboard.json"), whole);
+        // As a whole, strictly, into the Dashboards API's own type, as env apply creates it: an unknown or misspelt field fails here.
+        com.google.monitoring.dashboard.v1.Dashboard whole = io.sandboxops.core.preflight.DeployResources.dashboard();
         assertThat(whole.getMosaicLayout().getTilesCount()).isGreaterThanOrEqualTo(5);
+        assertThat(whole.getDisplayName()).isNotEmpty();
+        assertThat(whole.getName()).as("the service names it").isEmpty();
         JsonNode dashboard = new ObjectMapper().readTree(resource("dashboard.json"));
         assertThat(fieldNames(dashboard)).isSubsetOf(Set.of("displayName", "labels", "mosaicLayout", "dashboardFilters"));
         List<JsonNode> filters = new ArrayList<>();
