@@ -67,6 +67,11 @@ public final class SessionConsoleView extends SplitPane {
     private final SessionConsoleViewModel viewModel;
     /** Whether the last line is in view, so new output keeps it there. */
     private boolean following = true;
+    /** New output arrived while following and the last line has not been seen on screen yet. */
+    private boolean scrollPending;
+    /** Layout passes left to bring the last line on screen; a view that is not shown never gets there. */
+    private int scrollTries;
+    private final Runnable followAfterLayout = this::followAfterLayout;
 
     public SessionConsoleView(SessionConsoleViewModel viewModel) {
         this.viewModel = viewModel;
@@ -86,10 +91,20 @@ public final class SessionConsoleView extends SplitPane {
         });
         // Follow the output as a terminal does: new lines stay in view, unless one has scrolled up to read older ones.
         viewModel.output().addListener((ListChangeListener<ConsoleLine>) c -> {
-            boolean follow = following;
-            if (follow && !viewModel.output().isEmpty()) {
-                // After the layout pass that adds the new cells: scrolling before it lands short of the end.
+            if (following && !viewModel.output().isEmpty()) {
+                scrollPending = true;
+                scrollTries = 20;
                 Platform.runLater(() -> outputList.scrollTo(viewModel.output().size() - 1));
+            }
+        });
+        // A scroll made before the layout pass that adds the new cells lands short of the end (more so on a busy
+        // machine): after each pass, scroll again until the last line is on screen.
+        outputList.sceneProperty().addListener((o, before, scene) -> {
+            if (before != null) {
+                before.removePostLayoutPulseListener(followAfterLayout);
+            }
+            if (scene != null) {
+                scene.addPostLayoutPulseListener(followAfterLayout);
             }
         });
         // Only the person moves the view away from the end (wheel, scroll bar, keys); new output never does.
@@ -181,6 +196,18 @@ public final class SessionConsoleView extends SplitPane {
 
     private java.util.Optional<VirtualFlow<?>> flow() {
         return outputList.lookupAll(".virtual-flow").stream().filter(n -> n instanceof VirtualFlow<?>).<VirtualFlow<?>>map(n -> (VirtualFlow<?>) n).findFirst();
+    }
+
+    /** After a layout pass: scroll again while new output is pending and its last line is not on screen yet. */
+    private void followAfterLayout() {
+        if (!scrollPending) {
+            return;
+        }
+        if (!following || lastLineVisible() || --scrollTries <= 0) {
+            scrollPending = false;
+        } else {
+            outputList.scrollTo(viewModel.output().size() - 1);
+        }
     }
 
     /** Following while the view shows the end of the output (or all of it). */
