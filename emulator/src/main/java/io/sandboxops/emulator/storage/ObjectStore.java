@@ -87,13 +87,7 @@ final class ObjectStore {
             p.putArray("bindings");
         }
         Bucket updated = b.withPolicy(p);
-        try {
-            writeJson(bucketDir(name).resolve("bucket.json"), bucketJson(updated));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        buckets.put(name, updated);
-        return updated;
+        return saved(updated);
     }
 
     /** One page of a listing: objects and the collapsed prefixes, in name order. */
@@ -184,13 +178,7 @@ final class ObjectStore {
                 storageClass.isTextual() ? storageClass.asText() : b.storageClass(), b.metageneration() + 1,
                 b.timeCreated(), Instant.now(), labels(body.path("labels"), replace ? Map.of() : b.labels(), !replace || body.has("labels")),
                 body.has("lifecycle") || replace ? body.get("lifecycle") : b.lifecycle(), b.policy());
-        try {
-            writeJson(bucketDir(name).resolve("bucket.json"), bucketJson(updated));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        buckets.put(name, updated);
-        return updated;
+        return saved(updated);
     }
 
     /** {@code base} with the labels of {@code json} applied; a JSON null removes a label. */
@@ -596,5 +584,16 @@ final class ObjectStore {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /** Writes a bucket's changed metadata to its bucket.json, then serves it. */
+    private Bucket saved(Bucket updated) {
+        try {
+            writeJson(bucketDir(updated.name()).resolve("bucket.json"), bucketJson(updated));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        buckets.put(updated.name(), updated);
+        return updated;
     }
 }
