@@ -57,8 +57,7 @@ final class ServicesApi extends ServicesGrpc.ServicesImplBase {
                                    StreamObserver<com.google.iam.v1.TestIamPermissionsResponse> observer) {
         ApiError.respond(observer, () -> {
             registry.get(request.getResource());
-            return com.google.iam.v1.TestIamPermissionsResponse.newBuilder()
-                    .addAllPermissions(request.getPermissionsList().stream().filter(p -> p.startsWith("run.")).toList()).build();
+            return RunPermissions.held(request);
         });
     }
 }
