@@ -40,6 +40,11 @@ public interface SandboxBackend extends AutoCloseable {
      */
     SweepResult sweepOrphans(Duration olderThan, java.util.Set<String> exclude);
 
+    /** @return this backend's warm pool as it stands; {@link PoolStatus#none} when it keeps none */
+    default PoolStatus poolStatus() {
+        return PoolStatus.none(name());
+    }
+
     @Override
     void close();
 }

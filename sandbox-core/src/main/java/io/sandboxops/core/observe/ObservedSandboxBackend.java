@@ -1,5 +1,6 @@
 package io.sandboxops.core.observe;
 
+import io.sandboxops.core.api.PoolStatus;
 import io.sandboxops.core.api.Sandbox;
 import io.sandboxops.core.api.SandboxBackend;
 import io.sandboxops.core.api.SandboxSpec;
@@ -95,6 +96,11 @@ public final class ObservedSandboxBackend implements SandboxBackend {
     @Override
     public SweepResult sweepOrphans(Duration olderThan, Set<String> exclude) {
         return timed("sweep", null, () -> delegate.sweepOrphans(olderThan, exclude), r -> null);
+    }
+
+    @Override
+    public PoolStatus poolStatus() {
+        return delegate.poolStatus();
     }
 
     @Override
