@@ -50,6 +50,15 @@ final class ExecutionEngine {
 
     private enum TaskResult { SUCCEEDED, FAILED, CANCELLED }
 
+    /**
+     * Runs {@code start} once the execution's resources would be provisioned: after the latency profile's execution
+     * start delay (real Cloud Run takes seconds to tens of seconds from RunJob to a running container), waited on the
+     * fault injector's timer, during which the execution stays "Provisioning resources." as on Cloud Run.
+     */
+    void whenProvisioned(Runnable start) {
+        faults.after(faults.executionStartDelay(), start);
+    }
+
     void run(ExecutionState state, JobRegistry registry) {
         Execution e = state.execution;
         int taskCount = Math.max(1, e.getTaskCount());

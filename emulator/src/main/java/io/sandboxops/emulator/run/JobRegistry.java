@@ -222,7 +222,7 @@ final class JobRegistry implements ExecutionHistory {
         jobs.put(job.getName(), withStatus(job.toBuilder()
                 .setExecutionCount(job.getExecutionCount() + 1)
                 .setLatestCreatedExecution(reference(state.execution)), Instant.now()));
-        workers.execute(() -> engine.run(state, this));
+        engine.whenProvisioned(() -> workers.execute(() -> engine.run(state, this)));
         return op;
     }
 
