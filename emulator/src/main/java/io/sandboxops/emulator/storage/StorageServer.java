@@ -150,6 +150,8 @@ public final class StorageServer implements AutoCloseable {
             sendError(exchange, new StorageException(500, "backendError", "emulator failure: " + e));
         } finally {
             if (!waiting) {
+                // A request that waited but failed before it reached fault() again leaves no decision behind.
+                decided.remove(exchange);
                 exchange.close();
             }
         }
