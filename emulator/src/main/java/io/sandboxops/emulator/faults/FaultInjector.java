@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -145,16 +147,18 @@ public final class FaultInjector implements AutoCloseable {
     /**
      * Runs {@code then} once {@code delay} has passed, on the injector's timer thread (at once, on this thread, for no
      * delay): how every API waits. {@code then} must be quick, or hand its work to the server's own executor.
+     *
+     * @return the wait, which {@code cancel(false)} ends without running {@code then} if it is not over yet
      */
-    public void after(Duration delay, Runnable then) {
+    public Future<?> after(Duration delay, Runnable then) {
         if (delay.isZero() || delay.isNegative()) {
             then.run();
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         ScheduledExecutorService t;
         synchronized (this) {
             if (closed) {
-                return;
+                return CompletableFuture.completedFuture(null);
             }
             if (timer == null) {
                 ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
@@ -167,7 +171,7 @@ public final class FaultInjector implements AutoCloseable {
             }
             t = timer;
         }
-        t.schedule(then, delay.toNanos(), TimeUnit.NANOSECONDS);
+        return t.schedule(then, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Stops the timer: waits not yet over are dropped (the servers they belong to are closing too). */

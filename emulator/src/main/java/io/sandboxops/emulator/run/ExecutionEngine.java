@@ -55,8 +55,9 @@ final class ExecutionEngine {
      * start delay (real Cloud Run takes seconds to tens of seconds from RunJob to a running container), waited on the
      * fault injector's timer, during which the execution stays "Provisioning resources." as on Cloud Run.
      */
-    void whenProvisioned(Runnable start) {
-        faults.after(faults.executionStartDelay(), start);
+    void whenProvisioned(ExecutionState state, Runnable start) {
+        state.start = start;
+        state.provisioning = faults.after(faults.executionStartDelay(), start);
     }
 
     void run(ExecutionState state, JobRegistry registry) {
@@ -212,6 +213,12 @@ final class ExecutionEngine {
 
     void cancel(ExecutionState state) {
         state.cancelRequested = true;
+        java.util.concurrent.Future<?> provisioning = state.provisioning;
+        if (provisioning != null && provisioning.cancel(false)) {
+            // Cancelled while still provisioning: it starts now, to end at once with every task cancelled, rather than
+            // after the start delay it no longer needs.
+            state.start.run();
+        }
         List<RunningTask> running;
         synchronized (state.running) {
             running = List.copyOf(state.running);

@@ -222,7 +222,7 @@ final class JobRegistry implements ExecutionHistory {
         jobs.put(job.getName(), withStatus(job.toBuilder()
                 .setExecutionCount(job.getExecutionCount() + 1)
                 .setLatestCreatedExecution(reference(state.execution)), Instant.now()));
-        engine.whenProvisioned(() -> workers.execute(() -> engine.run(state, this)));
+        engine.whenProvisioned(state, () -> workers.execute(() -> engine.run(state, this)));
         return op;
     }
 
@@ -617,6 +617,9 @@ final class JobRegistry implements ExecutionHistory {
         final List<AttemptSpan> attempts = Collections.synchronizedList(new ArrayList<>());
         volatile String result;
         volatile boolean cancelRequested;
+        /** starts the execution (hands it to a worker), and the start delay's wait before it does */
+        volatile Runnable start;
+        volatile java.util.concurrent.Future<?> provisioning;
         final List<RunningTask> running = Collections.synchronizedList(new ArrayList<>());
         /** every task of the execution, by index, from its creation on (Cloud Run lists pending tasks too) */
         final List<TaskState> tasks;

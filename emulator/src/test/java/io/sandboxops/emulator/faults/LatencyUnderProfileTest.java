@@ -35,6 +35,7 @@ class LatencyUnderProfileTest {
     private static final Duration GET = Duration.ofMillis(1000);
     private static final Duration EXECUTION_START = Duration.ofMillis(1500);
 
+    private static LatencyProfile profile;
     private static LocalCloud cloud;
     private static Storage storage;
     private static JobsClient jobs;
@@ -42,7 +43,7 @@ class LatencyUnderProfileTest {
 
     @BeforeAll
     static void start() {
-        LatencyProfile profile = LatencyProfile.parse("""
+        profile = LatencyProfile.parse("""
                 {"name": "test", "methods": {
                   "storage.objects.get": {"fixed_ms": %d},
                   "execution.start": {"fixed_ms": %d}}}
@@ -96,6 +97,27 @@ class LatencyUnderProfileTest {
         tasks.listTasks(done.getName()).iterateAll().forEach(listed::add);
         assertThat(listed).hasSize(1);
         assertThat(between(done.getCreateTime(), listed.get(0).getStartTime())).isGreaterThanOrEqualTo(EXECUTION_START);
+    }
+
+    @Test
+    void anExecutionCancelledWhileProvisioningEndsWithoutWaitingOutItsStartDelay() throws Exception {
+        cloud.faults().useProfile(LatencyProfile.parse("{\"methods\": {\"execution.start\": {\"fixed_ms\": 120000}}}", "slow start"), 1);
+        try {
+            Job job = jobs.createJobAsync(cloud.endpoints().locationName(), JobFixtures.shellJob("true", 0), "cancelled-early")
+                    .get(30, TimeUnit.SECONDS);
+            var run = jobs.runJobAsync(job.getName());
+            run.getInitialFuture().get(30, TimeUnit.SECONDS);
+            try (var executions = CloudClients.executions(cloud.endpoints())) {
+                Execution pending = executions.listExecutions(job.getName()).iterateAll().iterator().next();
+                assertThat(pending.hasStartTime()).isFalse();
+                executions.cancelExecutionAsync(pending.getName()).get(60, TimeUnit.SECONDS);
+            }
+            Execution done = run.get(60, TimeUnit.SECONDS);
+            assertThat(done.getCancelledCount()).isEqualTo(1);
+            assertThat(done.getSucceededCount()).isZero();
+        } finally {
+            cloud.faults().useProfile(profile, 0);
+        }
     }
 
     private static Duration between(Timestamp from, Timestamp to) {
