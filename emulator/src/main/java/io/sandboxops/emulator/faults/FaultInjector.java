@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -53,7 +54,7 @@ public final class FaultInjector implements AutoCloseable {
 
     /** Replaces the latency profile (and restarts its draws from {@code seed}); rules are kept. */
     public synchronized FaultInjector useProfile(LatencyProfile profile, long seed) {
-        this.profile = java.util.Objects.requireNonNull(profile, "profile");
+        this.profile = Objects.requireNonNull(profile, "profile");
         this.seed = seed;
         randoms.clear();
         return this;

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -213,7 +214,7 @@ final class ExecutionEngine {
 
     void cancel(ExecutionState state) {
         state.cancelRequested = true;
-        java.util.concurrent.Future<?> provisioning = state.provisioning;
+        Future<?> provisioning = state.provisioning;
         if (provisioning != null && provisioning.cancel(false)) {
             // Cancelled while still provisioning: it starts now, to end at once with every task cancelled, rather than
             // after the start delay it no longer needs.

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -619,7 +620,7 @@ final class JobRegistry implements ExecutionHistory {
         volatile boolean cancelRequested;
         /** starts the execution (hands it to a worker), and the start delay's wait before it does */
         volatile Runnable start;
-        volatile java.util.concurrent.Future<?> provisioning;
+        volatile Future<?> provisioning;
         final List<RunningTask> running = Collections.synchronizedList(new ArrayList<>());
         /** every task of the execution, by index, from its creation on (Cloud Run lists pending tasks too) */
         final List<TaskState> tasks;

@@ -22,6 +22,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -407,9 +408,9 @@ public final class StorageServer implements AutoCloseable {
 
     /** The request must wait {@code latency} before it is handled. */
     private static final class Wait extends RuntimeException {
-        final java.time.Duration latency;
+        final Duration latency;
 
-        Wait(java.time.Duration latency) {
+        Wait(Duration latency) {
             super(null, null, false, false);
             this.latency = latency;
         }
