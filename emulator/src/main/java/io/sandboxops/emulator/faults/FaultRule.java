@@ -122,8 +122,9 @@ public record FaultRule(String method, Status.Code error, double probability, in
         if (value.chars().allMatch(Character::isDigit) && !value.isEmpty()) {
             Status.Code code = HTTP_CODES.get(Integer.parseInt(value));
             if (code == null) {
-                throw badSpec(spec, "error=" + value + " is not an HTTP status the emulator maps (" + new java.util.TreeSet<>(HTTP_CODES.keySet())
-                        + "; or give a gRPC code such as UNAVAILABLE");
+                throw badSpec(spec, "error=" + value + " is not an HTTP status the emulator maps ("
+                        + String.join(", ", HTTP_CODES.keySet().stream().sorted().map(String::valueOf).toList())
+                        + "); or give a gRPC code such as UNAVAILABLE");
             }
             return code;
         }
