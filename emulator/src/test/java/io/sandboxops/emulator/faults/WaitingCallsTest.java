@@ -102,6 +102,38 @@ class WaitingCallsTest {
         }
     }
 
+    @Test
+    void callersThatGiveUpWhileWaitingLeaveTheEmulatorServing() throws Exception {
+        storage.create(BucketInfo.of("abandoned"));
+        storage.create(BlobInfo.newBuilder("abandoned", "x").build(), new byte[] {1});
+        cloud.faults().add(FaultRule.forMethod("google.cloud.run.v2.Jobs/GetJob").latency(Duration.ofMillis(800)).times(5).build());
+        cloud.faults().add(FaultRule.forMethod("storage.objects.get").latency(Duration.ofMillis(800)).times(5).build());
+        try {
+            for (int i = 0; i < 5; i++) {
+                // gRPC: the client cancels its call while it waits; the service is then never started for it.
+                ApiFuture<?> call = jobs.getJobCallable().futureCall(GetJobRequest.newBuilder()
+                        .setName(cloud.endpoints().locationName() + "/jobs/gone-" + i).build());
+                Thread.sleep(100);
+                call.cancel(true);
+                // Storage: the client hangs up while its request waits; the answer then has nowhere to go.
+                java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL(cloud.endpoints().storageHost()
+                        + "/storage/v1/b/abandoned/o/x?alt=media").openConnection();
+                c.setRequestProperty("Authorization", "Bearer " + cloud.endpoints().accessToken());
+                c.setReadTimeout(100);
+                try {
+                    c.getInputStream().close();
+                } catch (java.net.SocketTimeoutException expected) {
+                    c.disconnect();
+                }
+            }
+            Thread.sleep(1500); // every wait is over
+            assertThat(storage.readAllBytes(BlobId.of("abandoned", "x"))).containsExactly(1);
+            jobs.listJobs(cloud.endpoints().locationName()).getPage();
+        } finally {
+            cloud.faults().clear();
+        }
+    }
+
     private static int threadsNamed(String name) {
         return (int) Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name) && t.isAlive()).count();
     }
