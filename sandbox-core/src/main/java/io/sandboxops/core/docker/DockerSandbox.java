@@ -91,6 +91,11 @@ final class DockerSandbox implements FileOperationsSandbox {
         host.installEngineShell();
     }
 
+    /** Starts session {@code sessionId}'s shell ahead of its first command (see {@link DockerWarmPool}). */
+    void openShell(String sessionId) {
+        session(sessionId).open();
+    }
+
     @Override
     public void destroy() {
         close();

@@ -270,14 +270,15 @@ final class DockerShellHost implements ShellHost {
      * @throws SandboxUnavailableException when it does not start, saying why
      */
     void ensureRunning() {
-        if (!Boolean.TRUE.equals(inspect().getState().getRunning())) {
-            try {
-                docker.startContainerCmd(containerId).exec();
-            } catch (NotFoundException e) {
-                throw gone(e);
-            } catch (RuntimeException e) {
-                throw DockerEngine.failure("start sandbox " + sandboxId + " again (it is stopped)", e);
-            }
+        if (Boolean.TRUE.equals(inspect().getState().getRunning())) {
+            return;
+        }
+        try {
+            docker.startContainerCmd(containerId).exec();
+        } catch (NotFoundException e) {
+            throw gone(e);
+        } catch (RuntimeException e) {
+            throw DockerEngine.failure("start sandbox " + sandboxId + " again (it is stopped)", e);
         }
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!Boolean.TRUE.equals(inspect().getState().getRunning())) {
