@@ -55,6 +55,12 @@ public final class DockerSandboxBackend implements SandboxBackend {
     public static final String LABEL_SANDBOX_ID = "sandbox-id";
     public static final String LABEL_SESSION_ID = "session-id";
     public static final String LABEL_CREATED_AT = "created-at";
+    /**
+     * Says a container was made with the engine shell's executable-only copies (installed as it starts): every client's
+     * shells in it wait for them, and none falls back to the image's bash while they are being installed.
+     */
+    public static final String LABEL_ENGINE_SHELL = "engine-shell";
+    static final String ENGINE_SHELL_COPIES = "copies";
     /** The image used when a spec names none; override with {@code SANDBOX_IMAGE}. */
     public static final String DEFAULT_IMAGE = "sandboxops/sandbox:latest";
     /**
@@ -97,7 +103,7 @@ public final class DockerSandboxBackend implements SandboxBackend {
         this.shellOptions = shellOptions;
         this.storageSize = storageSize;
         this.pool = new DockerWarmPool(docker, DockerWarmPool.Owner.current(), specDigest(defaultImage, storageSize), this::makePooled,
-                (id, containerId) -> new DockerSandbox(docker, id, containerId, POOL_SPEC.user(), POOL_SPEC.workdir(), shellOptions));
+                (id, containerId) -> new DockerSandbox(docker, id, containerId, POOL_SPEC.user(), POOL_SPEC.workdir(), shellOptions, true));
     }
 
     private DockerSandbox makePooled(String id, String name, Map<String, String> labels) {
@@ -200,6 +206,7 @@ public final class DockerSandboxBackend implements SandboxBackend {
         labels.put(LABEL_SANDBOX_ID, id);
         labels.put(LABEL_SESSION_ID, id);
         labels.put(LABEL_CREATED_AT, Instant.now().toString());
+        labels.put(LABEL_ENGINE_SHELL, ENGINE_SHELL_COPIES);
         HostConfig hostConfig = HostConfig.newHostConfig()
                 .withMemory(spec.memoryBytes())
                 .withMemorySwap(spec.memoryBytes())
@@ -237,8 +244,8 @@ public final class DockerSandboxBackend implements SandboxBackend {
         try {
             docker.startContainerCmd(created.getId()).exec();
             // The engine answers a start once the container runs: no inspect is needed to know it.
-            DockerSandbox sandbox = new DockerSandbox(docker, id, created.getId(), spec.user(), spec.workdir(), shellOptions);
-            sandbox.installEngineShell();
+            DockerSandbox sandbox = new DockerSandbox(docker, id, created.getId(), spec.user(), spec.workdir(), shellOptions, true);
+            sandbox.installEngineShellInBackground();
             return sandbox;
         } catch (RuntimeException e) {
             removeQuietly(created.getId());
@@ -304,7 +311,8 @@ public final class DockerSandboxBackend implements SandboxBackend {
         }
         String user = c.getConfig().getUser() == null || c.getConfig().getUser().isEmpty() ? "0:0" : c.getConfig().getUser();
         String workdir = c.getConfig().getWorkingDir() == null ? "/" : c.getConfig().getWorkingDir();
-        DockerSandbox sandbox = new DockerSandbox(docker, sandboxId, c.getId(), user, workdir, shellOptions);
+        DockerSandbox sandbox = new DockerSandbox(docker, sandboxId, c.getId(), user, workdir, shellOptions,
+                ENGINE_SHELL_COPIES.equals(labels.get(LABEL_ENGINE_SHELL)));
         if (!Boolean.TRUE.equals(c.getState().getRunning())) {
             sandbox.ensureReady();
         }
