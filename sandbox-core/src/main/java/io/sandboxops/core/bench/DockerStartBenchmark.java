@@ -33,7 +33,8 @@ import java.util.function.IntConsumer;
  *   <li>claim from a pool of 2 → first command, goal median ≤ 50 ms;</li>
  *   <li>a profile of one cold create: each engine call, when it started and how long its answer took.</li>
  * </ul>
- * Its sandboxes carry the default spec (a label would make them other than the pool's); each is destroyed after its round.
+ * The pooled ones carry the default spec (a label would make them other than the pool's); each sandbox is destroyed
+ * after its round.
  */
 public final class DockerStartBenchmark {
     static final double COLD_GOAL_RATIO = 1.3;
@@ -66,7 +67,7 @@ public final class DockerStartBenchmark {
 
     /**
      * Measures {@code rounds} of each figure (the cold create and its reference alternate, so a change of load hits
-     * both), creating and removing its own sandboxes, labelled {@code purpose=benchmark}.
+     * both), creating and removing its own sandboxes; the cold ones are labelled {@code purpose=benchmark}.
      *
      * @param image    the image for every figure; empty for the backend's default
      * @param progress told each finished round
@@ -79,8 +80,9 @@ public final class DockerStartBenchmark {
         List<String> profile;
         try (DockerSandboxBackend backend = new DockerSandboxBackend(DockerEngine.connect(), img, ShellSession.Options.defaults());
              DockerClient raw = DockerEngine.connect()) {
-            // The default spec, as `sandboxctl session create` makes it: with no pool on the engine, a cold create.
-            SandboxSpec spec = SandboxSpec.newBuilder().build();
+            // Labelled, so never claimed from a pool another client keeps on the engine: this figure is the cold create. (A
+            // create of the default spec first looks for another client's idle container: one list call more.)
+            SandboxSpec spec = SandboxSpec.newBuilder().label("purpose", "benchmark").build();
             // One of each first: the image's layers and the engine's caches are warm for every measured round.
             coldRound(backend, spec);
             referenceRound(raw, img, spec);
