@@ -43,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * Sandboxes as Docker containers: labelled so a sweep finds orphans, non-root, limited in memory, CPU and
  * processes, with no network unless asked for {@code host}. Contained (DESIGN §4): every capability dropped,
  * {@code no-new-privileges}, and, where the engine supports it, a bounded writable layer.
+ *
+ * <p>Every sandbox's container is named {@code sandbox-ID}, which the engine keeps unique: a chosen id that exists is a
+ * conflict, and {@link #get} finds a sandbox by that name. A warm pool ({@link #setPoolSize}, {@link #POOL_SIZE_ENV})
+ * keeps containers of the default spec made ahead under other names; a create of that spec claims one by renaming it
+ * (see {@link DockerWarmPool}).
  */
 public final class DockerSandboxBackend implements SandboxBackend {
     private static final Logger log = LoggerFactory.getLogger(DockerSandboxBackend.class);
