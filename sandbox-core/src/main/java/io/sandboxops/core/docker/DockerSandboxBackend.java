@@ -272,6 +272,11 @@ public final class DockerSandboxBackend implements SandboxBackend {
         pool.setTarget(size);
     }
 
+    /** The client id this backend's pool containers are labelled with ({@link DockerWarmPool#LABEL_CLIENT}). */
+    String poolClientId() {
+        return pool.clientId();
+    }
+
     /** The pool size this backend keeps (see {@link #setPoolSize}). */
     public int poolSize() {
         return pool.target();

@@ -151,6 +151,10 @@ final class DockerWarmPool implements AutoCloseable {
         this.open = open;
     }
 
+    String clientId() {
+        return owner.clientId();
+    }
+
     int target() {
         return target;
     }
