@@ -8,6 +8,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Mount;
 import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.api.Sandbox;
 import io.sandboxops.core.api.SandboxBackend;
@@ -83,6 +84,7 @@ public final class DockerSandboxBackend implements SandboxBackend {
     private final ShellSession.Options shellOptions;
     private final Optional<String> storageSize;
     private final DockerWarmPool pool;
+    private final EngineShellVolumes engineShellVolumes;
 
     /**
      * @param docker       a client, e.g. from {@link DockerEngine#connect()}; closed with this backend
@@ -107,6 +109,7 @@ public final class DockerSandboxBackend implements SandboxBackend {
         this.defaultImage = defaultImage;
         this.shellOptions = shellOptions;
         this.storageSize = storageSize;
+        this.engineShellVolumes = new EngineShellVolumes(docker);
         this.pool = new DockerWarmPool(docker, DockerWarmPool.Owner.current(), specDigest(defaultImage, storageSize), this::makePooled,
                 (id, containerId) -> new DockerSandbox(docker, id, containerId, POOL_SPEC.user(), POOL_SPEC.workdir(), shellOptions, true));
     }
@@ -223,6 +226,8 @@ public final class DockerSandboxBackend implements SandboxBackend {
                 .withCapDrop(Capability.ALL)
                 .withSecurityOpts(List.of("no-new-privileges"));
         storageSize.ifPresent(size -> hostConfig.withStorageOpt(Map.of("size", size)));
+        Optional<Mount> engineShell = engineShellVolumes.mountFor(image);
+        engineShell.ifPresent(m -> hostConfig.withMounts(List.of(m)));
         CreateContainerResponse created;
         try {
             created = docker.createContainerCmd(image)
@@ -250,7 +255,9 @@ public final class DockerSandboxBackend implements SandboxBackend {
             docker.startContainerCmd(created.getId()).exec();
             // The engine answers a start once the container runs: no inspect is needed to know it.
             DockerSandbox sandbox = new DockerSandbox(docker, id, created.getId(), spec.user(), spec.workdir(), shellOptions, true);
-            sandbox.installEngineShellInBackground();
+            if (engineShell.isEmpty()) {
+                sandbox.installEngineShellInBackground();
+            }
             return sandbox;
         } catch (RuntimeException e) {
             removeQuietly(created.getId());
