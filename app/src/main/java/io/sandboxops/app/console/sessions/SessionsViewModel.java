@@ -90,6 +90,7 @@ public final class SessionsViewModel {
     private final ObservableList<SessionHandle> openSessionsView = FXCollections.unmodifiableObservableList(openSessions);
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
     private final ReadOnlyStringWrapper placeholder = new ReadOnlyStringWrapper(this, "placeholder", "");
+    private final ReadOnlyBooleanWrapper listed = new ReadOnlyBooleanWrapper(this, "listed");
     private final StringProperty stickyKey = new SimpleStringProperty(this, "stickyKey", System.getProperty("user.name", ""));
     private final ReadOnlyStringWrapper ruleChoice = new ReadOnlyStringWrapper(this, "ruleChoice", "");
     private final ReadOnlyBooleanWrapper ruleChoiceUnavailable = new ReadOnlyBooleanWrapper(this, "ruleChoiceUnavailable");
@@ -120,6 +121,7 @@ public final class SessionsViewModel {
     }
 
     private void onWorkspaceChanged(Workspace now) {
+        listed.set(false);
         selected.set(null);
         releaseAll();
         rows.clear();
@@ -174,6 +176,7 @@ public final class SessionsViewModel {
         executor.execute(BackgroundTask.of("list sessions", context -> list(backends))
                 .onSuccess(listing -> {
                     merge(listing);
+                    listed.set(true);
                     readDetails(backends, entered);
                 })
                 .onFailure(e -> {
@@ -617,6 +620,11 @@ public final class SessionsViewModel {
     }
 
     /** What the empty table says: why there is nothing, and what to do. */
+    /** True once the open workspace's backends have been listed into the table (false again while another opens). */
+    public ReadOnlyBooleanProperty listedProperty() {
+        return listed.getReadOnlyProperty();
+    }
+
     public ReadOnlyStringProperty placeholderProperty() {
         return placeholder.getReadOnlyProperty();
     }
