@@ -7,6 +7,8 @@ import io.sandboxops.core.docker.DockerSandboxBackend;
 import io.sandboxops.core.env.CloudTarget;
 import io.sandboxops.core.env.Environment;
 import io.sandboxops.core.env.GoogleClients;
+import io.sandboxops.core.env.PoolSize;
+import io.sandboxops.core.env.PoolSizes;
 import io.sandboxops.core.observe.CloudLoggingEventSink;
 import io.sandboxops.core.observe.ObservedSandboxBackend;
 import io.sandboxops.core.observe.SandboxEventSink;
@@ -29,7 +31,15 @@ public final class SandboxBackends {
      * from the process environment, checked with errors that name the variable. Its events go to {@code target}.
      */
     public static SandboxBackend cloudRun(Environment env, CloudTarget target) {
-        CloudRunSettings settings = settings(env, target, System.getenv());
+        return cloudRun(env, target, poolSize(CloudRunJobsSandboxBackend.NAME, env).size());
+    }
+
+    /**
+     * As {@link #cloudRun(Environment, CloudTarget)} with a warm pool of {@code poolSize} idle workers instead of the
+     * configured size (0: the backend starts none; a check or a status read passes 0 so it bills nothing).
+     */
+    public static SandboxBackend cloudRun(Environment env, CloudTarget target, int poolSize) {
+        CloudRunSettings settings = settings(env, target, System.getenv(), poolSize);
         return observe(new CloudRunJobsSandboxBackend(settings, new GoogleClients(settings.target()), true, RetryPolicy.defaults()),
                 Optional.of(target));
     }
@@ -42,14 +52,41 @@ public final class SandboxBackends {
         return observe(DockerSandboxBackend.fromEnvironment(), events);
     }
 
+    /** As {@link #docker(Optional)}, keeping a warm pool of {@code poolSize} containers (0: none). */
+    public static SandboxBackend docker(Optional<CloudTarget> events, int poolSize) {
+        DockerSandboxBackend docker = DockerSandboxBackend.fromEnvironment();
+        try {
+            keepDockerPool(docker, poolSize);
+        } catch (RuntimeException e) {
+            docker.close();
+            throw e;
+        }
+        return observe(docker, events);
+    }
+
+    /** Has {@code docker} keep a warm pool of {@code poolSize} containers (0: none), for openers that build it themselves. */
+    public static void keepDockerPool(DockerSandboxBackend docker, int poolSize) {
+        DockerPoolAdapter.setPoolSize(docker, poolSize);
+    }
+
+    /**
+     * The warm-pool size {@code backend} is opened with in {@code env}: {@code SANDBOX_POOL_DOCKER} /
+     * {@code SANDBOX_POOL_CLOUDRUN}, else the environment's {@code pool}, else 0 ({@link PoolSizes#resolve}).
+     */
+    public static PoolSize poolSize(String backend, Environment env) {
+        return PoolSizes.resolve(backend, env, System.getenv());
+    }
+
     /** {@code backend} observed, its events to the Cloud Logging of {@code events}, or nowhere; the sink closes with it. */
     public static SandboxBackend observe(SandboxBackend backend, Optional<CloudTarget> events) {
         SandboxEventSink sink = events.<SandboxEventSink>map(CloudLoggingEventSink::new).orElseGet(SandboxEventSink::discard);
         return ObservedSandboxBackend.observe(backend, sink, true);
     }
 
-    static CloudRunSettings settings(Environment env, CloudTarget target, Map<String, String> processEnv) {
+    static CloudRunSettings settings(Environment env, CloudTarget target, Map<String, String> processEnv, int poolSize) {
         Map<String, String> vars = new HashMap<>(processEnv);
+        // The size as resolved here (variable, environment, default) is the one the settings read.
+        vars.put(PoolSizes.variable(CloudRunJobsSandboxBackend.NAME), String.valueOf(poolSize));
         vars.put("GCP_PROJECT_ID", env.projectId());
         vars.put("GCP_REGION", env.region());
         vars.put("SANDBOX_STATE_BUCKET", env.bucket());

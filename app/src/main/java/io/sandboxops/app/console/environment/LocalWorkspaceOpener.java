@@ -80,6 +80,13 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
             }
         }
         if (docker != null) {
+            try {
+                SandboxBackends.keepDockerPool(docker, SandboxBackends.poolSize(DockerSandboxBackend.NAME, localDefinition(environment)).size());
+            } catch (RuntimeException e) {
+                // A pool setting the console cannot keep leaves the backend without a pool: sessions still open, cold.
+                log.warn("the Docker pool was not started", e);
+                statuses.add(new ServiceStatus("Docker pool", ServiceStatus.Health.UNAVAILABLE, ErrorMessages.describe(e)));
+            }
             // The Docker sessions' events go to the emulator's Cloud Logging beside Cloud Run's; without it, nowhere.
             Optional<CloudTarget> events = Optional.ofNullable(emulator).map(e -> localDefinition(environment)
                     .localTarget(e.endpoints().grpcTarget(), e.endpoints().storageHost(), e.endpoints().accessToken()));
