@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
         footer = {"  ID=$(sandboxctl session create)", "  sandboxctl exec --session \"$ID\" -- 'cd /tmp && export GREETING=hi'",
                 "  sandboxctl rollout set --help"},
         subcommands = {SessionCommand.class, ExecCommand.class, AttachCommand.class, BackgroundCommand.class, FileCommand.class, BenchCommand.class,
-                RolloutCommand.class, EnvCommand.class, MetricsCommand.class, LogsCommand.class, EmulatorCommand.class, CompletionCommand.class,
+                PoolCommand.class, RolloutCommand.class, EnvCommand.class, MetricsCommand.class, LogsCommand.class, EmulatorCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SandboxCtl {
     public static final int EXIT_FAILED = 1;

@@ -1,0 +1,119 @@
+package io.sandboxops.app.cli;
+
+import io.sandboxops.core.bench.StartFigure;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sandboxctl bench start}: how long starting takes, each figure beside its reference measured in the same run,
+ * judged against its goal. The figures come from {@link Source}s, one per benchmark; the command only runs the ones
+ * {@code --backend} names, prints them and judges them.
+ */
+@Access(Access.Kind.WRITE)
+@Command(name = "start", description = {"Start figures, each beside its reference measured in the same run and judged against its goal: "
+        + "create → first command, claim from a warm pool → first command, and the CLI's own start.",
+        "Exit status 1 when a goal is missed (the summary names it), 0 when every goal is met."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  sandboxctl bench start", "  sandboxctl bench start --backend docker --rounds 5",
+                "  sandboxctl bench start --backend cloudrun --env local --json"})
+final class StartBenchCommand implements Callable<Integer> {
+    static final int MIN_ROUNDS = 3;
+
+    @Mixin
+    HelpOption help;
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--backend", defaultValue = PoolCommand.ALL, paramLabel = "NAME", converter = PoolCommand.Choice.class,
+            completionCandidates = PoolCommand.Choice.class, description = "docker, cloudrun or all (default: ${DEFAULT-VALUE}).")
+    String backend;
+    @Option(names = "--rounds", defaultValue = "10", paramLabel = "N",
+            description = "Samples of each figure and of its reference, at least " + MIN_ROUNDS + " (default: ${DEFAULT-VALUE}).")
+    int rounds;
+    @Mixin
+    EnvironmentOption env;
+    @Mixin
+    ConfirmOption confirm;
+    @Mixin
+    Output output;
+
+    /** What a source is given: how many rounds, the environment, and where to say how far it is. */
+    record Run(int rounds, EnvironmentOption environment, PrintWriter progress) {
+    }
+
+    /** What a source measured: its figures, and lines that explain them (a profile, the load, the latency profile). */
+    record Result(List<StartFigure> figures, List<String> notes) {
+        Result {
+            figures = List.copyOf(figures);
+            notes = List.copyOf(notes);
+        }
+    }
+
+    /** One benchmark of start figures. */
+    interface Source {
+        /** e.g. {@code docker}, {@code cloudrun}, {@code cli} */
+        String name();
+
+        /** Whether {@code --backend NAME} runs it. */
+        boolean runsFor(String backend);
+
+        Result run(Run run);
+    }
+
+    /**
+     * Every source of this build. A benchmark that is not in the build is absent, not stood in for: its figures are
+     * simply not printed.
+     */
+    static List<Source> sources() {
+        return List.of();
+    }
+
+    @Override
+    public Integer call() {
+        if (rounds < MIN_ROUNDS) {
+            throw Usage.error(spec, "--rounds must be at least " + MIN_ROUNDS + " for a median to mean anything, not " + rounds);
+        }
+        List<Source> chosen = sources().stream().filter(s -> s.runsFor(backend)).toList();
+        if (chosen.isEmpty()) {
+            throw new CliException("this build has no start benchmark for --backend " + backend + "; nothing was measured");
+        }
+        List<Object> json = new ArrayList<>();
+        List<String> text = new ArrayList<>();
+        List<StartFigure> all = new ArrayList<>();
+        for (Source source : chosen) {
+            Result r = source.run(new Run(rounds, env, output.err()));
+            text.add(source.name() + ":");
+            r.figures().forEach(f -> text.add("  " + f.line()));
+            r.notes().forEach(n -> text.add("  " + n));
+            all.addAll(r.figures());
+            json.add(Output.object("source", source.name(), "figures", r.figures().stream().map(StartBenchCommand::json).toList(),
+                    "notes", r.notes()));
+        }
+        List<StartFigure> missed = all.stream().filter(f -> !f.met()).toList();
+        String summary = missed.isEmpty() ? "all " + all.size() + " goals met"
+                : missed.size() + " of " + all.size() + " goals missed: " + String.join("; ", missed.stream().map(f -> f.what() + " (goal " + f.goal() + ")").toList());
+        text.add(summary);
+        output.print(Output.object("backend", backend, "rounds", rounds, "sources", json, "goals", all.size(), "missed", missed.size(),
+                "summary", summary), String.join("\n", text));
+        if (!missed.isEmpty()) {
+            output.err().println("sandboxctl: bench start: " + summary);
+            output.err().flush();
+            return SandboxCtl.EXIT_FAILED;
+        }
+        return 0;
+    }
+
+    static Map<String, Object> json(StartFigure f) {
+        return Output.object("what", f.what(), "median_ms", f.median(), "samples_ms", f.samplesMillis(), "reference", f.reference(),
+                "reference_median_ms", f.referenceMedian().isPresent() ? f.referenceMedian().getAsDouble() : null,
+                "reference_samples_ms", f.referenceMillis(), "ratio", f.ratio().isPresent() ? f.ratio().getAsDouble() : null,
+                "goal", f.goal().toString(), "met", f.met(), "line", f.line());
+    }
+}
