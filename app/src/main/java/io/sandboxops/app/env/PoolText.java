@@ -48,7 +48,7 @@ public final class PoolText {
         return lines;
     }
 
-    /** One line for the console, e.g. {@code Pool: Docker 2/2 idle · Cloud Run 1/1 idle · $0.0792/h}; {@code Pool: none} without one. */
+    /** One line for the console, e.g. {@code Pool: Docker 2/2 idle · Cloud Run 1/1 idle · $0.0792/h}; empty when no backend has a pool. */
     public static String summary(List<PoolStatus> pools) {
         List<String> parts = new ArrayList<>();
         double usd = 0;
@@ -60,7 +60,7 @@ public final class PoolText {
             parts.add(p.starting() > 0 ? part + " (" + p.starting() + " starting)" : part);
         }
         if (!any) {
-            return "Pool: none";
+            return "";
         }
         return "Pool: " + String.join(" · ", parts) + String.format(Locale.ROOT, " · $%.4f/h", usd);
     }
