@@ -57,8 +57,9 @@ final class WarmPool implements AutoCloseable {
         this.store = store;
         this.target = backend.settings().poolSize();
         this.idleTimeout = backend.settings().poolIdleTimeout();
-        Duration quarter = idleTimeout.dividedBy(4);
-        this.beat = quarter.compareTo(PoolProtocol.HEARTBEAT) < 0 ? (quarter.toMillis() < 500 ? Duration.ofMillis(500) : quarter) : PoolProtocol.HEARTBEAT;
+        // Several beats fit in one idle timeout, so a crashed client's workers are swept well before they would idle out.
+        Duration eighth = idleTimeout.dividedBy(8);
+        this.beat = eighth.compareTo(PoolProtocol.HEARTBEAT) < 0 ? (eighth.toMillis() < 500 ? Duration.ofMillis(500) : eighth) : PoolProtocol.HEARTBEAT;
     }
 
     int target() {
