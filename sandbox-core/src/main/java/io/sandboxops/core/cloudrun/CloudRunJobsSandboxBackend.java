@@ -88,6 +88,11 @@ public final class CloudRunJobsSandboxBackend implements SandboxBackend {
         return store;
     }
 
+    /** The Cloud Storage requests this client made so far: the start benchmark counts a command's with it. */
+    public SessionStateStore.Calls storageCalls() {
+        return store.calls();
+    }
+
     public CloudRunJobManager jobs() {
         return jobs;
     }
