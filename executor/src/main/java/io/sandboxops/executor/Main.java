@@ -6,6 +6,7 @@ import io.sandboxops.core.api.ExecResult;
 import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.cloudrun.CloudRunSettings;
 import io.sandboxops.core.cloudrun.Mailbox;
+import io.sandboxops.core.cloudrun.PoolProtocol;
 import io.sandboxops.core.cloudrun.WorkerProtocol;
 import io.sandboxops.core.shell.RunningCommand;
 import io.sandboxops.core.state.RetryPolicy;
@@ -59,6 +60,14 @@ public final class Main {
         long started = System.nanoTime();
         ExecutorConfig config;
         try {
+            if (env.containsKey(PoolProtocol.ENV_WORKER)) {
+                // A warm-pool worker: it waits for a claim, then starts as the claimed sandbox's session worker.
+                Optional<Map<String, String>> claimed = PoolWait.await(env);
+                if (claimed.isEmpty()) {
+                    return EXIT_OK;
+                }
+                env = claimed.get();
+            }
             config = ExecutorConfig.parse(env, args);
         } catch (ExecutorConfig.ConfigException e) {
             // One line, so that the execution's log shows the whole reason where Cloud Run lists the failure.

@@ -76,6 +76,11 @@ final class LocalCloudHarness implements AutoCloseable {
 
     /** The backend's settings as its environment variables would give them, pointing at this emulator. */
     CloudRunSettings settings(Map<String, String> extra) {
+        return CloudRunSettings.fromEnvironment(settingsEnvironment(extra));
+    }
+
+    /** The environment variables of {@link #settings}: what a client in another process is started with. */
+    Map<String, String> settingsEnvironment(Map<String, String> extra) {
         LocalCloudEndpoints e = cloud.endpoints();
         Map<String, String> env = new HashMap<>();
         env.put("GCP_PROJECT_ID", e.projectId());
@@ -89,7 +94,7 @@ final class LocalCloudHarness implements AutoCloseable {
         env.put("SANDBOX_JOB_MEMORY", "1Gi");
         env.put("SANDBOX_JOB_CPU", "1");
         env.putAll(extra);
-        return CloudRunSettings.fromEnvironment(env);
+        return env;
     }
 
     CloudRunJobsSandboxBackend backend(Map<String, String> extra) {

@@ -120,6 +120,13 @@ final class SessionMode implements CloudRunMode {
             // defer to it; Cloud Run says it ended, so the record goes (unless a new worker replaced it meanwhile).
             store.deleteIfGeneration(SessionStateStore.workerObject(id()), current.get().generation());
         }
+        // A pooled worker, claimed with this sandbox's credentials, is ready now: the first request goes straight to its
+        // mailbox (it writes worker.json for later clients before it reads the inbox).
+        Optional<String> pooled = parts.backend().pool().claim(id());
+        if (pooled.isPresent()) {
+            workerExecution = pooled.get();
+            return workerExecution;
+        }
         // Repeatable: a second worker of the same sandbox finds the first one live and exits by itself.
         // The worker's token and mailbox key travel in the overrides: only the control plane can read an execution.
         Map<String, String> env = new java.util.HashMap<>(parts.backend().credentials().executionEnv(id()));

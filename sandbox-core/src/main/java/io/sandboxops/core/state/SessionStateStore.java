@@ -50,6 +50,28 @@ public final class SessionStateStore {
     private final String bucket;
     private final RetryPolicy retry;
     private final ObjectMapper json;
+    private final Calls calls = new Calls();
+
+    /**
+     * How many Cloud Storage requests this store made, by kind (each attempt of a retried call counts): what the
+     * benchmarks report as a command's Storage calls. File contents moved by {@code FileTreeSync} are not counted here.
+     */
+    public static final class Calls {
+        public final java.util.concurrent.atomic.AtomicLong metadata = new java.util.concurrent.atomic.AtomicLong();
+        public final java.util.concurrent.atomic.AtomicLong media = new java.util.concurrent.atomic.AtomicLong();
+        public final java.util.concurrent.atomic.AtomicLong insert = new java.util.concurrent.atomic.AtomicLong();
+        public final java.util.concurrent.atomic.AtomicLong delete = new java.util.concurrent.atomic.AtomicLong();
+        public final java.util.concurrent.atomic.AtomicLong list = new java.util.concurrent.atomic.AtomicLong();
+
+        public long total() {
+            return metadata.get() + media.get() + insert.get() + delete.get() + list.get();
+        }
+
+        @Override
+        public String toString() {
+            return "get=" + metadata + " media=" + media + " insert=" + insert + " delete=" + delete + " list=" + list;
+        }
+    }
 
     /** A value read with the generation it had; generation 0 means the object does not exist. */
     public record Versioned<T>(T value, long generation) {
@@ -92,6 +114,11 @@ public final class SessionStateStore {
 
     public RetryPolicy retryPolicy() {
         return retry;
+    }
+
+    /** The Storage requests made so far. */
+    public Calls calls() {
+        return calls;
     }
 
     // ---- names -------------------------------------------------------------------------------------------
@@ -256,6 +283,7 @@ public final class SessionStateStore {
         // replaced it in between (that generation is gone), read again.
         for (int attempt = 1; ; attempt++) {
             Blob blob = retry.call("reading gs://" + bucket + "/" + object, RetryPolicy.Idempotency.IDEMPOTENT, () -> {
+                calls.metadata.incrementAndGet();
                 return storage.get(BlobId.of(bucket, object));
             });
             if (blob == null) {
@@ -264,6 +292,7 @@ public final class SessionStateStore {
             long generation = blob.getGeneration();
             try {
                 byte[] content = retry.call("reading gs://" + bucket + "/" + object, RetryPolicy.Idempotency.IDEMPOTENT, () -> {
+                    calls.media.incrementAndGet();
                     return storage.readAllBytes(BlobId.of(bucket, object, generation));
                 });
                 return Optional.of(new Versioned<>(content, generation));
@@ -278,6 +307,7 @@ public final class SessionStateStore {
     /** The object's current generation, 0 when it does not exist. */
     public long generation(String object) {
         Blob blob = retry.call("reading gs://" + bucket + "/" + object, RetryPolicy.Idempotency.IDEMPOTENT, () -> {
+            calls.metadata.incrementAndGet();
             return storage.get(BlobId.of(bucket, object), Storage.BlobGetOption.fields(Storage.BlobField.GENERATION));
         });
         return blob == null ? 0 : blob.getGeneration();
@@ -298,6 +328,7 @@ public final class SessionStateStore {
         Storage.BlobTargetOption precondition = expectedGeneration == 0 ? Storage.BlobTargetOption.doesNotExist()
                 : Storage.BlobTargetOption.generationMatch(expectedGeneration);
         try {
+            calls.insert.incrementAndGet();
             Blob written = storage.create(info, content, precondition, Storage.BlobTargetOption.disableGzipContent());
             return written.getGeneration();
         } catch (StorageException e) {
@@ -334,6 +365,7 @@ public final class SessionStateStore {
     /** Deletes an object; deleting a missing one does nothing. */
     public void delete(String object) {
         retry.run("deleting gs://" + bucket + "/" + object, RetryPolicy.Idempotency.IDEMPOTENT, () -> {
+            calls.delete.incrementAndGet();
             storage.delete(BlobId.of(bucket, object));
         });
     }
@@ -346,6 +378,7 @@ public final class SessionStateStore {
      */
     public boolean deleteIfGeneration(String object, long generation) {
         try {
+            calls.delete.incrementAndGet();
             return storage.delete(BlobId.of(bucket, object), Storage.BlobSourceOption.generationMatch(generation));
         } catch (StorageException e) {
             if (e.getCode() == 412 || e.getCode() == 404) {
@@ -362,6 +395,7 @@ public final class SessionStateStore {
 
     public List<Blob> listBlobs(String prefix) {
         Page<Blob> page = retry.call("listing gs://" + bucket + "/" + prefix, RetryPolicy.Idempotency.IDEMPOTENT, () -> {
+            calls.list.incrementAndGet();
             return storage.list(bucket, Storage.BlobListOption.prefix(prefix));
         });
         List<Blob> out = new ArrayList<>();

@@ -1,0 +1,35 @@
+package io.sandboxops.executor;
+
+import io.sandboxops.core.bench.CloudRunStartBenchmark;
+import io.sandboxops.core.cloudrun.CloudRunJobsSandboxBackend;
+import java.util.Map;
+
+/**
+ * {@link CloudRunStartBenchmark} against the emulator with the real executor as local processes (not a test): a pool of
+ * one against cold starts, warm commands against one Storage GET, and the Storage calls of a warm command.
+ *
+ * <pre>java -cp "$(cat executor/target/test-cp.txt):executor/target/classes:executor/target/test-classes" io.sandboxops.executor.CloudRunStartBench [pool-rounds] [cold-rounds] [warm-commands]</pre>
+ */
+public final class CloudRunStartBench {
+    private CloudRunStartBench() {
+    }
+
+    public static void main(String[] args) {
+        CloudRunStartBenchmark.Settings full = CloudRunStartBenchmark.Settings.FULL;
+        CloudRunStartBenchmark.Settings settings = new CloudRunStartBenchmark.Settings(
+                args.length > 0 ? Integer.parseInt(args[0]) : full.poolRounds(),
+                args.length > 1 ? Integer.parseInt(args[1]) : full.coldRounds(),
+                args.length > 2 ? Integer.parseInt(args[2]) : full.warmCommands());
+        Map<String, String> common = Map.of("SANDBOX_MODE", "session", "SANDBOX_IDLE_TIMEOUT", "120s", "SANDBOX_POOL_IDLE_TIMEOUT", "120s");
+        try (LocalCloudHarness harness = LocalCloudHarness.withProcessRunner()) {
+            Map<String, String> pooledEnv = new java.util.HashMap<>(common);
+            pooledEnv.put("SANDBOX_POOL_CLOUDRUN", "1");
+            try (CloudRunJobsSandboxBackend pooled = harness.backend(pooledEnv); CloudRunJobsSandboxBackend cold = harness.backend(common)) {
+                CloudRunStartBenchmark.Report r = new CloudRunStartBenchmark(pooled, cold).run(settings, System.out::println);
+                System.out.println();
+                r.lines().forEach(System.out::println);
+            }
+        }
+        System.exit(0);
+    }
+}
