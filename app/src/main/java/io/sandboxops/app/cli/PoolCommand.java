@@ -27,16 +27,16 @@ final class PoolCommand {
     HelpOption help;
 
     /**
-     * A status read creates nothing: each backend is opened with no pool of its own (size 0), so this verb never starts a
-     * container or a billed Cloud Run worker; it shows the size the environment asks for, where that size comes from,
-     * and the members the backend sees.
+     * A status read creates nothing: no backend's pool is started by it, so this verb never starts a container or a
+     * billed Cloud Run worker; it shows the size the environment asks for, where that size comes from, and the members
+     * the backend sees.
      */
     @Access(Access.Kind.READ)
     @Command(name = "status", description = {"Per backend: the pool size asked for and where it comes from ("
             + PoolText.PRECEDENCE + "), idle and starting members, and what they cost per hour at list price.",
-            "Creates nothing: the backends are opened without a pool of their own, so a status read never starts a "
-                    + "container or a billed worker; a pool is kept by the process that opens the backend with it (the console, "
-                    + "an agent backend)."},
+            "Creates nothing: a status read starts no container and no billed worker. A pool is filled by a client that "
+                    + "keeps it (the console, an agent backend) or by a session created with a pool size set; Cloud Run's is "
+                    + "shared by every client of the environment's state bucket, and shown here as they left it."},
             footerHeading = "%nExamples:%n",
             footer = {"  sandboxctl pool status", "  sandboxctl pool status --env staging --backend cloudrun",
                     "  SANDBOX_POOL_DOCKER=2 sandboxctl pool status --backend docker --json"})
@@ -67,7 +67,7 @@ final class PoolCommand {
             text.add("environment " + environment.name() + "; size: " + PoolText.PRECEDENCE);
             List<String> failures = new ArrayList<>();
             for (PoolSize size : sizes.values()) {
-                try (SandboxBackend opened = open(size.backend(), environment)) {
+                try (SandboxBackend opened = open(size, environment)) {
                     PoolStatus status = opened.poolStatus();
                     text.addAll(PoolText.describe(size, status));
                     pools.add(json(size, status));
@@ -87,12 +87,16 @@ final class PoolCommand {
             return 0;
         }
 
-        /** The backend with no pool of its own: reading its status must not fill one. */
-        private static SandboxBackend open(String name, Environment environment) {
-            if (Backends.DOCKER.equals(name)) {
+        /**
+         * The backend, opened so that reading its status fills nothing. Cloud Run at the configured size: its pool starts
+         * only with a session created (or a client that keeps it), so the read sees the pool every client of the bucket
+         * shares and starts no worker. Docker with no pool of its own.
+         */
+        private static SandboxBackend open(PoolSize size, Environment environment) {
+            if (Backends.DOCKER.equals(size.backend())) {
                 return SandboxBackends.docker(java.util.Optional.empty(), 0);
             }
-            return SandboxBackends.cloudRun(environment, EnvironmentOption.target(environment), 0);
+            return SandboxBackends.cloudRun(environment, EnvironmentOption.target(environment), size.size());
         }
 
         private static Map<String, Object> json(PoolSize size, PoolStatus s) {

@@ -1,6 +1,11 @@
 package io.sandboxops.app.cli;
 
+import io.sandboxops.app.env.SandboxBackends;
+import io.sandboxops.core.bench.CloudRunStartBenchmark;
 import io.sandboxops.core.bench.StartFigure;
+import io.sandboxops.core.cloudrun.CloudRunJobsSandboxBackend;
+import io.sandboxops.core.env.CloudTarget;
+import io.sandboxops.core.env.Environment;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +77,42 @@ final class StartBenchCommand implements Callable<Integer> {
      * simply not printed.
      */
     static List<Source> sources() {
-        return List.of();
+        return List.of(new CloudRunSource());
+    }
+
+    /**
+     * Cloud Run, on the environment's emulator or project ({@link CloudRunStartBenchmark}): a session's first command
+     * claiming a pooled worker, against a cold start; a warm command, against one Storage GET. The pooled rounds are at
+     * least 10, whatever --rounds says; the cold rounds a third of them (each waits for an execution to start).
+     */
+    static final class CloudRunSource implements Source {
+        @Override
+        public String name() {
+            return Backends.CLOUDRUN;
+        }
+
+        @Override
+        public boolean runsFor(String backend) {
+            return PoolCommand.ALL.equals(backend) || Backends.CLOUDRUN.equals(backend);
+        }
+
+        @Override
+        public Result run(Run run) {
+            Environment env = run.environment().environment();
+            CloudTarget target = EnvironmentOption.target(env);
+            Map<String, String> session = Map.of("SANDBOX_MODE", "session");
+            CloudRunStartBenchmark.Settings settings = new CloudRunStartBenchmark.Settings(Math.max(10, run.rounds()),
+                    Math.max(1, run.rounds() / 3), Math.max(10, run.rounds() * 5));
+            try (CloudRunJobsSandboxBackend pooled = SandboxBackends.cloudRunUnobserved(env, target, session, 1);
+                 CloudRunJobsSandboxBackend cold = SandboxBackends.cloudRunUnobserved(env, target, session, 0)) {
+                CloudRunStartBenchmark.Report r = new CloudRunStartBenchmark(pooled, cold).run(settings, line -> {
+                    run.progress().println("cloudrun: " + line);
+                    run.progress().flush();
+                });
+                List<String> lines = r.lines();
+                return new Result(List.of(r.pooledFirst(), r.warm()), lines.subList(2, lines.size()));
+            }
+        }
     }
 
     @Override

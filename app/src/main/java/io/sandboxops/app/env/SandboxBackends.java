@@ -36,12 +36,33 @@ public final class SandboxBackends {
 
     /**
      * As {@link #cloudRun(Environment, CloudTarget)} with a warm pool of {@code poolSize} idle workers instead of the
-     * configured size (0: the backend starts none; a check or a status read passes 0 so it bills nothing).
+     * configured size (0: none; the environment check's canary passes 0). The pool starts with the first session
+     * created, or with {@link #cloudRunKeepingPool}; until then the backend only reads it.
      */
     public static SandboxBackend cloudRun(Environment env, CloudTarget target, int poolSize) {
-        CloudRunSettings settings = settings(env, target, System.getenv(), poolSize);
-        return observe(new CloudRunJobsSandboxBackend(settings, new GoogleClients(settings.target()), true, RetryPolicy.defaults()),
-                Optional.of(target));
+        return observe(cloudRunUnobserved(env, target, Map.of(), poolSize), Optional.of(target));
+    }
+
+    /**
+     * As {@link #cloudRun(Environment, CloudTarget)}, its pool filled from now on rather than from the first session:
+     * for a client that stays (the console), so the first session it creates already finds an idle worker.
+     */
+    public static SandboxBackend cloudRunKeepingPool(Environment env, CloudTarget target) {
+        CloudRunJobsSandboxBackend backend = cloudRunUnobserved(env, target, Map.of(), poolSize(CloudRunJobsSandboxBackend.NAME, env).size());
+        backend.startPool();
+        return observe(backend, Optional.of(target));
+    }
+
+    /**
+     * The Cloud Run Jobs backend itself, unobserved, for a benchmark that needs its own calls (the start benchmark).
+     *
+     * @param overrides settings that replace the process environment's (e.g. {@code SANDBOX_MODE=session})
+     */
+    public static CloudRunJobsSandboxBackend cloudRunUnobserved(Environment env, CloudTarget target, Map<String, String> overrides, int poolSize) {
+        Map<String, String> vars = new HashMap<>(System.getenv());
+        vars.putAll(overrides);
+        CloudRunSettings settings = settings(env, target, vars, poolSize);
+        return new CloudRunJobsSandboxBackend(settings, new GoogleClients(settings.target()), true, RetryPolicy.defaults());
     }
 
     /**

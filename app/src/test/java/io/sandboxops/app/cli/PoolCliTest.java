@@ -133,4 +133,25 @@ class PoolCliTest {
         assertThat(pool.get("target_origin").asText()).isEqualTo("variable");
         assertThat(pool.get("target_source").asText()).isEqualTo("SANDBOX_POOL_CLOUDRUN=0");
     }
+
+    /** Attack: a status read of a configured Cloud Run pool must not start a billed worker as a side effect. */
+    @Test
+    void aStatusReadOfAConfiguredCloudRunPoolStartsNoWorker() throws Exception {
+        Files.writeString(environmentsFile(), "{\"environments\": [{\"name\": \"local\", \"pool\": {\"cloudrun\": 2}}]}");
+        CliRun r = ctl("pool", "status", "--backend", "cloudrun", "--json");
+        assertThat(r.status()).as(r.err()).isZero();
+        JsonNode pool = r.json().get("pools").get(0);
+        assertThat(pool.get("target").asInt()).isEqualTo(2);
+        assertThat(pool.get("target_origin").asText()).isEqualTo("environment");
+        assertThat(pool.get("idle").asInt()).isZero();
+        assertThat(pool.get("starting").asInt()).isZero();
+        assertThat(pool.get("usd_per_hour").asDouble()).isZero();
+        assertThat(pool.get("price_source").asText()).startsWith("Cloud Run jobs list price, Tier 1 regions");
+        // Give a pool that was started by mistake the time to start its workers, then look for any execution.
+        Thread.sleep(1500);
+        try (GoogleClients clients = new GoogleClients(LocalTargets.of(cloud))) {
+            assertThat(clients.executions().listExecutions(clients.target().locationName() + "/jobs/-").iterateAll())
+                    .as("executions after a status read").isEmpty();
+        }
+    }
 }

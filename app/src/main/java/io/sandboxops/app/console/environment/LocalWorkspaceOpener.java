@@ -150,7 +150,8 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
             return;
         }
         try {
-            var cloudRun = SandboxBackends.cloudRun(definition, definition.localTarget(emulator.endpoints().grpcTarget(), emulator.endpoints().storageHost(), emulator.endpoints().accessToken()));
+            // The console stays open: its Cloud Run pool (when a size is set) fills now, for the first session it creates.
+            var cloudRun = SandboxBackends.cloudRunKeepingPool(definition, definition.localTarget(emulator.endpoints().grpcTarget(), emulator.endpoints().storageHost(), emulator.endpoints().accessToken()));
             backends.put(cloudRun.name(), cloudRun);
             statuses.add(new ServiceStatus("Cloud Run Jobs", ServiceStatus.Health.UP, "emulated, executor image " + image));
         } catch (RuntimeException e) {
@@ -185,8 +186,10 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
                 + ", service " + env.service() + " (Application Default Credentials)"));
         Map<String, SandboxBackend> backends = new LinkedHashMap<>();
         try {
-            // Its sessions are listed through the state bucket; nothing is called until the sessions view asks.
-            var cloudRun = SandboxBackends.cloudRun(env, env.googleTarget());
+            // Its sessions are listed through the state bucket; nothing is called until the sessions view asks. Its
+            // pool (billed while it idles) is kept only where sessions may be created: not on a read-only environment.
+            var cloudRun = env.readOnly() ? SandboxBackends.cloudRun(env, env.googleTarget())
+                    : SandboxBackends.cloudRunKeepingPool(env, env.googleTarget());
             backends.put(cloudRun.name(), cloudRun);
         } catch (RuntimeException e) {
             statuses.add(new ServiceStatus("Cloud Run Jobs", ServiceStatus.Health.UNAVAILABLE, ErrorMessages.describe(e)));
