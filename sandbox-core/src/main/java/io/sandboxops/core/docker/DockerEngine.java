@@ -23,6 +23,11 @@ public final class DockerEngine {
      * @throws SandboxUnavailableException when no engine answers, saying where it looked and what to do
      */
     public static DockerClient connect() {
+        return connect(EngineCalls.NONE);
+    }
+
+    /** As {@link #connect()}, telling {@code calls} of each request the client makes and how long its answer took. */
+    public static DockerClient connect(EngineCalls calls) {
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
         // The zerodep transport supports the hijacked, attached stdin a session shell needs. No response
         // timeout: a session's stream stays open while its shell waits for the next command.
@@ -35,7 +40,7 @@ public final class DockerEngine {
                 // sandbox's pids limit (512), so the pool is sized for a few sandboxes' worth of shells.
                 .maxConnections(2048)
                 .build();
-        DockerClient client = DockerClientImpl.getInstance(config, new ConnectionPerRequest(http));
+        DockerClient client = DockerClientImpl.getInstance(config, new ConnectionPerRequest(http, calls));
         try {
             client.pingCmd().exec();
         } catch (RuntimeException e) {
@@ -90,14 +95,19 @@ public final class DockerEngine {
      */
     private static final class ConnectionPerRequest implements DockerHttpClient {
         private final DockerHttpClient http;
+        private final EngineCalls calls;
 
-        ConnectionPerRequest(DockerHttpClient http) {
+        ConnectionPerRequest(DockerHttpClient http, EngineCalls calls) {
             this.http = http;
+            this.calls = calls;
         }
 
         @Override
         public Response execute(Request request) {
-            return http.execute(Request.builder().from(request).putHeader("Connection", "close").build());
+            long t0 = System.nanoTime();
+            Response r = http.execute(Request.builder().from(request).putHeader("Connection", "close").build());
+            calls.answered(request.method() + " " + request.path(), t0, System.nanoTime());
+            return r;
         }
 
         @Override

@@ -50,12 +50,17 @@ final class DockerSandbox implements FileOperationsSandbox {
     /** The terminals this client opened and has not closed: they end with the client, as its session shells do. */
     private final Set<DockerTerminal> terminals = ConcurrentHashMap.newKeySet();
 
-    DockerSandbox(DockerClient docker, String id, String containerId, String user, String workdir, ShellSession.Options shellOptions) {
+    /**
+     * @param copiesExpected whether the container was made with the engine shell's copies (see
+     *                       {@link DockerSandboxBackend#LABEL_ENGINE_SHELL}); its shells then wait for them while they are installed
+     */
+    DockerSandbox(DockerClient docker, String id, String containerId, String user, String workdir, ShellSession.Options shellOptions,
+                  boolean copiesExpected) {
         this.docker = docker;
         this.id = id;
         this.containerId = containerId;
         this.shellOptions = shellOptions;
-        this.host = new DockerShellHost(docker, containerId, id, user);
+        this.host = new DockerShellHost(docker, containerId, id, user, copiesExpected);
         this.directory = new SessionDirectory(host, STATE_ROOT);
         this.files = new FileOperations(new DockerFileStore(docker, containerId, host, user), workdir.isEmpty() ? "/" : workdir);
     }
@@ -86,9 +91,14 @@ final class DockerSandbox implements FileOperationsSandbox {
         host.ensureRunning();
     }
 
-    /** See {@link DockerShellHost#installEngineShell}. */
-    void installEngineShell() {
-        host.installEngineShell();
+    /** See {@link DockerShellHost#installEngineShellInBackground}. */
+    void installEngineShellInBackground() {
+        host.installEngineShellInBackground();
+    }
+
+    /** Starts session {@code sessionId}'s shell ahead of its first command (see {@link DockerWarmPool}). */
+    void openShell(String sessionId) {
+        session(sessionId).open();
     }
 
     @Override
@@ -120,6 +130,7 @@ final class DockerSandbox implements FileOperationsSandbox {
 
     @Override
     public void close() {
+        host.awaitInstall();
         sessions.values().forEach(ShellSession::close);
         sessions.clear();
         List.copyOf(terminals).forEach(DockerTerminal::close);

@@ -20,7 +20,13 @@ import io.sandboxops.core.api.SandboxUnavailableException;
 import io.sandboxops.core.api.SessionIds;
 import io.sandboxops.core.api.SweepResult;
 import io.sandboxops.core.shell.ShellSession;
+import io.sandboxops.core.api.PoolStatus;
+import io.sandboxops.core.api.SandboxTimeoutException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,6 +55,12 @@ public final class DockerSandboxBackend implements SandboxBackend {
     public static final String LABEL_SANDBOX_ID = "sandbox-id";
     public static final String LABEL_SESSION_ID = "session-id";
     public static final String LABEL_CREATED_AT = "created-at";
+    /**
+     * Says a container was made with the engine shell's executable-only copies (installed as it starts): every client's
+     * shells in it wait for them, and none falls back to the image's bash while they are being installed.
+     */
+    public static final String LABEL_ENGINE_SHELL = "engine-shell";
+    static final String ENGINE_SHELL_COPIES = "copies";
     /** The image used when a spec names none; override with {@code SANDBOX_IMAGE}. */
     public static final String DEFAULT_IMAGE = "sandboxops/sandbox:latest";
     /**
@@ -56,11 +68,16 @@ public final class DockerSandboxBackend implements SandboxBackend {
      * Unset by default: the engine must run overlay2 on xfs mounted with {@code pquota}, and refuses it otherwise.
      */
     public static final String STORAGE_SIZE_ENV = "SANDBOX_DOCKER_STORAGE_SIZE";
+    /** The environment variable that sets the warm pool's size (see {@link #setPoolSize}); 0, no pool, when unset. */
+    public static final String POOL_SIZE_ENV = "SANDBOX_POOL_DOCKER";
+    /** What pool containers are made with (and the default image): a create of this spec may claim one. */
+    private static final SandboxSpec POOL_SPEC = SandboxSpec.newBuilder().build();
 
     private final DockerClient docker;
     private final String defaultImage;
     private final ShellSession.Options shellOptions;
     private final Optional<String> storageSize;
+    private final DockerWarmPool pool;
 
     /**
      * @param docker       a client, e.g. from {@link DockerEngine#connect()}; closed with this backend
@@ -85,17 +102,55 @@ public final class DockerSandboxBackend implements SandboxBackend {
         this.defaultImage = defaultImage;
         this.shellOptions = shellOptions;
         this.storageSize = storageSize;
+        this.pool = new DockerWarmPool(docker, DockerWarmPool.Owner.current(), specDigest(defaultImage, storageSize), this::makePooled,
+                (id, containerId) -> new DockerSandbox(docker, id, containerId, POOL_SPEC.user(), POOL_SPEC.workdir(), shellOptions, true));
+    }
+
+    private DockerSandbox makePooled(String id, String name, Map<String, String> labels) {
+        return make(POOL_SPEC, id, name, labels);
+    }
+
+    /** What makes two clients' pool containers interchangeable: the image and everything the container was made with. */
+    private static String specDigest(String image, Optional<String> storageSize) {
+        String made = String.join("\n", image, POOL_SPEC.user(), POOL_SPEC.workdir(), Long.toString(POOL_SPEC.memoryBytes()),
+                Long.toString(POOL_SPEC.nanoCpus()), Long.toString(POOL_SPEC.pidsLimit()), POOL_SPEC.network(), storageSize.orElse(""));
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(made.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
      * Connects to the engine of the environment ({@code DOCKER_HOST}), default image from {@code SANDBOX_IMAGE}, the
-     * writable layer's bound from {@link #STORAGE_SIZE_ENV}. The backend itself writes no operation events: open it
+     * writable layer's bound from {@link #STORAGE_SIZE_ENV}, the warm pool's size from {@link #POOL_SIZE_ENV}. The backend itself writes no operation events: open it
      * through {@code SandboxFactory} or {@link io.sandboxops.core.observe.ObservedSandboxBackend#observe} for those.
      */
     public static DockerSandboxBackend fromEnvironment() {
         String image = System.getenv().getOrDefault("SANDBOX_IMAGE", DEFAULT_IMAGE);
         Optional<String> storage = Optional.ofNullable(System.getenv(STORAGE_SIZE_ENV)).filter(s -> !s.isBlank());
-        return new DockerSandboxBackend(DockerEngine.connect(), image, ShellSession.Options.defaults(), storage);
+        int poolSize = poolSize(System.getenv(POOL_SIZE_ENV));
+        DockerSandboxBackend backend = new DockerSandboxBackend(DockerEngine.connect(), image, ShellSession.Options.defaults(), storage);
+        backend.setPoolSize(poolSize);
+        return backend;
+    }
+
+    /**
+     * The pool size a setting names: blank or absent is 0.
+     *
+     * @throws SandboxInvalidInputException when it is not a whole number from 0 to {@value DockerWarmPool#MAX_SIZE}
+     */
+    public static int poolSize(String setting) {
+        if (setting == null || setting.isBlank()) {
+            return 0;
+        }
+        String s = setting.strip();
+        if (s.matches("[0-9]{1,3}") && Integer.parseInt(s) <= DockerWarmPool.MAX_SIZE) {
+            return Integer.parseInt(s);
+        }
+        throw new SandboxInvalidInputException(POOL_SIZE_ENV + " must be a whole number of containers from 0 to " + DockerWarmPool.MAX_SIZE
+                + " (0: no warm pool), not \"" + setting + "\"");
     }
 
     @Override
@@ -117,15 +172,41 @@ public final class DockerSandboxBackend implements SandboxBackend {
         return docker;
     }
 
+    /**
+     * Creates a sandbox; one of the backend's default spec (no image but the default, no chosen id, env or labels,
+     * default limits) is claimed from a warm pool when one holds an idle container, and created cold otherwise.
+     */
     @Override
     public Sandbox create(SandboxSpec spec) {
+        if (pooled(spec)) {
+            Optional<DockerSandbox> claimed = pool.claim();
+            if (claimed.isPresent()) {
+                log.info("claimed sandbox {} from the warm pool", claimed.get().id());
+                return claimed.get();
+            }
+        }
         String id = spec.sessionId().orElseGet(() -> SessionIds.generate("sbx"));
+        DockerSandbox sandbox = make(spec, id, DockerWarmPool.CLAIMED + id, Map.of());
+        log.info("created sandbox {} (container {}, image {})", id, sandbox.containerId().substring(0, 12), spec.image().orElse(defaultImage));
+        return sandbox;
+    }
+
+    /** Whether a spec is the one the pool's containers are made with. */
+    private boolean pooled(SandboxSpec spec) {
+        return spec.sessionId().isEmpty() && spec.image().orElse(defaultImage).equals(defaultImage)
+                && spec.toBuilder().image(null).build().equals(POOL_SPEC);
+    }
+
+    /** A container for {@code spec}, started, with the engine shell installed; removed again when any step fails. */
+    private DockerSandbox make(SandboxSpec spec, String id, String name, Map<String, String> extraLabels) {
         String image = spec.image().orElse(defaultImage);
         Map<String, String> labels = new LinkedHashMap<>(spec.labels());
+        labels.putAll(extraLabels);
         labels.put(LABEL_APP, APP);
         labels.put(LABEL_SANDBOX_ID, id);
         labels.put(LABEL_SESSION_ID, id);
         labels.put(LABEL_CREATED_AT, Instant.now().toString());
+        labels.put(LABEL_ENGINE_SHELL, ENGINE_SHELL_COPIES);
         HostConfig hostConfig = HostConfig.newHostConfig()
                 .withMemory(spec.memoryBytes())
                 .withMemorySwap(spec.memoryBytes())
@@ -140,7 +221,7 @@ public final class DockerSandboxBackend implements SandboxBackend {
         CreateContainerResponse created;
         try {
             created = docker.createContainerCmd(image)
-                    .withName("sandbox-" + id)
+                    .withName(name)
                     .withLabels(labels)
                     .withUser(spec.user())
                     .withWorkingDir(spec.workdir())
@@ -162,44 +243,97 @@ public final class DockerSandboxBackend implements SandboxBackend {
         }
         try {
             docker.startContainerCmd(created.getId()).exec();
+            // The engine answers a start once the container runs: no inspect is needed to know it.
+            DockerSandbox sandbox = new DockerSandbox(docker, id, created.getId(), spec.user(), spec.workdir(), shellOptions, true);
+            sandbox.installEngineShellInBackground();
+            return sandbox;
         } catch (RuntimeException e) {
             removeQuietly(created.getId());
             throw new SandboxUnavailableException("sandbox " + id + " was created but did not start: " + SandboxException.rootMessage(e), e);
         }
-        DockerSandbox sandbox = new DockerSandbox(docker, id, created.getId(), spec.user(), spec.workdir(), shellOptions);
-        sandbox.ensureReady();
-        sandbox.installEngineShell();
-        log.info("created sandbox {} (container {}, image {})", id, created.getId().substring(0, 12), image);
-        return sandbox;
+    }
+
+    /**
+     * Sets how many idle containers of the default spec this backend keeps ready (0: none, the default). The pool
+     * fills in the background; its containers are removed when the backend closes.
+     *
+     * @throws SandboxInvalidInputException when {@code size} is below 0 or above {@value DockerWarmPool#MAX_SIZE}
+     */
+    public void setPoolSize(int size) {
+        if (size < 0 || size > DockerWarmPool.MAX_SIZE) {
+            throw new SandboxInvalidInputException("the Docker warm pool size must be from 0 to " + DockerWarmPool.MAX_SIZE
+                    + " containers, not " + size);
+        }
+        pool.setTarget(size);
+    }
+
+    /** The pool size this backend keeps (see {@link #setPoolSize}). */
+    public int poolSize() {
+        return pool.target();
+    }
+
+    /**
+     * Waits until this backend's pool holds as many idle containers as its size.
+     *
+     * @throws SandboxTimeoutException when it does not within {@code timeout}
+     */
+    public void awaitPoolReady(Duration timeout) {
+        try {
+            if (!pool.awaitReady(timeout)) {
+                throw new SandboxTimeoutException("the Docker warm pool did not fill to " + pool.target() + " within " + timeout.toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxUnavailableException("interrupted while waiting for the Docker warm pool", e);
+        }
     }
 
     @Override
+    public PoolStatus poolStatus() {
+        return pool.status();
+    }
+
+    /** Opens a sandbox by its container's name, which every sandbox has ({@code sandbox-ID}); pooled idle ones have another. */
+    @Override
     public Sandbox get(String sandboxId) {
         SessionIds.requireValid(sandboxId);
-        List<Container> found = containers(Map.of(LABEL_APP, APP, LABEL_SANDBOX_ID, sandboxId));
-        if (found.isEmpty()) {
-            throw new SandboxNotFoundException("no sandbox " + sandboxId + " on the Docker engine; list them with `sandboxctl session list`");
-        }
         InspectContainerResponse c;
         try {
-            c = docker.inspectContainerCmd(found.get(0).getId()).exec();
+            c = docker.inspectContainerCmd(DockerWarmPool.CLAIMED + sandboxId).exec();
         } catch (NotFoundException e) {
-            throw new SandboxNotFoundException("sandbox " + sandboxId + " was removed while it was being opened", e);
+            throw notFound(sandboxId, e);
         } catch (RuntimeException e) {
             throw DockerEngine.failure("open sandbox " + sandboxId, e);
         }
+        Map<String, String> labels = c.getConfig().getLabels() == null ? Map.of() : c.getConfig().getLabels();
+        if (!APP.equals(labels.get(LABEL_APP))) {
+            throw notFound(sandboxId, null);
+        }
         String user = c.getConfig().getUser() == null || c.getConfig().getUser().isEmpty() ? "0:0" : c.getConfig().getUser();
         String workdir = c.getConfig().getWorkingDir() == null ? "/" : c.getConfig().getWorkingDir();
-        DockerSandbox sandbox = new DockerSandbox(docker, sandboxId, c.getId(), user, workdir, shellOptions);
-        sandbox.ensureReady();
+        DockerSandbox sandbox = new DockerSandbox(docker, sandboxId, c.getId(), user, workdir, shellOptions,
+                ENGINE_SHELL_COPIES.equals(labels.get(LABEL_ENGINE_SHELL)));
+        if (!Boolean.TRUE.equals(c.getState().getRunning())) {
+            sandbox.ensureReady();
+        }
         return sandbox;
     }
 
+    private static SandboxNotFoundException notFound(String sandboxId, Throwable cause) {
+        return new SandboxNotFoundException("no sandbox " + sandboxId + " on the Docker engine; list them with `sandboxctl session list`", cause);
+    }
+
+    /** Every sandbox, claimed pool containers among them; idle pool containers are not sessions and are left out. */
     @Override
     public List<SandboxSummary> list() {
         List<SandboxSummary> out = new ArrayList<>();
         for (Container c : containers(Map.of(LABEL_APP, APP))) {
-            Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
+            if (DockerWarmPool.isPoolName(DockerWarmPool.name(c))) {
+                continue;
+            }
+            Map<String, String> labels = new LinkedHashMap<>(c.getLabels() == null ? Map.of() : c.getLabels());
+            // Which client's pool made it is no part of the sandbox: a claimed one lists as a cold-created one.
+            labels.keySet().removeAll(DockerWarmPool.LABELS);
             out.add(new SandboxSummary(labels.getOrDefault(LABEL_SANDBOX_ID, c.getId()), NAME, c.getState(), c.getImage(),
                     Instant.ofEpochSecond(c.getCreated() == null ? 0 : c.getCreated()), labels));
         }
@@ -207,12 +341,19 @@ public final class DockerSandboxBackend implements SandboxBackend {
         return out;
     }
 
+    /**
+     * Removes sandboxes created more than {@code olderThan} ago, except those excluded, and pool containers whose owner
+     * process is gone (reported as {@code pool:ID}); a living client's pool is no orphan.
+     */
     @Override
     public SweepResult sweepOrphans(Duration olderThan, Set<String> exclude) {
         Instant cutoff = Instant.now().minus(olderThan);
-        List<String> removed = new ArrayList<>();
         List<String> failed = new ArrayList<>();
+        List<String> removed = new ArrayList<>(pool.sweep(olderThan, failed));
         for (Container c : containers(Map.of(LABEL_APP, APP))) {
+            if (DockerWarmPool.isPoolName(DockerWarmPool.name(c))) {
+                continue;
+            }
             String sid = c.getLabels() == null ? c.getId() : c.getLabels().getOrDefault(LABEL_SANDBOX_ID, c.getId());
             Instant created = Instant.ofEpochSecond(c.getCreated() == null ? 0 : c.getCreated());
             if (exclude.contains(sid) || created.isAfter(cutoff)) {
@@ -230,8 +371,14 @@ public final class DockerSandboxBackend implements SandboxBackend {
         return new SweepResult(removed, failed);
     }
 
+    /** Removes this backend's idle pool containers, then lets go of the engine. */
     @Override
     public void close() {
+        try {
+            pool.close();
+        } catch (RuntimeException e) {
+            log.warn("could not remove the warm pool's containers: {}", SandboxException.rootMessage(e));
+        }
         try {
             docker.close();
         } catch (IOException e) {

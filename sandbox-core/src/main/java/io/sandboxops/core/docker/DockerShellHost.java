@@ -28,6 +28,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -55,21 +57,46 @@ final class DockerShellHost implements ShellHost {
      * {@link #installEngineShell} when the sandbox is created.
      */
     static final String ENGINE_DIR = "/.sandboxops-engine";
-    /** Fixed text: starts the engine shell, or the image's bash in a container made before the copies existed. */
-    private static final String ENGINE_SHELL_START = "[ -x " + ENGINE_DIR + "/bash ] && [ -x " + ENGINE_DIR + "/setsid ] && exec "
+    private static final Duration INSTALL_TIMEOUT = Duration.ofSeconds(30);
+    /** How long (in steps of 10 ms) a shell waits for an install under way: its own timeout, so a slow one is waited out. */
+    private static final int INSTALL_WAIT_STEPS = (int) (INSTALL_TIMEOUT.toMillis() / 10);
+    /**
+     * Fixed text: starts the engine shell, or the image's bash in a container made before the copies existed. In a
+     * container made with them ({@code SBX_ENGINE_WAIT} set, see {@link DockerSandboxBackend#LABEL_ENGINE_SHELL}) it waits
+     * for both copies while their install runs: a shell started meanwhile, by any client, never runs on the image's bash.
+     * Only an install that failed (and said so, {@code ENGINE_DIR.failed}) lets it fall back, as it always did.
+     */
+    private static final String ENGINE_SHELL_START = "i=0; while [ -n \"$SBX_ENGINE_WAIT\" ] && ! { [ -x " + ENGINE_DIR + "/bash ] && [ -x "
+            + ENGINE_DIR + "/setsid ]; } && ! [ -e " + ENGINE_DIR + ".failed ]; do [ $i -lt " + INSTALL_WAIT_STEPS + " ] || { echo \"sandbox-ops: "
+            + "the engine shell was not installed in " + ENGINE_DIR + " within " + INSTALL_WAIT_STEPS / 100 + " s\" >&2; exit 125; }; "
+            + "sleep 0.01; i=$((i+1)); done; unset SBX_ENGINE_WAIT; [ -x " + ENGINE_DIR + "/bash ] && [ -x " + ENGINE_DIR + "/setsid ] && exec "
             + ENGINE_DIR + "/setsid -w " + ENGINE_DIR + "/bash --noprofile --norc; exec setsid -w bash --noprofile --norc";
-    /** Fixed text, run as the container's root: each copy is made once, and appears only whole (rename). */
+    /**
+     * Fixed text, run as the container's root: each copy is made once, and appears only whole (rename). A failed install
+     * says so ({@code ENGINE_DIR.failed}), so that shells stop waiting for it.
+     */
     private static final String INSTALL_ENGINE_SHELL = "mkdir -p -m 0711 \"$1\" || exit; for p in bash setsid; do "
             + "[ -x \"$1/$p\" ] && continue; b=$(command -v $p) && cp \"$b\" \"$1/$p.new\" && chmod 0111 \"$1/$p.new\" "
-            + "&& mv -f \"$1/$p.new\" \"$1/$p\" || exit; done";
+            + "&& mv -f \"$1/$p.new\" \"$1/$p\" || { : > \"$1.failed\"; exit 1; }; done";
+    /** Installs run beside the caller's next step (the first shell's start); blocking calls, so not the common pool. */
+    private static final ExecutorService INSTALLS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "docker-engine-shell-install");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final DockerClient docker;
     private final String containerId;
     private final String sandboxId;
     private final String user;
+    /** Whether the container was made with the engine shell's copies, so that its shells wait for them. */
+    private final boolean copiesExpected;
+    /** This client's install of the engine shell, while it runs. */
+    private volatile CompletableFuture<Void> installing = CompletableFuture.completedFuture(null);
 
-    DockerShellHost(DockerClient docker, String containerId, String sandboxId, String user) {
+    DockerShellHost(DockerClient docker, String containerId, String sandboxId, String user, boolean copiesExpected) {
         this.docker = docker;
+        this.copiesExpected = copiesExpected;
         this.containerId = containerId;
         this.sandboxId = sandboxId;
         this.user = user;
@@ -77,7 +104,12 @@ final class DockerShellHost implements ShellHost {
 
     @Override
     public ShellTransport openShell(Map<String, String> env, ShellOutput output) {
-        String execId = create(user, List.of("bash", "--noprofile", "--norc", "-c", ENGINE_SHELL_START), env, true, false);
+        Map<String, String> shellEnv = env;
+        if (copiesExpected) {
+            shellEnv = new java.util.HashMap<>(env);
+            shellEnv.put("SBX_ENGINE_WAIT", "1");
+        }
+        String execId = create(user, List.of("bash", "--noprofile", "--norc", "-c", ENGINE_SHELL_START), shellEnv, true, false);
         StdinPipe stdin = new StdinPipe();
         ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
             @Override
@@ -257,10 +289,36 @@ final class DockerShellHost implements ShellHost {
 
     /** Makes the copies in {@link #ENGINE_DIR} in the container; without it, sessions run on the image's own bash (and say so in the log). */
     void installEngineShell() {
-        ProcessOutcome o = runAsRoot(List.of("sh", "-c", INSTALL_ENGINE_SHELL, "sbx-install", ENGINE_DIR), Duration.ofSeconds(30));
+        ProcessOutcome o = runAsRoot(List.of("sh", "-c", INSTALL_ENGINE_SHELL, "sbx-install", ENGINE_DIR), INSTALL_TIMEOUT);
         if (!o.succeeded()) {
             log.warn("sandbox {}: could not install the engine shell ({}); its sessions run on the image's bash, whose descriptors "
                     + "the sandbox user's processes can open", sandboxId, o.stderrText().strip());
+        }
+    }
+
+    /**
+     * Starts {@link #installEngineShell} and returns at once: a new sandbox's first shell starts beside it (and waits for
+     * the copies, see {@link #ENGINE_SHELL_START}) instead of after it. {@link #awaitInstall} waits for it.
+     */
+    void installEngineShellInBackground() {
+        installing = CompletableFuture.runAsync(() -> {
+            try {
+                installEngineShell();
+            } catch (RuntimeException e) {
+                log.warn("sandbox {}: could not install the engine shell ({}); its sessions run on the image's bash, whose descriptors "
+                        + "the sandbox user's processes can open", sandboxId, SandboxException.rootMessage(e));
+            }
+        }, INSTALLS);
+    }
+
+    /** Waits for this client's install to end, so that a client never exits (or lets go of the sandbox) in the middle of one. */
+    void awaitInstall() {
+        try {
+            installing.get(INSTALL_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.debug("sandbox {}: the engine shell's install: {}", sandboxId, e.toString());
         }
     }
 
@@ -270,14 +328,15 @@ final class DockerShellHost implements ShellHost {
      * @throws SandboxUnavailableException when it does not start, saying why
      */
     void ensureRunning() {
-        if (!Boolean.TRUE.equals(inspect().getState().getRunning())) {
-            try {
-                docker.startContainerCmd(containerId).exec();
-            } catch (NotFoundException e) {
-                throw gone(e);
-            } catch (RuntimeException e) {
-                throw DockerEngine.failure("start sandbox " + sandboxId + " again (it is stopped)", e);
-            }
+        if (Boolean.TRUE.equals(inspect().getState().getRunning())) {
+            return;
+        }
+        try {
+            docker.startContainerCmd(containerId).exec();
+        } catch (NotFoundException e) {
+            throw gone(e);
+        } catch (RuntimeException e) {
+            throw DockerEngine.failure("start sandbox " + sandboxId + " again (it is stopped)", e);
         }
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!Boolean.TRUE.equals(inspect().getState().getRunning())) {

@@ -207,6 +207,13 @@ public final class ShellSession implements AutoCloseable {
         }
     }
 
+    /** Starts the shell now, when none runs, so that the first command finds it answering (a warm pool's sandboxes). */
+    public void open() {
+        synchronized (lock) {
+            ensureShell();
+        }
+    }
+
     /** The command started last with {@link Mode#INTERACTIVE}, if any. */
     public Optional<RunningCommand> lastInteractive() {
         return Optional.ofNullable(lastInteractive);
