@@ -2,6 +2,7 @@ package io.sandboxops.app.cli;
 
 import io.sandboxops.app.env.SandboxBackends;
 import io.sandboxops.core.bench.CloudRunStartBenchmark;
+import io.sandboxops.core.bench.DockerStartBenchmark;
 import io.sandboxops.core.bench.StartFigure;
 import io.sandboxops.core.cloudrun.CloudRunJobsSandboxBackend;
 import io.sandboxops.core.env.CloudTarget;
@@ -10,6 +11,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,7 +79,35 @@ final class StartBenchCommand implements Callable<Integer> {
      * simply not printed.
      */
     static List<Source> sources() {
-        return List.of(new CloudRunSource());
+        return List.of(new DockerSource(), new CloudRunSource());
+    }
+
+    /**
+     * Docker ({@link DockerStartBenchmark}): create → first command with no pool, against {@code docker run -d} and
+     * {@code docker exec} of the same image through the engine API; claim from a pool of 2 → first command; and the
+     * engine calls of one cold create.
+     */
+    static final class DockerSource implements Source {
+        @Override
+        public String name() {
+            return Backends.DOCKER;
+        }
+
+        @Override
+        public boolean runsFor(String backend) {
+            return PoolCommand.ALL.equals(backend) || Backends.DOCKER.equals(backend);
+        }
+
+        @Override
+        public Result run(Run run) {
+            DockerStartBenchmark.Report r = DockerStartBenchmark.run(run.rounds(), Optional.empty(), done -> {
+                run.progress().println("docker: round " + done + "/" + run.rounds());
+                run.progress().flush();
+            });
+            // The report's own text: its figures' lines, then the load and the profile, which are the notes.
+            List<String> lines = r.text().lines().toList();
+            return new Result(r.figures(), lines.subList(r.figures().size(), lines.size()));
+        }
     }
 
     /**

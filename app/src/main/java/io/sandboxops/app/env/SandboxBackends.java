@@ -73,21 +73,18 @@ public final class SandboxBackends {
         return observe(DockerSandboxBackend.fromEnvironment(), events);
     }
 
-    /** As {@link #docker(Optional)}, keeping a warm pool of {@code poolSize} containers (0: none). */
+    /**
+     * As {@link #docker(Optional)}, keeping a warm pool of {@code poolSize} containers (0: none), whatever
+     * {@code SANDBOX_POOL_DOCKER} says: the caller resolved the size ({@link #poolSize}). A pool above 0 starts filling
+     * at once; its idle containers are removed when the backend closes.
+     */
     public static SandboxBackend docker(Optional<CloudTarget> events, int poolSize) {
-        DockerSandboxBackend docker = DockerSandboxBackend.fromEnvironment();
-        try {
-            keepDockerPool(docker, poolSize);
-        } catch (RuntimeException e) {
-            docker.close();
-            throw e;
-        }
-        return observe(docker, events);
+        return observe(DockerPoolAdapter.open(poolSize), events);
     }
 
-    /** Has {@code docker} keep a warm pool of {@code poolSize} containers (0: none), for openers that build it themselves. */
-    public static void keepDockerPool(DockerSandboxBackend docker, int poolSize) {
-        DockerPoolAdapter.setPoolSize(docker, poolSize);
+    /** The Docker backend itself, unobserved, with a warm pool of {@code poolSize}: for an opener that observes it later. */
+    public static DockerSandboxBackend dockerUnobserved(int poolSize) {
+        return DockerPoolAdapter.open(poolSize);
     }
 
     /**

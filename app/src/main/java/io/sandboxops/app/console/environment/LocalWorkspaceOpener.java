@@ -58,9 +58,17 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
         Map<String, SandboxBackend> backends = new LinkedHashMap<>();
         List<ServiceStatus> statuses = new ArrayList<>();
         DockerSandboxBackend docker = null;
+        int dockerPool = 0;
         try {
-            docker = DockerSandboxBackend.fromEnvironment();
-            statuses.add(new ServiceStatus("Docker", ServiceStatus.Health.UP, "engine answers; image " + docker.defaultImage()));
+            dockerPool = SandboxBackends.poolSize(DockerSandboxBackend.NAME, localDefinition(environment)).size();
+        } catch (RuntimeException e) {
+            // A pool setting that cannot be read leaves the engine without a pool: sessions still open, cold.
+            statuses.add(new ServiceStatus("Docker pool", ServiceStatus.Health.UNAVAILABLE, ErrorMessages.describe(e)));
+        }
+        try {
+            docker = SandboxBackends.dockerUnobserved(dockerPool);
+            statuses.add(new ServiceStatus("Docker", ServiceStatus.Health.UP, "engine answers; image " + docker.defaultImage()
+                    + (dockerPool > 0 ? "; warm pool of " + dockerPool : "")));
         } catch (RuntimeException e) {
             log.info("local Docker engine unavailable: {}", e.getMessage());
             statuses.add(new ServiceStatus("Docker", ServiceStatus.Health.UNAVAILABLE, ErrorMessages.describe(e)));
@@ -80,13 +88,6 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
             }
         }
         if (docker != null) {
-            try {
-                SandboxBackends.keepDockerPool(docker, SandboxBackends.poolSize(DockerSandboxBackend.NAME, localDefinition(environment)).size());
-            } catch (RuntimeException e) {
-                // A pool setting the console cannot keep leaves the backend without a pool: sessions still open, cold.
-                log.warn("the Docker pool was not started", e);
-                statuses.add(new ServiceStatus("Docker pool", ServiceStatus.Health.UNAVAILABLE, ErrorMessages.describe(e)));
-            }
             // The Docker sessions' events go to the emulator's Cloud Logging beside Cloud Run's; without it, nowhere.
             Optional<CloudTarget> events = Optional.ofNullable(emulator).map(e -> localDefinition(environment)
                     .localTarget(e.endpoints().grpcTarget(), e.endpoints().storageHost(), e.endpoints().accessToken()));
