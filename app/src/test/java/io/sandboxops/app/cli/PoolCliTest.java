@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sandboxops.app.env.LocalCloudSeeder;
 import io.sandboxops.app.env.RunningEmulator;
+import io.sandboxops.app.env.SandboxBackends;
+import io.sandboxops.core.api.PoolStatus;
+import io.sandboxops.core.docker.DockerSandboxBackend;
 import io.sandboxops.core.env.Environment;
 import io.sandboxops.core.env.GoogleClients;
 import io.sandboxops.core.testing.LocalTargets;
@@ -14,6 +17,8 @@ import io.sandboxops.emulator.LocalCloud;
 import io.sandboxops.emulator.LocalCloudConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -153,5 +158,63 @@ class PoolCliTest {
             assertThat(clients.executions().listExecutions(clients.target().locationName() + "/jobs/-").iterateAll())
                     .as("executions after a status read").isEmpty();
         }
+    }
+
+    /**
+     * A client that keeps a Docker pool of one (as the console does), and the status read of another: the pooled
+     * container is listed idle, at no charge, and the read's own backend keeps none.
+     */
+    @Test
+    void aDockerPoolOfOneKeptByAnotherClientIsShownIdleAtNoCharge() throws Exception {
+        Files.writeString(environmentsFile(), "{\"environments\": [{\"name\": \"local\", \"pool\": {\"docker\": 1}}]}");
+        List<String> ours;
+        try (DockerSandboxBackend keeper = SandboxBackends.dockerUnobserved(1)) {
+            keeper.awaitPoolReady(Duration.ofSeconds(60));
+            ours = keeper.poolStatus().members().stream().filter(m -> m.state().equals("idle")).map(PoolStatus.Member::id).toList();
+            assertThat(ours).isNotEmpty();
+            CliRun r = ctl("pool", "status", "--backend", "docker", "--json");
+            assertThat(r.status()).as(r.err()).isZero();
+            JsonNode pool = r.json().get("pools").get(0);
+            assertThat(pool.get("backend").asText()).isEqualTo("docker");
+            assertThat(pool.get("target").asInt()).isEqualTo(1);
+            assertThat(pool.get("target_origin").asText()).isEqualTo("environment");
+            // The engine's pool is shared: other clients' members may be there too, never fewer than ours.
+            assertThat(pool.get("idle").asInt()).isGreaterThanOrEqualTo(1);
+            assertThat(pool.get("usd_per_hour").asDouble()).isZero();
+            assertThat(pool.get("price_source").asText()).contains("no charge");
+            List<String> listed = new java.util.ArrayList<>();
+            pool.get("members").forEach(m -> listed.add(m.get("id").asText()));
+            assertThat(listed).containsAll(ours);
+            CliRun text = ctl("pool", "status", "--backend", "docker");
+            assertThat(text.out()).contains("docker: target 1 (environment local").contains("$0/h (your own Docker engine: no charge per hour)")
+                    .contains(ours.get(0)).contains("(this read opened docker with a pool of 0: it started nothing)");
+        }
+        JsonNode after = ctl("pool", "status", "--backend", "docker", "--json").json().get("pools").get(0);
+        List<String> listed = new java.util.ArrayList<>();
+        after.get("members").forEach(m -> listed.add(m.get("id").asText()));
+        assertThat(listed).as("the keeper's idle containers go with it").doesNotContainAnyElementsOf(ours);
+    }
+
+    /**
+     * Attack: with SANDBOX_POOL_DOCKER=2 set, a status read must create no container. The engine's event log is read
+     * for creates labelled with the status process as their pool owner, so a container made and removed again before
+     * the process exits is caught too.
+     */
+    @Test
+    void aStatusReadWithADockerPoolSetCreatesNoContainer() throws Exception {
+        long since = java.time.Instant.now().getEpochSecond() - 1;
+        Process p = SandboxCtlProcess.start(home, Map.of("SANDBOX_POOL_DOCKER", "2"), "pool", "status", "--backend", "docker", "--json");
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(home.resolve("err.txt"))).isZero();
+        JsonNode pool = new com.fasterxml.jackson.databind.ObjectMapper().readTree(home.resolve("out.txt").toFile()).get("pools").get(0);
+        assertThat(pool.get("target").asInt()).isEqualTo(2);
+        assertThat(pool.get("target_source").asText()).isEqualTo("SANDBOX_POOL_DOCKER=2");
+        Process events = new ProcessBuilder("docker", "events", "--since", Long.toString(since), "--until", Long.toString(java.time.Instant.now().getEpochSecond() + 1),
+                "--filter", "type=container", "--filter", "event=create", "--filter", "label=pool-owner-pid=" + p.pid(),
+                "--format", "{{.Actor.Attributes.name}}").redirectErrorStream(true).start();
+        String created = new String(events.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(events.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(events.exitValue()).as(created).isZero();
+        assertThat(created).as("containers the status read created").isBlank();
     }
 }
