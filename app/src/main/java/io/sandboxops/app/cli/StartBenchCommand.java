@@ -101,7 +101,7 @@ final class StartBenchCommand implements Callable<Integer> {
         @Override
         public Result run(Run run) {
             DockerStartBenchmark.Report r = DockerStartBenchmark.run(run.rounds(), Optional.empty(), done -> {
-                run.progress().println("docker: round " + done + "/" + run.rounds());
+                run.progress().println("docker: " + done + " measured");
                 run.progress().flush();
             });
             // The report's own text: its figures' lines, then the load and the profile, which are the notes.
