@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 class VerbAccessTest {
     private static Map<String, CommandSpec> verbs() {
         Map<String, CommandSpec> all = new LinkedHashMap<>();
-        walk(new CommandLine(new SandboxCtl()), all);
+        walk(SandboxCtl.commandLine(), all);
         return all;
     }
 

@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * Delivers the client's operation events to Cloud Logging (Google's, or the emulator's), log {@value SandboxEvent#LOG_ID},
  * resource {@code global}, through the official {@code LoggingClient}. Events wait in a bounded queue and one daemon
  * thread writes them in batches; a full queue or a failed write drops events, counts them, and says so once in this
- * process's log. The client is made on the writer thread, so opening a backend costs no connection.
+ * process's log. The client is made on the writer thread as soon as it starts, so opening a backend waits for no
+ * client, and the client is ready (its classes loaded, a second or so of a short sandboxctl run) by the time the
+ * operation it is to report has ended.
  */
 public final class CloudLoggingEventSink implements SandboxEventSink {
     private static final Logger log = LoggerFactory.getLogger(CloudLoggingEventSink.class);
@@ -126,6 +128,12 @@ public final class CloudLoggingEventSink implements SandboxEventSink {
     }
 
     private void run() {
+        try {
+            clients.logging();
+        } catch (RuntimeException e) {
+            // The first write makes it again and reports why it cannot.
+            log.debug("the Cloud Logging client could not be made ahead of the first event: {}", SandboxException.rootMessage(e));
+        }
         List<SandboxEvent> batch = new ArrayList<>(settings.batchSize());
         while (true) {
             try {
