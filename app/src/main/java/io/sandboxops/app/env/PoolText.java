@@ -62,7 +62,7 @@ public final class PoolText {
         if (!any) {
             return "";
         }
-        return "Pool: " + String.join(" · ", parts) + String.format(Locale.ROOT, " · $%.4f/h", usd);
+        return "Pool: " + String.join(" · ", parts) + (usd == 0 ? " · $0/h" : String.format(Locale.ROOT, " · $%.4f/h", usd));
     }
 
     /** Each pool with its cost and price source, for the summary's tooltip. */
