@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks a built .deb the way a laptop would meet it: unpacked into a scratch root, the console launcher
 # starts under a headless X display and quits after its first frame (--smoke), and sandboxctl answers: on the PATH,
-# --help on every command, its bash and zsh completions, and its man page with a section for each command.
+# --help on every command, its bash and zsh completions, and its man page with a section for each command. Both
+# launchers map the class-data archive the postinst dumps (run here as the postinst runs it, on the scratch root).
 #   packaging/linux/check-deb.sh path/to/sandbox-ops_VERSION_amd64.deb
 set -euo pipefail
 deb=$(readlink -f "$1")
@@ -14,6 +15,21 @@ app=$(dirname "$(find "$root" -path '*/bin/sandbox-ops' -type f | head -1)")
 [ -x "$app/sandboxctl" ] || { echo "check-deb: no sandboxctl launcher in $deb" >&2; exit 1; }
 find "$root" -name '*.desktop' | grep -q . || { echo "check-deb: no .desktop entry in $deb" >&2; exit 1; }
 find "$root" -name 'sandbox-ops.png' | grep -q . || { echo "check-deb: no icon in $deb" >&2; exit 1; }
+
+echo "class-data archive: dumped as the postinst does, mapped by both launchers:"
+dpkg-deb -e "$deb" "$root/DEBIAN"
+grep -q 'lib/class-data.sh installed' "$root/DEBIAN/postinst" || { echo "check-deb: the postinst does not dump the class-data archive" >&2; exit 1; }
+grep -q 'sandbox-ops.jsa' "$root/DEBIAN/prerm" || { echo "check-deb: the prerm leaves the class-data archive behind" >&2; exit 1; }
+app_root=$(dirname "$app")
+"$app_root/lib/class-data.sh" installed "$app_root"
+# The JVM ignores an archive that does not fit, silently; only its class-loading log tells.
+archived() { # LOG CLASS: the class came from the archive
+  grep -q "^\[.*\] $2 source: shared objects file" "$1" \
+    || { echo "check-deb: $2 was not loaded from the class-data archive ($(grep -m1 " $2 source" "$1" || echo not loaded))" >&2; exit 1; }
+}
+JAVA_TOOL_OPTIONS="-Xlog:class+load:file=$root/cli-classes.log" "$app/sandboxctl" logs --list-queries --json >/dev/null 2>&1
+archived "$root/cli-classes.log" io.sandboxops.app.cli.LogsCommand
+echo "  sandboxctl: $(grep -c 'source: shared objects file' "$root/cli-classes.log") of $(grep -c ' source: ' "$root/cli-classes.log") classes from the archive"
 
 echo "sandboxctl --version (installed launcher):"
 "$app/sandboxctl" --version
@@ -80,5 +96,8 @@ echo "  man page: renders without warnings, a section for each of the ${#command
 
 echo "console --smoke under Xvfb (installed launcher):"
 cd "$root"
-timeout 120 xvfb-run -a -s "-screen 0 1600x1000x24" "$app/sandbox-ops" --smoke
+JAVA_TOOL_OPTIONS="-Xlog:class+load:file=$root/console-classes.log" timeout 120 xvfb-run -a -s "-screen 0 1600x1000x24" "$app/sandbox-ops" --smoke 2>&1 \
+  | grep -v '^Picked up JAVA_TOOL_OPTIONS'
+archived "$root/console-classes.log" io.sandboxops.app.console.ConsoleWindow
+echo "  console: $(grep -c 'source: shared objects file' "$root/console-classes.log") of $(grep -c ' source: ' "$root/console-classes.log") classes from the archive"
 echo "check-deb: ok ($(du -h "$deb" | cut -f1))"

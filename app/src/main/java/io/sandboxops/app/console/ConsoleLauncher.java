@@ -13,8 +13,12 @@ public final class ConsoleLauncher {
 
     public static void main(String[] args) {
         try {
+            if (java.util.Arrays.asList(args).contains(BareWindow.ARGUMENT)) {
+                Application.launch(BareWindow.class, args);
+                System.exit(0);
+            }
             Application.launch(ConsoleApp.class, args);
-            if (java.util.Arrays.asList(args).contains(ConsoleApp.SMOKE)) {
+            if (java.util.Arrays.stream(args).anyMatch(a -> a.equals(ConsoleApp.SMOKE) || a.equals(ConsoleApp.SMOKE_SESSIONS))) {
                 // Threads of the local environment (engine client, emulator) must not hold the check up.
                 System.exit(0);
             }

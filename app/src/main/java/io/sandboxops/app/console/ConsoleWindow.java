@@ -305,6 +305,11 @@ public final class ConsoleWindow {
         Application.setUserAgentStylesheet(dark ? new PrimerDark().getUserAgentStylesheet() : new PrimerLight().getUserAgentStylesheet());
     }
 
+    /** True once the sessions of the open environment are in the table. */
+    public javafx.beans.value.ObservableBooleanValue sessionsListed() {
+        return sessions.listedProperty();
+    }
+
     public Stage stage() {
         return stage;
     }

@@ -94,6 +94,7 @@ public final class SessionsViewModel {
     private final ReadOnlyStringWrapper placeholder = new ReadOnlyStringWrapper(this, "placeholder", "");
     private final ReadOnlyStringWrapper poolSummary = new ReadOnlyStringWrapper(this, "poolSummary", "");
     private final ReadOnlyStringWrapper poolDetails = new ReadOnlyStringWrapper(this, "poolDetails", "");
+    private final ReadOnlyBooleanWrapper listed = new ReadOnlyBooleanWrapper(this, "listed");
     private final StringProperty stickyKey = new SimpleStringProperty(this, "stickyKey", System.getProperty("user.name", ""));
     private final ReadOnlyStringWrapper ruleChoice = new ReadOnlyStringWrapper(this, "ruleChoice", "");
     private final ReadOnlyBooleanWrapper ruleChoiceUnavailable = new ReadOnlyBooleanWrapper(this, "ruleChoiceUnavailable");
@@ -124,6 +125,7 @@ public final class SessionsViewModel {
     }
 
     private void onWorkspaceChanged(Workspace now) {
+        listed.set(false);
         selected.set(null);
         releaseAll();
         rows.clear();
@@ -180,6 +182,7 @@ public final class SessionsViewModel {
         executor.execute(BackgroundTask.of("list sessions", context -> list(backends))
                 .onSuccess(listing -> {
                     merge(listing);
+                    listed.set(true);
                     readDetails(backends, entered);
                 })
                 .onFailure(e -> {
@@ -641,6 +644,11 @@ public final class SessionsViewModel {
     /** Each pool's counts, cost per hour and the price it is computed at: the summary's tooltip. */
     public ReadOnlyStringProperty poolDetailsProperty() {
         return poolDetails.getReadOnlyProperty();
+    }
+
+    /** True once the open workspace's backends have been listed into the table (false again while another opens). */
+    public ReadOnlyBooleanProperty listedProperty() {
+        return listed.getReadOnlyProperty();
     }
 
     /** What the empty table says: why there is nothing, and what to do. */
