@@ -42,4 +42,23 @@ class StartBenchCliTest {
             assertThat(r.err()).contains("sandboxctl: bench start: " + missed + " of " + j.get("goals").asInt() + " goals missed: ");
         }
     }
+
+    /** A benchmark that cannot run is said, by name and why, and the run fails: no figure is made up for it. */
+    @Test
+    void aBackendThatCannotBeReachedIsNotMeasuredAndFailsTheRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path home) throws Exception {
+        String saved = System.getProperty("user.home");
+        System.setProperty("user.home", home.toString());
+        try {
+            CliRun r = ctl("bench", "start", "--backend", "cloudrun", "--env", "local", "--rounds", "3", "--json");
+            assertThat(r.status()).isEqualTo(SandboxCtl.EXIT_FAILED);
+            JsonNode j = r.json();
+            assertThat(j.get("goals").asInt()).isZero();
+            assertThat(j.get("sources").get(0).get("source").asText()).isEqualTo("cloudrun");
+            assertThat(j.get("sources").get(0).has("figures")).isFalse();
+            assertThat(j.get("not_measured").get(0).asText()).startsWith("cloudrun: ");
+            assertThat(r.err()).startsWith("sandboxctl: bench start: not measured: cloudrun: ");
+        } finally {
+            System.setProperty("user.home", saved);
+        }
+    }
 }
