@@ -82,8 +82,11 @@ class PoolCliTest {
         for (JsonNode pool : j.get("pools")) {
             assertThat(pool.get("target").asInt()).as(pool.toString()).isZero();
             assertThat(pool.get("target_origin").asText()).isEqualTo("default");
-            assertThat(pool.get("idle").asInt()).isZero();
-            assertThat(pool.get("starting").asInt()).isZero();
+            if (pool.get("backend").asText().equals("cloudrun")) {
+                // The engine's Docker pool is shared by every client of it (other tests' too); Cloud Run's bucket is this test's.
+                assertThat(pool.get("idle").asInt()).isZero();
+                assertThat(pool.get("starting").asInt()).isZero();
+            }
             assertThat(pool.get("usd_per_hour").asDouble()).isZero();
             assertThat(pool.get("price_source").asText()).isNotBlank();
             assertThat(pool.get("members").isArray()).isTrue();
@@ -99,8 +102,9 @@ class PoolCliTest {
         CliRun r = ctl("pool", "status");
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).startsWith("environment local; size: SANDBOX_POOL_DOCKER / SANDBOX_POOL_CLOUDRUN, else the environment's \"pool\"")
-                .contains("\ndocker: target 0 (default (SANDBOX_POOL_DOCKER unset, environment local sets none)), idle 0, starting 0, $0/h (")
-                .contains("\ncloudrun: target 0 (environment local (\"pool\" of its entry in " + environmentsFile() + ")), idle 0, starting 0, $0/h (");
+                // The engine's pool is shared: another client's members may be idle or starting there.
+                .containsPattern("\ndocker: target 0 \\(default: SANDBOX_POOL_DOCKER unset, environment local sets none\\), idle \\d+, starting \\d+, \\$0/h \\(")
+                .contains("\ncloudrun: target 0 (environment local: \"pool\" of its entry in " + environmentsFile() + "), idle 0, starting 0, $0/h (");
     }
 
     @Test
@@ -186,7 +190,7 @@ class PoolCliTest {
             pool.get("members").forEach(m -> listed.add(m.get("id").asText()));
             assertThat(listed).containsAll(ours);
             CliRun text = ctl("pool", "status", "--backend", "docker");
-            assertThat(text.out()).contains("docker: target 1 (environment local").contains("$0/h (your own Docker engine: no charge per hour)")
+            assertThat(text.out()).contains("docker: target 1 (environment local: ").contains("$0/h (your own Docker engine: no charge per hour)")
                     .contains(ours.get(0)).contains("(this read opened docker with a pool of 0: it started nothing)");
         }
         JsonNode after = ctl("pool", "status", "--backend", "docker", "--json").json().get("pools").get(0);

@@ -116,8 +116,8 @@ public record PoolSizes(OptionalInt docker, OptionalInt cloudrun) {
         OptionalInt configured = env.pool().of(backend);
         if (configured.isPresent()) {
             return new PoolSize(backend, configured.getAsInt(), PoolSize.Origin.ENVIRONMENT, "environment " + env.name()
-                    + " (\"pool\" of its entry in " + Environments.defaultFile() + ")");
+                    + ": \"pool\" of its entry in " + Environments.defaultFile());
         }
-        return new PoolSize(backend, DEFAULT, PoolSize.Origin.DEFAULT, "default (" + name + " unset, environment " + env.name() + " sets none)");
+        return new PoolSize(backend, DEFAULT, PoolSize.Origin.DEFAULT, "default: " + name + " unset, environment " + env.name() + " sets none");
     }
 }
