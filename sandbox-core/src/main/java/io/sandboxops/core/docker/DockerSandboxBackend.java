@@ -8,6 +8,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Mount;
 import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.api.Sandbox;
 import io.sandboxops.core.api.SandboxBackend;
@@ -43,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * Sandboxes as Docker containers: labelled so a sweep finds orphans, non-root, limited in memory, CPU and
  * processes, with no network unless asked for {@code host}. Contained (DESIGN §4): every capability dropped,
  * {@code no-new-privileges}, and, where the engine supports it, a bounded writable layer.
+ *
+ * <p>Every sandbox's container is named {@code sandbox-ID}, which the engine keeps unique: a chosen id that exists is a
+ * conflict, and {@link #get} finds a sandbox by that name. A warm pool ({@link #setPoolSize}, {@link #POOL_SIZE_ENV})
+ * keeps containers of the default spec made ahead under other names; a create of that spec claims one by renaming it
+ * (see {@link DockerWarmPool}).
  */
 public final class DockerSandboxBackend implements SandboxBackend {
     private static final Logger log = LoggerFactory.getLogger(DockerSandboxBackend.class);
@@ -78,6 +84,7 @@ public final class DockerSandboxBackend implements SandboxBackend {
     private final ShellSession.Options shellOptions;
     private final Optional<String> storageSize;
     private final DockerWarmPool pool;
+    private final EngineShellVolumes engineShellVolumes;
 
     /**
      * @param docker       a client, e.g. from {@link DockerEngine#connect()}; closed with this backend
@@ -102,6 +109,7 @@ public final class DockerSandboxBackend implements SandboxBackend {
         this.defaultImage = defaultImage;
         this.shellOptions = shellOptions;
         this.storageSize = storageSize;
+        this.engineShellVolumes = new EngineShellVolumes(docker);
         this.pool = new DockerWarmPool(docker, DockerWarmPool.Owner.current(), specDigest(defaultImage, storageSize), this::makePooled,
                 (id, containerId) -> new DockerSandbox(docker, id, containerId, POOL_SPEC.user(), POOL_SPEC.workdir(), shellOptions, true));
     }
@@ -218,6 +226,8 @@ public final class DockerSandboxBackend implements SandboxBackend {
                 .withCapDrop(Capability.ALL)
                 .withSecurityOpts(List.of("no-new-privileges"));
         storageSize.ifPresent(size -> hostConfig.withStorageOpt(Map.of("size", size)));
+        Optional<Mount> engineShell = engineShellVolumes.mountFor(image);
+        engineShell.ifPresent(m -> hostConfig.withMounts(List.of(m)));
         CreateContainerResponse created;
         try {
             created = docker.createContainerCmd(image)
@@ -245,7 +255,9 @@ public final class DockerSandboxBackend implements SandboxBackend {
             docker.startContainerCmd(created.getId()).exec();
             // The engine answers a start once the container runs: no inspect is needed to know it.
             DockerSandbox sandbox = new DockerSandbox(docker, id, created.getId(), spec.user(), spec.workdir(), shellOptions, true);
-            sandbox.installEngineShellInBackground();
+            if (engineShell.isEmpty()) {
+                sandbox.installEngineShellInBackground();
+            }
             return sandbox;
         } catch (RuntimeException e) {
             removeQuietly(created.getId());
@@ -265,6 +277,11 @@ public final class DockerSandboxBackend implements SandboxBackend {
                     + " containers, not " + size);
         }
         pool.setTarget(size);
+    }
+
+    /** The client id this backend's pool containers are labelled with ({@link DockerWarmPool#LABEL_CLIENT}). */
+    String poolClientId() {
+        return pool.clientId();
     }
 
     /** The pool size this backend keeps (see {@link #setPoolSize}). */
