@@ -507,7 +507,8 @@ final class Worker implements AutoCloseable {
         long t = System.nanoTime();
         Optional<SessionStateStore.Versioned<ShellState>> read = store.readShell(config.sandboxId(), shell);
         log.info("state-loaded", "shell", shell, "found", read.isPresent(), "duration_ms", millis(System.nanoTime() - t));
-        read.ifPresent(v -> written.put(shell, v));
+        // Known absent too: the first save writes it with ifGenerationMatch=0 instead of reading it again.
+        written.put(shell, read.orElseGet(() -> new SessionStateStore.Versioned<>(null, 0)));
         Optional<ShellState> saved = read.map(SessionStateStore.Versioned::value);
         Path dir = Path.of(stateRoot, shell);
         Map<String, String> env = saved.map(ShellState::env).orElseGet(this::freshEnvironment);

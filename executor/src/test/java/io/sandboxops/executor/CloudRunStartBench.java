@@ -29,6 +29,14 @@ public final class CloudRunStartBench {
                 System.out.println();
                 r.lines().forEach(System.out::println);
             }
+            if (Boolean.getBoolean("bench.phases")) {
+                // Where a claimed worker's time goes, from its own log lines.
+                for (String line : harness.executionLogs().split("\n")) {
+                    if (line.matches(".*(pool-warm[a-z-]*|pool-claimed|pool-idle\"|restored|worker-ready|first-request|exec-phases|\"start\").*")) {
+                        System.out.println(line.replaceAll("fields \\{ key: \"([a-z_]+)\" value \\{ [a-z_]+: ([^}]*) \\} \\}", "$1=$2"));
+                    }
+                }
+            }
         }
         System.exit(0);
     }

@@ -195,7 +195,8 @@ public final class SessionStateStore {
                                              Function<Optional<ShellState>, ShellState> change) {
         String object = shellObject(sandboxId, sessionId);
         if (known.isPresent()) {
-            ShellState next = change.apply(Optional.of(known.get().value()));
+            // A known generation 0 (value null) is a state known not to exist yet: written only if it still does not.
+            ShellState next = change.apply(Optional.ofNullable(known.get().value()));
             try {
                 return new Versioned<>(next, write(object, next, known.get().generation()));
             } catch (GenerationConflict e) {
