@@ -35,7 +35,7 @@ public final class LocalCloud implements AutoCloseable {
     private final LocalCloudConfig config;
     private final Path dataDir;
     private final boolean temporaryDataDir;
-    private final FaultInjector faults = new FaultInjector();
+    private final FaultInjector faults;
     private final LogStore logs = new LogStore();
     private final AccessTokens tokens;
     private StorageServer storage;
@@ -48,6 +48,8 @@ public final class LocalCloud implements AutoCloseable {
         this.config = config;
         this.dataDir = dataDir;
         this.temporaryDataDir = temporaryDataDir;
+        this.faults = new FaultInjector(config.latencyProfile(), config.latencySeed());
+        config.faults().forEach(faults::add);
         this.tokens = AccessTokens.of(config.accessToken() == null ? AccessTokens.generate().rootToken() : config.accessToken(),
                 config.downscopedTokenLifetime());
     }
@@ -123,9 +125,14 @@ public final class LocalCloud implements AutoCloseable {
         return storage.preconditionFailures();
     }
 
-    /** Fault injection, off until a rule is added. */
+    /** Fault injection and the latency profile: no effect until a rule is added, under the {@code none} profile. */
     public FaultInjector faults() {
         return faults;
+    }
+
+    /** The seed of the latency profile's jitter: start again with it ({@code --latency-seed}) to draw the same latencies. */
+    public long latencySeed() {
+        return config.latencySeed();
     }
 
     @Override
@@ -147,6 +154,7 @@ public final class LocalCloud implements AutoCloseable {
         if (storage != null) {
             storage.close();
         }
+        faults.close();
         if (temporaryDataDir) {
             deleteRecursively(dataDir);
         }

@@ -1,10 +1,13 @@
 package io.sandboxops.emulator;
 
 import io.sandboxops.emulator.auth.AccessTokens;
+import io.sandboxops.emulator.faults.FaultRule;
+import io.sandboxops.emulator.faults.LatencyProfile;
 import io.sandboxops.emulator.run.ExecutionRunner;
 import io.sandboxops.emulator.run.ProcessExecutionRunner;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -22,10 +25,14 @@ import java.util.function.Supplier;
  * @param accessToken        the per-run bearer token every API requires; {@code null} makes a random one at start
  * @param downscopedTokenLifetime how long a token downscoped from the per-run token lives (Google: one hour);
  *                           shorter in tests of refresh before expiry
+ * @param latencyProfile     how long each API method takes, and executions to start ({@link LatencyProfile#NONE}: at once)
+ * @param latencySeed        seeds the profile's jitter: the same seed draws the same latencies, method by method
+ * @param faults             fault rules in force from the start (what {@code --fault} adds)
  */
 public record LocalCloudConfig(Path dataDir, int grpcPort, int storagePort, String projectId, String location,
                                Supplier<ExecutionRunner> runner, Duration revisionReadyDelay,
-                               String principalEmail, String accessToken, Duration downscopedTokenLifetime) {
+                               String principalEmail, String accessToken, Duration downscopedTokenLifetime,
+                               LatencyProfile latencyProfile, long latencySeed, List<FaultRule> faults) {
 
     public LocalCloudConfig {
         Objects.requireNonNull(projectId, "projectId");
@@ -34,6 +41,16 @@ public record LocalCloudConfig(Path dataDir, int grpcPort, int storagePort, Stri
         Objects.requireNonNull(revisionReadyDelay, "revisionReadyDelay");
         Objects.requireNonNull(principalEmail, "principalEmail");
         Objects.requireNonNull(downscopedTokenLifetime, "downscopedTokenLifetime");
+        Objects.requireNonNull(latencyProfile, "latencyProfile");
+        faults = List.copyOf(faults);
+    }
+
+    /**
+     * This configuration under another latency profile, e.g. {@code config.withLatencyProfile(LatencyProfile.named("gcp-regional"))}
+     * for a benchmark that should see the real APIs' latency.
+     */
+    public LocalCloudConfig withLatencyProfile(LatencyProfile profile) {
+        return toBuilder().latencyProfile(profile).build();
     }
 
     public static Builder newBuilder() {
@@ -43,7 +60,8 @@ public record LocalCloudConfig(Path dataDir, int grpcPort, int storagePort, Stri
     public Builder toBuilder() {
         return new Builder().dataDir(dataDir).grpcPort(grpcPort).storagePort(storagePort).projectId(projectId)
                 .location(location).runner(runner).revisionReadyDelay(revisionReadyDelay)
-                .principalEmail(principalEmail).accessToken(accessToken).downscopedTokenLifetime(downscopedTokenLifetime);
+                .principalEmail(principalEmail).accessToken(accessToken).downscopedTokenLifetime(downscopedTokenLifetime)
+                .latencyProfile(latencyProfile).latencySeed(latencySeed).faults(faults);
     }
 
     public static final class Builder {
@@ -57,6 +75,9 @@ public record LocalCloudConfig(Path dataDir, int grpcPort, int storagePort, Stri
         private String principalEmail = System.getProperty("user.name", "local") + "@localhost";
         private String accessToken;
         private Duration downscopedTokenLifetime = AccessTokens.DEFAULT_DOWNSCOPED_LIFETIME;
+        private LatencyProfile latencyProfile = LatencyProfile.NONE;
+        private long latencySeed = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+        private List<FaultRule> faults = List.of();
 
         private Builder() {
         }
@@ -113,9 +134,27 @@ public record LocalCloudConfig(Path dataDir, int grpcPort, int storagePort, Stri
             return this;
         }
 
+        /** How long each API method takes (default {@link LatencyProfile#NONE}: as fast as the emulator answers). */
+        public Builder latencyProfile(LatencyProfile latencyProfile) {
+            this.latencyProfile = latencyProfile;
+            return this;
+        }
+
+        /** Seeds the profile's jitter (default: a random seed, shown by {@code LocalCloud#latencySeed()}). */
+        public Builder latencySeed(long latencySeed) {
+            this.latencySeed = latencySeed;
+            return this;
+        }
+
+        /** Fault rules in force from the start. */
+        public Builder faults(List<FaultRule> faults) {
+            this.faults = faults;
+            return this;
+        }
+
         public LocalCloudConfig build() {
             return new LocalCloudConfig(dataDir, grpcPort, storagePort, projectId, location, runner,
-                    revisionReadyDelay, principalEmail, accessToken, downscopedTokenLifetime);
+                    revisionReadyDelay, principalEmail, accessToken, downscopedTokenLifetime, latencyProfile, latencySeed, faults);
         }
     }
 }

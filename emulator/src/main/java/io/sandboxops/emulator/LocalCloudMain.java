@@ -1,9 +1,14 @@
 package io.sandboxops.emulator;
 
+import io.sandboxops.emulator.faults.FaultRule;
+import io.sandboxops.emulator.faults.LatencyProfile;
 import io.sandboxops.emulator.run.DockerExecutionRunner;
 import io.sandboxops.emulator.run.ProcessExecutionRunner;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -17,6 +22,7 @@ public final class LocalCloudMain {
     public static final String USAGE = String.join(System.lineSeparator(),
             "Usage: emulator [--data-dir DIR] [--port PORT] [--storage-port PORT] [--project ID] [--location REGION]",
             "                [--runner docker|process] [--process-command \"CMD ARG...\"] [--revision-ready-delay MILLIS]",
+            "                [--latency-profile NAME|FILE] [--latency-seed N] [--fault SPEC]... [--faults FILE]",
             "",
             "  --data-dir DIR        where storage objects live (default ~/.sandbox-ops/emulator)",
             "  --port PORT           gRPC port of Cloud Run, Operations, Monitoring, Logging (default: a free port)",
@@ -26,7 +32,13 @@ public final class LocalCloudMain {
             "  --runner docker|process   how tasks run (default docker: a container of the job's image, host network)",
             "  --process-command CMD  with --runner process (and then required): the local command every task runs,",
             "                        the container args appended",
-            "  --revision-ready-delay MILLIS  time a new service revision takes to become ready (default 500)");
+            "  --revision-ready-delay MILLIS  time a new service revision takes to become ready (default 500)",
+            "  --latency-profile NAME|FILE  per-method latency and execution start delay: none (default), gcp-regional,",
+            "                        or a JSON profile file (emulator/README.md, Latency profiles)",
+            "  --latency-seed N      seeds the profile's jitter, to draw the same latencies again (default: random, printed)",
+            "  --fault SPEC          a fault rule, repeatable: METHOD[:error=503|UNAVAILABLE][:probability=P][:times=N]",
+            "                        [:latency=200ms][:for=30s], e.g. storage.objects.get:error=503:probability=0.1",
+            "  --faults FILE         fault rules, one SPEC a line (# starts a comment)");
 
     private LocalCloudMain() {
     }
@@ -71,6 +83,13 @@ public final class LocalCloudMain {
         }, "local-cloud-shutdown"));
         System.out.println("Local cloud running (data in " + cloud.dataDir() + "). Press Ctrl-C to stop.");
         System.out.println(cloud.endpoints().describe());
+        if (!config.latencyProfile().isEmpty()) {
+            System.out.println("latency profile: " + config.latencyProfile().name() + " (seed " + cloud.latencySeed()
+                    + ": --latency-seed " + cloud.latencySeed() + " draws the same latencies again)");
+        }
+        if (!config.faults().isEmpty()) {
+            System.out.println("fault rules: " + config.faults().size() + " (from --fault / --faults)");
+        }
         // The one place the token is shown: whoever started the emulator needs it to point other clients at it.
         System.out.println("access token (this run only): " + cloud.endpoints().accessToken());
         System.out.flush();
@@ -85,6 +104,7 @@ public final class LocalCloudMain {
         List<String> processCommand = List.of();
         Integer storagePort = null;
         int port = 0;
+        List<FaultRule> faults = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("-h") || option.equals("--help")) {
@@ -108,6 +128,10 @@ public final class LocalCloudMain {
                 }
                 case "--process-command" -> processCommand = Arrays.asList(value.trim().split("\\s+"));
                 case "--revision-ready-delay" -> b.revisionReadyDelay(Duration.ofMillis(number(value, option)));
+                case "--latency-profile" -> b.latencyProfile(LatencyProfile.of(value));
+                case "--latency-seed" -> b.latencySeed(number(value, option));
+                case "--fault" -> faults.add(FaultRule.parse(value));
+                case "--faults" -> faults.addAll(faultFile(Path.of(value)));
                 default -> throw new IllegalArgumentException("Unknown option " + option);
             }
         }
@@ -122,6 +146,7 @@ public final class LocalCloudMain {
                     + "executor.jar\", or \"sh -c\" to run each job's first argument as a shell command). "
                     + "To run each job's own image instead, use --runner docker.");
         }
+        b.faults(faults);
         b.grpcPort(port);
         b.storagePort(storagePort != null ? storagePort : port == 0 ? 0 : port + 1);
         List<String> command = processCommand;
@@ -131,6 +156,29 @@ public final class LocalCloudMain {
             b.runner(() -> ProcessExecutionRunner.of(command));
         }
         return b.build();
+    }
+
+    /** One {@link FaultRule#parse(String) spec} a line; blank lines and {@code #} comments are skipped. */
+    private static List<FaultRule> faultFile(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--faults " + file + ": cannot read it (" + e.getMessage() + ")");
+        }
+        List<FaultRule> rules = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            try {
+                rules.add(FaultRule.parse(line));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--faults " + file + " line " + (i + 1) + ": " + e.getMessage(), e);
+            }
+        }
+        return rules;
     }
 
     private static int port(String value, String option) {

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The foreground entry point as a user runs it: it prints its endpoints, serves, and stops on Ctrl-C. */
+/**
+ * The foreground entry point as a user runs it (and the image runs it): it prints its endpoints, serves, and stops on
+ * Ctrl-C; here under the gcp-regional profile and a fault from the command line.
+ */
 class LocalCloudMainProcessTest {
 
     @Test
@@ -28,7 +31,8 @@ class LocalCloudMainProcessTest {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process process = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
                 LocalCloudMain.class.getName(), "--data-dir", dir.toString(), "--runner", "process",
-                "--process-command", "true")
+                "--process-command", "true", "--latency-profile", "gcp-regional", "--latency-seed", "5",
+                "--fault", "storage.buckets.list:error=503:times=1")
                 .redirectErrorStream(true)
                 .start();
         try {
@@ -53,6 +57,9 @@ class LocalCloudMainProcessTest {
             }
             assertThat(storageHost).as("output so far: %s", lines).isNotNull();
             assertThat(lines).anySatisfy(l -> assertThat(l).contains("Cloud Run Admin v2 (gRPC, plaintext): 127.0.0.1:"));
+            // What the run was under, so it can be repeated: the profile, its seed, the faults.
+            assertThat(lines).contains("latency profile: gcp-regional (seed 5: --latency-seed 5 draws the same latencies again)",
+                    "fault rules: 1 (from --fault / --faults)");
 
             Storage storage = CloudClients.storage(new LocalCloudEndpoints("127.0.0.1", 0,
                     Integer.parseInt(storageHost.substring(storageHost.lastIndexOf(':') + 1)), "local-project", "us-central1", token));

@@ -30,7 +30,9 @@ final class EmulatorCommand {
             "It is seeded as the local environment and recorded, so `--env local` verbs find it."},
             footerHeading = "%nExamples:%n",
             footer = {"  sandboxctl emulator start", "  sandboxctl emulator start --port 9400 --data-dir /tmp/emulator",
-                    "  sandboxctl emulator start --runner process --process-command ./run-task"})
+                    "  sandboxctl emulator start --runner process --process-command ./run-task",
+                    "  sandboxctl emulator start --latency-profile gcp-regional --latency-seed 7",
+                    "  sandboxctl emulator start --fault 'storage.objects.get:error=503:times=2'"})
     static final class Start implements Callable<Integer> {
         @Mixin
         HelpOption help;
@@ -51,6 +53,16 @@ final class EmulatorCommand {
         String runner;
         @Option(names = "--process-command", paramLabel = "CMD", description = "With --runner process: the command every task runs.")
         String processCommand;
+        @Option(names = "--latency-profile", paramLabel = "NAME|FILE",
+                description = "Per-method latency and execution start delay: none (default), gcp-regional, or a JSON profile file.")
+        String latencyProfile;
+        @Option(names = "--latency-seed", paramLabel = "N", description = "Seeds the profile's jitter (default random, printed at start).")
+        Long latencySeed;
+        @Option(names = "--fault", paramLabel = "SPEC",
+                description = "A fault rule, repeatable: METHOD[:error=503|UNAVAILABLE][:probability=P][:times=N][:latency=200ms][:for=30s].")
+        List<String> faults = new ArrayList<>();
+        @Option(names = "--faults", paramLabel = "FILE", description = "Fault rules, one SPEC a line (# starts a comment).")
+        Path faultsFile;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -62,11 +74,16 @@ final class EmulatorCommand {
             add(args, "--location", location);
             add(args, "--runner", runner);
             add(args, "--process-command", processCommand);
+            add(args, "--latency-profile", latencyProfile);
+            add(args, "--latency-seed", latencySeed);
+            faults.forEach(f -> add(args, "--fault", f));
+            add(args, "--faults", faultsFile);
             LocalCloudConfig config;
             try {
                 config = LocalCloudMain.parseOptions(args.toArray(String[]::new));
             } catch (IllegalArgumentException e) {
-                // The emulator's own option rules (a port out of range, --process-command without --runner process).
+                // The emulator's own option rules (a port out of range, --process-command without --runner process, a bad
+                // --fault spec or latency profile): one set of rules, refused as a usage error (exit 2).
                 throw Usage.error(spec, e.getMessage());
             }
             // Seeded like a project of the product and recorded, so `sandboxctl --env local` commands find it.

@@ -155,6 +155,8 @@ class CliHelpTest {
                 {"bench", "exec", "--iterations", "3"},
                 {"bench", "files", "--size", "-1"},
                 {"emulator", "start", "--port", "70000"},
+                {"emulator", "start", "--fault", "storage.objects.get:error=502"},
+                {"emulator", "start", "--latency-profile", "gcp-moon"},
                 {"rollout", "history", "--limit", "0"},
                 {"logs", "--limit", "-5"},
                 {"bg", "logs", "--session", "s", "--pid", "1", "--bytes", "0"},
@@ -171,6 +173,9 @@ class CliHelpTest {
                 + "the percentage must be a whole number from 0 to 100, not \"ten\"");
         assertThat(ctl("file", "read", "/workspace/a.txt").err()).contains("Missing required option: '--session=ID'");
         assertThat(ctl("sesion", "list").err()).contains("Did you mean: sandboxctl session");
+        assertThat(ctl("emulator", "start", "--fault", "storage.objects.get:error=502").err())
+                .contains("Bad --fault \"storage.objects.get:error=502\": error=502 is not an HTTP status the emulator maps")
+                .contains("Example: storage.objects.get:error=503:probability=0.1");
         // A test's standard input is not a terminal: attach says so, and what to add to type piped input.
         assertThat(ctl("attach", "--session", "s").err()).startsWith("sandboxctl: attach needs a terminal: standard input is not one")
                 .contains("add --pipe");

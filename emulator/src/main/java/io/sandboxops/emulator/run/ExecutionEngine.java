@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -49,6 +50,16 @@ final class ExecutionEngine {
     }
 
     private enum TaskResult { SUCCEEDED, FAILED, CANCELLED }
+
+    /**
+     * Runs {@code start} once the execution's resources would be provisioned: after the latency profile's execution
+     * start delay (real Cloud Run takes seconds to tens of seconds from RunJob to a running container), waited on the
+     * fault injector's timer, during which the execution stays "Provisioning resources." as on Cloud Run.
+     */
+    void whenProvisioned(ExecutionState state, Runnable start) {
+        state.start = start;
+        state.provisioning = faults.after(faults.executionStartDelay(), start);
+    }
 
     void run(ExecutionState state, JobRegistry registry) {
         Execution e = state.execution;
@@ -203,6 +214,12 @@ final class ExecutionEngine {
 
     void cancel(ExecutionState state) {
         state.cancelRequested = true;
+        Future<?> provisioning = state.provisioning;
+        if (provisioning != null && provisioning.cancel(false)) {
+            // Cancelled while still provisioning: it starts now, to end at once with every task cancelled, rather than
+            // after the start delay it no longer needs.
+            state.start.run();
+        }
         List<RunningTask> running;
         synchronized (state.running) {
             running = List.copyOf(state.running);

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -222,7 +223,7 @@ final class JobRegistry implements ExecutionHistory {
         jobs.put(job.getName(), withStatus(job.toBuilder()
                 .setExecutionCount(job.getExecutionCount() + 1)
                 .setLatestCreatedExecution(reference(state.execution)), Instant.now()));
-        workers.execute(() -> engine.run(state, this));
+        engine.whenProvisioned(state, () -> workers.execute(() -> engine.run(state, this)));
         return op;
     }
 
@@ -617,6 +618,9 @@ final class JobRegistry implements ExecutionHistory {
         final List<AttemptSpan> attempts = Collections.synchronizedList(new ArrayList<>());
         volatile String result;
         volatile boolean cancelRequested;
+        /** starts the execution (hands it to a worker), and the start delay's wait before it does */
+        volatile Runnable start;
+        volatile Future<?> provisioning;
         final List<RunningTask> running = Collections.synchronizedList(new ArrayList<>());
         /** every task of the execution, by index, from its creation on (Cloud Run lists pending tasks too) */
         final List<TaskState> tasks;

@@ -22,6 +22,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -68,6 +69,8 @@ public final class StorageServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final Map<String, ResumableUpload> uploads = new ConcurrentHashMap<>();
+    /** Requests waiting out their latency, with the fault decided for them (by identity: one entry per request). */
+    private final Map<HttpExchange, FaultInjector.Fault> decided = new ConcurrentHashMap<>();
     private final AccessTokens tokens;
     private final TokenExchange sts;
 
@@ -125,23 +128,42 @@ public final class StorageServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            try {
-                if (exchange.getRequestURI().getRawPath().equals(TokenExchange.PATH)) {
-                    exchangeToken(exchange);
-                    return;
-                }
-                route(exchange, admit(exchange));
-            } catch (StorageException e) {
-                drain(exchange);
-                if (e.status == 412) {
-                    preconditionFailures.increment();
-                }
-                sendError(exchange, e);
-            } catch (RuntimeException e) {
-                drain(exchange);
-                sendError(exchange, new StorageException(500, "backendError", "emulator failure: " + e));
+        boolean waiting = false;
+        try {
+            if (exchange.getRequestURI().getRawPath().equals(TokenExchange.PATH)) {
+                exchangeToken(exchange);
+                return;
             }
+            route(exchange, admit(exchange));
+        } catch (Wait w) {
+            // Nothing was read or written yet: the request is handled again, from the start, once its latency is
+            // over, and meanwhile holds no thread.
+            waiting = true;
+            faults.after(w.latency, () -> executor.execute(() -> handleAfterWait(exchange)));
+        } catch (StorageException e) {
+            drain(exchange);
+            if (e.status == 412) {
+                preconditionFailures.increment();
+            }
+            sendError(exchange, e);
+        } catch (RuntimeException e) {
+            drain(exchange);
+            sendError(exchange, new StorageException(500, "backendError", "emulator failure: " + e));
+        } finally {
+            if (!waiting) {
+                // A request that waited but failed before it reached fault() again leaves no decision behind.
+                decided.remove(exchange);
+                exchange.close();
+            }
+        }
+    }
+
+    private void handleAfterWait(HttpExchange exchange) {
+        try {
+            handle(exchange);
+        } catch (IOException | RuntimeException e) {
+            // The client went away mid-answer (the server's own dispatch would drop the connection): nothing to tell it.
+            exchange.close();
         }
     }
 
@@ -268,12 +290,12 @@ public final class StorageServer implements AutoCloseable {
             switch (method) {
                 case "GET" -> {
                     authorize(caller, "storage.buckets.get", bucket, null, null);
-                    fault("storage.buckets.get");
+                    fault(ex, "storage.buckets.get");
                     sendJson(ex, 200, bucketJson(store.bucket(bucket)));
                 }
                 case "DELETE" -> {
                     authorize(caller, "storage.buckets.delete", bucket, null, null);
-                    fault("storage.buckets.delete");
+                    fault(ex, "storage.buckets.delete");
                     Long metagen = q.containsKey("ifMetagenerationMatch") ? Long.parseLong(q.get("ifMetagenerationMatch")) : null;
                     store.deleteBucket(bucket, metagen);
                     sendEmpty(ex, 204);
@@ -281,7 +303,7 @@ public final class StorageServer implements AutoCloseable {
                 case "PATCH", "PUT" -> {
                     boolean patch = method.equals("PATCH");
                     authorize(caller, "storage.buckets.update", bucket, null, null);
-                    fault(patch ? "storage.buckets.patch" : "storage.buckets.update");
+                    fault(ex, patch ? "storage.buckets.patch" : "storage.buckets.update");
                     JsonNode body = readJson(ex);
                     sendJson(ex, 200, bucketJson(store.updateBucket(bucket, body,
                             q.containsKey("ifMetagenerationMatch") ? parseLong(q.get("ifMetagenerationMatch"), "ifMetagenerationMatch") : null,
@@ -333,28 +355,28 @@ public final class StorageServer implements AutoCloseable {
             case "GET" -> {
                 authorize(caller, "storage.objects.get", bucket, object, null);
                 if (download || "media".equals(q.get("alt"))) {
-                    fault("storage.objects.get");
+                    fault(ex, "storage.objects.get");
                     sendMedia(ex, store.open(bucket, object, generation, pre));
                 } else {
-                    fault("storage.objects.get");
+                    fault(ex, "storage.objects.get");
                     sendJson(ex, 200, objectJson(store.get(bucket, object, generation, pre)));
                 }
             }
             case "DELETE" -> {
                 authorize(caller, "storage.objects.delete", bucket, object, null);
-                fault("storage.objects.delete");
+                fault(ex, "storage.objects.delete");
                 store.delete(bucket, object, generation, pre);
                 sendEmpty(ex, 204);
             }
             case "PATCH" -> {
                 authorize(caller, "storage.objects.update", bucket, object, null);
-                fault("storage.objects.patch");
+                fault(ex, "storage.objects.patch");
                 JsonNode body = readJson(ex);
                 sendJson(ex, 200, objectJson(store.updateMetadata(bucket, object, generation, pre, a -> a.patchedBy(body))));
             }
             case "PUT" -> {
                 authorize(caller, "storage.objects.update", bucket, object, null);
-                fault("storage.objects.update");
+                fault(ex, "storage.objects.update");
                 ObjectAttributes replacement = ObjectAttributes.fromJson(readJson(ex));
                 sendJson(ex, 200, objectJson(store.updateMetadata(bucket, object, generation, pre, a -> replacement)));
             }
@@ -362,14 +384,35 @@ public final class StorageServer implements AutoCloseable {
         }
     }
 
-    private void fault(String method) {
-        Optional<FaultInjector.Fault> fault = faults.onCall(method);
-        if (fault.isPresent()) {
-            FaultInjector.sleep(fault.get().latency());
-            if (fault.get().error().isPresent()) {
-                throw new StorageException(httpStatus(fault.get().error().get()), "injectedFault",
-                        "injected fault on " + method);
+    /**
+     * The {@link FaultInjector}'s decision for this request, taken once: with latency, the first pass stops here
+     * ({@link Wait}) before reading the body or changing anything, and the second pass, after the wait, applies the
+     * error if any and goes on. So {@code fault} comes before any body is read and any object written.
+     */
+    private void fault(HttpExchange ex, String method) {
+        Optional<FaultInjector.Fault> fault;
+        FaultInjector.Fault waited = decided.remove(ex);
+        if (waited != null) {
+            fault = Optional.of(waited);
+        } else {
+            fault = faults.onCall(method);
+            if (fault.isPresent() && !fault.get().latency().isZero()) {
+                decided.put(ex, fault.get());
+                throw new Wait(fault.get().latency());
             }
+        }
+        if (fault.isPresent() && fault.get().error().isPresent()) {
+            throw new StorageException(httpStatus(fault.get().error().get()), "injectedFault", "injected fault on " + method);
+        }
+    }
+
+    /** The request must wait {@code latency} before it is handled. */
+    private static final class Wait extends RuntimeException {
+        final Duration latency;
+
+        Wait(Duration latency) {
+            super(null, null, false, false);
+            this.latency = latency;
         }
     }
 
@@ -389,7 +432,7 @@ public final class StorageServer implements AutoCloseable {
     }
 
     private void listBuckets(HttpExchange ex, Map<String, String> q) throws IOException {
-        fault("storage.buckets.list");
+        fault(ex, "storage.buckets.list");
         String prefix = q.getOrDefault("prefix", "");
         int max = maxResults(q);
         String after = q.containsKey("pageToken") ? decodeToken(q.get("pageToken")) : null;
@@ -418,7 +461,7 @@ public final class StorageServer implements AutoCloseable {
     private void bucketIam(HttpExchange ex, AccessTokens.Caller caller, String method, String bucket, List<String> r,
                            Map<String, String> q) throws IOException {
         if (r.size() == 3 && r.get(2).equals("testPermissions") && method.equals("GET")) {
-            fault("storage.buckets.testIamPermissions");
+            fault(ex, "storage.buckets.testIamPermissions");
             JsonNode policy = store.bucket(bucket).policy();
             java.util.Set<String> held = new java.util.HashSet<>();
             policy.path("bindings").forEach(b -> held.addAll(BucketRoles.permissions(b.path("role").asText())));
@@ -438,14 +481,14 @@ public final class StorageServer implements AutoCloseable {
         switch (method) {
             case "GET" -> {
                 authorize(caller, "storage.buckets.getIamPolicy", bucket, null, null);
-                fault("storage.buckets.getIamPolicy");
+                fault(ex, "storage.buckets.getIamPolicy");
                 ObjectNode p = ((ObjectNode) store.bucket(bucket).policy()).deepCopy();
                 p.put("resourceId", "projects/_/buckets/" + bucket);
                 sendJson(ex, 200, p);
             }
             case "PUT" -> {
                 authorizeProject(caller, "storage.buckets.setIamPolicy");
-                fault("storage.buckets.setIamPolicy");
+                fault(ex, "storage.buckets.setIamPolicy");
                 ObjectNode p = ((ObjectNode) store.setPolicy(bucket, readJson(ex)).policy()).deepCopy();
                 p.put("resourceId", "projects/_/buckets/" + bucket);
                 sendJson(ex, 200, p);
@@ -470,7 +513,7 @@ public final class StorageServer implements AutoCloseable {
     }
 
     private void insertBucket(HttpExchange ex, Map<String, String> q) throws IOException {
-        fault("storage.buckets.insert");
+        fault(ex, "storage.buckets.insert");
         if (q.get("project") == null || q.get("project").isEmpty()) {
             throw StorageException.required("Required parameter: project");
         }
@@ -480,7 +523,7 @@ public final class StorageServer implements AutoCloseable {
     }
 
     private void listObjects(HttpExchange ex, String bucket, Map<String, String> q) throws IOException {
-        fault("storage.objects.list");
+        fault(ex, "storage.objects.list");
         ObjectStore.Listing page = store.list(bucket, q.get("prefix"), q.get("delimiter"), q.get("pageToken"),
                 maxResults(q), q.get("startOffset"), q.get("endOffset"),
                 Boolean.parseBoolean(q.getOrDefault("includeTrailingDelimiter", "false")),
@@ -501,7 +544,7 @@ public final class StorageServer implements AutoCloseable {
     private void uploadSimple(HttpExchange ex, AccessTokens.Caller caller, String bucket, Map<String, String> q) throws IOException {
         String name = q.get("name");
         authorizeWrite(caller, bucket, name);
-        fault("storage.objects.insert");
+        fault(ex, "storage.objects.insert");
         ObjectAttributes attributes = new ObjectAttributes(name, contentType(ex), q.get("contentEncoding"),
                 null, null, null, Map.of(), null, null);
         try (StagedContent staged = store.stage(); InputStream body = body(ex)) {
@@ -512,7 +555,7 @@ public final class StorageServer implements AutoCloseable {
     }
 
     private void uploadMultipart(HttpExchange ex, AccessTokens.Caller caller, String bucket, Map<String, String> q) throws IOException {
-        fault("storage.objects.insert");
+        fault(ex, "storage.objects.insert");
         String boundary = boundary(ex.getRequestHeaders().getFirst("Content-Type"));
         byte[] all;
         try (InputStream in = body(ex)) {
@@ -541,6 +584,8 @@ public final class StorageServer implements AutoCloseable {
     }
 
     private void startResumable(HttpExchange ex, AccessTokens.Caller caller, String bucket, Map<String, String> q) throws IOException {
+        // Before the body is read, as fault() requires; the access check needs the body's name, so it comes after.
+        fault(ex, "storage.objects.insert");
         JsonNode body = readJson(ex);
         ObjectAttributes attributes = ObjectAttributes.fromJson(body);
         if (attributes.name() == null) {
@@ -550,7 +595,6 @@ public final class StorageServer implements AutoCloseable {
             throw StorageException.required("Required parameter: name");
         }
         authorizeWrite(caller, bucket, attributes.name());
-        fault("storage.objects.insert");
         store.bucket(bucket);
         if (attributes.contentType() == null && ex.getRequestHeaders().getFirst("X-Upload-Content-Type") != null) {
             attributes = new ObjectAttributes(attributes.name(), ex.getRequestHeaders().getFirst("X-Upload-Content-Type"),
@@ -680,7 +724,7 @@ public final class StorageServer implements AutoCloseable {
                       String dstName, Map<String, String> q, boolean rewrite) throws IOException {
         authorize(caller, "storage.objects.get", srcBucket, srcName, null);
         authorizeWrite(caller, dstBucket, dstName);
-        fault(rewrite ? "storage.objects.rewrite" : "storage.objects.copy");
+        fault(ex, rewrite ? "storage.objects.rewrite" : "storage.objects.copy");
         JsonNode body = readJson(ex);
         Long srcGeneration = q.containsKey("sourceGeneration") ? parseLong(q.get("sourceGeneration"), "sourceGeneration") : null;
         Preconditions srcPre = Preconditions.from(q, "ifSource");
@@ -709,6 +753,7 @@ public final class StorageServer implements AutoCloseable {
     /** Concatenates up to 32 source objects of {@code bucket} into {@code destination}, as objects.compose. */
     private void compose(HttpExchange ex, AccessTokens.Caller caller, String bucket, String destination,
                          Map<String, String> q) throws IOException {
+        fault(ex, "storage.objects.compose");
         JsonNode body = readJson(ex);
         JsonNode sources = body.get("sourceObjects");
         if (sources == null || !sources.isArray() || sources.isEmpty()) {
@@ -725,7 +770,6 @@ public final class StorageServer implements AutoCloseable {
             authorize(caller, "storage.objects.get", bucket, text(s, "name"), null);
         }
         authorizeWrite(caller, bucket, destination);
-        fault("storage.objects.compose");
         JsonNode dest = body.path("destination");
         ObjectAttributes attributes = (dest.isObject() ? ObjectAttributes.fromJson(dest) : ObjectAttributes.empty()).withName(destination);
         try (StagedContent staged = store.stage()) {
