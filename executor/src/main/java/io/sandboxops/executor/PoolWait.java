@@ -44,7 +44,11 @@ final class PoolWait {
      *         or was retired
      * @throws ExecutorConfig.ConfigException when a pool variable is missing or malformed
      */
-    static Optional<Map<String, String>> await(Map<String, String> env) {
+    /** A claim taken: the environment to start as the sandbox's session worker, and the first request it carried (or null). */
+    record Claimed(Map<String, String> env, MailboxKey.Envelope first) {
+    }
+
+    static Optional<Claimed> await(Map<String, String> env) {
         String worker = env.get(PoolProtocol.ENV_WORKER).strip();
         String execution = first(env, "EXECUTION_ID", "CLOUD_RUN_EXECUTION");
         String bucket = env.get("SANDBOX_STATE_BUCKET");
@@ -90,7 +94,7 @@ final class PoolWait {
             }
             session.put(MailboxKey.ENV, c.mailboxKey());
             log.info("pool-claimed", "sandbox", c.sandbox(), "since_start_ms", Main.sinceProcessStart());
-            return Optional.of(session);
+            return Optional.of(new Claimed(session, c.first()));
         } catch (Exception e) {
             if (e instanceof RuntimeException r) {
                 throw r;
@@ -177,9 +181,9 @@ final class PoolWait {
                     return Optional.empty();
                 }
                 try {
-                    PoolProtocol.Claim claim = key.open(sealed, worker, CloudRunJobManager.shortName(execution), Instant.now());
-                    store.delete(record);
-                    return Optional.of(claim);
+                    // The record stays: the claim object already tells every client the worker is taken, and one
+                    // Storage call less stands between the claim and the session's first command.
+                    return Optional.of(key.open(sealed, worker, CloudRunJobManager.shortName(execution), Instant.now()));
                 } catch (PoolProtocol.Refused r) {
                     // Written by someone without this worker's key: never served. Removed, so a real claim can come.
                     log.warn("claim-refused", "reason", r.getMessage());

@@ -86,19 +86,42 @@ final class SignedInbox {
                 refuse(b.getName(), read.get().value().id(), r.getMessage(), false);
                 continue;
             }
-            taken.values().removeIf(issued -> issued.isBefore(now.minus(MailboxKey.MAX_AGE).minus(MailboxKey.MAX_SKEW)));
-            if (taken.putIfAbsent(signed.request().id(), signed.issuedAt()) != null) {
-                refuse(b.getName(), signed.request().id(), "request " + signed.request().id() + " was already taken: a replay", true);
-                continue;
-            }
-            if (signed.token() != null && credentials.offer(signed.token())) {
-                log.info("token-renewed", "expires", String.valueOf(signed.token().expiresAt()));
-            }
-            any = true;
-            WorkerProtocol.Request request = signed.request();
-            pool.submit(() -> answer(worker.handle(request)));
+            any |= dispatch(signed, b.getName(), now, worker, pool);
         }
         return any;
+    }
+
+    /**
+     * Runs the first request that came inside a warm-pool claim, checked exactly as one found in the inbox (signed with
+     * the sandbox's key, for this sandbox, mailbox and execution, recently, once).
+     *
+     * @return whether it was run
+     */
+    boolean acceptCarried(MailboxKey.Envelope envelope, Worker worker, ExecutorService pool) {
+        String object = mailbox.inbox() + envelope.id() + ".json";
+        Instant now = Instant.now();
+        MailboxKey.Signed signed;
+        try {
+            signed = config.mailboxKey().open(envelope, object, config.sandboxId(), mailbox.prefix(), config.executionId(), now);
+        } catch (MailboxKey.Refused r) {
+            refuse(object, envelope.id(), r.getMessage(), false);
+            return false;
+        }
+        return dispatch(signed, object, now, worker, pool);
+    }
+
+    private boolean dispatch(MailboxKey.Signed signed, String object, Instant now, Worker worker, ExecutorService pool) {
+        taken.values().removeIf(issued -> issued.isBefore(now.minus(MailboxKey.MAX_AGE).minus(MailboxKey.MAX_SKEW)));
+        if (taken.putIfAbsent(signed.request().id(), signed.issuedAt()) != null) {
+            refuse(object, signed.request().id(), "request " + signed.request().id() + " was already taken: a replay", true);
+            return false;
+        }
+        if (signed.token() != null && credentials.offer(signed.token())) {
+            log.info("token-renewed", "expires", String.valueOf(signed.token().expiresAt()));
+        }
+        WorkerProtocol.Request request = signed.request();
+        pool.submit(() -> answer(worker.handle(request)));
+        return true;
     }
 
     /**
