@@ -166,11 +166,12 @@ final class PoolWait {
         long started = System.nanoTime();
         long lastBeat = started;
         while (true) {
-            Optional<SessionStateStore.Versioned<byte[]>> found = store.readBytes(claimObject);
+            // One request per look: the claim is usually not there, and the look that finds it is on the claim's path.
+            Optional<byte[]> found = store.readContent(claimObject);
             if (found.isPresent()) {
                 PoolProtocol.Sealed sealed;
                 try {
-                    sealed = store.json().readValue(found.get().value(), PoolProtocol.Sealed.class);
+                    sealed = store.json().readValue(found.get(), PoolProtocol.Sealed.class);
                 } catch (java.io.IOException | RuntimeException notJson) {
                     sealed = new PoolProtocol.Sealed(worker, "", "");
                 }
@@ -187,7 +188,9 @@ final class PoolWait {
                 } catch (PoolProtocol.Refused r) {
                     // Written by someone without this worker's key: never served. Removed, so a real claim can come.
                     log.warn("claim-refused", "reason", r.getMessage());
-                    store.deleteIfGeneration(claimObject, found.get().generation());
+                    // Removed only as read: a genuine claim written since stays.
+                    store.readBytes(claimObject).filter(v -> java.util.Arrays.equals(v.value(), found.get()))
+                            .ifPresent(v -> store.deleteIfGeneration(claimObject, v.generation()));
                     continue;
                 }
             }

@@ -66,7 +66,9 @@ final class SignedInbox {
             }
             Optional<SessionStateStore.Versioned<MailboxKey.Envelope>> read;
             try {
-                read = store.read(b.getName(), MailboxKey.Envelope.class);
+                // The generation the listing named, in one request: a request written anew is a new generation, seen next time.
+                read = store.readGeneration(b.getName(), b.getGeneration())
+                        .map(bytes -> new SessionStateStore.Versioned<>(parseEnvelope(bytes), b.getGeneration()));
             } catch (RuntimeException e) {
                 // Not even JSON: nobody's client wrote it.
                 if (store.deleteIfGeneration(b.getName(), b.getGeneration())) {
@@ -89,6 +91,14 @@ final class SignedInbox {
             any |= dispatch(signed, b.getName(), now, worker, pool);
         }
         return any;
+    }
+
+    private MailboxKey.Envelope parseEnvelope(byte[] bytes) {
+        try {
+            return store.json().readValue(bytes, MailboxKey.Envelope.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("not a mailbox request", e);
+        }
     }
 
     /**

@@ -122,19 +122,23 @@ public final class Mailbox {
 
     private Optional<WorkerProtocol.Response> take(String requestId, java.util.function.Predicate<WorkerProtocol.Response> genuine) {
         String out = outbox() + requestId + ".json";
-        Optional<SessionStateStore.Versioned<byte[]>> raw = store.readBytes(out);
+        // One request per look (the content alone): the answer is usually not there yet, and each look is on the
+        // command's critical path.
+        Optional<byte[]> raw = store.readContent(out);
         if (raw.isEmpty()) {
             return Optional.empty();
         }
         WorkerProtocol.Response r;
         try {
-            r = store.json().readValue(raw.get().value(), WorkerProtocol.Response.class);
+            r = store.json().readValue(raw.get(), WorkerProtocol.Response.class);
         } catch (java.io.IOException | RuntimeException e) {
             r = null;
         }
         if (r == null || !requestId.equals(r.id()) || !genuine.test(r)) {
             LOG.warn("removed an answer to {} that its worker did not write (it is not signed with the sandbox's mailbox key)", requestId);
-            store.deleteIfGeneration(out, raw.get().generation());
+            // Removed only as read: the worker's own answer, written since, stays.
+            store.readBytes(out).filter(v -> java.util.Arrays.equals(v.value(), raw.get()))
+                    .ifPresent(v -> store.deleteIfGeneration(out, v.generation()));
             return Optional.empty();
         }
         CLEANUP.execute(() -> deleteQuietly(out));

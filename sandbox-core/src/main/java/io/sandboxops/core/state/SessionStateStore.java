@@ -305,6 +305,39 @@ public final class SessionStateStore {
         }
     }
 
+    /**
+     * An object's content in one request (no generation): for polling an object that usually does not exist yet, where
+     * {@link #readBytes}' metadata-then-content pair would cost two calls each time it does.
+     */
+    public Optional<byte[]> readContent(String object) {
+        try {
+            return Optional.of(retry.call("reading gs://" + bucket + "/" + object, RetryPolicy.Idempotency.IDEMPOTENT, () -> {
+                calls.media.incrementAndGet();
+                return storage.readAllBytes(BlobId.of(bucket, object));
+            }));
+        } catch (StorageException e) {
+            if (e.getCode() == 404) {
+                return Optional.empty();
+            }
+            throw unavailable("reading", object, e);
+        }
+    }
+
+    /** The content of one generation of an object (as a listing named it), in one request; empty when that generation is gone. */
+    public Optional<byte[]> readGeneration(String object, long generation) {
+        try {
+            return Optional.of(retry.call("reading gs://" + bucket + "/" + object, RetryPolicy.Idempotency.IDEMPOTENT, () -> {
+                calls.media.incrementAndGet();
+                return storage.readAllBytes(BlobId.of(bucket, object, generation));
+            }));
+        } catch (StorageException e) {
+            if (e.getCode() == 404) {
+                return Optional.empty();
+            }
+            throw unavailable("reading", object, e);
+        }
+    }
+
     /** The object's current generation, 0 when it does not exist. */
     public long generation(String object) {
         Blob blob = retry.call("reading gs://" + bucket + "/" + object, RetryPolicy.Idempotency.IDEMPOTENT, () -> {
