@@ -231,6 +231,7 @@ public final class Main {
         SignedInbox inbox = new SignedInbox(store, new Mailbox(store, SessionStateStore.sandboxPrefix(config.sandboxId())), config, credentials, log);
         ExecutorService pool = Executors.newCachedThreadPool(daemon());
         if (carried != null) {
+            worker.restoredAfter(carried.id());
             inbox.acceptCarried(carried, worker, pool);
         }
         long lastHeartbeat = System.nanoTime();
