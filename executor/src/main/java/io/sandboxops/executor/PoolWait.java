@@ -11,6 +11,15 @@ import io.sandboxops.core.cloudrun.StorageToken;
 import io.sandboxops.core.state.RetryPolicy;
 import io.sandboxops.core.state.SessionStateStore;
 import io.sandboxops.core.util.InterruptibleSleep;
+import io.sandboxops.core.api.ExecResult;
+import io.sandboxops.core.cloudrun.WorkerProtocol;
+import io.sandboxops.core.shell.LocalShellHost;
+import io.sandboxops.core.shell.ShellSession;
+import io.sandboxops.core.shell.ShellStateFiles;
+import io.sandboxops.core.state.FileManifest;
+import io.sandboxops.core.state.ShellState;
+import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -35,7 +44,11 @@ final class PoolWait {
      *         or was retired
      * @throws ExecutorConfig.ConfigException when a pool variable is missing or malformed
      */
-    static Optional<Map<String, String>> await(Map<String, String> env) {
+    /** A claim taken: the environment to start as the sandbox's session worker, and the first request it carried (or null). */
+    record Claimed(Map<String, String> env, MailboxKey.Envelope first) {
+    }
+
+    static Optional<Claimed> await(Map<String, String> env) {
         String worker = env.get(PoolProtocol.ENV_WORKER).strip();
         String execution = first(env, "EXECUTION_ID", "CLOUD_RUN_EXECUTION");
         String bucket = env.get("SANDBOX_STATE_BUCKET");
@@ -63,6 +76,7 @@ final class PoolWait {
         }
         try (Storage storage = b.build().getService()) {
             SessionStateStore store = new SessionStateStore(storage, bucket, RetryPolicy.defaults());
+            warmUp(env, execution, store, log);
             Optional<PoolProtocol.Claim> claim = waitForClaim(store, worker, execution, key, idle, log);
             if (claim.isEmpty()) {
                 return Optional.empty();
@@ -80,7 +94,7 @@ final class PoolWait {
             }
             session.put(MailboxKey.ENV, c.mailboxKey());
             log.info("pool-claimed", "sandbox", c.sandbox(), "since_start_ms", Main.sinceProcessStart());
-            return Optional.of(session);
+            return Optional.of(new Claimed(session, c.first()));
         } catch (Exception e) {
             if (e instanceof RuntimeException r) {
                 throw r;
@@ -88,6 +102,50 @@ final class PoolWait {
             throw new IllegalStateException(e);
         } finally {
             key.destroy();
+        }
+    }
+
+    /**
+     * Runs, once, what a claimed worker's first command runs (before it is claimable, on nothing of any sandbox): the JSON
+     * of requests, answers and states, a request signed and checked, a throwaway shell engine in the executor's scratch
+     * directory running a command. A claimed worker then finds its code loaded and compiled instead of paying for it
+     * on the session's first command. The throwaway shell is closed and its files removed before the worker is idle.
+     */
+    private static void warmUp(Map<String, String> env, String execution, SessionStateStore store, JsonLog log) {
+        long t = System.nanoTime();
+        Path dir = Path.of(env.getOrDefault("SANDBOX_SCRATCH_DIR", "/var/tmp/sandboxops")).resolve(execution + "-warmup");
+        try {
+            com.fasterxml.jackson.databind.ObjectMapper json = store.json();
+            MailboxKey key = MailboxKey.generate();
+            WorkerProtocol.Request request = WorkerProtocol.Request.of(WorkerProtocol.Op.EXEC, "main").withCommand("true", Duration.ofSeconds(5));
+            String mailbox = "sessions/warmup/";
+            MailboxKey.Envelope envelope = key.seal(new MailboxKey.Signed("warmup", mailbox, execution, Instant.now(), request,
+                    new StorageToken("warmup", Instant.now().plusSeconds(60))));
+            envelope = json.readValue(json.writeValueAsBytes(envelope), MailboxKey.Envelope.class);
+            key.open(envelope, mailbox + "inbox/" + request.id() + ".json", "warmup", mailbox, execution, Instant.now());
+            Map<String, String> shellEnv = Map.of("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG", "C.UTF-8");
+            java.nio.file.Files.createDirectories(dir.resolve("shells"));
+            ShellStateFiles.seed(dir.resolve("shells").resolve("main"), shellEnv, dir.toString());
+            LocalShellHost host = LocalShellHost.onThisMachine(dir, shellEnv);
+            ShellSession shell = new ShellSession(host, dir.resolve("shells").toString(), "main", ShellSession.Options.defaults());
+            try {
+                for (int i = 0; i < 3; i++) {
+                    ExecResult r = shell.run("true", Duration.ofSeconds(10));
+                    WorkerProtocol.Response answer = WorkerProtocol.Response.ok(request.id()).withExec(WorkerProtocol.Exec.of(r));
+                    json.readValue(json.writeValueAsBytes(answer), WorkerProtocol.Response.class);
+                }
+            } finally {
+                shell.close();
+            }
+            ShellState state = new ShellState(ShellState.SCHEMA_VERSION, "main", "/", shellEnv, List.of(), null, Instant.now(), Instant.now());
+            json.readValue(json.writeValueAsBytes(state), ShellState.class);
+            json.readValue(json.writeValueAsBytes(FileManifest.empty(List.of("/workspace"), System.currentTimeMillis())), FileManifest.class);
+            log.info("pool-warmed", "duration_ms", (System.nanoTime() - t) / 1_000_000);
+        } catch (Exception | LinkageError e) {
+            // Only speed is lost: the claimed worker pays for what was not warmed.
+            log.warn("pool-warm-up-failed", "error", String.valueOf(e.getMessage()));
+        } finally {
+            deleteTree(dir);
         }
     }
 
@@ -108,11 +166,12 @@ final class PoolWait {
         long started = System.nanoTime();
         long lastBeat = started;
         while (true) {
-            Optional<SessionStateStore.Versioned<byte[]>> found = store.readBytes(claimObject);
+            // One request per look: the claim is usually not there, and the look that finds it is on the claim's path.
+            Optional<byte[]> found = store.readContent(claimObject);
             if (found.isPresent()) {
                 PoolProtocol.Sealed sealed;
                 try {
-                    sealed = store.json().readValue(found.get().value(), PoolProtocol.Sealed.class);
+                    sealed = store.json().readValue(found.get(), PoolProtocol.Sealed.class);
                 } catch (java.io.IOException | RuntimeException notJson) {
                     sealed = new PoolProtocol.Sealed(worker, "", "");
                 }
@@ -123,13 +182,15 @@ final class PoolWait {
                     return Optional.empty();
                 }
                 try {
-                    PoolProtocol.Claim claim = key.open(sealed, worker, CloudRunJobManager.shortName(execution), Instant.now());
-                    store.delete(record);
-                    return Optional.of(claim);
+                    // The record stays: the claim object already tells every client the worker is taken, and one
+                    // Storage call less stands between the claim and the session's first command.
+                    return Optional.of(key.open(sealed, worker, CloudRunJobManager.shortName(execution), Instant.now()));
                 } catch (PoolProtocol.Refused r) {
                     // Written by someone without this worker's key: never served. Removed, so a real claim can come.
                     log.warn("claim-refused", "reason", r.getMessage());
-                    store.deleteIfGeneration(claimObject, found.get().generation());
+                    // Removed only as read: a genuine claim written since stays.
+                    store.readBytes(claimObject).filter(v -> java.util.Arrays.equals(v.value(), found.get()))
+                            .ifPresent(v -> store.deleteIfGeneration(claimObject, v.generation()));
                     continue;
                 }
             }
@@ -153,6 +214,24 @@ final class PoolWait {
                 lastBeat = now;
             }
             InterruptibleSleep.sleep(PoolProtocol.CLAIM_POLL, "a claim");
+        }
+    }
+
+    /** Removes the warm-up's directory; links are removed, never followed (Files.walk does not follow them). */
+    private static void deleteTree(Path dir) {
+        if (!java.nio.file.Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(dir)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    java.nio.file.Files.deleteIfExists(p);
+                } catch (java.io.IOException e) {
+                    // a leftover in the executor's own scratch directory, gone with the container
+                }
+            });
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // as above
         }
     }
 

@@ -56,6 +56,11 @@ final class LocalCloudHarness implements AutoCloseable {
 
     /** An emulator running executions as local processes of the executor. */
     static LocalCloudHarness withProcessRunner() {
+        return withProcessRunner(io.sandboxops.emulator.faults.LatencyProfile.NONE);
+    }
+
+    /** The same, under a latency profile (e.g. {@code gcp-regional}): for benchmarks that should see the real APIs' latency. */
+    static LocalCloudHarness withProcessRunner(io.sandboxops.emulator.faults.LatencyProfile latency) {
         Path work = prepareWork();
         Path classpath = copyClasspath(work.resolve("cp"));
         Path tasks = mkdir(work.resolve("tasks"));
@@ -66,7 +71,7 @@ final class LocalCloudHarness implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Supplier<ExecutionRunner> runner = () -> ProcessExecutionRunner.of(List.of("bash", script.toString(), classpath.toString(), tasks.toString()));
-        return new LocalCloudHarness(LocalCloud.start(LocalCloudConfig.newBuilder().runner(runner).build()), work);
+        return new LocalCloudHarness(LocalCloud.start(LocalCloudConfig.newBuilder().runner(runner).latencyProfile(latency).build()), work);
     }
 
     /** An emulator with the given runner (the Docker runner for the image test). */

@@ -25,8 +25,10 @@ import java.util.function.Consumer;
  *       (the same first command with no pool: RunJob, the execution's start, the worker's restore);</li>
  *   <li>a warm command ({@code true}) on a live worker, against one Cloud Storage metadata GET from this client (what one
  *       call on the critical path costs);</li>
- *   <li>the Storage calls a warm command makes from this client, counted with {@link SessionStateStore.Calls} (the
- *       answer's removal runs in the background, off the critical path, and is counted apart).</li>
+ *   <li>the Storage calls a warm command makes from this client, counted with {@link SessionStateStore.Calls}: the
+ *       request's insert and each look at the outbox until the answer is there, one after the other, so all on the
+ *       critical path (the answer's removal runs in the background and is counted apart); and the worker's, from its
+ *       code path ({@link #WORKER_PATH}).</li>
  * </ul>
  */
 public final class CloudRunStartBenchmark {
@@ -68,12 +70,13 @@ public final class CloudRunStartBenchmark {
 
     /**
      * The worker's Storage calls for a warm {@code true}, in order, from its code (Main, SignedInbox, Worker): the inbox
-     * listing that finds the request, its metadata and content, the claiming delete, the manifest's generation (pull),
-     * the shell's state (saved beside the file checkpoint, which writes nothing when no file changed), the answer.
+     * listing that finds the request, its content (the generation listed, one request), the claiming delete, the
+     * manifest's generation (pull), the shell's state (saved beside the file checkpoint, which writes nothing when no file
+     * changed), the answer. The listings that find nothing before it are the worker's idle loop, not counted.
      */
-    public static final String WORKER_PATH = "list inbox, get + media of the request, delete (claim), get manifest generation, "
+    public static final String WORKER_PATH = "list inbox, content of the request, delete (claim), get manifest generation, "
             + "insert state, insert answer";
-    private static final int WORKER_CALLS = 7;
+    private static final int WORKER_CALLS = 6;
 
     private final CloudRunJobsSandboxBackend pooled;
     private final CloudRunJobsSandboxBackend cold;

@@ -148,7 +148,11 @@ public final class CloudRunJobsSandboxBackend implements SandboxBackend {
         SandboxRecord record = new SandboxRecord(ShellState.SCHEMA_VERSION, id, settings.mode().wire(), job, settings.executorImage(),
                 spec.workdir(), spec.env(), spec.labels(), settings.persistedRoots(), now);
         store.createSandbox(record, FileManifest.empty(settings.persistedRoots(), now.toEpochMilli()));
-        startPool();
+        if (pool.target() > 0 && settings.mode() == CloudRunSettings.Mode.SESSION) {
+            startPool();
+            // The claim carries the sandbox's token and mailbox key: made now, beside whatever the caller does next.
+            java.util.concurrent.CompletableFuture.runAsync(() -> credentials.prepareNew(id)).exceptionally(e -> null);
+        }
         return new CloudRunJobsSandbox(this, record);
     }
 

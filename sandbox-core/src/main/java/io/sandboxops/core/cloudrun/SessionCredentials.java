@@ -89,15 +89,29 @@ public final class SessionCredentials {
             if (stored.isPresent()) {
                 return MailboxKey.fromBase64(stored.get().value().key());
             }
-            MailboxKey fresh = MailboxKey.generate();
-            try {
-                store.write(object, new MailboxKey.Stored(fresh.toBase64()), 0);
-                return fresh;
-            } catch (SessionStateStore.GenerationConflict e) {
-                // Another client made it first: use theirs.
-                return MailboxKey.fromBase64(store.read(object, MailboxKey.Stored.class).orElseThrow().value().key());
-            }
+            return makeKey(id);
         });
+    }
+
+    /**
+     * Gets a sandbox just created ready for its first command: its token, and its mailbox key made without looking for one
+     * first (a new sandbox has none), so that the first command does not wait for them.
+     */
+    void prepareNew(String sandboxId) {
+        token(sandboxId);
+        keys.computeIfAbsent(sandboxId, this::makeKey);
+    }
+
+    private MailboxKey makeKey(String id) {
+        String object = SessionStateStore.mailboxKeyObject(id);
+        MailboxKey fresh = MailboxKey.generate();
+        try {
+            store.write(object, new MailboxKey.Stored(fresh.toBase64()), 0);
+            return fresh;
+        } catch (SessionStateStore.GenerationConflict e) {
+            // Another client made it first: use theirs.
+            return MailboxKey.fromBase64(store.read(object, MailboxKey.Stored.class).orElseThrow().value().key());
+        }
     }
 
     /**

@@ -88,9 +88,11 @@ final class WarmPool implements AutoCloseable {
     /**
      * Claims an idle worker for {@code sandbox}: its credentials go in the claim, sealed for that worker.
      *
+     * @param first the session's first request signed for a worker's execution (full name), or null for none
+     *
      * @return the worker's execution (full name), or empty when no idle worker could be claimed
      */
-    Optional<String> claim(String sandbox) {
+    Optional<String> claim(String sandbox, java.util.function.Function<String, MailboxKey.Envelope> first) {
         if (target == 0 || closed) {
             return Optional.empty();
         }
@@ -119,7 +121,8 @@ final class WarmPool implements AutoCloseable {
             }
             SessionCredentials credentials = backend.credentials();
             PoolProtocol.Claim claim = new PoolProtocol.Claim(worker, CloudRunJobManager.shortName(execution), sandbox, Instant.now(),
-                    credentials.token(sandbox), credentials.mailboxKey(sandbox).toBase64(), backend.settings().idleTimeout().toMillis());
+                    credentials.token(sandbox), credentials.mailboxKey(sandbox).toBase64(), backend.settings().idleTimeout().toMillis(),
+                    first.apply(execution));
             try {
                 store.write(PoolProtocol.claimObject(worker), key.seal(claim), 0);
             } catch (SessionStateStore.GenerationConflict lost) {
@@ -300,8 +303,9 @@ final class WarmPool implements AutoCloseable {
                 boolean orphan;
                 if (control.isPresent() && control.get().sandbox() != null) {
                     orphan = store.readSandbox(control.get().sandbox()).isEmpty();
-                } else if (view.claimed.contains(worker) && !view.records.containsKey(worker)) {
-                    orphan = false; // claimed a moment ago, its control record not yet updated: leave it to the next sweep
+                } else if (view.claimed.contains(worker)) {
+                    // Claimed a moment ago (its control record not yet updated), or leaving by itself: the next sweep decides.
+                    orphan = false;
                 } else {
                     String owner = env.get(PoolProtocol.ENV_OWNER);
                     boolean ownerGone = owner == null || (!owner.equals(this.owner) && store.read(PoolProtocol.ownerObject(owner), PoolProtocol.Owner.class)

@@ -195,7 +195,8 @@ public final class SessionStateStore {
                                              Function<Optional<ShellState>, ShellState> change) {
         String object = shellObject(sandboxId, sessionId);
         if (known.isPresent()) {
-            ShellState next = change.apply(Optional.of(known.get().value()));
+            // A known generation 0 (value null) is a state known not to exist yet: written only if it still does not.
+            ShellState next = change.apply(Optional.ofNullable(known.get().value()));
             try {
                 return new Versioned<>(next, write(object, next, known.get().generation()));
             } catch (GenerationConflict e) {
@@ -301,6 +302,39 @@ public final class SessionStateStore {
                     throw unavailable("reading", object, e);
                 }
             }
+        }
+    }
+
+    /**
+     * An object's content in one request (no generation): for polling an object that usually does not exist yet, where
+     * {@link #readBytes}' metadata-then-content pair would cost two calls each time it does.
+     */
+    public Optional<byte[]> readContent(String object) {
+        try {
+            return Optional.of(retry.call("reading gs://" + bucket + "/" + object, RetryPolicy.Idempotency.IDEMPOTENT, () -> {
+                calls.media.incrementAndGet();
+                return storage.readAllBytes(BlobId.of(bucket, object));
+            }));
+        } catch (StorageException e) {
+            if (e.getCode() == 404) {
+                return Optional.empty();
+            }
+            throw unavailable("reading", object, e);
+        }
+    }
+
+    /** The content of one generation of an object (as a listing named it), in one request; empty when that generation is gone. */
+    public Optional<byte[]> readGeneration(String object, long generation) {
+        try {
+            return Optional.of(retry.call("reading gs://" + bucket + "/" + object, RetryPolicy.Idempotency.IDEMPOTENT, () -> {
+                calls.media.incrementAndGet();
+                return storage.readAllBytes(BlobId.of(bucket, object, generation));
+            }));
+        } catch (StorageException e) {
+            if (e.getCode() == 404) {
+                return Optional.empty();
+            }
+            throw unavailable("reading", object, e);
         }
     }
 
