@@ -6,6 +6,8 @@ import io.sandboxops.core.api.ExecResult;
 import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.cloudrun.CloudRunSettings;
 import io.sandboxops.core.cloudrun.Mailbox;
+import io.sandboxops.core.cloudrun.MailboxKey;
+import io.sandboxops.core.cloudrun.PoolProtocol;
 import io.sandboxops.core.cloudrun.WorkerProtocol;
 import io.sandboxops.core.shell.RunningCommand;
 import io.sandboxops.core.state.RetryPolicy;
@@ -58,7 +60,17 @@ public final class Main {
     static int run(Map<String, String> env, List<String> args) {
         long started = System.nanoTime();
         ExecutorConfig config;
+        MailboxKey.Envelope carried = null;
         try {
+            if (env.containsKey(PoolProtocol.ENV_WORKER)) {
+                // A warm-pool worker: it waits for a claim, then starts as the claimed sandbox's session worker.
+                Optional<PoolWait.Claimed> claimed = PoolWait.await(env);
+                if (claimed.isEmpty()) {
+                    return EXIT_OK;
+                }
+                env = claimed.get().env();
+                carried = claimed.get().first();
+            }
             config = ExecutorConfig.parse(env, args);
         } catch (ExecutorConfig.ConfigException e) {
             // One line, so that the execution's log shows the whole reason where Cloud Run lists the failure.
@@ -96,7 +108,7 @@ public final class Main {
             }
             try (worker) {
                 int status = config.mode() == CloudRunSettings.Mode.ONCE ? once(config, store, worker, credentials, log)
-                        : session(config, store, worker, credentials, log);
+                        : session(config, store, worker, credentials, log, carried);
                 log.info("end", "status", status, "duration_ms", ms(started));
                 return status;
             }
@@ -198,7 +210,9 @@ public final class Main {
     public record WorkerRecord(String execution, Instant startedAt, Instant heartbeatAt) {
     }
 
-    private static int session(ExecutorConfig config, SessionStateStore store, Worker worker, WorkerCredentials credentials, JsonLog log) {
+    /** @param carried the first request, when it came with a warm-pool claim; null otherwise */
+    private static int session(ExecutorConfig config, SessionStateStore store, Worker worker, WorkerCredentials credentials, JsonLog log,
+                               MailboxKey.Envelope carried) {
         String record = SessionStateStore.workerObject(config.sandboxId());
         long generation;
         Instant startedAt = Instant.now();
@@ -216,6 +230,10 @@ public final class Main {
         log.info("worker-ready", "since_start_ms", sinceProcessStart());
         SignedInbox inbox = new SignedInbox(store, new Mailbox(store, SessionStateStore.sandboxPrefix(config.sandboxId())), config, credentials, log);
         ExecutorService pool = Executors.newCachedThreadPool(daemon());
+        if (carried != null) {
+            worker.restoredAfter(carried.id());
+            inbox.acceptCarried(carried, worker, pool);
+        }
         long lastHeartbeat = System.nanoTime();
         long lastCheckpoint = System.nanoTime();
         try {

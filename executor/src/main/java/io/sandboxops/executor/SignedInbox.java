@@ -66,7 +66,9 @@ final class SignedInbox {
             }
             Optional<SessionStateStore.Versioned<MailboxKey.Envelope>> read;
             try {
-                read = store.read(b.getName(), MailboxKey.Envelope.class);
+                // The generation the listing named, in one request: a request written anew is a new generation, seen next time.
+                read = store.readGeneration(b.getName(), b.getGeneration())
+                        .map(bytes -> new SessionStateStore.Versioned<>(parseEnvelope(bytes), b.getGeneration()));
             } catch (RuntimeException e) {
                 // Not even JSON: nobody's client wrote it.
                 if (store.deleteIfGeneration(b.getName(), b.getGeneration())) {
@@ -86,19 +88,50 @@ final class SignedInbox {
                 refuse(b.getName(), read.get().value().id(), r.getMessage(), false);
                 continue;
             }
-            taken.values().removeIf(issued -> issued.isBefore(now.minus(MailboxKey.MAX_AGE).minus(MailboxKey.MAX_SKEW)));
-            if (taken.putIfAbsent(signed.request().id(), signed.issuedAt()) != null) {
-                refuse(b.getName(), signed.request().id(), "request " + signed.request().id() + " was already taken: a replay", true);
-                continue;
-            }
-            if (signed.token() != null && credentials.offer(signed.token())) {
-                log.info("token-renewed", "expires", String.valueOf(signed.token().expiresAt()));
-            }
-            any = true;
-            WorkerProtocol.Request request = signed.request();
-            pool.submit(() -> answer(worker.handle(request)));
+            any |= dispatch(signed, b.getName(), now, worker, pool);
         }
         return any;
+    }
+
+    private MailboxKey.Envelope parseEnvelope(byte[] bytes) {
+        try {
+            return store.json().readValue(bytes, MailboxKey.Envelope.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("not a mailbox request", e);
+        }
+    }
+
+    /**
+     * Runs the first request that came inside a warm-pool claim, checked exactly as one found in the inbox (signed with
+     * the sandbox's key, for this sandbox, mailbox and execution, recently, once).
+     *
+     * @return whether it was run
+     */
+    boolean acceptCarried(MailboxKey.Envelope envelope, Worker worker, ExecutorService pool) {
+        String object = mailbox.inbox() + envelope.id() + ".json";
+        Instant now = Instant.now();
+        MailboxKey.Signed signed;
+        try {
+            signed = config.mailboxKey().open(envelope, object, config.sandboxId(), mailbox.prefix(), config.executionId(), now);
+        } catch (MailboxKey.Refused r) {
+            refuse(object, envelope.id(), r.getMessage(), false);
+            return false;
+        }
+        return dispatch(signed, object, now, worker, pool);
+    }
+
+    private boolean dispatch(MailboxKey.Signed signed, String object, Instant now, Worker worker, ExecutorService pool) {
+        taken.values().removeIf(issued -> issued.isBefore(now.minus(MailboxKey.MAX_AGE).minus(MailboxKey.MAX_SKEW)));
+        if (taken.putIfAbsent(signed.request().id(), signed.issuedAt()) != null) {
+            refuse(object, signed.request().id(), "request " + signed.request().id() + " was already taken: a replay", true);
+            return false;
+        }
+        if (signed.token() != null && credentials.offer(signed.token())) {
+            log.info("token-renewed", "expires", String.valueOf(signed.token().expiresAt()));
+        }
+        WorkerProtocol.Request request = signed.request();
+        pool.submit(() -> answer(worker.handle(request)));
+        return true;
     }
 
     /**

@@ -76,6 +76,7 @@ final class Worker implements AutoCloseable {
     });
     private volatile long lastActivity = System.nanoTime();
     private volatile boolean firstRequestLogged;
+    private volatile String restoredAfter;
     /** Per shell, the interactive command whose end was last saved. */
     private final ConcurrentMap<String, RunningCommand> persistedInteractive = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, PtyTerminal> terminals = new ConcurrentHashMap<>();
@@ -156,7 +157,8 @@ final class Worker implements AutoCloseable {
                         + java.util.Arrays.stream(Op.values()).map(Op::wire).collect(java.util.stream.Collectors.joining(", ")));
             }
             Response response = switch (r.op()) {
-                case EXEC -> Response.ok(r.id()).withExec(WorkerProtocol.Exec.of(exec(r.session(), r.command(), Duration.ofMillis(r.timeoutMillis()))));
+                case EXEC -> Response.ok(r.id()).withExec(WorkerProtocol.Exec.of(exec(r.session(), r.command(), Duration.ofMillis(r.timeoutMillis()),
+                        r.id().equals(restoredAfter))));
                 case START -> Response.ok(r.id()).withView(WorkerProtocol.View.of(start(r.session(), r.command(), Optional.ofNullable(r.dir()))));
                 case VIEW -> Response.ok(r.id()).withView(WorkerProtocol.View.of(view(existing(r.session()))));
                 case WAIT -> Response.ok(r.id()).withView(WorkerProtocol.View.of(await(r.session(), Duration.ofMillis(r.timeoutMillis()))));
@@ -195,8 +197,15 @@ final class Worker implements AutoCloseable {
      * result is never reported for a command whose effects a crash right after could still lose.
      */
     ExecResult exec(String shell, String command, Duration timeout) {
+        return exec(shell, command, timeout, false);
+    }
+
+    /** @param restored the files were restored after this command was sent: nothing to pull */
+    private ExecResult exec(String shell, String command, Duration timeout, boolean restored) {
         long t0 = System.nanoTime();
-        pull();
+        if (!restored) {
+            pull();
+        }
         long t1 = System.nanoTime();
         ShellSession s = shell(shell);
         ExecResult r = s.run(command, timeout);
@@ -319,6 +328,15 @@ final class Worker implements AutoCloseable {
         directory.remove(shell);
         written.remove(shell);
         saved.forget(shell);
+    }
+
+    /**
+     * The pull before request {@code requestId} is skipped: the files were restored after it was made (a warm-pool claim
+     * carries the session's first request, and the worker restores only once it has the claim), so they hold everything
+     * its client did before it. One Storage call less on a pooled session's first command.
+     */
+    void restoredAfter(String requestId) {
+        restoredAfter = requestId;
     }
 
     /** Brings in file changes made in the bucket (file operations) since the last sync. */
@@ -507,7 +525,8 @@ final class Worker implements AutoCloseable {
         long t = System.nanoTime();
         Optional<SessionStateStore.Versioned<ShellState>> read = store.readShell(config.sandboxId(), shell);
         log.info("state-loaded", "shell", shell, "found", read.isPresent(), "duration_ms", millis(System.nanoTime() - t));
-        read.ifPresent(v -> written.put(shell, v));
+        // Known absent too: the first save writes it with ifGenerationMatch=0 instead of reading it again.
+        written.put(shell, read.orElseGet(() -> new SessionStateStore.Versioned<>(null, 0)));
         Optional<ShellState> saved = read.map(SessionStateStore.Versioned::value);
         Path dir = Path.of(stateRoot, shell);
         Map<String, String> env = saved.map(ShellState::env).orElseGet(this::freshEnvironment);

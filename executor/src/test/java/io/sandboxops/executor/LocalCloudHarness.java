@@ -56,6 +56,11 @@ final class LocalCloudHarness implements AutoCloseable {
 
     /** An emulator running executions as local processes of the executor. */
     static LocalCloudHarness withProcessRunner() {
+        return withProcessRunner(io.sandboxops.emulator.faults.LatencyProfile.NONE);
+    }
+
+    /** The same, under a latency profile (e.g. {@code gcp-regional}): for benchmarks that should see the real APIs' latency. */
+    static LocalCloudHarness withProcessRunner(io.sandboxops.emulator.faults.LatencyProfile latency) {
         Path work = prepareWork();
         Path classpath = copyClasspath(work.resolve("cp"));
         Path tasks = mkdir(work.resolve("tasks"));
@@ -66,7 +71,7 @@ final class LocalCloudHarness implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Supplier<ExecutionRunner> runner = () -> ProcessExecutionRunner.of(List.of("bash", script.toString(), classpath.toString(), tasks.toString()));
-        return new LocalCloudHarness(LocalCloud.start(LocalCloudConfig.newBuilder().runner(runner).build()), work);
+        return new LocalCloudHarness(LocalCloud.start(LocalCloudConfig.newBuilder().runner(runner).latencyProfile(latency).build()), work);
     }
 
     /** An emulator with the given runner (the Docker runner for the image test). */
@@ -76,6 +81,11 @@ final class LocalCloudHarness implements AutoCloseable {
 
     /** The backend's settings as its environment variables would give them, pointing at this emulator. */
     CloudRunSettings settings(Map<String, String> extra) {
+        return CloudRunSettings.fromEnvironment(settingsEnvironment(extra));
+    }
+
+    /** The environment variables of {@link #settings}: what a client in another process is started with. */
+    Map<String, String> settingsEnvironment(Map<String, String> extra) {
         LocalCloudEndpoints e = cloud.endpoints();
         Map<String, String> env = new HashMap<>();
         env.put("GCP_PROJECT_ID", e.projectId());
@@ -89,7 +99,7 @@ final class LocalCloudHarness implements AutoCloseable {
         env.put("SANDBOX_JOB_MEMORY", "1Gi");
         env.put("SANDBOX_JOB_CPU", "1");
         env.putAll(extra);
-        return CloudRunSettings.fromEnvironment(env);
+        return env;
     }
 
     CloudRunJobsSandboxBackend backend(Map<String, String> extra) {

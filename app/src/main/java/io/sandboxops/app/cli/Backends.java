@@ -8,6 +8,7 @@ import io.sandboxops.core.cloudrun.CloudRunJobsSandboxBackend;
 import io.sandboxops.core.docker.DockerSandboxBackend;
 import io.sandboxops.core.env.CloudTarget;
 import io.sandboxops.core.env.Environment;
+import io.sandboxops.core.env.PoolSize;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -60,17 +61,21 @@ final class Backends {
      */
     static SandboxBackend open(String name, EnvironmentOption environment, String executorImage) {
         if (DOCKER.equals(name)) {
-            return SandboxBackends.docker(eventTarget(environment));
+            return SandboxBackends.docker(eventTarget(environment), poolSize(DOCKER, environment).size());
         }
         if (CLOUDRUN.equals(name)) {
             Environment env = environment.environment();
             if (executorImage != null && !executorImage.isBlank()) {
-                env = new Environment(env.name(), env.kind(), env.projectId(), env.region(), env.service(), env.bucket(),
-                        executorImage.strip(), env.jobNamePrefix(), env.production(), env.readOnly());
+                env = env.withExecutorImage(executorImage.strip());
             }
             return SandboxBackends.cloudRun(env, EnvironmentOption.target(env));
         }
         throw new SandboxInvalidInputException("unknown backend \"" + name + "\"; use " + DOCKER + " or " + CLOUDRUN);
+    }
+
+    /** The warm-pool size {@code backend} is opened with in the chosen environment ({@link SandboxBackends#poolSize}). */
+    static PoolSize poolSize(String backend, EnvironmentOption environment) {
+        return SandboxBackends.poolSize(backend, environment.environment());
     }
 
     /**

@@ -12,12 +12,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "bench", description = "Benchmarks: exec latency, the plan's load tests and a session's terminal, on either backend.",
+@Command(name = "bench", description = "Benchmarks: exec latency, the plan's load tests, a session's terminal and start times, on either backend.",
         footerHeading = "%nExamples:%n",
         footer = {"  sandboxctl bench exec", "  sandboxctl bench concurrent --short", "  sandboxctl bench files --backend cloudrun --env local --short",
-                "  sandboxctl bench terminal --short"},
+                "  sandboxctl bench terminal --short", "  sandboxctl bench start --backend docker"},
         subcommands = {BenchCommand.Exec.class, LoadBenchCommands.Concurrent.class,
-        LoadBenchCommands.Sessions.class, LoadBenchCommands.Files.class, LoadBenchCommands.TerminalBench.class})
+        LoadBenchCommands.Sessions.class, LoadBenchCommands.Files.class, LoadBenchCommands.TerminalBench.class, StartBenchCommand.class})
 final class BenchCommand {
     @Mixin
     HelpOption help;

@@ -33,7 +33,7 @@ public final class SandboxCtl {
      * third of a second of each run for the whole tree.
      */
     private static final List<Class<?>> VERBS = List.of(SessionCommand.class, ExecCommand.class, AttachCommand.class, BackgroundCommand.class,
-            FileCommand.class, BenchCommand.class, RolloutCommand.class, EnvCommand.class, MetricsCommand.class, LogsCommand.class,
+            FileCommand.class, BenchCommand.class, PoolCommand.class, RolloutCommand.class, EnvCommand.class, MetricsCommand.class, LogsCommand.class,
             EmulatorCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class);
     /** Verbs that describe the whole tree (help and the completion script), so a run of them needs all of it. */
     private static final Set<Class<?>> WHOLE_TREE_VERBS = Set.of(CompletionCommand.class, CommandLine.HelpCommand.class);

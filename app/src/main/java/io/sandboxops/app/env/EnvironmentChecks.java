@@ -28,8 +28,9 @@ public final class EnvironmentChecks {
 
     public static Outcome run(Environment env, CloudTarget target, Consumer<PreflightCheck> progress) {
         try (GoogleClients clients = new GoogleClients(target)) {
+            // The canary needs one sandbox, not the environment's warm pool: opened with none.
             PreflightReport report = new EnvironmentPreflight(env, clients,
-                    Optional.of(() -> SandboxBackends.cloudRun(env, target)), Actor.current()).run(progress);
+                    Optional.of(() -> SandboxBackends.cloudRun(env, target, 0)), Actor.current()).run(progress);
             try {
                 new PreflightRecords(env, clients).save(report);
                 return new Outcome(report, Optional.empty());

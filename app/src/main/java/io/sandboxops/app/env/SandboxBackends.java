@@ -7,6 +7,8 @@ import io.sandboxops.core.docker.DockerSandboxBackend;
 import io.sandboxops.core.env.CloudTarget;
 import io.sandboxops.core.env.Environment;
 import io.sandboxops.core.env.GoogleClients;
+import io.sandboxops.core.env.PoolSize;
+import io.sandboxops.core.env.PoolSizes;
 import io.sandboxops.core.observe.CloudLoggingEventSink;
 import io.sandboxops.core.observe.ObservedSandboxBackend;
 import io.sandboxops.core.observe.SandboxEventSink;
@@ -29,9 +31,38 @@ public final class SandboxBackends {
      * from the process environment, checked with errors that name the variable. Its events go to {@code target}.
      */
     public static SandboxBackend cloudRun(Environment env, CloudTarget target) {
-        CloudRunSettings settings = settings(env, target, System.getenv());
-        return observe(new CloudRunJobsSandboxBackend(settings, new GoogleClients(settings.target()), true, RetryPolicy.defaults()),
-                Optional.of(target));
+        return cloudRun(env, target, poolSize(CloudRunJobsSandboxBackend.NAME, env).size());
+    }
+
+    /**
+     * As {@link #cloudRun(Environment, CloudTarget)} with a warm pool of {@code poolSize} idle workers instead of the
+     * configured size (0: none; the environment check's canary passes 0). The pool starts with the first session
+     * created, or with {@link #cloudRunKeepingPool}; until then the backend only reads it.
+     */
+    public static SandboxBackend cloudRun(Environment env, CloudTarget target, int poolSize) {
+        return observe(cloudRunUnobserved(env, target, Map.of(), poolSize), Optional.of(target));
+    }
+
+    /**
+     * As {@link #cloudRun(Environment, CloudTarget)}, its pool filled from now on rather than from the first session:
+     * for a client that stays (the console), so the first session it creates already finds an idle worker.
+     */
+    public static SandboxBackend cloudRunKeepingPool(Environment env, CloudTarget target) {
+        CloudRunJobsSandboxBackend backend = cloudRunUnobserved(env, target, Map.of(), poolSize(CloudRunJobsSandboxBackend.NAME, env).size());
+        backend.startPool();
+        return observe(backend, Optional.of(target));
+    }
+
+    /**
+     * The Cloud Run Jobs backend itself, unobserved, for a benchmark that needs its own calls (the start benchmark).
+     *
+     * @param overrides settings that replace the process environment's (e.g. {@code SANDBOX_MODE=session})
+     */
+    public static CloudRunJobsSandboxBackend cloudRunUnobserved(Environment env, CloudTarget target, Map<String, String> overrides, int poolSize) {
+        Map<String, String> vars = new HashMap<>(System.getenv());
+        vars.putAll(overrides);
+        CloudRunSettings settings = settings(env, target, vars, poolSize);
+        return new CloudRunJobsSandboxBackend(settings, new GoogleClients(settings.target()), true, RetryPolicy.defaults());
     }
 
     /**
@@ -42,14 +73,38 @@ public final class SandboxBackends {
         return observe(DockerSandboxBackend.fromEnvironment(), events);
     }
 
+    /**
+     * As {@link #docker(Optional)}, keeping a warm pool of {@code poolSize} containers (0: none), whatever
+     * {@code SANDBOX_POOL_DOCKER} says: the caller resolved the size ({@link #poolSize}). A pool above 0 starts filling
+     * at once; its idle containers are removed when the backend closes.
+     */
+    public static SandboxBackend docker(Optional<CloudTarget> events, int poolSize) {
+        return observe(DockerPoolAdapter.open(poolSize), events);
+    }
+
+    /** The Docker backend itself, unobserved, with a warm pool of {@code poolSize}: for an opener that observes it later. */
+    public static DockerSandboxBackend dockerUnobserved(int poolSize) {
+        return DockerPoolAdapter.open(poolSize);
+    }
+
+    /**
+     * The warm-pool size {@code backend} is opened with in {@code env}: {@code SANDBOX_POOL_DOCKER} /
+     * {@code SANDBOX_POOL_CLOUDRUN}, else the environment's {@code pool}, else 0 ({@link PoolSizes#resolve}).
+     */
+    public static PoolSize poolSize(String backend, Environment env) {
+        return PoolSizes.resolve(backend, env, System.getenv());
+    }
+
     /** {@code backend} observed, its events to the Cloud Logging of {@code events}, or nowhere; the sink closes with it. */
     public static SandboxBackend observe(SandboxBackend backend, Optional<CloudTarget> events) {
         SandboxEventSink sink = events.<SandboxEventSink>map(CloudLoggingEventSink::new).orElseGet(SandboxEventSink::discard);
         return ObservedSandboxBackend.observe(backend, sink, true);
     }
 
-    static CloudRunSettings settings(Environment env, CloudTarget target, Map<String, String> processEnv) {
+    static CloudRunSettings settings(Environment env, CloudTarget target, Map<String, String> processEnv, int poolSize) {
         Map<String, String> vars = new HashMap<>(processEnv);
+        // The size as resolved here (variable, environment, default) is the one the settings read.
+        vars.put(PoolSizes.variable(CloudRunJobsSandboxBackend.NAME), String.valueOf(poolSize));
         vars.put("GCP_PROJECT_ID", env.projectId());
         vars.put("GCP_REGION", env.region());
         vars.put("SANDBOX_STATE_BUCKET", env.bucket());

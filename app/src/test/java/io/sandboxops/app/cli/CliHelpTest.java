@@ -161,6 +161,9 @@ class CliHelpTest {
                 {"logs", "--limit", "-5"},
                 {"bg", "logs", "--session", "s", "--pid", "1", "--bytes", "0"},
                 {"attach", "--session", "s"},
+                {"pool", "status", "--backend", "kubernetes"},
+                {"bench", "start", "--rounds", "2"},
+                {"bench", "start", "--backend", "k8s"},
         };
         for (String[] args : usageErrors) {
             CliRun r = ctl(args);

@@ -58,7 +58,7 @@ class VerbAccessTest {
     void theWritesAreTheVerbsThatChangeASandboxASessionOrTheService() {
         List<String> writes = verbs().entrySet().stream().filter(e -> EnvironmentGuard.kindOf(e.getValue()) == Access.Kind.WRITE)
                 .map(Map.Entry::getKey).sorted().toList();
-        assertThat(writes).containsExactly("sandboxctl attach", "sandboxctl bench concurrent", "sandboxctl bench files", "sandboxctl bench sessions", "sandboxctl bench terminal",
+        assertThat(writes).containsExactly("sandboxctl attach", "sandboxctl bench concurrent", "sandboxctl bench files", "sandboxctl bench sessions", "sandboxctl bench start", "sandboxctl bench terminal",
                 "sandboxctl bg kill", "sandboxctl env apply", "sandboxctl env check", "sandboxctl exec", "sandboxctl file delete", "sandboxctl file replace", "sandboxctl file upload",
                 "sandboxctl file write", "sandboxctl rollout disable", "sandboxctl rollout enable", "sandboxctl rollout plan",
                 "sandboxctl rollout rollback", "sandboxctl rollout set", "sandboxctl session cleanup", "sandboxctl session close",

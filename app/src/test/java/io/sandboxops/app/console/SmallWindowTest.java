@@ -29,6 +29,8 @@ import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
 import javafx.scene.text.Text;
 import javafx.stage.Stage;
+import io.sandboxops.core.api.PoolStatus;
+import io.sandboxops.core.observe.PriceTable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -48,6 +50,8 @@ class SmallWindowTest {
     static final double HEIGHT = 700;
 
     private final FakeSandboxBackend backend = new FakeSandboxBackend();
+    /** Sessions none, a warm pool of one worker: the pool line shows both backends' pools. */
+    private final FakeSandboxBackend cloudRun = new FakeSandboxBackend("cloudrun");
     private EmulatedControlPlane cloud;
     private ConsoleWindow window;
     private Path home;
@@ -67,8 +71,13 @@ class SmallWindowTest {
         backend.add("sbx-agent-run-1844", now.minusSeconds(25));
         backend.add("sbx-crashed-0917", now.minusSeconds(26 * 3600));
         backend.setState("sbx-crashed-0917", "exited");
+        backend.setPool(new PoolStatus("docker", 2, 2, 0, 0, "the local engine: no charge", List.of(
+                new PoolStatus.Member("sbx-pool-7f3a", "idle", now.minusSeconds(40)), new PoolStatus.Member("sbx-pool-91c2", "idle", now.minusSeconds(12)))));
+        PriceTable price = PriceTable.cloudRunJobsTier1();
+        cloudRun.setPool(new PoolStatus("cloudrun", 1, 1, 0, price.cost(3600), price.source(), List.of(
+                new PoolStatus.Member("sandbox-pool-x2k9p", "idle", now.minusSeconds(95)))));
         window = ConsoleWindow.show(stage, new ConsoleWindow.Options(() -> List.of(ConsoleEnvironment.local()),
-                env -> new FakeWorkspace(env, Map.of(FakeSandboxBackend.NAME, backend), List.of(
+                env -> new FakeWorkspace(env, orderedBackends(), List.of(
                         new ServiceStatus("Docker", ServiceStatus.Health.UP, "engine answers"),
                         new ServiceStatus("Emulator", ServiceStatus.Health.UP, "embedded"))).withControlPlane(cloud.plane))
                 .withEnvironmentsFile(home.resolve(".sandbox-ops/environments.json")));
@@ -76,6 +85,13 @@ class SmallWindowTest {
         stage.setHeight(HEIGHT);
         stage.toFront();
         stage.requestFocus();
+    }
+
+    private Map<String, io.sandboxops.core.api.SandboxBackend> orderedBackends() {
+        Map<String, io.sandboxops.core.api.SandboxBackend> m = new java.util.LinkedHashMap<>();
+        m.put(FakeSandboxBackend.NAME, backend);
+        m.put("cloudrun", cloudRun);
+        return m;
     }
 
     @AfterEach
@@ -101,6 +117,10 @@ class SmallWindowTest {
         robot.type(KeyCode.ENTER);
         robot.interact(() -> window.sessions().refresh());
         WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.Label pool = robot.lookup("#poolSummary").queryAs(javafx.scene.control.Label.class);
+        waitFor(10, TimeUnit.SECONDS, () -> pool.isVisible() && pool.getText().startsWith("Pool: "));
+        assertThat(pool.getText()).isEqualTo("Pool: Docker 2/2 idle · Cloud Run 1/1 idle · $0.0792/h");
+        assertThat(pool.getTooltip().getText()).contains("at Cloud Run jobs list price, Tier 1 regions");
         cut.addAll(check(scene, "1024x700-sessions"));
         robot.press(KeyCode.CONTROL).press(KeyCode.DIGIT3).release(KeyCode.DIGIT3).release(KeyCode.CONTROL);
         waitFor(10, TimeUnit.SECONDS, () -> window.files().rootProperty().get() != null);

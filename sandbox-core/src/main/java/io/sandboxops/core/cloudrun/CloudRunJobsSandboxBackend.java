@@ -40,6 +40,7 @@ public final class CloudRunJobsSandboxBackend implements SandboxBackend {
     private final CloudRunJobManager jobs;
     private final CloudRunJobManager.JobSpec jobSpec;
     private final SessionCredentials credentials;
+    private final WarmPool pool;
 
     /**
      * @param clients the clients to use; closed with this backend only when {@code ownsClients}
@@ -56,6 +57,7 @@ public final class CloudRunJobsSandboxBackend implements SandboxBackend {
         env.put("GCP_PROJECT_ID", settings.target().projectId());
         env.put("GCP_REGION", settings.target().region());
         this.jobSpec = new CloudRunJobManager.JobSpec(settings.executorImage(), settings.jobCpu(), settings.jobMemory(), settings.jobTimeout(), env);
+        this.pool = new WarmPool(this, store);
     }
 
     /**
@@ -86,6 +88,11 @@ public final class CloudRunJobsSandboxBackend implements SandboxBackend {
         return store;
     }
 
+    /** The Cloud Storage requests this client made so far: the start benchmark counts a command's with it. */
+    public SessionStateStore.Calls storageCalls() {
+        return store.calls();
+    }
+
     public CloudRunJobManager jobs() {
         return jobs;
     }
@@ -97,6 +104,27 @@ public final class CloudRunJobsSandboxBackend implements SandboxBackend {
 
     GoogleClients clients() {
         return clients;
+    }
+
+    /** The warm pool of idle session workers ({@code SANDBOX_POOL_CLOUDRUN}). */
+    WarmPool pool() {
+        return pool;
+    }
+
+    /**
+     * Starts keeping {@code SANDBOX_POOL_CLOUDRUN} idle session workers running, in the background, until this backend
+     * closes; the first {@link #create} in session mode does it too. Nothing happens without a pool.
+     */
+    public void startPool() {
+        if (settings.mode() == CloudRunSettings.Mode.SESSION) {
+            pool.start();
+        }
+    }
+
+    /** The warm pool: its target, idle and starting workers, and what they cost per hour at list price. */
+    @Override
+    public io.sandboxops.core.api.PoolStatus poolStatus() {
+        return pool.status();
     }
 
     /** The job this backend's executions run in, created on first use. */
@@ -120,6 +148,11 @@ public final class CloudRunJobsSandboxBackend implements SandboxBackend {
         SandboxRecord record = new SandboxRecord(ShellState.SCHEMA_VERSION, id, settings.mode().wire(), job, settings.executorImage(),
                 spec.workdir(), spec.env(), spec.labels(), settings.persistedRoots(), now);
         store.createSandbox(record, FileManifest.empty(settings.persistedRoots(), now.toEpochMilli()));
+        if (pool.target() > 0 && settings.mode() == CloudRunSettings.Mode.SESSION) {
+            startPool();
+            // The claim carries the sandbox's token and mailbox key: made now, beside whatever the caller does next.
+            java.util.concurrent.CompletableFuture.runAsync(() -> credentials.prepareNew(id)).exceptionally(e -> null);
+        }
         return new CloudRunJobsSandbox(this, record);
     }
 
@@ -143,7 +176,7 @@ public final class CloudRunJobsSandboxBackend implements SandboxBackend {
 
     /**
      * Destroys sandboxes created more than {@code olderThan} ago, and cancels executions of this backend's jobs
-     * that serve a sandbox which no longer exists.
+     * that serve a sandbox which no longer exists, and warm-pool workers whose client is gone ({@link WarmPool#sweep}).
      */
     @Override
     public SweepResult sweepOrphans(Duration olderThan, Set<String> exclude) {
@@ -172,6 +205,7 @@ public final class CloudRunJobsSandboxBackend implements SandboxBackend {
                 }
             }
         }
+        pool.sweep(jobs.runningExecutions(), removed::add, (execution, error) -> failed.add(execution + ": " + error));
         return new SweepResult(removed, failed);
     }
 
@@ -180,8 +214,10 @@ public final class CloudRunJobsSandboxBackend implements SandboxBackend {
                 .filter(v -> v.getName().equals("SESSION_ID")).map(EnvVar::getValue).reduce((a, b) -> b).orElse(null);
     }
 
+    /** Cancels the idle pool workers this backend started (they are billed), then closes the clients it owns. */
     @Override
     public void close() {
+        pool.close();
         if (ownsClients) {
             clients.close();
         }

@@ -22,9 +22,13 @@ import java.util.regex.Pattern;
  * @param mode           {@code SANDBOX_MODE}: {@code session} (default) or {@code once}
  * @param idleTimeout    {@code SANDBOX_IDLE_TIMEOUT}: how long a session worker waits for work before it exits
  * @param persistedRoots {@code SANDBOX_PERSISTED_ROOTS}, colon-separated absolute directories
+ * @param poolSize       {@code SANDBOX_POOL_CLOUDRUN}: how many idle session workers the warm pool keeps (0, the default:
+ *                       none; an idle worker is a running execution, billed by the second)
+ * @param poolIdleTimeout {@code SANDBOX_POOL_IDLE_TIMEOUT}: how long a pooled worker waits for a claim before it exits
  */
 public record CloudRunSettings(CloudTarget target, String executorImage, String stateBucket, Duration jobTimeout, String jobMemory,
-                               String jobCpu, Mode mode, Duration idleTimeout, List<String> persistedRoots) {
+                               String jobCpu, Mode mode, Duration idleTimeout, List<String> persistedRoots, int poolSize,
+                               Duration poolIdleTimeout) {
 
     /** One execution per sandbox session that takes many commands, or one execution per command. */
     public enum Mode {
@@ -47,11 +51,55 @@ public record CloudRunSettings(CloudTarget target, String executorImage, String 
     private static final Pattern MEMORY = Pattern.compile("[1-9][0-9]*(Mi|Gi)");
     private static final Pattern CPU = Pattern.compile("[1-9][0-9]*(m)?|[0-9]+\\.[0-9]+");
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]");
+    /** The most idle workers one pool keeps: each is a billed execution, and a typo of 1000 should not start 1000. */
+    public static final int MAX_POOL_SIZE = 50;
+    public static final Duration DEFAULT_POOL_IDLE_TIMEOUT = Duration.ofMinutes(10);
 
     public CloudRunSettings {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(poolIdleTimeout, "poolIdleTimeout");
         persistedRoots = List.copyOf(persistedRoots);
+        requirePoolSize("the Cloud Run pool size", poolSize);
+    }
+
+    /**
+     * These settings with a warm pool of {@code size} idle workers (what an environment's pool setting gives).
+     *
+     * @throws SandboxInvalidInputException when {@code size} is outside 0–{@link #MAX_POOL_SIZE}
+     */
+    public CloudRunSettings withPoolSize(int size) {
+        return new CloudRunSettings(target, executorImage, stateBucket, jobTimeout, jobMemory, jobCpu, mode, idleTimeout, persistedRoots,
+                size, poolIdleTimeout);
+    }
+
+    /** These settings with pooled workers waiting {@code timeout} for a claim before they exit. */
+    public CloudRunSettings withPoolIdleTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new SandboxInvalidInputException("the pool idle timeout must be positive, not " + timeout);
+        }
+        return new CloudRunSettings(target, executorImage, stateBucket, jobTimeout, jobMemory, jobCpu, mode, idleTimeout, persistedRoots,
+                poolSize, timeout);
+    }
+
+    private static int requirePoolSize(String what, int size) {
+        if (size < 0 || size > MAX_POOL_SIZE) {
+            throw new SandboxInvalidInputException(what + " must be from 0 (no pool) to " + MAX_POOL_SIZE + ", not " + size);
+        }
+        return size;
+    }
+
+    /** {@code SANDBOX_POOL_CLOUDRUN}: a whole number of idle workers, 0 when unset. */
+    static int poolSize(String variable, String value) {
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        try {
+            return requirePoolSize(variable, Integer.parseInt(value.strip()));
+        } catch (NumberFormatException e) {
+            throw new SandboxInvalidInputException(variable + " must be a whole number of idle workers from 0 (no pool) to "
+                    + MAX_POOL_SIZE + ", not \"" + value + "\"");
+        }
     }
 
     /**
@@ -84,7 +132,10 @@ public record CloudRunSettings(CloudTarget target, String executorImage, String 
         Mode mode = Mode.parse("SANDBOX_MODE", env.getOrDefault("SANDBOX_MODE", "session"));
         Duration idle = duration("SANDBOX_IDLE_TIMEOUT", env.getOrDefault("SANDBOX_IDLE_TIMEOUT", "600"));
         List<String> roots = roots("SANDBOX_PERSISTED_ROOTS", env.get("SANDBOX_PERSISTED_ROOTS"));
-        return new CloudRunSettings(target, image, bucket, timeout, memory, cpu, mode, idle, roots);
+        int pool = poolSize("SANDBOX_POOL_CLOUDRUN", env.get("SANDBOX_POOL_CLOUDRUN"));
+        Duration poolIdle = env.containsKey("SANDBOX_POOL_IDLE_TIMEOUT")
+                ? duration("SANDBOX_POOL_IDLE_TIMEOUT", env.get("SANDBOX_POOL_IDLE_TIMEOUT")) : DEFAULT_POOL_IDLE_TIMEOUT;
+        return new CloudRunSettings(target, image, bucket, timeout, memory, cpu, mode, idle, roots, pool, poolIdle);
     }
 
     static String required(Map<String, String> env, String name) {

@@ -66,8 +66,18 @@ public final class Mailbox {
     public WorkerProtocol.Response call(WorkerProtocol.Request request, Duration timeout, BooleanSupplier serverAlive,
                                         java.util.function.Function<WorkerProtocol.Request, MailboxKey.Envelope> seal,
                                         java.util.function.Predicate<WorkerProtocol.Response> genuine, long pollMillis) {
+        long written = store.write(inbox() + request.id() + ".json", seal.apply(request), 0);
+        return await(request, written, timeout, serverAlive, genuine, pollMillis);
+    }
+
+    /**
+     * Waits for the answer to a request already delivered: posted in the inbox as generation {@code written}, or (0)
+     * handed over another way (in a warm-pool claim), in which case it cannot be withdrawn and a worker that goes away
+     * without answering is reported as having taken it.
+     */
+    public WorkerProtocol.Response await(WorkerProtocol.Request request, long written, Duration timeout, BooleanSupplier serverAlive,
+                                         java.util.function.Predicate<WorkerProtocol.Response> genuine, long pollMillis) {
         String in = inbox() + request.id() + ".json";
-        long written = store.write(in, seal.apply(request), 0);
         long deadline = System.nanoTime() + timeout.toNanos();
         long sleep = 2;
         long nextAliveCheck = System.nanoTime() + Duration.ofSeconds(2).toNanos();
@@ -87,12 +97,14 @@ public final class Mailbox {
                     if (answer.isPresent()) {
                         return answer.get();
                     }
-                    boolean withdrawn = store.deleteIfGeneration(in, written);
+                    boolean withdrawn = written != 0 && store.deleteIfGeneration(in, written);
                     throw new WorkerGoneException(request, !withdrawn);
                 }
             }
             if (now > deadline) {
-                store.delete(in);
+                if (written != 0) {
+                    store.delete(in);
+                }
                 throw new SandboxTimeoutException("no answer to " + request.op() + " from the sandbox's worker within " + timeout.toSeconds() + " s");
             }
             InterruptibleSleep.sleepMillis(sleep, "the worker");
@@ -110,19 +122,23 @@ public final class Mailbox {
 
     private Optional<WorkerProtocol.Response> take(String requestId, java.util.function.Predicate<WorkerProtocol.Response> genuine) {
         String out = outbox() + requestId + ".json";
-        Optional<SessionStateStore.Versioned<byte[]>> raw = store.readBytes(out);
+        // One request per look (the content alone): the answer is usually not there yet, and each look is on the
+        // command's critical path.
+        Optional<byte[]> raw = store.readContent(out);
         if (raw.isEmpty()) {
             return Optional.empty();
         }
         WorkerProtocol.Response r;
         try {
-            r = store.json().readValue(raw.get().value(), WorkerProtocol.Response.class);
+            r = store.json().readValue(raw.get(), WorkerProtocol.Response.class);
         } catch (java.io.IOException | RuntimeException e) {
             r = null;
         }
         if (r == null || !requestId.equals(r.id()) || !genuine.test(r)) {
             LOG.warn("removed an answer to {} that its worker did not write (it is not signed with the sandbox's mailbox key)", requestId);
-            store.deleteIfGeneration(out, raw.get().generation());
+            // Removed only as read: the worker's own answer, written since, stays.
+            store.readBytes(out).filter(v -> java.util.Arrays.equals(v.value(), raw.get()))
+                    .ifPresent(v -> store.deleteIfGeneration(out, v.generation()));
             return Optional.empty();
         }
         CLEANUP.execute(() -> deleteQuietly(out));

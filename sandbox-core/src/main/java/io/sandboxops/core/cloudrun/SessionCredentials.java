@@ -41,24 +41,39 @@ public final class SessionCredentials {
      * does. Google's own form of the condition, which the emulator enforces as Google does.
      */
     public static CredentialAccessBoundary boundary(String bucket, String sandboxId) {
-        String prefix = SessionStateStore.sandboxPrefix(sandboxId);
+        return prefixBoundary(bucket, SessionStateStore.sandboxPrefix(sandboxId), "sandbox " + sandboxId);
+    }
+
+    /** The boundary of a token for the objects under {@code prefix} (and listings within it), and nothing else. */
+    static CredentialAccessBoundary prefixBoundary(String bucket, String prefix, String title) {
         String expression = "resource.name.startsWith('projects/_/buckets/" + bucket + "/objects/" + prefix + "')"
                 + " || api.getAttribute('storage.googleapis.com/objectListPrefix', '').startsWith('" + prefix + "')";
         return CredentialAccessBoundary.newBuilder().addRule(CredentialAccessBoundary.AccessBoundaryRule.newBuilder()
                 .setAvailableResource("//storage.googleapis.com/projects/_/buckets/" + bucket)
                 .addAvailablePermission(ROLE)
                 .setAvailabilityCondition(CredentialAccessBoundary.AccessBoundaryRule.AvailabilityCondition.newBuilder()
-                        .setTitle("sandbox " + sandboxId).setExpression(expression).build())
+                        .setTitle(title).setExpression(expression).build())
                 .build()).build();
+    }
+
+    /**
+     * A token for one warm-pool worker: its own {@code pool/{worker}/} objects only, so an idle worker reaches no sandbox,
+     * and once claimed it holds nothing that opens another worker's claim. Made once per worker, not kept.
+     */
+    StorageToken poolToken(String worker) {
+        return fresh(clients.downscoped(prefixBoundary(store.bucket(), PoolProtocol.prefix(worker), "pool worker " + worker)), "pool worker " + worker);
     }
 
     /** The sandbox's current downscoped token, renewed first when it is about to expire. */
     public StorageToken token(String sandboxId) {
-        OAuth2Credentials c = tokens.computeIfAbsent(sandboxId, id -> clients.downscoped(boundary(store.bucket(), id)));
+        return fresh(tokens.computeIfAbsent(sandboxId, id -> clients.downscoped(boundary(store.bucket(), id))), "sandbox " + sandboxId);
+    }
+
+    private static StorageToken fresh(OAuth2Credentials c, String forWhom) {
         try {
             c.refreshIfExpired();
         } catch (IOException e) {
-            throw new SandboxUnavailableException("could not get a Cloud Storage token for sandbox " + sandboxId
+            throw new SandboxUnavailableException("could not get a Cloud Storage token for " + forWhom
                     + " (a downscoped token from the Security Token Service): " + e.getMessage()
                     + "; check that the control plane's credentials work and may use the state bucket", e);
         }
@@ -74,15 +89,29 @@ public final class SessionCredentials {
             if (stored.isPresent()) {
                 return MailboxKey.fromBase64(stored.get().value().key());
             }
-            MailboxKey fresh = MailboxKey.generate();
-            try {
-                store.write(object, new MailboxKey.Stored(fresh.toBase64()), 0);
-                return fresh;
-            } catch (SessionStateStore.GenerationConflict e) {
-                // Another client made it first: use theirs.
-                return MailboxKey.fromBase64(store.read(object, MailboxKey.Stored.class).orElseThrow().value().key());
-            }
+            return makeKey(id);
         });
+    }
+
+    /**
+     * Gets a sandbox just created ready for its first command: its token, and its mailbox key made without looking for one
+     * first (a new sandbox has none), so that the first command does not wait for them.
+     */
+    void prepareNew(String sandboxId) {
+        token(sandboxId);
+        keys.computeIfAbsent(sandboxId, this::makeKey);
+    }
+
+    private MailboxKey makeKey(String id) {
+        String object = SessionStateStore.mailboxKeyObject(id);
+        MailboxKey fresh = MailboxKey.generate();
+        try {
+            store.write(object, new MailboxKey.Stored(fresh.toBase64()), 0);
+            return fresh;
+        } catch (SessionStateStore.GenerationConflict e) {
+            // Another client made it first: use theirs.
+            return MailboxKey.fromBase64(store.read(object, MailboxKey.Stored.class).orElseThrow().value().key());
+        }
     }
 
     /**

@@ -67,8 +67,12 @@ final class SessionMode implements CloudRunMode {
 
     private Response toWorker(Request request, Duration timeout) {
         for (int attempt = 1; ; attempt++) {
-            String execution = ensureWorker();
+            Worker w = ensureWorker(Optional.of(request));
+            String execution = w.execution();
             try {
+                if (w.carried()) {
+                    return sessionMailbox.await(request, 0, timeout, () -> workerAlive(execution), r -> true, 25).orThrow();
+                }
                 return sessionMailbox.call(request, timeout, () -> workerAlive(execution),
                         q -> parts.backend().credentials().seal(id(), sessionMailbox.prefix(), execution, q)).orThrow();
             } catch (Mailbox.WorkerGoneException gone) {
@@ -104,21 +108,41 @@ final class SessionMode implements CloudRunMode {
     record WorkerRecordView(String execution, Instant startedAt, Instant heartbeatAt) {
     }
 
+    /** The worker a request goes to; {@code carried} when the request already went with the claim of a pooled worker. */
+    private record Worker(String execution, boolean carried) {
+    }
+
     /** The live worker's execution, starting one when there is none. */
-    private synchronized String ensureWorker() {
+    private String ensureWorker() {
+        return ensureWorker(Optional.empty()).execution();
+    }
+
+    /**
+     * The live worker's execution, claiming a pooled one or starting one when there is none; a pooled worker takes
+     * {@code first} with its claim.
+     */
+    private synchronized Worker ensureWorker(Optional<Request> first) {
         String known = workerExecution;
         if (known != null) {
-            return known;
+            return new Worker(known, false);
         }
         Optional<SessionStateStore.Versioned<String>> current = currentWorkerRecord();
         if (current.isPresent()) {
             if (workerAlive(current.get().value())) {
                 workerExecution = current.get().value();
-                return workerExecution;
+                return new Worker(workerExecution, false);
             }
             // A worker that crashed leaves its record behind, with a heartbeat fresh enough that a new worker would
             // defer to it; Cloud Run says it ended, so the record goes (unless a new worker replaced it meanwhile).
             store.deleteIfGeneration(SessionStateStore.workerObject(id()), current.get().generation());
+        }
+        // A pooled worker, claimed with this sandbox's credentials, is ready now: the first request goes straight to its
+        // mailbox (it writes worker.json for later clients before it reads the inbox).
+        Optional<String> pooled = parts.backend().pool().claim(id(),
+                execution -> first.map(q -> parts.backend().credentials().seal(id(), sessionMailbox.prefix(), execution, q)).orElse(null));
+        if (pooled.isPresent()) {
+            workerExecution = pooled.get();
+            return new Worker(workerExecution, first.isPresent());
         }
         // Repeatable: a second worker of the same sandbox finds the first one live and exits by itself.
         // The worker's token and mailbox key travel in the overrides: only the control plane can read an execution.
@@ -133,12 +157,12 @@ final class SessionMode implements CloudRunMode {
             Optional<String> ready = currentWorker();
             if (ready.isPresent() && CloudRunJobManager.shortName(ready.get()).equals(CloudRunJobManager.shortName(execution))) {
                 workerExecution = ready.get();
-                return workerExecution;
+                return new Worker(workerExecution, false);
             }
             if (ready.isPresent() && workerAlive(ready.get())) {
                 // another client's worker won the race; ours exits by itself
                 workerExecution = ready.get();
-                return workerExecution;
+                return new Worker(workerExecution, false);
             }
             if (sleep > 50 && CloudRunJobManager.isDone(jobs.get(execution))) {
                 if (store.readSandbox(id()).isEmpty()) {

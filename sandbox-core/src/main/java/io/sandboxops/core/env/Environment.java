@@ -18,9 +18,10 @@ import java.util.Optional;
  * @param jobNamePrefix the prefix of the sandbox jobs' names, to scope metrics; empty for every job in the region
  * @param production    a red banner, and every write needs the service name typed to confirm
  * @param readOnly      every write is refused
+ * @param pool          the warm-pool sizes it asks for ({@link PoolSizes#resolve} says which size a backend gets)
  */
 public record Environment(String name, Kind kind, String projectId, String region, String service, String bucket,
-                          String executorImage, String jobNamePrefix, boolean production, boolean readOnly) {
+                          String executorImage, String jobNamePrefix, boolean production, boolean readOnly, PoolSizes pool) {
 
     public enum Kind { LOCAL, GCP }
 
@@ -35,6 +36,23 @@ public record Environment(String name, Kind kind, String projectId, String regio
         bucket = bucket == null || bucket.isBlank() ? projectId + "-sandbox-sessions" : bucket;
         executorImage = executorImage == null ? "" : executorImage;
         jobNamePrefix = jobNamePrefix == null ? "" : jobNamePrefix;
+        pool = pool == null ? PoolSizes.unset() : pool;
+    }
+
+    /** An environment that sets no pool size. */
+    public Environment(String name, Kind kind, String projectId, String region, String service, String bucket, String executorImage,
+                       String jobNamePrefix, boolean production, boolean readOnly) {
+        this(name, kind, projectId, region, service, bucket, executorImage, jobNamePrefix, production, readOnly, PoolSizes.unset());
+    }
+
+    /** This environment with other pool sizes. */
+    public Environment withPool(PoolSizes sizes) {
+        return new Environment(name, kind, projectId, region, service, bucket, executorImage, jobNamePrefix, production, readOnly, sizes);
+    }
+
+    /** This environment with another executor image (a Cloud Run backend runs one image). */
+    public Environment withExecutorImage(String image) {
+        return new Environment(name, kind, projectId, region, service, bucket, image, jobNamePrefix, production, readOnly, pool);
     }
 
     private static void require(String value, String field, String env) {

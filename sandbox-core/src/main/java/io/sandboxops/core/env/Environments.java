@@ -22,12 +22,16 @@ import java.util.Set;
  *   "environments": [
  *     { "name": "staging", "project": "acme-staging", "region": "us-central1", "service": "manus-backend-staging",
  *       "bucket": "acme-staging-sandbox-sessions", "image": "us-docker.pkg.dev/acme/sandbox/executor:1.4",
- *       "jobNamePrefix": "sbx-", "production": false, "readOnly": false } ] }
+ *       "jobNamePrefix": "sbx-", "production": false, "readOnly": false,
+ *       "pool": { "docker": 0, "cloudrun": 1 } },
+ *     { "name": "local", "pool": { "docker": 2 } } ] }
  * </pre>
+ *
+ * The built-in {@code local} may have an entry too, with its {@code pool} only ({@link PoolSizes}).
  */
 public final class Environments {
     private static final Set<String> FIELDS = Set.of("name", "project", "region", "service", "bucket", "image", "jobNamePrefix",
-            "production", "readOnly");
+            "production", "readOnly", "pool");
 
     private final Map<String, Environment> byName;
     private final String defaultName;
@@ -66,6 +70,7 @@ public final class Environments {
         Map<String, Environment> m = new LinkedHashMap<>();
         m.put(Environment.LOCAL, Environment.local());
         int index = 0;
+        boolean localSeen = false;
         for (JsonNode node : root.path("environments")) {
             String where = file + ": environments[" + index++ + "]";
             for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
@@ -76,7 +81,19 @@ public final class Environments {
             }
             String name = node.path("name").asText("");
             if (name.equals(Environment.LOCAL)) {
-                throw new SandboxInvalidInputException(where + ": \"local\" is built in (the emulator); choose another name");
+                if (localSeen) {
+                    throw new SandboxInvalidInputException(where + ": a second entry for \"local\"");
+                }
+                localSeen = true;
+                for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                    String field = it.next();
+                    if (!field.equals("name") && !field.equals("pool")) {
+                        throw new SandboxInvalidInputException(where + ": \"local\" is built in (the emulator): only its \"pool\" may be set, not \""
+                                + field + "\"; choose another name for a GCP environment");
+                    }
+                }
+                m.put(Environment.LOCAL, Environment.local().withPool(PoolSizes.parse(node.get("pool"), where)));
+                continue;
             }
             if (m.containsKey(name)) {
                 throw new SandboxInvalidInputException(where + ": a second environment named \"" + name + "\"");
@@ -85,7 +102,8 @@ public final class Environments {
             try {
                 env = new Environment(name, Environment.Kind.GCP, node.path("project").asText(""), node.path("region").asText(""),
                         node.path("service").asText(""), node.path("bucket").asText(""), node.path("image").asText(""),
-                        node.path("jobNamePrefix").asText(""), bool(node, "production", where), bool(node, "readOnly", where));
+                        node.path("jobNamePrefix").asText(""), bool(node, "production", where), bool(node, "readOnly", where),
+                        PoolSizes.parse(node.get("pool"), where));
             } catch (SandboxInvalidInputException e) {
                 throw new SandboxInvalidInputException(file + ": " + e.getMessage(), e);
             }

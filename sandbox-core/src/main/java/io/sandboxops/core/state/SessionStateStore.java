@@ -50,6 +50,28 @@ public final class SessionStateStore {
     private final String bucket;
     private final RetryPolicy retry;
     private final ObjectMapper json;
+    private final Calls calls = new Calls();
+
+    /**
+     * How many Cloud Storage requests this store made, by kind (each attempt of a retried call counts): what the
+     * benchmarks report as a command's Storage calls. File contents moved by {@code FileTreeSync} are not counted here.
+     */
+    public static final class Calls {
+        public final java.util.concurrent.atomic.AtomicLong metadata = new java.util.concurrent.atomic.AtomicLong();
+        public final java.util.concurrent.atomic.AtomicLong media = new java.util.concurrent.atomic.AtomicLong();
+        public final java.util.concurrent.atomic.AtomicLong insert = new java.util.concurrent.atomic.AtomicLong();
+        public final java.util.concurrent.atomic.AtomicLong delete = new java.util.concurrent.atomic.AtomicLong();
+        public final java.util.concurrent.atomic.AtomicLong list = new java.util.concurrent.atomic.AtomicLong();
+
+        public long total() {
+            return metadata.get() + media.get() + insert.get() + delete.get() + list.get();
+        }
+
+        @Override
+        public String toString() {
+            return "get=" + metadata + " media=" + media + " insert=" + insert + " delete=" + delete + " list=" + list;
+        }
+    }
 
     /** A value read with the generation it had; generation 0 means the object does not exist. */
     public record Versioned<T>(T value, long generation) {
@@ -92,6 +114,11 @@ public final class SessionStateStore {
 
     public RetryPolicy retryPolicy() {
         return retry;
+    }
+
+    /** The Storage requests made so far. */
+    public Calls calls() {
+        return calls;
     }
 
     // ---- names -------------------------------------------------------------------------------------------
@@ -168,7 +195,8 @@ public final class SessionStateStore {
                                              Function<Optional<ShellState>, ShellState> change) {
         String object = shellObject(sandboxId, sessionId);
         if (known.isPresent()) {
-            ShellState next = change.apply(Optional.of(known.get().value()));
+            // A known generation 0 (value null) is a state known not to exist yet: written only if it still does not.
+            ShellState next = change.apply(Optional.ofNullable(known.get().value()));
             try {
                 return new Versioned<>(next, write(object, next, known.get().generation()));
             } catch (GenerationConflict e) {
@@ -256,6 +284,7 @@ public final class SessionStateStore {
         // replaced it in between (that generation is gone), read again.
         for (int attempt = 1; ; attempt++) {
             Blob blob = retry.call("reading gs://" + bucket + "/" + object, RetryPolicy.Idempotency.IDEMPOTENT, () -> {
+                calls.metadata.incrementAndGet();
                 return storage.get(BlobId.of(bucket, object));
             });
             if (blob == null) {
@@ -264,6 +293,7 @@ public final class SessionStateStore {
             long generation = blob.getGeneration();
             try {
                 byte[] content = retry.call("reading gs://" + bucket + "/" + object, RetryPolicy.Idempotency.IDEMPOTENT, () -> {
+                    calls.media.incrementAndGet();
                     return storage.readAllBytes(BlobId.of(bucket, object, generation));
                 });
                 return Optional.of(new Versioned<>(content, generation));
@@ -275,9 +305,43 @@ public final class SessionStateStore {
         }
     }
 
+    /**
+     * An object's content in one request (no generation): for polling an object that usually does not exist yet, where
+     * {@link #readBytes}' metadata-then-content pair would cost two calls each time it does.
+     */
+    public Optional<byte[]> readContent(String object) {
+        try {
+            return Optional.of(retry.call("reading gs://" + bucket + "/" + object, RetryPolicy.Idempotency.IDEMPOTENT, () -> {
+                calls.media.incrementAndGet();
+                return storage.readAllBytes(BlobId.of(bucket, object));
+            }));
+        } catch (StorageException e) {
+            if (e.getCode() == 404) {
+                return Optional.empty();
+            }
+            throw unavailable("reading", object, e);
+        }
+    }
+
+    /** The content of one generation of an object (as a listing named it), in one request; empty when that generation is gone. */
+    public Optional<byte[]> readGeneration(String object, long generation) {
+        try {
+            return Optional.of(retry.call("reading gs://" + bucket + "/" + object, RetryPolicy.Idempotency.IDEMPOTENT, () -> {
+                calls.media.incrementAndGet();
+                return storage.readAllBytes(BlobId.of(bucket, object, generation));
+            }));
+        } catch (StorageException e) {
+            if (e.getCode() == 404) {
+                return Optional.empty();
+            }
+            throw unavailable("reading", object, e);
+        }
+    }
+
     /** The object's current generation, 0 when it does not exist. */
     public long generation(String object) {
         Blob blob = retry.call("reading gs://" + bucket + "/" + object, RetryPolicy.Idempotency.IDEMPOTENT, () -> {
+            calls.metadata.incrementAndGet();
             return storage.get(BlobId.of(bucket, object), Storage.BlobGetOption.fields(Storage.BlobField.GENERATION));
         });
         return blob == null ? 0 : blob.getGeneration();
@@ -298,6 +362,7 @@ public final class SessionStateStore {
         Storage.BlobTargetOption precondition = expectedGeneration == 0 ? Storage.BlobTargetOption.doesNotExist()
                 : Storage.BlobTargetOption.generationMatch(expectedGeneration);
         try {
+            calls.insert.incrementAndGet();
             Blob written = storage.create(info, content, precondition, Storage.BlobTargetOption.disableGzipContent());
             return written.getGeneration();
         } catch (StorageException e) {
@@ -334,6 +399,7 @@ public final class SessionStateStore {
     /** Deletes an object; deleting a missing one does nothing. */
     public void delete(String object) {
         retry.run("deleting gs://" + bucket + "/" + object, RetryPolicy.Idempotency.IDEMPOTENT, () -> {
+            calls.delete.incrementAndGet();
             storage.delete(BlobId.of(bucket, object));
         });
     }
@@ -346,6 +412,7 @@ public final class SessionStateStore {
      */
     public boolean deleteIfGeneration(String object, long generation) {
         try {
+            calls.delete.incrementAndGet();
             return storage.delete(BlobId.of(bucket, object), Storage.BlobSourceOption.generationMatch(generation));
         } catch (StorageException e) {
             if (e.getCode() == 412 || e.getCode() == 404) {
@@ -362,6 +429,7 @@ public final class SessionStateStore {
 
     public List<Blob> listBlobs(String prefix) {
         Page<Blob> page = retry.call("listing gs://" + bucket + "/" + prefix, RetryPolicy.Idempotency.IDEMPOTENT, () -> {
+            calls.list.incrementAndGet();
             return storage.list(bucket, Storage.BlobListOption.prefix(prefix));
         });
         List<Blob> out = new ArrayList<>();

@@ -37,6 +37,8 @@ class EnvironmentsTest {
         assertThat(prod.production()).isTrue();
         assertThat(prod.googleTarget().locationName()).isEqualTo("projects/acme-agents-prod/locations/us-central1");
         assertThat(envs.defaultEnvironment().name()).isEqualTo("staging");
+        assertThat(envs.get("staging").pool()).isEqualTo(new PoolSizes(java.util.OptionalInt.of(2), java.util.OptionalInt.of(0)));
+        assertThat(prod.pool()).isEqualTo(PoolSizes.unset());
     }
 
     @Test

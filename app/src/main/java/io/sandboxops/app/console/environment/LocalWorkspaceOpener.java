@@ -58,9 +58,17 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
         Map<String, SandboxBackend> backends = new LinkedHashMap<>();
         List<ServiceStatus> statuses = new ArrayList<>();
         DockerSandboxBackend docker = null;
+        int dockerPool = 0;
         try {
-            docker = DockerSandboxBackend.fromEnvironment();
-            statuses.add(new ServiceStatus("Docker", ServiceStatus.Health.UP, "engine answers; image " + docker.defaultImage()));
+            dockerPool = SandboxBackends.poolSize(DockerSandboxBackend.NAME, localDefinition(environment)).size();
+        } catch (RuntimeException e) {
+            // A pool setting that cannot be read leaves the engine without a pool: sessions still open, cold.
+            statuses.add(new ServiceStatus("Docker pool", ServiceStatus.Health.UNAVAILABLE, ErrorMessages.describe(e)));
+        }
+        try {
+            docker = SandboxBackends.dockerUnobserved(dockerPool);
+            statuses.add(new ServiceStatus("Docker", ServiceStatus.Health.UP, "engine answers; image " + docker.defaultImage()
+                    + (dockerPool > 0 ? "; warm pool of " + dockerPool : "")));
         } catch (RuntimeException e) {
             log.info("local Docker engine unavailable: {}", e.getMessage());
             statuses.add(new ServiceStatus("Docker", ServiceStatus.Health.UNAVAILABLE, ErrorMessages.describe(e)));
@@ -143,7 +151,8 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
             return;
         }
         try {
-            var cloudRun = SandboxBackends.cloudRun(definition, definition.localTarget(emulator.endpoints().grpcTarget(), emulator.endpoints().storageHost(), emulator.endpoints().accessToken()));
+            // The console stays open: its Cloud Run pool (when a size is set) fills now, for the first session it creates.
+            var cloudRun = SandboxBackends.cloudRunKeepingPool(definition, definition.localTarget(emulator.endpoints().grpcTarget(), emulator.endpoints().storageHost(), emulator.endpoints().accessToken()));
             backends.put(cloudRun.name(), cloudRun);
             statuses.add(new ServiceStatus("Cloud Run Jobs", ServiceStatus.Health.UP, "emulated, executor image " + image));
         } catch (RuntimeException e) {
@@ -178,8 +187,10 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
                 + ", service " + env.service() + " (Application Default Credentials)"));
         Map<String, SandboxBackend> backends = new LinkedHashMap<>();
         try {
-            // Its sessions are listed through the state bucket; nothing is called until the sessions view asks.
-            var cloudRun = SandboxBackends.cloudRun(env, env.googleTarget());
+            // Its sessions are listed through the state bucket; nothing is called until the sessions view asks. Its
+            // pool (billed while it idles) is kept only where sessions may be created: not on a read-only environment.
+            var cloudRun = env.readOnly() ? SandboxBackends.cloudRun(env, env.googleTarget())
+                    : SandboxBackends.cloudRunKeepingPool(env, env.googleTarget());
             backends.put(cloudRun.name(), cloudRun);
         } catch (RuntimeException e) {
             statuses.add(new ServiceStatus("Cloud Run Jobs", ServiceStatus.Health.UNAVAILABLE, ErrorMessages.describe(e)));

@@ -32,6 +32,8 @@ public final class SessionsView extends VBox {
     @FXML
     private Label ruleChoiceLabel;
     @FXML
+    private Label poolLabel;
+    @FXML
     private Button createButton;
     @FXML
     private Button closeButton;
@@ -84,6 +86,13 @@ public final class SessionsView extends VBox {
         viewModel.ruleChoiceUnavailableProperty().addListener((obs, old, unavailable) ->
                 ruleChoiceLabel.pseudoClassStateChanged(UNAVAILABLE, unavailable));
         ruleChoiceLabel.setGraphic(new FontIcon(Feather.GIT_BRANCH));
+        poolLabel.textProperty().bind(viewModel.poolSummaryProperty());
+        poolLabel.visibleProperty().bind(viewModel.poolSummaryProperty().isNotEmpty());
+        poolLabel.managedProperty().bind(poolLabel.visibleProperty());
+        poolLabel.setGraphic(new FontIcon(Feather.LAYERS));
+        Tooltip poolTip = new Tooltip();
+        poolTip.textProperty().bind(viewModel.poolDetailsProperty());
+        poolLabel.setTooltip(poolTip);
 
         createButton.setGraphic(new FontIcon(Feather.PLUS));
         createButton.disableProperty().bind(viewModel.canCreateProperty().not());

@@ -8,6 +8,8 @@ import io.sandboxops.app.console.task.BackgroundTask;
 import io.sandboxops.app.console.task.RefreshGate;
 import io.sandboxops.app.console.task.TaskExecutor;
 import io.sandboxops.app.console.task.TaskHandle;
+import io.sandboxops.app.env.PoolText;
+import io.sandboxops.core.api.PoolStatus;
 import io.sandboxops.core.api.Sandbox;
 import io.sandboxops.core.api.SandboxBackend;
 import io.sandboxops.core.api.SandboxNotFoundException;
@@ -90,6 +92,8 @@ public final class SessionsViewModel {
     private final ObservableList<SessionHandle> openSessionsView = FXCollections.unmodifiableObservableList(openSessions);
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
     private final ReadOnlyStringWrapper placeholder = new ReadOnlyStringWrapper(this, "placeholder", "");
+    private final ReadOnlyStringWrapper poolSummary = new ReadOnlyStringWrapper(this, "poolSummary", "");
+    private final ReadOnlyStringWrapper poolDetails = new ReadOnlyStringWrapper(this, "poolDetails", "");
     private final ReadOnlyBooleanWrapper listed = new ReadOnlyBooleanWrapper(this, "listed");
     private final StringProperty stickyKey = new SimpleStringProperty(this, "stickyKey", System.getProperty("user.name", ""));
     private final ReadOnlyStringWrapper ruleChoice = new ReadOnlyStringWrapper(this, "ruleChoice", "");
@@ -134,6 +138,8 @@ public final class SessionsViewModel {
         createBackend.set(names.isEmpty() ? null : names.get(0));
         ruleChoice.set("");
         ruleChoiceUnavailable.set(false);
+        poolSummary.set("");
+        poolDetails.set("");
         if (now == null) {
             placeholder.set("Opening the environment…");
         } else if (names.isEmpty()) {
@@ -185,18 +191,24 @@ public final class SessionsViewModel {
                 }));
     }
 
-    /** What one listing learned. */
-    record Listing(List<SandboxSummary> sandboxes, List<String> failures) {
+    /** What one listing learned: the sandboxes, the warm pools, and what could not be read. */
+    record Listing(List<SandboxSummary> sandboxes, List<PoolStatus> pools, List<String> failures) {
     }
 
     private Listing list(List<SandboxBackend> backends) {
         List<SandboxSummary> all = new ArrayList<>();
+        List<PoolStatus> pools = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         for (SandboxBackend b : backends) {
             try {
                 all.addAll(b.list());
             } catch (RuntimeException e) {
                 failures.add(b.name() + ": " + ErrorMessages.describe(e));
+            }
+            try {
+                pools.add(b.poolStatus());
+            } catch (RuntimeException e) {
+                failures.add(b.name() + " pool: " + ErrorMessages.describe(e));
             }
         }
         Set<String> listed = new java.util.HashSet<>();
@@ -212,7 +224,7 @@ public final class SessionsViewModel {
             detailsFetchedAt.remove(id);
             return true;
         });
-        return new Listing(all, failures);
+        return new Listing(all, pools, failures);
     }
 
     /** Sessions whose details are due: the selected one, then those never read, then the stalest. */
@@ -271,6 +283,8 @@ public final class SessionsViewModel {
     }
 
     private void merge(Listing listing) {
+        poolSummary.set(PoolText.summary(listing.pools()));
+        poolDetails.set(PoolText.details(listing.pools()));
         Instant now = clock.instant();
         Map<String, SessionRow> existing = new HashMap<>();
         rows.forEach(r -> existing.put(r.id(), r));
@@ -619,12 +633,25 @@ public final class SessionsViewModel {
         return ruleChoiceUnavailable.getReadOnlyProperty();
     }
 
-    /** What the empty table says: why there is nothing, and what to do. */
+    /**
+     * The warm pools in one line, e.g. {@code Pool: Docker 2/2 idle · Cloud Run 1/1 idle · $0.0792/h}, refreshed with the
+     * sessions; empty when no backend keeps a pool.
+     */
+    public ReadOnlyStringProperty poolSummaryProperty() {
+        return poolSummary.getReadOnlyProperty();
+    }
+
+    /** Each pool's counts, cost per hour and the price it is computed at: the summary's tooltip. */
+    public ReadOnlyStringProperty poolDetailsProperty() {
+        return poolDetails.getReadOnlyProperty();
+    }
+
     /** True once the open workspace's backends have been listed into the table (false again while another opens). */
     public ReadOnlyBooleanProperty listedProperty() {
         return listed.getReadOnlyProperty();
     }
 
+    /** What the empty table says: why there is nothing, and what to do. */
     public ReadOnlyStringProperty placeholderProperty() {
         return placeholder.getReadOnlyProperty();
     }

@@ -8,6 +8,15 @@ import io.sandboxops.core.rollout.RolloutAuditLog;
 import io.sandboxops.core.testing.RequiresDocker;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.sandboxops.app.env.PoolText;
+import io.sandboxops.app.env.SandboxBackends;
+import io.sandboxops.core.api.PoolStatus;
+import io.sandboxops.core.api.SandboxBackend;
+import io.sandboxops.core.docker.DockerSandboxBackend;
+import io.sandboxops.core.env.Environment;
+import io.sandboxops.core.env.PoolSizes;
+import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +43,31 @@ class LocalWorkspaceOpenerTest {
                 assertThat(ws.backends()).containsOnlyKeys("docker");
                 assertThat(jobs.detail()).contains("executor/build-image.sh");
             }
+        }
+    }
+
+    /** The environment's pool size reaches the Docker backend the console opens, which fills it while it is open. */
+    @Test
+    @RequiresDocker
+    void localsDockerPoolFromTheEnvironmentIsKeptWhileTheWorkspaceIsOpen() throws Exception {
+        Environment local = Environment.local().withPool(new PoolSizes(OptionalInt.of(1), OptionalInt.empty()));
+        List<String> kept;
+        try (Workspace ws = new LocalWorkspaceOpener(false, new RolloutAuditLog(home.resolve("audit.jsonl"))).open(ConsoleEnvironment.of(local))) {
+            assertThat(ws.statuses().get(0).detail()).endsWith("; warm pool of 1");
+            SandboxBackend docker = ws.backends().get("docker");
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+            while (docker.poolStatus().idle() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            PoolStatus pool = docker.poolStatus();
+            assertThat(pool.target()).isEqualTo(1);
+            assertThat(pool.idle()).isGreaterThanOrEqualTo(1);
+            assertThat(PoolText.summary(List.of(pool))).startsWith("Pool: Docker ").endsWith("/1 idle · $0/h");
+            kept = pool.members().stream().map(PoolStatus.Member::id).toList();
+        }
+        try (DockerSandboxBackend after = SandboxBackends.dockerUnobserved(0)) {
+            assertThat(after.poolStatus().members()).extracting(PoolStatus.Member::id).as("closing the workspace removes its idle containers")
+                    .doesNotContainAnyElementsOf(kept);
         }
     }
 

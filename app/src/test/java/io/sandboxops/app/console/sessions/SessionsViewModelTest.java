@@ -10,7 +10,9 @@ import io.sandboxops.app.console.task.CurrentThreadTaskExecutor;
 import io.sandboxops.app.console.testing.FakeSandboxBackend;
 import io.sandboxops.app.console.testing.FakeWorkspace;
 import io.sandboxops.app.console.testing.RecordingDialogService;
+import io.sandboxops.core.api.PoolStatus;
 import io.sandboxops.core.env.Environment;
+import io.sandboxops.core.observe.PriceTable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -214,5 +216,32 @@ class SessionsViewModelTest {
         backend.add("sbx-c", NOW.minusSeconds(5)).execStateful("cd /tmp/\u001b[8mx && echo \u001b]0;owned\u0007", "sbx-c", Duration.ofSeconds(1));
         vm.refresh();
         assertThat(row("sbx-c").lastCommandProperty().get()).doesNotContain("\u001b").doesNotContain("\u0007");
+    }
+
+    @Test
+    void thePoolsAreSummedUpWithTheSessionsRefreshAndHiddenWithoutOne() {
+        assertThat(vm.poolSummaryProperty().get()).as("no backend keeps a pool").isEmpty();
+        FakeSandboxBackend cloudRun = new FakeSandboxBackend("cloudrun");
+        FakeSandboxBackend docker = new FakeSandboxBackend("docker");
+        workspace.set(new FakeWorkspace(ConsoleEnvironment.local(), java.util.Map.of("docker", docker, "cloudrun", cloudRun), java.util.List.of()));
+        // One idle Cloud Run worker for an hour at Tier 1 list price: 3600 s × (1 vCPU × $0.000018 + 2 GiB × $0.000002).
+        PriceTable price = PriceTable.cloudRunJobsTier1();
+        docker.setPool(new PoolStatus("docker", 2, 2, 0, 0, "the local engine: no charge", java.util.List.of(
+                new PoolStatus.Member("sbx-pool-1", "idle", NOW), new PoolStatus.Member("sbx-pool-2", "idle", NOW))));
+        cloudRun.setPool(new PoolStatus("cloudrun", 1, 1, 0, price.cost(3600), price.source(), java.util.List.of(
+                new PoolStatus.Member("exec-1", "idle", NOW))));
+        vm.refresh();
+        assertThat(vm.poolSummaryProperty().get()).isIn("Pool: Docker 2/2 idle · Cloud Run 1/1 idle · $0.0792/h",
+                "Pool: Cloud Run 1/1 idle · Docker 2/2 idle · $0.0792/h");
+        assertThat(vm.poolDetailsProperty().get()).contains("Cloud Run: 1 asked, 1 idle, 0 starting; $0.0792/h at Cloud Run jobs list price, Tier 1")
+                .contains("Docker: 2 asked, 2 idle, 0 starting; $0/h (the local engine: no charge)");
+
+        cloudRun.setPool(new PoolStatus("cloudrun", 1, 0, 1, price.cost(3600), price.source(), java.util.List.of(
+                new PoolStatus.Member("exec-2", "starting", NOW))));
+        executor.tick();
+        assertThat(vm.poolSummaryProperty().get()).contains("Cloud Run 0/1 idle (1 starting)");
+
+        workspace.set(null);
+        assertThat(vm.poolSummaryProperty().get()).as("another environment's pool is not shown").isEmpty();
     }
 }

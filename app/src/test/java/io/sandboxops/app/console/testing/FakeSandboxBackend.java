@@ -1,5 +1,6 @@
 package io.sandboxops.app.console.testing;
 
+import io.sandboxops.core.api.PoolStatus;
 import io.sandboxops.core.api.Sandbox;
 import io.sandboxops.core.api.SandboxBackend;
 import io.sandboxops.core.api.SandboxNotFoundException;
@@ -32,12 +33,24 @@ public final class FakeSandboxBackend implements SandboxBackend {
     private final Map<String, String> states = new ConcurrentHashMap<>();
     private int created;
     public volatile int listCalls;
+    private volatile PoolStatus pool;
 
     public FakeSandbox add(String id, Instant createdAt) {
         FakeSandbox s = new FakeSandbox(id, createdAt);
         sandboxes.put(id, s);
         states.put(id, "running");
         return s;
+    }
+
+    /** What {@link #poolStatus()} answers from now on. */
+    public void setPool(PoolStatus status) {
+        this.pool = status;
+    }
+
+    @Override
+    public PoolStatus poolStatus() {
+        PoolStatus p = pool;
+        return p == null ? PoolStatus.none(name) : p;
     }
 
     public void setState(String id, String state) {
