@@ -79,12 +79,12 @@ public final class SandboxBackends {
      * at once; its idle containers are removed when the backend closes.
      */
     public static SandboxBackend docker(Optional<CloudTarget> events, int poolSize) {
-        return observe(DockerPoolAdapter.open(poolSize), events);
+        return observe(DockerSandboxBackend.fromEnvironment(poolSize), events);
     }
 
     /** The Docker backend itself, unobserved, with a warm pool of {@code poolSize}: for an opener that observes it later. */
     public static DockerSandboxBackend dockerUnobserved(int poolSize) {
-        return DockerPoolAdapter.open(poolSize);
+        return DockerSandboxBackend.fromEnvironment(poolSize);
     }
 
     /**

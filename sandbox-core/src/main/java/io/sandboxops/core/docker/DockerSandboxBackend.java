@@ -136,11 +136,24 @@ public final class DockerSandboxBackend implements SandboxBackend {
      * through {@code SandboxFactory} or {@link io.sandboxops.core.observe.ObservedSandboxBackend#observe} for those.
      */
     public static DockerSandboxBackend fromEnvironment() {
+        return fromEnvironment(poolSize(System.getenv(POOL_SIZE_ENV)));
+    }
+
+    /**
+     * As {@link #fromEnvironment()} with a warm pool of {@code poolSize} whatever {@link #POOL_SIZE_ENV} says: for a
+     * caller that resolved the size itself (an environment's {@code pool}), or that must fill nothing (0: a status read,
+     * a one-shot verb, which still claims from a pool another client keeps).
+     */
+    public static DockerSandboxBackend fromEnvironment(int poolSize) {
         String image = System.getenv().getOrDefault("SANDBOX_IMAGE", DEFAULT_IMAGE);
         Optional<String> storage = Optional.ofNullable(System.getenv(STORAGE_SIZE_ENV)).filter(s -> !s.isBlank());
-        int poolSize = poolSize(System.getenv(POOL_SIZE_ENV));
         DockerSandboxBackend backend = new DockerSandboxBackend(DockerEngine.connect(), image, ShellSession.Options.defaults(), storage);
-        backend.setPoolSize(poolSize);
+        try {
+            backend.setPoolSize(poolSize);
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
+        }
         return backend;
     }
 
