@@ -8,7 +8,6 @@ import io.sandboxops.core.cloudrun.CloudRunJobsSandboxBackend;
 import io.sandboxops.core.docker.DockerSandboxBackend;
 import io.sandboxops.core.env.CloudTarget;
 import io.sandboxops.core.env.Environment;
-import io.sandboxops.core.env.PoolSize;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -60,22 +59,19 @@ final class Backends {
      * @param executorImage the executor image for cloudrun, or null for the environment's
      */
     static SandboxBackend open(String name, EnvironmentOption environment, String executorImage) {
+        // A verb keeps no pool of its own (0): it claims from a pool a long-running client keeps (the console, the agent
+        // service through the library), while one it filled would be made only to be removed or cancelled at its exit.
         if (DOCKER.equals(name)) {
-            return SandboxBackends.docker(eventTarget(environment), poolSize(DOCKER, environment).size());
+            return SandboxBackends.docker(eventTarget(environment), 0);
         }
         if (CLOUDRUN.equals(name)) {
             Environment env = environment.environment();
             if (executorImage != null && !executorImage.isBlank()) {
                 env = env.withExecutorImage(executorImage.strip());
             }
-            return SandboxBackends.cloudRun(env, EnvironmentOption.target(env));
+            return SandboxBackends.cloudRun(env, EnvironmentOption.target(env), 0);
         }
         throw new SandboxInvalidInputException("unknown backend \"" + name + "\"; use " + DOCKER + " or " + CLOUDRUN);
-    }
-
-    /** The warm-pool size {@code backend} is opened with in the chosen environment ({@link SandboxBackends#poolSize}). */
-    static PoolSize poolSize(String backend, EnvironmentOption environment) {
-        return SandboxBackends.poolSize(backend, environment.environment());
     }
 
     /**

@@ -86,16 +86,19 @@ final class WarmPool implements AutoCloseable {
     }
 
     /**
-     * Claims an idle worker for {@code sandbox}: its credentials go in the claim, sealed for that worker.
+     * Claims an idle worker for {@code sandbox}, from this client's pool or another's: its credentials go in the claim,
+     * sealed for that worker.
      *
      * @param first the session's first request signed for a worker's execution (full name), or null for none
      *
      * @return the worker's execution (full name), or empty when no idle worker could be claimed
      */
     Optional<String> claim(String sandbox, java.util.function.Function<String, MailboxKey.Envelope> first) {
-        if (target == 0 || closed) {
+        if (closed) {
             return Optional.empty();
         }
+        // A client with no pool of its own (a one-shot CLI verb) still claims from a pool another client keeps: one
+        // listing, and it makes nothing that its exit would have to cancel.
         start();
         View view = view();
         List<String> idle = new ArrayList<>(view.idle(Instant.now()));
