@@ -92,6 +92,8 @@ public final class CloudRunStartBenchmark {
         }
         this.pooled = pooled;
         this.cold = cold;
+        // Its sessions would otherwise claim the pooled backend's idle worker: the reference is a start, always.
+        cold.neverClaim();
     }
 
     public Report run(Settings settings, Consumer<String> progress) {

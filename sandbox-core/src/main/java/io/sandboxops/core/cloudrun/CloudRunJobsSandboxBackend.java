@@ -121,6 +121,14 @@ public final class CloudRunJobsSandboxBackend implements SandboxBackend {
         }
     }
 
+    /**
+     * Every session of this backend starts its own worker, never claiming one another client keeps idle: for the cold
+     * reference a start benchmark measures beside its pooled figure.
+     */
+    public void neverClaim() {
+        pool.neverClaim();
+    }
+
     /** The warm pool: its target, idle and starting workers, and what they cost per hour at list price. */
     @Override
     public io.sandboxops.core.api.PoolStatus poolStatus() {

@@ -45,6 +45,7 @@ final class WarmPool implements AutoCloseable {
     private final Map<String, Started> started = new ConcurrentHashMap<>();
     private ScheduledExecutorService refiller;
     private volatile boolean closed;
+    private volatile boolean claims = true;
     private int failures;
     private long nextAttempt;
 
@@ -93,8 +94,13 @@ final class WarmPool implements AutoCloseable {
      *
      * @return the worker's execution (full name), or empty when no idle worker could be claimed
      */
+    /** From now on {@link #claim} finds nothing: every session starts its own worker. */
+    void neverClaim() {
+        claims = false;
+    }
+
     Optional<String> claim(String sandbox, java.util.function.Function<String, MailboxKey.Envelope> first) {
-        if (closed) {
+        if (closed || !claims) {
             return Optional.empty();
         }
         // A client with no pool of its own (a one-shot CLI verb) still claims from a pool another client keeps: one

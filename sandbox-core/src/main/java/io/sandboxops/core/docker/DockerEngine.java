@@ -28,6 +28,7 @@ public final class DockerEngine {
 
     /** As {@link #connect()}, telling {@code calls} of each request the client makes and how long its answer took. */
     public static DockerClient connect(EngineCalls calls) {
+        QuietStdinCopier.install();
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
         // The zerodep transport supports the hijacked, attached stdin a session shell needs. No response
         // timeout: a session's stream stays open while its shell waits for the next command.
@@ -113,6 +114,52 @@ public final class DockerEngine {
         @Override
         public void close() throws IOException {
             http.close();
+        }
+    }
+
+    /**
+     * docker-java copies an attached exec's stdin on a thread of its own ({@code docker-java-httpclient5-hijacking-stream-N})
+     * and rethrows whatever ends the copy. When we close a shell whose copier is still writing, that is the channel we
+     * closed ({@link java.nio.channels.ClosedChannelException}): the end we asked for, which the JVM's default handler
+     * printed as a stack trace on the CLI's stderr. Such an end is logged at debug; every other uncaught exception goes
+     * to the handler that was there before.
+     */
+    static final class QuietStdinCopier implements Thread.UncaughtExceptionHandler {
+        private static final String COPIER = "docker-java-httpclient5-hijacking-stream";
+        private static final java.util.concurrent.atomic.AtomicBoolean INSTALLED = new java.util.concurrent.atomic.AtomicBoolean();
+        private final Thread.UncaughtExceptionHandler previous;
+
+        private QuietStdinCopier(Thread.UncaughtExceptionHandler previous) {
+            this.previous = previous;
+        }
+
+        static void install() {
+            if (INSTALLED.compareAndSet(false, true)) {
+                Thread.setDefaultUncaughtExceptionHandler(new QuietStdinCopier(Thread.getDefaultUncaughtExceptionHandler()));
+            }
+        }
+
+        static boolean closedByUs(Thread thread, Throwable e) {
+            if (!thread.getName().startsWith(COPIER)) {
+                return false;
+            }
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.nio.channels.ClosedChannelException) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public void uncaughtException(Thread thread, Throwable e) {
+            if (closedByUs(thread, e)) {
+                org.slf4j.LoggerFactory.getLogger(DockerEngine.class).debug("a closed shell's stdin copier ended: {}", e.toString());
+            } else if (previous != null) {
+                previous.uncaughtException(thread, e);
+            } else {
+                thread.getThreadGroup().uncaughtException(thread, e);
+            }
         }
     }
 }
