@@ -3,6 +3,7 @@ package io.sandboxops.app.console;
 import io.sandboxops.app.console.environment.EnvironmentCatalog;
 import io.sandboxops.app.console.environment.LocalWorkspaceOpener;
 import io.sandboxops.app.console.preferences.ConsolePreferences;
+import io.sandboxops.app.console.sessions.LastKnownSessions;
 import io.sandboxops.core.env.Environments;
 import java.util.Optional;
 import javafx.application.Application;
@@ -16,7 +17,8 @@ import javafx.stage.Stage;
  * it quits after its first frame: the installer check that the packaged console really starts; with
  * {@code --smoke=sessions} it waits for the sessions to be listed too and says when, and its resident memory then (what
  * {@code ProcessStartBenchmark} reads). The window's size and the
- * environment last open are remembered in {@code ~/.sandbox-ops/console.properties}.
+ * environment last open are remembered in {@code ~/.sandbox-ops/console.properties}, and each environment's last listed
+ * sessions in {@code ~/.sandbox-ops/console-sessions/}, shown (marked stale) the moment the window opens.
  */
 public final class ConsoleApp extends Application {
     /** The argument that makes the console quit after its first frame. */
@@ -35,7 +37,8 @@ public final class ConsoleApp extends Application {
         // The installer's check must not change the size and environment the person sees next time.
         ConsolePreferences preferences = smoke ? ConsolePreferences.none() : ConsolePreferences.load(ConsolePreferences.defaultFile());
         window = ConsoleWindow.show(stage, new ConsoleWindow.Options(EnvironmentCatalog.fromFile(Environments.defaultFile()),
-                new LocalWorkspaceOpener(emulator), preferences, Optional.of(Environments.defaultFile())));
+                new LocalWorkspaceOpener(emulator), preferences, Optional.of(Environments.defaultFile()))
+                .withLastKnownSessions(LastKnownSessions.inUserHome()));
         if (smoke) {
             Scene scene = stage.getScene();
             scene.addPostLayoutPulseListener(new Runnable() {
