@@ -118,6 +118,8 @@ public final class ConsoleWindow {
     private final EnvironmentsViewModel environments;
     private final StatusLine status;
     private final Optional<Path> environmentsFile;
+    // Kept: a binding only its listeners refer to could be collected, as its sources hold it weakly.
+    private final javafx.beans.binding.BooleanBinding environmentOpened;
 
     private ConsoleWindow(Stage stage, Options options) {
         this.stage = stage;
@@ -131,6 +133,7 @@ public final class ConsoleWindow {
         environments = new EnvironmentsViewModel(options.catalog(), preferences);
         WriteGuard guard = new WriteGuard(environments.selectedProperty(), dialogs);
         main = new MainViewModel(executor, status, environments, options.opener());
+        environmentOpened = main.openingProperty().not().and(main.workspaceProperty().isNotNull());
         sessions = new SessionsViewModel(executor, status, guard, main.workspaceProperty());
         options.lastKnownSessions().ifPresent(store -> sessions.rememberIn(store, environments.selectedProperty()));
 
@@ -316,6 +319,29 @@ public final class ConsoleWindow {
 
     private static void applyTheme(boolean dark) {
         Application.setUserAgentStylesheet(dark ? new PrimerDark().getUserAgentStylesheet() : new PrimerLight().getUserAgentStylesheet());
+    }
+
+    /**
+     * Shows a light window at once, the size the console opens at, saying what it opens: what a person sees while the
+     * console itself is built (its views, their FXML, the theme's CSS, about a second), which then replaces it in the
+     * same window. Plain controls and inline colours of the dark theme: nothing here waits on a stylesheet.
+     */
+    public static void showShell(Stage stage, ConsolePreferences preferences, String opening) {
+        ConsolePreferences.WindowSize size = preferences.windowSize()
+                .orElse(new ConsolePreferences.WindowSize(DEFAULT_WIDTH, DEFAULT_HEIGHT, false));
+        javafx.scene.control.Label label = new javafx.scene.control.Label(opening);
+        label.setStyle("-fx-text-fill: #9198a1; -fx-font-size: 15px;");
+        javafx.scene.layout.StackPane root = new javafx.scene.layout.StackPane(label);
+        root.setStyle("-fx-background-color: #0d1117;");
+        stage.setScene(new Scene(root, size.width(), size.height()));
+        stage.setTitle("Sandbox Ops");
+        stage.setMaximized(size.maximized());
+        stage.show();
+    }
+
+    /** True once the environment has opened as far as it will (the embedded emulator too, for local). */
+    public javafx.beans.value.ObservableBooleanValue environmentOpened() {
+        return environmentOpened;
     }
 
     /** True once the sessions of the open environment are in the table. */
