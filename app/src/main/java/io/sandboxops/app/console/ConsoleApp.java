@@ -39,7 +39,7 @@ public final class ConsoleApp extends Application {
         boolean smoke = untilListed || getParameters().getRaw().contains(SMOKE);
         // The installer's check must not change the size and environment the person sees next time.
         ConsolePreferences preferences = smoke ? ConsolePreferences.none() : ConsolePreferences.load(ConsolePreferences.defaultFile());
-        ConsoleWindow.showShell(stage, preferences, "Sandbox Ops — opening…");
+        ConsoleWindow.showShell(stage, preferences);
         afterFrame(stage.getScene(), () -> {
             long shellFrame = System.nanoTime();
             if (smoke) {
