@@ -119,8 +119,10 @@ class LastKnownSessionsWindowTest {
 
         // The engine answers; the emulator is still starting: Docker's live sessions replace the remembered ones.
         engineAnswers.countDown();
-        waitFor(10, TimeUnit.SECONDS, () -> ids(table).equals(List.of("sbx-live-1", "sbx-live-2")) && !stale.isVisible());
-        assertThat(window.sessionsListed().get()).isTrue();
+        // Polled from this thread: the listing's callback on the FX thread sets the rows, the marker and "listed" in turn.
+        waitFor(10, TimeUnit.SECONDS, () -> ids(table).equals(List.of("sbx-live-1", "sbx-live-2")) && !stale.isVisible()
+                && window.sessionsListed().get());
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
         assertThat(robot.lookup("#service-emulator").queryAs(Label.class).getText()).isEqualTo("Emulator: starting");
 
         // The rest joins.
