@@ -28,9 +28,10 @@ import java.util.stream.Stream;
  * <li>{@code sandboxctl rollout status --env local} against an emulator this benchmark starts (goal ≤ 1,000 ms);</li>
  * <li>{@code sandboxctl exec} on a live Docker session (goal ≤ 1,000 ms; skipped, saying so, when no engine answers);</li>
  * <li>the console's first frame against a bare JavaFX window from the same launcher, runtime and jar
- *     ({@code console --bare-window}; goal ≤ 1.25×);</li>
- * <li>the console's sessions listed after its first frame (goal ≤ 2,000 ms), and its resident memory then
- *     ({@link MemoryFigure}, goal ≤ 320 MB).</li>
+ *     ({@code console --bare-window}; goal ≤ 1.25×), and its full window (views and theme, built in the window the first
+ *     frame showed; goal ≤ 2,500 ms);</li>
+ * <li>the console's sessions listed after its first frame (goal ≤ 2,000 ms), and its resident memory once the
+ *     environment has opened ({@link MemoryFigure}, goal ≤ 320 MB).</li>
  * </ul>
  * The console needs a display: {@code $DISPLAY} when set, else an {@code Xvfb} this benchmark starts. Every process runs
  * with a scratch home ({@code -Duser.home} through {@code JAVA_TOOL_OPTIONS}, which both the checkout's and the
@@ -39,6 +40,7 @@ import java.util.stream.Stream;
  */
 public final class ProcessStartBenchmark {
     private static final Pattern FIRST_FRAME = Pattern.compile("first frame after \\d+ ms");
+    private static final Pattern FULL_WINDOW = Pattern.compile("full window after \\d+ ms");
     private static final Pattern LISTED = Pattern.compile("sessions listed (\\d+) ms after the first frame");
     private static final Pattern RSS = Pattern.compile("VmRSS: (\\d+) kB");
 
@@ -174,16 +176,20 @@ public final class ProcessStartBenchmark {
     private void console(String display, List<StartFigure> figures, List<MemoryFigure> memory) {
         List<Double> bare = new ArrayList<>();
         List<Double> frame = new ArrayList<>();
+        List<Double> full = new ArrayList<>();
         List<Double> listed = new ArrayList<>();
         List<Double> rss = new ArrayList<>();
         for (int i = 0; i < launchers.samples(); i++) {
             bare.add(untilLine(consoleCommand("--bare-window"), display, FIRST_FRAME, List.of()).get(0));
-            List<Double> c = untilLine(consoleCommand("--smoke=sessions"), display, FIRST_FRAME, List.of(LISTED, RSS));
+            List<Double> c = untilLine(consoleCommand("--smoke=sessions"), display, FIRST_FRAME, List.of(FULL_WINDOW, LISTED, RSS));
             frame.add(c.get(0));
-            listed.add(c.get(1));
-            rss.add(c.get(2) / 1024);
+            full.add(c.get(1));
+            listed.add(c.get(2));
+            rss.add(c.get(3) / 1024);
         }
         figures.add(new StartFigure("console first frame (whole process)", frame, "bare JavaFX window, same launcher", bare, Goal.ratio(1.25)));
+        // The first frame is the light window; the console's own views and theme follow in it. Issue 6's goal for them.
+        figures.add(new StartFigure("console full window (whole process)", full, "bare JavaFX window, same launcher", bare, Goal.millis(2500)));
         figures.add(new StartFigure("console sessions listed after the first frame", listed, "", List.of(), Goal.millis(2000)));
         memory.add(new MemoryFigure("console resident memory, local opened (VmRSS)", rss, 320));
     }
@@ -279,7 +285,8 @@ public final class ProcessStartBenchmark {
                 if (!wanted.isEmpty()) {
                     Matcher m = wanted.get(0).matcher(line);
                     if (m.find()) {
-                        values.add(Double.parseDouble(m.group(1)));
+                        // A line with a figure gives that figure; one without, the time it came since the process started.
+                        values.add(m.groupCount() >= 1 ? Double.parseDouble(m.group(1)) : (System.nanoTime() - t0) / 1e6);
                         wanted.remove(0);
                     }
                 }

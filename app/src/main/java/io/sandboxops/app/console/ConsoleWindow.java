@@ -34,6 +34,7 @@ import io.sandboxops.app.console.processes.ProcessesViewModel;
 import io.sandboxops.app.console.rollout.HealthStrip;
 import io.sandboxops.app.console.rollout.RolloutView;
 import io.sandboxops.app.console.rollout.RolloutViewModel;
+import io.sandboxops.app.console.sessions.LastKnownSessions;
 import io.sandboxops.app.console.sessions.SessionsView;
 import io.sandboxops.app.console.sessions.SessionsViewModel;
 import io.sandboxops.app.console.workspace.SessionTabsView;
@@ -69,9 +70,15 @@ public final class ConsoleWindow {
 
     /**
      * What the window works on: where environments come from, how one is opened, where the window's size and the
-     * last environment are remembered, and which environments file "Add environment…" writes.
+     * last environment are remembered, which environments file "Add environment…" writes, and where each environment's
+     * last listed sessions are kept to show at the next start.
      */
-    public record Options(EnvironmentCatalog catalog, WorkspaceOpener opener, ConsolePreferences preferences, Optional<Path> environmentsFile) {
+    public record Options(EnvironmentCatalog catalog, WorkspaceOpener opener, ConsolePreferences preferences, Optional<Path> environmentsFile,
+                          Optional<LastKnownSessions> lastKnownSessions) {
+        public Options(EnvironmentCatalog catalog, WorkspaceOpener opener, ConsolePreferences preferences, Optional<Path> environmentsFile) {
+            this(catalog, opener, preferences, environmentsFile, Optional.empty());
+        }
+
         /** Remembers nothing: the tests' windows leave the user's home alone (and add no environment). */
         public Options(EnvironmentCatalog catalog, WorkspaceOpener opener) {
             this(catalog, opener, ConsolePreferences.none());
@@ -83,7 +90,12 @@ public final class ConsoleWindow {
 
         /** The environments file that "Add environment…" writes, or none for a window that must not. */
         public Options withEnvironmentsFile(Path file) {
-            return new Options(catalog, opener, preferences, Optional.of(file));
+            return new Options(catalog, opener, preferences, Optional.of(file), lastKnownSessions);
+        }
+
+        /** Shows each environment's last listed sessions while it opens, and keeps its live list in {@code store}. */
+        public Options withLastKnownSessions(LastKnownSessions store) {
+            return new Options(catalog, opener, preferences, environmentsFile, Optional.of(store));
         }
     }
 
@@ -106,6 +118,8 @@ public final class ConsoleWindow {
     private final EnvironmentsViewModel environments;
     private final StatusLine status;
     private final Optional<Path> environmentsFile;
+    // Kept: a binding only its listeners refer to could be collected, as its sources hold it weakly.
+    private final javafx.beans.binding.BooleanBinding environmentOpened;
 
     private ConsoleWindow(Stage stage, Options options) {
         this.stage = stage;
@@ -119,7 +133,9 @@ public final class ConsoleWindow {
         environments = new EnvironmentsViewModel(options.catalog(), preferences);
         WriteGuard guard = new WriteGuard(environments.selectedProperty(), dialogs);
         main = new MainViewModel(executor, status, environments, options.opener());
+        environmentOpened = main.openingProperty().not().and(main.workspaceProperty().isNotNull());
         sessions = new SessionsViewModel(executor, status, guard, main.workspaceProperty());
+        options.lastKnownSessions().ifPresent(store -> sessions.rememberIn(store, environments.selectedProperty()));
 
         var session = sessions.openSessionProperty();
         sessionTabs = new SessionTabsViewModel(executor, status, guard, sessions);
@@ -138,16 +154,16 @@ public final class ConsoleWindow {
             }
         });
         view = new MainView(main, new MainView.SessionViews(new SessionsView(sessions), openSessions, openSessions.consoleHost(),
-                openSessions.terminalHost(), new ProcessesView(processes), new FilesView(files),
+                openSessions.terminalHost(), () -> new ProcessesView(processes), () -> new FilesView(files),
                 Bindings.isNotNull(session), terminalShown), List.of(
                 new MainView.Page("rolloutTab", "Rollout", Feather.GIT_BRANCH,
-                        Shortcut.PAGE_ROLLOUT.hint("Where the rollout stands, change it, roll back"), new RolloutView(rollout),
+                        Shortcut.PAGE_ROLLOUT.hint("Where the rollout stands, change it, roll back"), () -> new RolloutView(rollout),
                         // The health strip shows the rollout on every tab, so the rollout is read whichever tab is selected.
                         new javafx.beans.property.SimpleBooleanProperty(this, "rolloutTabShown")),
                 new MainView.Page("metricsTab", "Metrics", Feather.BAR_CHART_2,
-                        Shortcut.PAGE_METRICS.hint("Success rate, latency, errors, running executions and cost against the plan"), new MetricsView(metrics), metrics.shownProperty()),
+                        Shortcut.PAGE_METRICS.hint("Success rate, latency, errors, running executions and cost against the plan"), () -> new MetricsView(metrics), metrics.shownProperty()),
                 new MainView.Page("logsTab", "Logs & audit", Feather.FILE_TEXT,
-                        Shortcut.PAGE_LOGS.hint("Execution logs, the prepared queries, and who changed the rollout"), new LogsView(logs), logs.shownProperty())));
+                        Shortcut.PAGE_LOGS.hint("Execution logs, the prepared queries, and who changed the rollout"), () -> new LogsView(logs), logs.shownProperty())));
 
         applyTheme(main.darkThemeProperty().get());
         main.darkThemeProperty().addListener((obs, old, dark) -> applyTheme(dark));
@@ -303,6 +319,29 @@ public final class ConsoleWindow {
 
     private static void applyTheme(boolean dark) {
         Application.setUserAgentStylesheet(dark ? new PrimerDark().getUserAgentStylesheet() : new PrimerLight().getUserAgentStylesheet());
+    }
+
+    /**
+     * Shows the window at once, empty, the size the console opens at and in its dark theme's background: what a person
+     * sees while the console itself is built (its views, their FXML, the theme's CSS, about a second), which then fills
+     * the same window. No text: the first text drawn loads the fonts, which would cost the first frame ~100 ms more
+     * (measured with --smoke); the title bar says what is opening.
+     */
+    public static void showShell(Stage stage, ConsolePreferences preferences) {
+        ConsolePreferences.WindowSize size = preferences.windowSize()
+                .orElse(new ConsolePreferences.WindowSize(DEFAULT_WIDTH, DEFAULT_HEIGHT, false));
+        javafx.scene.layout.Region root = new javafx.scene.layout.Region();
+        root.setBackground(new javafx.scene.layout.Background(new javafx.scene.layout.BackgroundFill(
+                javafx.scene.paint.Color.web("#0d1117"), null, null)));
+        stage.setScene(new Scene(root, size.width(), size.height()));
+        stage.setTitle("Sandbox Ops — opening…");
+        stage.setMaximized(size.maximized());
+        stage.show();
+    }
+
+    /** True once the environment has opened as far as it will (the embedded emulator too, for local). */
+    public javafx.beans.value.ObservableBooleanValue environmentOpened() {
+        return environmentOpened;
     }
 
     /** True once the sessions of the open environment are in the table. */

@@ -67,6 +67,29 @@ class ConsoleWindowSmokeTest {
     }
 
     @Test
+    void aPageIsBuiltOnlyWhenItsTabIsFirstSelected(FxRobot robot) {
+        var tabs = robot.lookup("#mainTabs").queryAs(javafx.scene.control.TabPane.class);
+        javafx.scene.control.Tab rollout = tabs.getTabs().stream().filter(t -> "rolloutTab".equals(t.getId())).findFirst().orElseThrow();
+        javafx.scene.control.Tab logs = tabs.getTabs().stream().filter(t -> "logsTab".equals(t.getId())).findFirst().orElseThrow();
+        assertThat(rollout.getContent()).isNull();
+        assertThat(logs.getContent()).isNull();
+        assertThat(robot.lookup("#rolloutHeadline").tryQuery()).isEmpty();
+
+        // Whoever selects the tab finds its nodes right after: the view is built within the selection.
+        robot.interact(() -> {
+            tabs.getSelectionModel().select(rollout);
+            assertThat(rollout.getContent()).isNotNull();
+        });
+        assertThat(robot.lookup("#rolloutHeadline").tryQuery()).isPresent();
+        // Built once: selecting it again keeps the same view, and the other pages are still not built.
+        var built = rollout.getContent();
+        robot.interact(() -> tabs.getSelectionModel().select(0));
+        robot.interact(() -> tabs.getSelectionModel().select(rollout));
+        assertThat(rollout.getContent()).isSameAs(built);
+        assertThat(logs.getContent()).isNull();
+    }
+
+    @Test
     void aProductionEnvironmentShowsTheRedBannerAndAReadOnlyOneDisablesWrites(FxRobot robot) throws Exception {
         Label banner = robot.lookup("#environmentBanner").queryAs(Label.class);
         robot.interact(() -> robot.lookup("#environmentChoice").queryComboBox().getSelectionModel().select(PRODUCTION));

@@ -52,6 +52,11 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
 
     @Override
     public Workspace open(ConsoleEnvironment environment) {
+        return open(environment, early -> { });
+    }
+
+    @Override
+    public Workspace open(ConsoleEnvironment environment, java.util.function.Consumer<Workspace> early) {
         if (environment.kind() != ConsoleEnvironment.Kind.LOCAL) {
             return openGcp(environment);
         }
@@ -75,6 +80,13 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
         }
         LocalCloud emulator = null;
         ControlPlane controlPlane = null;
+        if (startEmulator && docker != null) {
+            // The engine answers in milliseconds and the emulator takes seconds: its sessions are listed meanwhile. Their
+            // events would go nowhere until the emulator is up, which is why this one is only for looking.
+            List<ServiceStatus> soFar = new ArrayList<>(statuses);
+            soFar.add(ServiceStatus.starting("Emulator"));
+            early.accept(new EarlyWorkspace(environment, Map.of(docker.name(), SandboxBackends.observe(docker, Optional.empty())), soFar));
+        }
         if (startEmulator) {
             try {
                 // With a Docker engine the emulated Cloud Run runs the real executor image, as Cloud Run would.
@@ -196,6 +208,20 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
             statuses.add(new ServiceStatus("Cloud Run Jobs", ServiceStatus.Health.UNAVAILABLE, ErrorMessages.describe(e)));
         }
         return new LocalWorkspace(environment, backends, statuses, null, plane, progress -> EnvironmentChecks.run(env, env.googleTarget(), progress));
+    }
+
+    /** The Docker engine alone, while the emulator starts; the workspace opened after it owns the engine's client. */
+    private record EarlyWorkspace(ConsoleEnvironment environment, Map<String, SandboxBackend> backends, List<ServiceStatus> statuses)
+            implements Workspace {
+        EarlyWorkspace {
+            backends = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(backends));
+            statuses = List.copyOf(statuses);
+        }
+
+        @Override
+        public void close() {
+            // Nothing of its own: the full workspace closes the engine's client.
+        }
     }
 
     private record LocalWorkspace(ConsoleEnvironment environment, Map<String, SandboxBackend> backends, List<ServiceStatus> statuses,

@@ -6,7 +6,10 @@ import io.sandboxops.app.console.fx.Shortcut;
 import io.sandboxops.app.console.fx.ViewLoader;
 import io.sandboxops.app.console.status.StatusLine;
 import java.util.List;
+import java.util.function.Supplier;
 import javafx.beans.binding.Bindings;
+import javafx.beans.value.ChangeListener;
+import javafx.beans.value.ObservableValue;
 import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
 import javafx.scene.Node;
@@ -85,12 +88,13 @@ public final class MainView extends BorderPane {
      * @param openSessions the open sessions as tabs, above the session's views
      * @param console      the shown session's command view
      * @param terminal     the shown session's terminal
-     * @param processes    its background processes
-     * @param files        its files
+     * @param processes    its background processes, built when its tab is first selected
+     * @param files        its files, built when its tab is first selected
      * @param sessionOpen  whether a session is shown
      * @param terminalShown set while the Terminal tab is the one shown, so the terminal takes the keyboard
      */
-    public record SessionViews(Node sessions, Node openSessions, Node console, Node terminal, Node processes, Node files,
+    public record SessionViews(Node sessions, Node openSessions, Node console, Node terminal, Supplier<? extends Node> processes,
+                               Supplier<? extends Node> files,
                                javafx.beans.value.ObservableBooleanValue sessionOpen, javafx.beans.property.BooleanProperty terminalShown) {
     }
 
@@ -101,10 +105,11 @@ public final class MainView extends BorderPane {
      * @param title   the tab's text
      * @param icon    the tab's icon
      * @param tooltip what the tab is for, and its shortcut
-     * @param content the view
+     * @param content builds the view, the first time its tab is selected: its FXML and CSS stay off the first frame
      * @param shown   set while the tab is the one shown, so a view reads its backend only when someone looks at it
      */
-    public record Page(String id, String title, Feather icon, String tooltip, Node content, javafx.beans.property.BooleanProperty shown) {
+    public record Page(String id, String title, Feather icon, String tooltip, Supplier<? extends Node> content,
+                       javafx.beans.property.BooleanProperty shown) {
     }
 
     private Runnable onAddEnvironment = () -> { };
@@ -166,8 +171,9 @@ public final class MainView extends BorderPane {
         sessionsTab.setGraphic(new FontIcon(Feather.LAYERS));
         sessionsTab.setTooltip(new Tooltip(Shortcut.PAGE_SESSIONS.hint("Sandbox sessions on every backend")));
         for (Page page : pages) {
-            Tab tab = new Tab(page.title(), page.content());
+            Tab tab = new Tab(page.title());
             tab.setId(page.id());
+            buildWhenFirstSelected(tab, page.content());
             tab.setGraphic(new FontIcon(page.icon()));
             tab.setTooltip(new Tooltip(page.tooltip()));
             mainTabs.getTabs().add(tab);
@@ -179,9 +185,9 @@ public final class MainView extends BorderPane {
         terminalTab.setContent(sessionViews.terminal());
         terminalTab.setGraphic(new FontIcon(Feather.TERMINAL));
         sessionViews.terminalShown().bind(terminalTab.selectedProperty());
-        processesTab.setContent(sessionViews.processes());
+        buildWhenFirstSelected(processesTab, sessionViews.processes());
         processesTab.setGraphic(new FontIcon(Feather.ACTIVITY));
-        filesTab.setContent(sessionViews.files());
+        buildWhenFirstSelected(filesTab, sessionViews.files());
         filesTab.setGraphic(new FontIcon(Feather.FOLDER));
         sessionTabs.visibleProperty().bind(Bindings.createBooleanBinding(sessionViews.sessionOpen()::get, sessionViews.sessionOpen()));
         openSessionsPane.visibleProperty().bind(sessionTabs.visibleProperty());
@@ -203,6 +209,26 @@ public final class MainView extends BorderPane {
         statusMessage.setTooltip(fullMessage);
         viewModel.status().severityProperty().addListener((obs, old, now) -> styleStatus(now));
         styleStatus(viewModel.status().severity());
+    }
+
+    /**
+     * Gives the tab its view when it is first selected (at once when it already is). Selecting a tab by code or by
+     * key builds the view within that selection, on this thread, so whoever selected it finds its nodes right after.
+     */
+    private static void buildWhenFirstSelected(Tab tab, Supplier<? extends Node> content) {
+        if (tab.isSelected()) {
+            tab.setContent(content.get());
+            return;
+        }
+        tab.selectedProperty().addListener(new ChangeListener<Boolean>() {
+            @Override
+            public void changed(ObservableValue<? extends Boolean> obs, Boolean was, Boolean now) {
+                if (now) {
+                    tab.selectedProperty().removeListener(this);
+                    tab.setContent(content.get());
+                }
+            }
+        });
     }
 
     /** Shows the sessions (0) or one of the environment's pages (1..). */

@@ -59,7 +59,15 @@ public final class MainViewModel {
         opening.set(true);
         services.setAll(List.of(ServiceStatus.starting("Docker"), ServiceStatus.starting("Emulator")));
         status.info("Opening " + environment.name() + "…");
-        executor.execute(BackgroundTask.of("open the environment " + environment.name(), context -> opener.open(environment))
+        executor.execute(BackgroundTask.of("open the environment " + environment.name(), context -> opener.open(environment,
+                        // What answers first (the Docker engine) is shown while the rest opens; the full workspace replaces it.
+                        early -> executor.execute(BackgroundTask.of("show the first part of " + environment.name(), c -> early)
+                                .onSuccess(ws -> {
+                                    if (mine == generation && workspace.get() == null) {
+                                        workspace.set(ws);
+                                        services.setAll(ws.statuses());
+                                    }
+                                }))))
                 .onSuccess(ws -> {
                     if (mine != generation) {
                         // The person switched again while this one opened.

@@ -34,6 +34,8 @@ public final class SessionsView extends VBox {
     @FXML
     private Label poolLabel;
     @FXML
+    private Label staleLabel;
+    @FXML
     private Button createButton;
     @FXML
     private Button closeButton;
@@ -86,6 +88,11 @@ public final class SessionsView extends VBox {
         viewModel.ruleChoiceUnavailableProperty().addListener((obs, old, unavailable) ->
                 ruleChoiceLabel.pseudoClassStateChanged(UNAVAILABLE, unavailable));
         ruleChoiceLabel.setGraphic(new FontIcon(Feather.GIT_BRANCH));
+        staleLabel.textProperty().bind(viewModel.staleNoteProperty());
+        staleLabel.visibleProperty().bind(viewModel.staleNoteProperty().isNotEmpty());
+        staleLabel.managedProperty().bind(staleLabel.visibleProperty());
+        staleLabel.setGraphic(new FontIcon(Feather.CLOCK));
+        staleLabel.setTooltip(new Tooltip("The sessions listed when the console last ran; replaced by the live list once the environment answers"));
         poolLabel.textProperty().bind(viewModel.poolSummaryProperty());
         poolLabel.visibleProperty().bind(viewModel.poolSummaryProperty().isNotEmpty());
         poolLabel.managedProperty().bind(poolLabel.visibleProperty());

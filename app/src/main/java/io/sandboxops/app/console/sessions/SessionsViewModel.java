@@ -1,6 +1,7 @@
 package io.sandboxops.app.console.sessions;
 
 import io.sandboxops.app.console.dialog.ErrorMessages;
+import io.sandboxops.app.console.environment.ConsoleEnvironment;
 import io.sandboxops.app.console.environment.Workspace;
 import io.sandboxops.app.console.environment.WriteGuard;
 import io.sandboxops.app.console.status.StatusLine;
@@ -104,6 +105,10 @@ public final class SessionsViewModel {
     // Clients used only to read each session's details; touched by one refresh at a time, off the UI thread.
     private final Map<String, Sandbox> detailClients = new ConcurrentHashMap<>();
     private final Map<String, Instant> detailsFetchedAt = new ConcurrentHashMap<>();
+    private final ReadOnlyStringWrapper staleNote = new ReadOnlyStringWrapper(this, "staleNote", "");
+    private LastKnownSessions lastKnown;
+    private ObservableValue<ConsoleEnvironment> opening;
+    private List<LastKnownSessions.Session> lastSaved = List.of();
     private TaskHandle timer = TaskHandle.DONE;
     private long openGeneration;
     private String selectWhenListed;
@@ -120,15 +125,78 @@ public final class SessionsViewModel {
         this.clock = clock;
         filtered.predicateProperty().bind(Bindings.createObjectBinding(() -> row -> row.matches(filter.get()), filter));
         selected.addListener((obs, old, now) -> openSelected(now));
-        workspace.addListener((obs, old, now) -> onWorkspaceChanged(now));
-        onWorkspaceChanged(workspace.getValue());
+        workspace.addListener((obs, old, now) -> onWorkspaceChanged(old, now));
+        onWorkspaceChanged(null, workspace.getValue());
     }
 
-    private void onWorkspaceChanged(Workspace now) {
+    /**
+     * Shows the sessions {@code environment} listed last while it opens, marked as stale, and remembers each live list
+     * in {@code store} for the next start.
+     */
+    public void rememberIn(LastKnownSessions store, ObservableValue<ConsoleEnvironment> environment) {
+        this.lastKnown = store;
+        this.opening = environment;
+        if (workspace.getValue() == null) {
+            showLastKnown();
+        }
+    }
+
+    private void showLastKnown() {
+        staleNote.set("");
+        ConsoleEnvironment environment = opening == null ? null : opening.getValue();
+        if (lastKnown == null || environment == null) {
+            return;
+        }
+        // A few hundred bytes read on this thread, as the preferences are: the list is then in the first frame.
+        lastKnown.load(environment.name()).ifPresent(snapshot -> {
+            Instant now = clock.instant();
+            List<SessionRow> known = new ArrayList<>();
+            for (LastKnownSessions.Session s : snapshot.sessions()) {
+                SessionRow row = new SessionRow(s.id(), s.backend(), s.created(), s.state());
+                row.update(s.state(), now);
+                known.add(row);
+            }
+            rows.setAll(known);
+            lastSaved = snapshot.sessions();
+            staleNote.set("Last known at " + shortTime(snapshot.savedAt(), now) + " — connecting…");
+        });
+    }
+
+    private String shortTime(Instant at, Instant now) {
+        java.time.ZoneId zone = clock.getZone();
+        String pattern = Duration.between(at, now).compareTo(Duration.ofHours(20)) < 0 ? "HH:mm" : "yyyy-MM-dd HH:mm";
+        return java.time.format.DateTimeFormatter.ofPattern(pattern).withZone(zone).format(at);
+    }
+
+    /** Remembers the live list when it differs from what was remembered last: off the UI thread, a failure only logged. */
+    private void rememberListed(Workspace ws) {
+        if (lastKnown == null) {
+            return;
+        }
+        List<LastKnownSessions.Session> now = rows.stream()
+                .map(r -> new LastKnownSessions.Session(r.id(), r.backend(), r.state(), r.created())).toList();
+        if (now.equals(lastSaved)) {
+            return;
+        }
+        lastSaved = now;
+        LastKnownSessions store = lastKnown;
+        String environment = ws.environment().name();
+        LastKnownSessions.Snapshot snapshot = new LastKnownSessions.Snapshot(clock.instant(), now);
+        executor.execute(BackgroundTask.ofRunnable("remember the sessions of " + environment, () -> store.save(environment, snapshot))
+                .onFailure(e -> org.slf4j.LoggerFactory.getLogger(SessionsViewModel.class)
+                        .warn("could not remember the sessions of {}: {}", environment, e.toString())));
+    }
+
+    private void onWorkspaceChanged(Workspace old, Workspace now) {
+        // The same environment again, with more of it open (the emulator joined the Docker engine): the rows stay until
+        // the next listing updates them, rather than blinking out.
+        boolean grown = old != null && now != null && old.environment().equals(now.environment()) && !now.backends().isEmpty();
         listed.set(false);
         selected.set(null);
         releaseAll();
-        rows.clear();
+        if (!grown) {
+            rows.clear();
+        }
         closeDetailClients();
         List<String> names = now == null ? List.of() : List.copyOf(now.backends().keySet());
         backendNames.setAll(names);
@@ -142,8 +210,10 @@ public final class SessionsViewModel {
         poolDetails.set("");
         if (now == null) {
             placeholder.set("Opening the environment…");
+            showLastKnown();
         } else if (names.isEmpty()) {
             placeholder.set("No sandbox backend answers in \"" + now.environment().name() + "\": see the status bar for why.");
+            staleNote.set("");
         } else {
             placeholder.set("No sessions yet. Create one with the + button.");
             refresh();
@@ -181,7 +251,17 @@ public final class SessionsViewModel {
         List<SandboxBackend> backends = List.copyOf(ws.backends().values());
         executor.execute(BackgroundTask.of("list sessions", context -> list(backends))
                 .onSuccess(listing -> {
+                    if (ws != workspace.getValue()) {
+                        // Listed from a workspace since replaced: its rows would be another environment's, or fewer.
+                        refreshing.exit(entered);
+                        refresh();
+                        return;
+                    }
                     merge(listing);
+                    staleNote.set("");
+                    if (listing.failures().isEmpty()) {
+                        rememberListed(ws);
+                    }
                     listed.set(true);
                     readDetails(backends, entered);
                 })
@@ -652,6 +732,11 @@ public final class SessionsViewModel {
     }
 
     /** What the empty table says: why there is nothing, and what to do. */
+    /** Set while the table shows the sessions listed at the last start ("Last known at 14:02 — connecting…"), else empty. */
+    public ReadOnlyStringProperty staleNoteProperty() {
+        return staleNote.getReadOnlyProperty();
+    }
+
     public ReadOnlyStringProperty placeholderProperty() {
         return placeholder.getReadOnlyProperty();
     }

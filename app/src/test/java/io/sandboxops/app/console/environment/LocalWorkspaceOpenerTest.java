@@ -29,7 +29,16 @@ class LocalWorkspaceOpenerTest {
     @Test
     @RequiresDocker
     void opensTheLocalDockerEngineAndStartsTheEmulator() {
-        try (Workspace ws = new LocalWorkspaceOpener(true, new RolloutAuditLog(home.resolve("audit.jsonl"))).open(ConsoleEnvironment.local())) {
+        List<Workspace> early = new java.util.ArrayList<>();
+        try (Workspace ws = new LocalWorkspaceOpener(true, new RolloutAuditLog(home.resolve("audit.jsonl"))).open(ConsoleEnvironment.local(), early::add)) {
+            // The engine was handed over first, alone, while the emulator was still starting; closing that one releases
+            // nothing the full workspace uses.
+            assertThat(early).hasSize(1);
+            assertThat(early.get(0).backends()).containsOnlyKeys("docker");
+            assertThat(early.get(0).statuses()).extracting(ServiceStatus::service, ServiceStatus::health)
+                    .containsExactly(tuple("Docker", ServiceStatus.Health.UP), tuple("Emulator", ServiceStatus.Health.STARTING));
+            assertThat(early.get(0).backends().get("docker").list()).isNotNull();
+            early.get(0).close();
             assertThat(ws.statuses()).extracting(ServiceStatus::service).startsWith("Docker", "Emulator", "Cloud Run", "Cloud Run Jobs");
             assertThat(ws.statuses().subList(0, 3)).extracting(ServiceStatus::health).containsOnly(ServiceStatus.Health.UP);
             assertThat(ws.statuses().get(1).detail()).startsWith("embedded: gRPC 127.0.0.1:");
