@@ -118,6 +118,20 @@ public final class DockerEngine {
     }
 
     /**
+     * Whether {@code e} is a stream's connection closed under it (a {@link java.nio.channels.ClosedChannelException}
+     * anywhere in its causes, {@link java.nio.channels.AsynchronousCloseException} included): the end of a shell we or
+     * the engine closed, not a failure to report.
+     */
+    static boolean closedUnderUs(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.nio.channels.ClosedChannelException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * docker-java copies an attached exec's stdin on a thread of its own ({@code docker-java-httpclient5-hijacking-stream-N})
      * and rethrows whatever ends the copy. When we close a shell whose copier is still writing, that is the channel we
      * closed ({@link java.nio.channels.ClosedChannelException}): the end we asked for, which the JVM's default handler
@@ -143,12 +157,7 @@ public final class DockerEngine {
             if (!thread.getName().startsWith(COPIER)) {
                 return false;
             }
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof java.nio.channels.ClosedChannelException) {
-                    return true;
-                }
-            }
-            return false;
+            return closedUnderUs(e);
         }
 
         @Override

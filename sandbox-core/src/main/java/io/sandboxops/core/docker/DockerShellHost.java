@@ -131,7 +131,14 @@ final class DockerShellHost implements ShellHost {
             @Override
             public void onError(Throwable throwable) {
                 // The stream may end in an error when the shell's side closes first; the exit status still tells.
-                super.onError(throwable);
+                // A connection closed under it (the container removed, the shell closed) is that end, not an error to
+                // log at ERROR level on the CLI's stderr; anything else is logged as before.
+                if (DockerEngine.closedUnderUs(throwable)) {
+                    log.debug("shell stream of sandbox {} closed: {}", sandboxId, throwable.toString());
+                    super.onComplete();
+                } else {
+                    super.onError(throwable);
+                }
                 reportExit();
             }
 
