@@ -152,9 +152,21 @@ final class ManPage {
         return b.toString();
     }
 
-    /** Roff text: a backslash printed as one, a minus as a minus (not a hyphen), no line read as a request. */
+    /**
+     * Roff text: a backslash printed as one, a minus as a minus (not a hyphen), no line read as a request, and every
+     * character beyond ASCII (→, ≤, ×) as groff's {@code \[uXXXX]}, which troff reads whatever the page's encoding.
+     */
     static String escape(String text) {
         String e = text.replace("\\", "\\e").replace("-", "\\-").replace("\n", " ");
-        return e.startsWith(".") || e.startsWith("'") ? "\\&" + e : e;
+        StringBuilder b = new StringBuilder(e.length());
+        e.codePoints().forEach(c -> {
+            if (c < 0x80) {
+                b.appendCodePoint(c);
+            } else {
+                b.append(String.format(Locale.ROOT, "\\[u%04X]", c));
+            }
+        });
+        String ascii = b.toString();
+        return ascii.startsWith(".") || ascii.startsWith("'") ? "\\&" + ascii : ascii;
     }
 }
