@@ -185,7 +185,8 @@ record ExecutorConfig(String executionId, String sandboxId, String bucket, Cloud
         return "ExecutorConfig[" + executionId + ", sandbox " + sandboxId + ", " + mode.wire() + ", " + kind + ", token ***, key ***]";
     }
 
-    private static String first(Map<String, String> env, String... names) {
+    /** The first of {@code names} set to something not blank in {@code env}, stripped; null when none is. */
+    static String first(Map<String, String> env, String... names) {
         for (String n : names) {
             String v = env.get(n);
             if (v != null && !v.isBlank()) {

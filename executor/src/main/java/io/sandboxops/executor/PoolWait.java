@@ -50,9 +50,9 @@ final class PoolWait {
 
     static Optional<Claimed> await(Map<String, String> env) {
         String worker = env.get(PoolProtocol.ENV_WORKER).strip();
-        String execution = first(env, "EXECUTION_ID", "CLOUD_RUN_EXECUTION");
+        String execution = ExecutorConfig.first(env, "EXECUTION_ID", "CLOUD_RUN_EXECUTION");
         String bucket = env.get("SANDBOX_STATE_BUCKET");
-        String project = first(env, "GCP_PROJECT_ID", "GOOGLE_CLOUD_PROJECT");
+        String project = ExecutorConfig.first(env, "GCP_PROJECT_ID", "GOOGLE_CLOUD_PROJECT");
         String tokenValue = env.get(StorageToken.ENV_TOKEN);
         if (execution == null || bucket == null || project == null || tokenValue == null || env.get(PoolProtocol.ENV_KEY) == null) {
             throw ExecutorConfig.ConfigException.missing("a pool worker needs EXECUTION_ID, SANDBOX_STATE_BUCKET, GCP_PROJECT_ID, "
@@ -246,13 +246,4 @@ final class PoolWait {
         }
     }
 
-    private static String first(Map<String, String> env, String... names) {
-        for (String n : names) {
-            String v = env.get(n);
-            if (v != null && !v.isBlank()) {
-                return v.strip();
-            }
-        }
-        return null;
-    }
 }

@@ -2,9 +2,7 @@ package io.sandboxops.core.bench;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.HostConfig;
 import io.sandboxops.core.api.ExecResult;
 import io.sandboxops.core.api.Sandbox;
 import io.sandboxops.core.api.SandboxException;
@@ -160,15 +158,7 @@ public final class DockerStartBenchmark {
                 .withUser(spec.user())
                 .withWorkingDir(spec.workdir())
                 .withCmd("sleep", "infinity")
-                .withHostConfig(HostConfig.newHostConfig()
-                        .withMemory(spec.memoryBytes())
-                        .withMemorySwap(spec.memoryBytes())
-                        .withNanoCPUs(spec.nanoCpus())
-                        .withPidsLimit(spec.pidsLimit())
-                        .withNetworkMode(spec.network())
-                        .withInit(true)
-                        .withCapDrop(Capability.ALL)
-                        .withSecurityOpts(List.of("no-new-privileges")))
+                .withHostConfig(DockerSandboxBackend.containment(spec))
                 .exec().getId();
         try {
             docker.startContainerCmd(id).exec();

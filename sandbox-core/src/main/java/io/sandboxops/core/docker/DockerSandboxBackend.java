@@ -228,16 +228,7 @@ public final class DockerSandboxBackend implements SandboxBackend {
         labels.put(LABEL_SESSION_ID, id);
         labels.put(LABEL_CREATED_AT, Instant.now().toString());
         labels.put(LABEL_ENGINE_SHELL, ENGINE_SHELL_COPIES);
-        HostConfig hostConfig = HostConfig.newHostConfig()
-                .withMemory(spec.memoryBytes())
-                .withMemorySwap(spec.memoryBytes())
-                .withNanoCPUs(spec.nanoCpus())
-                .withPidsLimit(spec.pidsLimit())
-                .withNetworkMode(spec.network())
-                .withInit(true)
-                // Root in the container, were code to reach it, holds no capability; setuid files cannot raise anyone.
-                .withCapDrop(Capability.ALL)
-                .withSecurityOpts(List.of("no-new-privileges"));
+        HostConfig hostConfig = containment(spec);
         storageSize.ifPresent(size -> hostConfig.withStorageOpt(Map.of("size", size)));
         Optional<Mount> engineShell = engineShellVolumes.mountFor(image);
         engineShell.ifPresent(m -> hostConfig.withMounts(List.of(m)));
@@ -324,6 +315,24 @@ public final class DockerSandboxBackend implements SandboxBackend {
     }
 
     /** Opens a sandbox by its container's name, which every sandbox has ({@code sandbox-ID}); pooled idle ones have another. */
+    /**
+     * The limits and containment of every sandbox container (DESIGN §4): the spec's memory (no swap beyond it), CPUs,
+     * pids and network, an init process, every capability dropped and {@code no-new-privileges}. Public so that a
+     * benchmark's reference container is contained exactly as a sandbox is.
+     */
+    public static HostConfig containment(SandboxSpec spec) {
+        return HostConfig.newHostConfig()
+                .withMemory(spec.memoryBytes())
+                .withMemorySwap(spec.memoryBytes())
+                .withNanoCPUs(spec.nanoCpus())
+                .withPidsLimit(spec.pidsLimit())
+                .withNetworkMode(spec.network())
+                .withInit(true)
+                // Root in the container, were code to reach it, holds no capability; setuid files cannot raise anyone.
+                .withCapDrop(Capability.ALL)
+                .withSecurityOpts(List.of("no-new-privileges"));
+    }
+
     @Override
     public Sandbox get(String sandboxId) {
         SessionIds.requireValid(sandboxId);
