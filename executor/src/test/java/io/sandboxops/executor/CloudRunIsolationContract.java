@@ -180,15 +180,12 @@ abstract class CloudRunIsolationContract {
     }
 
     /**
-     * A bash script that, with every credential-looking value of its environment and of every environment it can read,
-     * tries to read A's state and a file of A's, list the sessions, and post {@code inboxRequest} into A's inbox, and
-     * prints the HTTP statuses each attempt got. Bash's own /dev/tcp: the image need not have curl.
+     * The shell functions a probe run in a sandbox starts with: {@code req}/{@code status} speak HTTP to the emulator's
+     * Storage through bash's own /dev/tcp (the image need not have curl), {@code tokens} is every token-shaped value the
+     * command can find (its own, its environment, every readable /proc/PID/environ), and {@code statuses WHAT METHOD PATH
+     * [BODY]} prints the distinct HTTP statuses of that request made with each of them.
      */
-    private String probe(String victim, String inboxRequest, String ownToken) {
-        URI storage = URI.create(harness().cloud.endpoints().storageHost());
-        String bucket = LocalCloudHarness.BUCKET;
-        String base = "/storage/v1/b/" + bucket + "/o";
-        String prefix = "sessions%2F" + victim + "%2F";
+    static String probeFunctions(URI storage, String ownToken) {
         return String.join("\n",
                 "h=" + storage.getHost() + "; p=" + storage.getPort(),
                 "req() { exec 3<>/dev/tcp/$h/$p || return 0",
@@ -200,7 +197,21 @@ abstract class CloudRunIsolationContract {
                         + " | sed -n 's/^[A-Za-z_][A-Za-z0-9_]*=//p' | grep -E '^[A-Za-z0-9._~+/=-]{16,}$' | sort -u)",
                 "echo \"tokens-found $(echo \"$tokens\" | grep -c .)\"",
                 "statuses() { local what=$1; shift; echo \"$what: $(for t in $tokens; do status \"$1\" \"$2\" \"$t\" \"${3:-}\"; done "
-                        + "| sort -u | tr '\\n' ' ')\"; }",
+                        + "| sort -u | tr '\\n' ' ')\"; }");
+    }
+
+    /**
+     * A bash script that, with every credential-looking value of its environment and of every environment it can read,
+     * tries to read A's state and a file of A's, list the sessions, and post {@code inboxRequest} into A's inbox, and
+     * prints the HTTP statuses each attempt got. Bash's own /dev/tcp: the image need not have curl.
+     */
+    private String probe(String victim, String inboxRequest, String ownToken) {
+        URI storage = URI.create(harness().cloud.endpoints().storageHost());
+        String bucket = LocalCloudHarness.BUCKET;
+        String base = "/storage/v1/b/" + bucket + "/o";
+        String prefix = "sessions%2F" + victim + "%2F";
+        return String.join("\n",
+                probeFunctions(storage, ownToken),
                 "statuses state GET '" + base + "/" + prefix + "shells%2Fmain%2Fstate.json?alt=media'",
                 "statuses fs GET '" + base + "/" + prefix + "manifest.json?alt=media'",
                 "statuses list GET '" + base + "?prefix=sessions/'",

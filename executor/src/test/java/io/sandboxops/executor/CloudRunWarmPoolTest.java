@@ -410,17 +410,7 @@ class CloudRunWarmPoolTest {
         String base = "/storage/v1/b/" + LocalCloudHarness.BUCKET + "/o";
         String claim = "{\"worker\":\"" + victim + "\",\"nonce\":\"AAAAAAAAAAAAAAAA\",\"ciphertext\":\"AAAA\"}";
         return String.join("\n",
-                "h=" + storage.getHost() + "; p=" + storage.getPort(),
-                "req() { exec 3<>/dev/tcp/$h/$p || return 0",
-                "  printf '%s %s HTTP/1.0\\r\\nHost: 127.0.0.1:%s\\r\\nAuthorization: Bearer %s\\r\\nContent-Type: application/json\\r\\n"
-                        + "Content-Length: %s\\r\\n\\r\\n%s' \"$1\" \"$2\" \"$p\" \"$3\" \"${#4}\" \"$4\" >&3",
-                "  cat <&3; exec 3<&-; }",
-                "status() { req \"$@\" | head -1 | cut -d' ' -f2; }",
-                "tokens=$( { echo 'OWN=" + ownToken + "'; env; for f in /proc/[0-9]*/environ; do tr '\\0' '\\n' < \"$f\"; echo; done; } 2>/dev/null"
-                        + " | sed -n 's/^[A-Za-z_][A-Za-z0-9_]*=//p' | grep -E '^[A-Za-z0-9._~+/=-]{16,}$' | sort -u)",
-                "echo \"tokens-found $(echo \"$tokens\" | grep -c .)\"",
-                "statuses() { local what=$1; shift; echo \"$what: $(for t in $tokens; do status \"$1\" \"$2\" \"$t\" \"${3:-}\"; done "
-                        + "| sort -u | tr '\\n' ' ')\"; }",
+                CloudRunIsolationContract.probeFunctions(storage, ownToken),
                 "statuses list GET '" + base + "?prefix=pool/'",
                 "statuses record GET '" + base + "/pool%2F" + victim + "%2Fworker.json?alt=media'",
                 "statuses claim POST '/upload" + base + "?uploadType=media&name=pool/" + victim + "/claim.json' '" + claim + "'",
