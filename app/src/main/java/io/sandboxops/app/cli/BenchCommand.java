@@ -52,7 +52,7 @@ final class BenchCommand {
             }
             // Opened as every verb opens it: observed, its events to the environment's Cloud Logging (or nowhere).
             Optional<CloudTarget> events = Backends.eventTarget(env);
-            try (SandboxBackend backend = SandboxBackends.docker(events)) {
+            try (SandboxBackend backend = SandboxBackends.docker(events, 0)) {
                 DockerExecBenchmark.Report r = DockerExecBenchmark.run(backend, warmup, iterations, Optional.ofNullable(image), done -> {
                     if (!output.json && System.console() != null && done % 50 == 0) {
                         output.err().print("\rsamples: " + done + "/" + (2 * iterations));

@@ -84,8 +84,10 @@ final class StartBenchCommand implements Callable<Integer> {
         /** e.g. {@code docker}, {@code cloudrun}, {@code cli} */
         String name();
 
-        /** Whether {@code --backend NAME} runs it. */
-        boolean runsFor(String backend);
+        /** Whether {@code --backend NAME} runs it: {@code all}, or its own name. */
+        default boolean runsFor(String backend) {
+            return PoolCommand.ALL.equals(backend) || name().equals(backend);
+        }
 
         Result run(Run run);
     }
@@ -110,11 +112,6 @@ final class StartBenchCommand implements Callable<Integer> {
         }
 
         @Override
-        public boolean runsFor(String backend) {
-            return PoolCommand.ALL.equals(backend) || Backends.DOCKER.equals(backend);
-        }
-
-        @Override
         public Result run(Run run) {
             DockerStartBenchmark.Report r = DockerStartBenchmark.run(run.rounds(), Optional.empty(), done -> {
                 run.progress().println("docker: " + done + " measured");
@@ -135,11 +132,6 @@ final class StartBenchCommand implements Callable<Integer> {
         @Override
         public String name() {
             return Backends.CLOUDRUN;
-        }
-
-        @Override
-        public boolean runsFor(String backend) {
-            return PoolCommand.ALL.equals(backend) || Backends.CLOUDRUN.equals(backend);
         }
 
         @Override

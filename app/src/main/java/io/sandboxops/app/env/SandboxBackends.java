@@ -66,25 +66,14 @@ public final class SandboxBackends {
     }
 
     /**
-     * The local Docker engine's backend ({@code DOCKER_HOST}, {@code SANDBOX_IMAGE}); its events go to {@code events},
-     * or nowhere when no Cloud environment is at hand (plain Docker use: no emulator running, no GCP environment).
-     */
-    public static SandboxBackend docker(Optional<CloudTarget> events) {
-        return observe(DockerSandboxBackend.fromEnvironment(), events);
-    }
-
-    /**
-     * As {@link #docker(Optional)}, keeping a warm pool of {@code poolSize} containers (0: none), whatever
-     * {@code SANDBOX_POOL_DOCKER} says: the caller resolved the size ({@link #poolSize}). A pool above 0 starts filling
-     * at once; its idle containers are removed when the backend closes.
+     * The local Docker engine's backend ({@code DOCKER_HOST}, {@code SANDBOX_IMAGE}), its events to {@code events} or
+     * nowhere when no Cloud environment is at hand (plain Docker use), keeping a warm pool of {@code poolSize}
+     * containers (0: none, and it still claims from a pool another client keeps) whatever {@code SANDBOX_POOL_DOCKER}
+     * says: the caller resolved the size ({@link #poolSize}). A pool above 0 starts filling at once; its idle containers
+     * are removed when the backend closes.
      */
     public static SandboxBackend docker(Optional<CloudTarget> events, int poolSize) {
         return observe(DockerSandboxBackend.fromEnvironment(poolSize), events);
-    }
-
-    /** The Docker backend itself, unobserved, with a warm pool of {@code poolSize}: for an opener that observes it later. */
-    public static DockerSandboxBackend dockerUnobserved(int poolSize) {
-        return DockerSandboxBackend.fromEnvironment(poolSize);
     }
 
     /**

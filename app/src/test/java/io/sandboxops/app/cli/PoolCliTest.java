@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sandboxops.app.env.LocalCloudSeeder;
 import io.sandboxops.app.env.RunningEmulator;
-import io.sandboxops.app.env.SandboxBackends;
 import io.sandboxops.core.api.PoolStatus;
 import io.sandboxops.core.docker.DockerSandboxBackend;
 import io.sandboxops.core.env.Environment;
@@ -172,7 +171,7 @@ class PoolCliTest {
     void aDockerPoolOfOneKeptByAnotherClientIsShownIdleAtNoCharge() throws Exception {
         Files.writeString(environmentsFile(), "{\"environments\": [{\"name\": \"local\", \"pool\": {\"docker\": 1}}]}");
         List<String> ours;
-        try (DockerSandboxBackend keeper = SandboxBackends.dockerUnobserved(1)) {
+        try (DockerSandboxBackend keeper = DockerSandboxBackend.fromEnvironment(1)) {
             keeper.awaitPoolReady(Duration.ofSeconds(60));
             ours = keeper.poolStatus().members().stream().filter(m -> m.state().equals("idle")).map(PoolStatus.Member::id).toList();
             assertThat(ours).isNotEmpty();

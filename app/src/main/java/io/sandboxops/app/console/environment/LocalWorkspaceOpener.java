@@ -71,7 +71,7 @@ public final class LocalWorkspaceOpener implements WorkspaceOpener {
             statuses.add(new ServiceStatus("Docker pool", ServiceStatus.Health.UNAVAILABLE, ErrorMessages.describe(e)));
         }
         try {
-            docker = SandboxBackends.dockerUnobserved(dockerPool);
+            docker = DockerSandboxBackend.fromEnvironment(dockerPool);
             statuses.add(new ServiceStatus("Docker", ServiceStatus.Health.UP, "engine answers; image " + docker.defaultImage()
                     + (dockerPool > 0 ? "; warm pool of " + dockerPool : "")));
         } catch (RuntimeException e) {

@@ -9,7 +9,6 @@ import io.sandboxops.core.testing.RequiresDocker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import io.sandboxops.app.env.PoolText;
-import io.sandboxops.app.env.SandboxBackends;
 import io.sandboxops.core.api.PoolStatus;
 import io.sandboxops.core.api.SandboxBackend;
 import io.sandboxops.core.docker.DockerSandboxBackend;
@@ -74,7 +73,7 @@ class LocalWorkspaceOpenerTest {
             assertThat(PoolText.summary(List.of(pool))).startsWith("Pool: Docker ").endsWith("/1 idle · $0/h");
             kept = pool.members().stream().map(PoolStatus.Member::id).toList();
         }
-        try (DockerSandboxBackend after = SandboxBackends.dockerUnobserved(0)) {
+        try (DockerSandboxBackend after = DockerSandboxBackend.fromEnvironment(0)) {
             assertThat(after.poolStatus().members()).extracting(PoolStatus.Member::id).as("closing the workspace removes its idle containers")
                     .doesNotContainAnyElementsOf(kept);
         }
