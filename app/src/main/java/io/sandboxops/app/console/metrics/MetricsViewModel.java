@@ -16,6 +16,7 @@ import io.sandboxops.core.observe.MetricsWindow;
 import io.sandboxops.core.rollout.ControlPlane;
 import io.sandboxops.core.rollout.Gate;
 import io.sandboxops.core.rollout.RolloutPlan;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,6 +48,11 @@ public final class MetricsViewModel {
     static final int BUCKETS = 12;
     /** Cloud Monitoring may add points to a slice for a few minutes after it ends; until then it is read again. */
     static final Duration SETTLE = Duration.ofMinutes(5);
+    /**
+     * Cloud Monitoring aligns no shorter than a minute, so a slice younger than that is read as the minute that ends
+     * now and would count again what the slice before it holds; it joins the charts once it is a minute old.
+     */
+    static final Duration SHORTEST_SLICE = Duration.ofMinutes(1);
 
     private final TaskExecutor executor;
     private final StatusLine status;
@@ -67,9 +73,16 @@ public final class MetricsViewModel {
     private final RefreshGate refreshing = new RefreshGate(Duration.ofMinutes(3));
     /** Finished slices of the current window and workspace, by start; touched on the UI thread only. */
     private final Map<Instant, MetricsSnapshot> finished = new HashMap<>();
+    private final Clock clock;
     private TaskHandle timer = TaskHandle.DONE;
 
     public MetricsViewModel(TaskExecutor executor, StatusLine status, ObservableValue<Workspace> workspace) {
+        this(executor, status, workspace, Clock.systemUTC());
+    }
+
+    /** @param clock where the window ends; tests fix it so slice boundaries do not depend on when they run */
+    MetricsViewModel(TaskExecutor executor, StatusLine status, ObservableValue<Workspace> workspace, Clock clock) {
+        this.clock = clock;
         this.executor = executor;
         this.status = status;
         this.workspace = workspace;
@@ -128,7 +141,7 @@ public final class MetricsViewModel {
         Map<Instant, MetricsSnapshot> known = Map.copyOf(finished);
         loading.set(true);
         executor.execute(BackgroundTask.of("read the metrics", context -> {
-                    Instant now = Instant.now();
+                    Instant now = clock.instant();
                     Map<Bucket, MetricsSnapshot> slices = new HashMap<>();
                     for (Bucket b : buckets(now, w.length())) {
                         MetricsSnapshot s = known.get(b.from());
@@ -162,7 +175,10 @@ public final class MetricsViewModel {
                 }));
     }
 
-    /** {@value #BUCKETS} slices ending at {@code now}, their bounds on multiples of their length so finished ones stay the same. */
+    /**
+     * {@value #BUCKETS} slices ending at {@code now}, their bounds on multiples of their length so finished ones stay the
+     * same; the slice still open is left off while it is younger than {@link #SHORTEST_SLICE}.
+     */
     static List<Bucket> buckets(Instant now, Duration window) {
         long length = window.toMillis() / BUCKETS;
         long end = (now.toEpochMilli() / length + 1) * length;
@@ -170,7 +186,10 @@ public final class MetricsViewModel {
         for (int i = BUCKETS; i > 0; i--) {
             Instant from = Instant.ofEpochMilli(end - (long) i * length);
             Instant to = Instant.ofEpochMilli(end - (long) (i - 1) * length);
-            out.add(new Bucket(from, to.isAfter(now) ? now : to));
+            Bucket b = new Bucket(from, to.isAfter(now) ? now : to);
+            if (Duration.between(b.from(), b.to()).compareTo(SHORTEST_SLICE) >= 0) {
+                out.add(b);
+            }
         }
         return out;
     }

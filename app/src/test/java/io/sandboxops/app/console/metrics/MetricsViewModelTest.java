@@ -7,9 +7,12 @@ import io.sandboxops.app.console.environment.Workspace;
 import io.sandboxops.app.console.status.StatusLine;
 import io.sandboxops.app.console.task.CurrentThreadTaskExecutor;
 import io.sandboxops.app.console.testing.EmulatedControlPlane;
+import io.sandboxops.core.observe.MetricsWindow;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import javafx.beans.property.SimpleObjectProperty;
 import org.junit.jupiter.api.AfterEach;
@@ -59,7 +62,14 @@ class MetricsViewModelTest {
     }
 
     @Test
-    void chartsAndTilesComeFromTheExecutionsTheEmulatorRan() {
+    void chartsAndTilesComeFromTheExecutionsTheEmulatorRan() throws InterruptedException {
+        // The four executions must land in one 5-minute slice of the 1h window: start them with room left in it.
+        Duration slice = MetricsWindow.HOUR.length().dividedBy(MetricsViewModel.BUCKETS);
+        Instant sliceStart = sliceStart(Instant.now(), slice);
+        if (Duration.between(Instant.now(), sliceStart.plus(slice)).compareTo(Duration.ofSeconds(45)) < 0) {
+            Thread.sleep(Duration.between(Instant.now(), sliceStart.plus(slice)).toMillis() + 100);
+            sliceStart = sliceStart(Instant.now(), slice);
+        }
         Job job = cloud.shellJob("sbx-metrics");
         // A job printing executor-shaped events moves no latency; the client's own events do.
         for (String script : List.of("echo '{\"event\":\"command\",\"duration_ms\":120000}'", "echo '{\"event\":\"command\",\"duration_ms\":900000}'",
@@ -67,6 +77,7 @@ class MetricsViewModelTest {
             cloud.run(job, script);
         }
         cloud.clientExecs(false, 120, 900);
+        readOnceChartable(sliceStart);
         workspace.set(cloud.workspace());
 
         assertThat(vm.tiles()).filteredOn(t -> t.id().equals("successRate")).singleElement().satisfies(t -> {
@@ -91,6 +102,7 @@ class MetricsViewModelTest {
     /** Docker and Cloud Run over the same window, side by side, and the plan's comparisons with their n and p-value. */
     @Test
     void dockerAndCloudRunSideBySideWithThePlansComparisons() {
+        readOnceChartable(sliceStart(Instant.now(), MetricsWindow.HOUR.length().dividedBy(MetricsViewModel.BUCKETS)));
         double[] docker = new double[60];
         double[] cloudRun = new double[60];
         for (int i = 0; i < 60; i++) {
@@ -128,6 +140,31 @@ class MetricsViewModelTest {
         assertThat(buckets.get(11)).isEqualTo(new MetricsViewModel.Bucket(Instant.parse("2026-11-26T04:05:00Z"), now));
         assertThat(buckets.get(10)).isEqualTo(new MetricsViewModel.Bucket(Instant.parse("2026-11-26T04:00:00Z"), Instant.parse("2026-11-26T04:05:00Z")));
         assertThat(MetricsViewModel.buckets(now.plusSeconds(60), Duration.ofHours(1)).get(10)).isEqualTo(buckets.get(10));
+    }
+
+    /** Monitoring reads a slice younger than a minute as the whole minute, which would chart the slice before it twice. */
+    @Test
+    void theOpenSliceIsChartedOnceItIsAMinuteOld() {
+        List<MetricsViewModel.Bucket> young = MetricsViewModel.buckets(Instant.parse("2026-11-26T04:05:30Z"), Duration.ofHours(1));
+        assertThat(young).hasSize(11);
+        assertThat(young.get(10).to()).isEqualTo(Instant.parse("2026-11-26T04:05:00Z"));
+        List<MetricsViewModel.Bucket> minuteOld = MetricsViewModel.buckets(Instant.parse("2026-11-26T04:06:00Z"), Duration.ofHours(1));
+        assertThat(minuteOld).hasSize(12);
+        assertThat(minuteOld.get(11)).isEqualTo(new MetricsViewModel.Bucket(Instant.parse("2026-11-26T04:05:00Z"),
+                Instant.parse("2026-11-26T04:06:00Z")));
+    }
+
+    /** Reads at least a minute into the slice that began at {@code sliceStart}, however soon after it began the test ran. */
+    private void readOnceChartable(Instant sliceStart) {
+        Instant readAt = sliceStart.plus(MetricsViewModel.SHORTEST_SLICE).plusSeconds(1);
+        vm.dispose();
+        vm = new MetricsViewModel(executor, status, workspace, Clock.fixed(readAt.isAfter(Instant.now()) ? readAt : Instant.now(),
+                ZoneOffset.UTC));
+        vm.shownProperty().set(true);
+    }
+
+    private static Instant sliceStart(Instant at, Duration slice) {
+        return Instant.ofEpochMilli(at.toEpochMilli() / slice.toMillis() * slice.toMillis());
     }
 
     @Test
