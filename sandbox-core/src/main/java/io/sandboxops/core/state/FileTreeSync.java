@@ -70,6 +70,15 @@ public final class FileTreeSync {
     public static final int MAX_ENTRIES = 1_000_000;
     /** The most bytes a restore writes: Cloud Run's largest memory, where an executor's files live. */
     public static final long MAX_BYTES = 32L * 1024 * 1024 * 1024;
+    /** Contents sent at once by a push. */
+    static final int PARALLEL_UPLOADS = 8;
+    /** The threads that send them, shared by every tree of the process; daemons, made as needed and gone when idle. */
+    private static final java.util.concurrent.ExecutorService UPLOADS = new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE,
+            30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "file-upload");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final SessionStateStore store;
     private final String sandboxId;
@@ -79,7 +88,6 @@ public final class FileTreeSync {
     private final int maxEntries;
     private FileManifest base;
     private long baseGeneration;
-    private long uploadedBytes;
 
     /**
      * A manifest entry a restore or pull did not write.
@@ -169,8 +177,7 @@ public final class FileTreeSync {
                     blobBySha.putIfAbsent(e.sha256(), e.blob());
                 }
             });
-            int files = 0;
-            long before = uploadedBytes;
+            List<Upload> uploads = new ArrayList<>();
             for (Map.Entry<String, FileManifest.Entry> e : scanned.entrySet()) {
                 FileManifest.Entry entry = e.getValue();
                 if (entry.type() != FileEntry.Type.FILE) {
@@ -179,12 +186,13 @@ public final class FileTreeSync {
                 String blob = blobBySha.get(entry.sha256());
                 if (blob == null) {
                     blob = "fs/" + entry.sha256();
-                    upload(e.getKey(), blob, entry.size());
+                    uploads.add(new Upload(e.getKey(), blob, entry.size()));
                     blobBySha.put(entry.sha256(), blob);
-                    files++;
                 }
                 e.setValue(new FileManifest.Entry(entry.type(), entry.mode(), entry.size(), entry.mtimeMillis(), entry.sha256(), blob, null));
             }
+            int files = uploads.size();
+            long bytes = uploadAll(uploads);
             FileManifest next = base.withEntries(scanned);
             try {
                 long generation = store.write(SessionStateStore.manifestObject(sandboxId), next, baseGeneration);
@@ -199,7 +207,7 @@ public final class FileTreeSync {
                         // An unreferenced content object costs storage only; destroying the sandbox removes it.
                     }
                 }
-                return new PushResult(true, files, uploadedBytes - before, scanned.size());
+                return new PushResult(true, files, bytes, scanned.size());
             } catch (SessionStateStore.GenerationConflict conflict) {
                 if (attempt >= 20) {
                     throw new SandboxException("could not save the sandbox's files: the manifest kept changing under " + attempt
@@ -476,20 +484,88 @@ public final class FileTreeSync {
         }
     }
 
-    private void upload(String path, String blob, long size) {
-        BlobInfo info = BlobInfo.newBuilder(BlobId.of(store.bucket(), SessionStateStore.sandboxPrefix(sandboxId) + blob)).build();
+    /** A content to send: the file at {@code path}, as the object {@code blob} of the sandbox. */
+    private record Upload(String path, String blob, long size) {
+    }
+
+    /**
+     * Sends the contents side by side, at most {@link #PARALLEL_UPLOADS} at once: each is a Storage round trip, and a
+     * command that wrote several files would otherwise wait for them one after another. All have ended when this
+     * returns; the first failure is thrown, the others added to it.
+     *
+     * @return the bytes sent
+     */
+    private long uploadAll(List<Upload> uploads) {
+        if (uploads.size() <= 1) {
+            return uploads.isEmpty() ? 0 : upload(uploads.get(0));
+        }
+        List<java.util.concurrent.Future<Long>> sent = new ArrayList<>();
+        java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(PARALLEL_UPLOADS);
+        for (Upload u : uploads) {
+            slots.acquireUninterruptibly();
+            sent.add(UPLOADS.submit(() -> {
+                try {
+                    return upload(u);
+                } finally {
+                    slots.release();
+                }
+            }));
+        }
+        long bytes = 0;
+        RuntimeException failure = null;
+        for (java.util.concurrent.Future<Long> f : sent) {
+            try {
+                bytes += getUninterruptibly(f);
+            } catch (java.util.concurrent.ExecutionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException r ? r
+                        : new SandboxException("saving the sandbox's files failed: " + e.getCause(), e.getCause());
+                if (failure == null) {
+                    failure = cause;
+                } else if (failure != cause) {
+                    failure.addSuppressed(cause);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return bytes;
+    }
+
+    private static <T> T getUninterruptibly(java.util.concurrent.Future<T> f) throws java.util.concurrent.ExecutionException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** @return the bytes sent: 0 when the content was there already or the file went since the scan */
+    private long upload(Upload u) {
+        BlobInfo info = BlobInfo.newBuilder(BlobId.of(store.bucket(), SessionStateStore.sandboxPrefix(sandboxId) + u.blob())).build();
         try {
             // doesNotExist makes the upload idempotent (the client may retry it); 412 means the content is there.
-            store.storage().createFrom(info, local(path), Storage.BlobWriteOption.doesNotExist(), Storage.BlobWriteOption.disableGzipContent());
-            uploadedBytes += size;
+            store.storage().createFrom(info, local(u.path()), Storage.BlobWriteOption.doesNotExist(), Storage.BlobWriteOption.disableGzipContent());
+            return u.size();
         } catch (StorageException e) {
             if (e.getCode() != 412) {
-                throw new SandboxUnavailableException("uploading " + path + " to bucket " + store.bucket() + " failed: " + e.getMessage(), e);
+                throw new SandboxUnavailableException("uploading " + u.path() + " to bucket " + store.bucket() + " failed: " + e.getMessage(), e);
             }
+            return 0;
         } catch (NoSuchFileException e) {
             // Deleted since the scan; the next push records that.
+            return 0;
         } catch (IOException e) {
-            throw new SandboxException("could not read " + path + " to save it: " + e.getMessage(), e);
+            throw new SandboxException("could not read " + u.path() + " to save it: " + e.getMessage(), e);
         }
     }
 

@@ -3,6 +3,11 @@ package io.sandboxops.core.state;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import io.sandboxops.core.testing.LocalStateBucket;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.Status;
+import io.sandboxops.core.api.SandboxUnavailableException;
+import io.sandboxops.emulator.faults.FaultRule;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -100,6 +105,44 @@ class FileTreeSyncTest {
         FileTreeSync.PushResult chmod = a.push();
         assertThat(chmod.manifestWritten()).as("a mode change is a change").isTrue();
         assertThat(chmod.filesUploaded()).isZero();
+    }
+
+    /**
+     * A push sends its contents side by side, a few at a time: more than go at once all arrive, each counted once; one
+     * that fails fails the push, naming the file, and leaves the bucket's manifest as it was for the next push to finish.
+     */
+    @Test
+    void moreFilesThanAreSentAtOnceAllArriveAndAFailedOneFailsThePush() throws IOException {
+        FileTreeSync a = sync(first);
+        a.restore();
+        Path ws = first.resolve("workspace");
+        int n = FileTreeSync.PARALLEL_UPLOADS * 3 + 1;
+        long bytes = 0;
+        for (int i = 0; i < n; i++) {
+            write(ws.resolve("many/" + i + ".txt"), "content " + i, "rw-r--r--");
+            bytes += ("content " + i).length();
+        }
+        FileTreeSync.PushResult pushed = a.push();
+        assertThat(pushed.filesUploaded()).isEqualTo(n);
+        assertThat(pushed.bytesUploaded()).isEqualTo(bytes);
+        FileTreeSync b = sync(second);
+        b.restore();
+        for (int i = 0; i < n; i++) {
+            assertThat(Files.readString(second.resolve("workspace/many/" + i + ".txt"))).isEqualTo("content " + i);
+        }
+
+        long before = state.store().manifestGeneration(sandbox);
+        for (String name : List.of("a", "b", "c")) {
+            write(ws.resolve("more/" + name + ".txt"), name + name, "rw-r--r--");
+        }
+        // Refused, as a token without the right would be: the client does not retry a 403.
+        state.cloud().faults().add(FaultRule.forMethod("storage.objects.insert").failWith(Status.Code.PERMISSION_DENIED).times(1).build());
+        assertThatThrownBy(a::push).isInstanceOf(SandboxUnavailableException.class).hasMessageContaining("uploading /workspace/more/");
+        assertThat(state.store().manifestGeneration(sandbox)).as("no manifest names a content that is not there").isEqualTo(before);
+        FileTreeSync.PushResult retried = a.push();
+        assertThat(retried.manifestWritten()).isTrue();
+        b.pull();
+        assertThat(Files.readString(second.resolve("workspace/more/c.txt"))).isEqualTo("cc");
     }
 
     @Test
