@@ -10,6 +10,7 @@ import io.sandboxops.core.cloudrun.MailboxKey;
 import io.sandboxops.core.cloudrun.PoolProtocol;
 import io.sandboxops.core.cloudrun.WorkerProtocol;
 import io.sandboxops.core.shell.RunningCommand;
+import io.sandboxops.core.state.FileManifest;
 import io.sandboxops.core.state.RetryPolicy;
 import io.sandboxops.core.state.SessionStateStore;
 import io.sandboxops.core.state.ShellState;
@@ -23,6 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -43,6 +45,8 @@ public final class Main {
     public static final int EXIT_CONFIG_INVALID = 78;
 
     private static final Duration HEARTBEAT = Duration.ofSeconds(10);
+    /** The start-up's reads and writes made beside each other; daemons, gone when idle. */
+    private static final ExecutorService STARTING = Executors.newCachedThreadPool(daemon("starting"));
     /**
      * How long before its storage token ends a session worker with no fresher one leaves: time to answer what is in
      * flight, save the files and exit while the token still works. The next command starts a new execution, which the
@@ -83,15 +87,27 @@ public final class Main {
         WorkerCredentials credentials = new WorkerCredentials(config.token());
         try (Storage storage = storage(config, credentials)) {
             SessionStateStore store = new SessionStateStore(storage, config.bucket(), RetryPolicy.defaults());
+            // The sandbox's record, its manifest and (a session worker) its own worker.json are three Storage round
+            // trips that need nothing of each other: made side by side, the first request waits for one.
+            ExecutorConfig c = config;
+            CompletableFuture<SessionStateStore.Versioned<FileManifest>> manifest = CompletableFuture.supplyAsync(
+                    () -> store.readManifest(c.sandboxId()), STARTING);
+            CompletableFuture<Optional<Announced>> announced = config.mode() == CloudRunSettings.Mode.SESSION
+                    ? CompletableFuture.supplyAsync(() -> announce(c, store, log), STARTING) : null;
             Worker worker;
             try {
                 worker = new Worker(config, store, log);
                 long t = System.nanoTime();
-                int entries = worker.restore();
+                int entries = worker.restore(joined(manifest));
                 log.info("restored", "entries", entries, "duration_ms", ms(t), "since_start_ms", ms(started));
             } catch (SandboxException e) {
                 log.error("restore-failed", "error", e.getMessage());
                 System.err.println("executor: cannot restore sandbox " + config.sandboxId() + ": " + e.getMessage());
+                if (announced != null) {
+                    // Clients would send to a worker that serves nothing: take the record back (if it was written).
+                    announced.thenAccept(g -> g.ifPresent(a -> store.deleteIfGeneration(SessionStateStore.workerObject(c.sandboxId()), a.generation())))
+                            .exceptionally(x -> null).join();
+                }
                 return EXIT_STATE;
             }
             if (config.commandObject() != null) {
@@ -108,7 +124,7 @@ public final class Main {
             }
             try (worker) {
                 int status = config.mode() == CloudRunSettings.Mode.ONCE ? once(config, store, worker, credentials, log)
-                        : session(config, store, worker, credentials, log, carried);
+                        : session(config, store, worker, credentials, log, carried, joined(announced));
                 log.info("end", "status", status, "duration_ms", ms(started));
                 return status;
             }
@@ -210,23 +226,56 @@ public final class Main {
     public record WorkerRecord(String execution, Instant startedAt, Instant heartbeatAt) {
     }
 
-    /** @param carried the first request, when it came with a warm-pool claim; null otherwise */
-    private static int session(ExecutorConfig config, SessionStateStore store, Worker worker, WorkerCredentials credentials, JsonLog log,
-                               MailboxKey.Envelope carried) {
+    /**
+     * Writes this worker's {@code worker.json}, unless another worker of the sandbox is live.
+     *
+     * @return the record as written; empty when another worker serves the sandbox (this one then leaves)
+     */
+    private static Optional<Announced> announce(ExecutorConfig config, SessionStateStore store, JsonLog log) {
         String record = SessionStateStore.workerObject(config.sandboxId());
-        long generation;
         Instant startedAt = Instant.now();
         try {
-            generation = store.write(record, new WorkerRecord(config.executionId(), startedAt, startedAt), 0);
+            return Optional.of(new Announced(store.write(record, new WorkerRecord(config.executionId(), startedAt, startedAt), 0), startedAt));
         } catch (SessionStateStore.GenerationConflict e) {
             Optional<SessionStateStore.Versioned<WorkerRecord>> other = store.read(record, WorkerRecord.class);
             boolean stale = other.map(v -> v.value().heartbeatAt().isBefore(Instant.now().minus(HEARTBEAT.multipliedBy(3)))).orElse(true);
             if (!stale) {
                 log.info("another-worker", "worker", other.get().value().execution());
-                return EXIT_OK;
+                return Optional.empty();
             }
-            generation = store.write(record, new WorkerRecord(config.executionId(), startedAt, startedAt), other.map(SessionStateStore.Versioned::generation).orElse(0L));
+            return Optional.of(new Announced(store.write(record, new WorkerRecord(config.executionId(), startedAt, startedAt),
+                    other.map(SessionStateStore.Versioned::generation).orElse(0L)), startedAt));
         }
+    }
+
+    /** This worker's {@code worker.json} as written: its generation, and the start it records. */
+    private record Announced(long generation, Instant startedAt) {
+    }
+
+    /** What a start-up read or write gave, or its failure as it was thrown. */
+    private static <T> T joined(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * @param carried   the first request, when it came with a warm-pool claim; null otherwise
+     * @param announced this worker's {@code worker.json}; empty when another worker is live
+     */
+    private static int session(ExecutorConfig config, SessionStateStore store, Worker worker, WorkerCredentials credentials, JsonLog log,
+                               MailboxKey.Envelope carried, Optional<Announced> announced) {
+        if (announced.isEmpty()) {
+            return EXIT_OK;
+        }
+        String record = SessionStateStore.workerObject(config.sandboxId());
+        long generation = announced.get().generation();
+        Instant startedAt = announced.get().startedAt();
         log.info("worker-ready", "since_start_ms", sinceProcessStart());
         SignedInbox inbox = new SignedInbox(store, new Mailbox(store, SessionStateStore.sandboxPrefix(config.sandboxId())), config, credentials, log);
         ExecutorService pool = Executors.newCachedThreadPool(daemon());
@@ -280,8 +329,12 @@ public final class Main {
     }
 
     private static java.util.concurrent.ThreadFactory daemon() {
+        return daemon("request");
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
         return r -> {
-            Thread t = new Thread(r, "request");
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         };

@@ -103,14 +103,14 @@ final class Worker implements AutoCloseable {
         this.saved = new SavedShells(directory);
     }
 
-    /** Restores the files. @return how many entries */
-    int restore() {
+    /** Restores the files from the sandbox's manifest, as the caller read it. @return how many entries */
+    int restore(SessionStateStore.Versioned<io.sandboxops.core.state.FileManifest> manifest) {
         try {
             Files.createDirectories(Path.of(stateRoot));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the executor's scratch directory " + stateRoot, e);
         }
-        int n = sync.restore();
+        int n = sync.restore(manifest);
         Path workdir = local(sandbox.workdir());
         if (!Files.isDirectory(workdir)) {
             try {

@@ -53,13 +53,18 @@ final class CloudRunJobsSandbox implements FileOperationsSandbox {
     private final CloudRunMode mode;
 
     CloudRunJobsSandbox(CloudRunJobsSandboxBackend backend, SandboxRecord record) {
+        this(backend, record, false);
+    }
+
+    /** @param created made just now by this client: no worker can serve it yet */
+    CloudRunJobsSandbox(CloudRunJobsSandboxBackend backend, SandboxRecord record, boolean created) {
         this.backend = backend;
         this.record = record;
         this.store = backend.store();
         this.jobs = backend.jobs();
         this.files = new FileOperations(new BucketFileStore(store, record.sandboxId()), record.workdir());
         CloudRunSandboxParts parts = new CloudRunSandboxParts(backend, record, store, jobs, files);
-        this.mode = CloudRunSettings.Mode.ONCE.wire().equals(record.mode()) ? new OnceMode(parts) : new SessionMode(parts);
+        this.mode = CloudRunSettings.Mode.ONCE.wire().equals(record.mode()) ? new OnceMode(parts) : new SessionMode(parts, created);
     }
 
     // ---- lifecycle ---------------------------------------------------------------------------------------

@@ -161,7 +161,7 @@ public final class CloudRunJobsSandboxBackend implements SandboxBackend {
             // The claim carries the sandbox's token and mailbox key: made now, beside whatever the caller does next.
             java.util.concurrent.CompletableFuture.runAsync(() -> credentials.prepareNew(id)).exceptionally(e -> null);
         }
-        return new CloudRunJobsSandbox(this, record);
+        return new CloudRunJobsSandbox(this, record, true);
     }
 
     @Override

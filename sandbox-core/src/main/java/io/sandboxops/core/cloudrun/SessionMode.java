@@ -34,7 +34,15 @@ final class SessionMode implements CloudRunMode {
     private final Mailbox sessionMailbox;
     private volatile String workerExecution;
 
-    SessionMode(CloudRunSandboxParts parts) {
+    /**
+     * Whether no worker can be serving the sandbox yet: this client created it and sent it nothing, so the first request
+     * need not look for a {@code worker.json} first (one Storage round trip on a new session's first command).
+     */
+    private boolean unserved;
+
+    /** @param created made just now by this client */
+    SessionMode(CloudRunSandboxParts parts, boolean created) {
+        this.unserved = created;
         this.parts = parts;
         this.store = parts.store();
         this.jobs = parts.jobs();
@@ -126,7 +134,8 @@ final class SessionMode implements CloudRunMode {
         if (known != null) {
             return new Worker(known, false);
         }
-        Optional<SessionStateStore.Versioned<String>> current = currentWorkerRecord();
+        Optional<SessionStateStore.Versioned<String>> current = unserved ? Optional.empty() : currentWorkerRecord();
+        unserved = false;
         if (current.isPresent()) {
             if (workerAlive(current.get().value())) {
                 workerExecution = current.get().value();

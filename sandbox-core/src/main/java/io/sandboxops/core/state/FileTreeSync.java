@@ -134,7 +134,11 @@ public final class FileTreeSync {
      *                                  bytes; nothing is written
      */
     public int restore() {
-        SessionStateStore.Versioned<FileManifest> m = store.readManifest(sandboxId);
+        return restore(store.readManifest(sandboxId));
+    }
+
+    /** Restores from the manifest as the caller read it (beside other reads, say); the same checks as {@link #restore()}. */
+    public int restore(SessionStateStore.Versioned<FileManifest> m) {
         requireRestorable(m.value());
         for (String root : m.value().roots()) {
             try {
