@@ -100,6 +100,7 @@ public final class Main {
                 long t = System.nanoTime();
                 int entries = worker.restore(joined(manifest));
                 log.info("restored", "entries", entries, "duration_ms", ms(t), "since_start_ms", ms(started));
+                worker.saveStartingFiles();
             } catch (SandboxException e) {
                 log.error("restore-failed", "error", e.getMessage());
                 System.err.println("executor: cannot restore sandbox " + config.sandboxId() + ": " + e.getMessage());

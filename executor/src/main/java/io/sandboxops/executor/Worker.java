@@ -346,6 +346,48 @@ final class Worker implements AutoCloseable {
         }
     }
 
+    /**
+     * A sandbox that never saved a file starts from what its image put in the persisted roots (a home's dotfiles, say):
+     * that is saved now, beside the first request, instead of on its first command's path. The tree is scanned before
+     * this returns, so no command's effect is part of this save; a command's own save waits for it to end. A failure
+     * is logged, and the next save sends it all.
+     */
+    void saveStartingFiles() {
+        if (sync.holdsFiles()) {
+            return;
+        }
+        java.util.concurrent.CountDownLatch scanned = new java.util.concurrent.CountDownLatch(1);
+        persisting.execute(() -> {
+            try {
+                synchronized (sync) {
+                    long start = System.nanoTime();
+                    FileTreeSync.PushResult r = sync.pushAsScanned(scanned::countDown);
+                    if (!r.manifestWritten()) {
+                        return;
+                    }
+                    log.info("starting-files", "files_uploaded", r.filesUploaded(), "bytes_uploaded", r.bytesUploaded(),
+                            "entries", r.entries(), "duration_ms", (System.nanoTime() - start) / 1_000_000);
+                }
+            } catch (RuntimeException e) {
+                log.warn("starting-files-not-saved", "error", String.valueOf(e.getMessage()));
+            } finally {
+                scanned.countDown();
+            }
+        });
+        boolean interrupted = false;
+        while (true) {
+            try {
+                scanned.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Sends the changed files to the bucket. */
     FileTreeSync.PushResult checkpoint() {
         synchronized (sync) {

@@ -171,47 +171,8 @@ public final class FileTreeSync {
     /** Sends what changed here since the last sync. */
     public PushResult push() {
         for (int attempt = 1; ; attempt++) {
-            TreeMap<String, FileManifest.Entry> scanned = scan();
-            if (sameTree(base.entries(), scanned)) {
-                return new PushResult(false, 0, 0, scanned.size());
-            }
-            Map<String, String> blobBySha = new HashMap<>();
-            base.entries().values().forEach(e -> {
-                if (e.sha256() != null) {
-                    blobBySha.putIfAbsent(e.sha256(), e.blob());
-                }
-            });
-            List<Upload> uploads = new ArrayList<>();
-            for (Map.Entry<String, FileManifest.Entry> e : scanned.entrySet()) {
-                FileManifest.Entry entry = e.getValue();
-                if (entry.type() != FileEntry.Type.FILE) {
-                    continue;
-                }
-                String blob = blobBySha.get(entry.sha256());
-                if (blob == null) {
-                    blob = "fs/" + entry.sha256();
-                    uploads.add(new Upload(e.getKey(), blob, entry.size()));
-                    blobBySha.put(entry.sha256(), blob);
-                }
-                e.setValue(new FileManifest.Entry(entry.type(), entry.mode(), entry.size(), entry.mtimeMillis(), entry.sha256(), blob, null));
-            }
-            int files = uploads.size();
-            long bytes = uploadAll(uploads);
-            FileManifest next = base.withEntries(scanned);
             try {
-                long generation = store.write(SessionStateStore.manifestObject(sandboxId), next, baseGeneration);
-                Set<String> dropped = blobs(base);
-                dropped.removeAll(blobs(next));
-                base = next;
-                baseGeneration = generation;
-                for (String orphan : dropped) {
-                    try {
-                        store.delete(SessionStateStore.sandboxPrefix(sandboxId) + orphan);
-                    } catch (RuntimeException ignored) {
-                        // An unreferenced content object costs storage only; destroying the sandbox removes it.
-                    }
-                }
-                return new PushResult(true, files, bytes, scanned.size());
+                return push(scan());
             } catch (SessionStateStore.GenerationConflict conflict) {
                 if (attempt >= 20) {
                     throw new SandboxException("could not save the sandbox's files: the manifest kept changing under " + attempt
@@ -220,6 +181,68 @@ public final class FileTreeSync {
                 pull();
             }
         }
+    }
+
+    /**
+     * Sends the tree as it is when {@code scanned} is called: what changes after that is not part of this save, so the
+     * caller may let a command run while the contents upload. One attempt: when the bucket's manifest changed meanwhile
+     * nothing is written, and the next {@link #push()} brings both together.
+     */
+    public PushResult pushAsScanned(Runnable scanned) {
+        TreeMap<String, FileManifest.Entry> tree = scan();
+        scanned.run();
+        try {
+            return push(tree);
+        } catch (SessionStateStore.GenerationConflict conflict) {
+            return new PushResult(false, 0, 0, tree.size());
+        }
+    }
+
+    /** Whether the bucket's tree, as last synced, has a file: false for a sandbox that never saved one. */
+    public boolean holdsFiles() {
+        return base.entries().values().stream().anyMatch(e -> e.type() == FileEntry.Type.FILE);
+    }
+
+    /** Sends {@code scanned}: its new contents, then the manifest. @throws SessionStateStore.GenerationConflict when another writer came first */
+    private PushResult push(TreeMap<String, FileManifest.Entry> scanned) {
+        if (sameTree(base.entries(), scanned)) {
+            return new PushResult(false, 0, 0, scanned.size());
+        }
+        Map<String, String> blobBySha = new HashMap<>();
+        base.entries().values().forEach(e -> {
+            if (e.sha256() != null) {
+                blobBySha.putIfAbsent(e.sha256(), e.blob());
+            }
+        });
+        List<Upload> uploads = new ArrayList<>();
+        for (Map.Entry<String, FileManifest.Entry> e : scanned.entrySet()) {
+            FileManifest.Entry entry = e.getValue();
+            if (entry.type() != FileEntry.Type.FILE) {
+                continue;
+            }
+            String blob = blobBySha.get(entry.sha256());
+            if (blob == null) {
+                blob = "fs/" + entry.sha256();
+                uploads.add(new Upload(e.getKey(), blob, entry.size()));
+                blobBySha.put(entry.sha256(), blob);
+            }
+            e.setValue(new FileManifest.Entry(entry.type(), entry.mode(), entry.size(), entry.mtimeMillis(), entry.sha256(), blob, null));
+        }
+        long bytes = uploadAll(uploads);
+        FileManifest next = base.withEntries(scanned);
+        long generation = store.write(SessionStateStore.manifestObject(sandboxId), next, baseGeneration);
+        Set<String> dropped = blobs(base);
+        dropped.removeAll(blobs(next));
+        base = next;
+        baseGeneration = generation;
+        for (String orphan : dropped) {
+            try {
+                store.delete(SessionStateStore.sandboxPrefix(sandboxId) + orphan);
+            } catch (RuntimeException ignored) {
+                // An unreferenced content object costs storage only; destroying the sandbox removes it.
+            }
+        }
+        return new PushResult(true, uploads.size(), bytes, scanned.size());
     }
 
     // ---- local tree --------------------------------------------------------------------------------------

@@ -145,6 +145,42 @@ class FileTreeSyncTest {
         assertThat(Files.readString(second.resolve("workspace/more/c.txt"))).isEqualTo("cc");
     }
 
+    /** A save of the tree as scanned: what changes once the scan is done (a command starting) waits for the next push. */
+    @Test
+    void aSaveAsScannedLeavesOutWhatChangesAfterTheScan() throws IOException {
+        FileTreeSync a = sync(first);
+        a.restore();
+        assertThat(a.holdsFiles()).as("a new sandbox").isFalse();
+        Path ws = first.resolve("workspace");
+        write(ws.resolve(".profile"), "from the image", "rw-r--r--");
+        FileTreeSync.PushResult saved = a.pushAsScanned(() -> {
+            try {
+                write(ws.resolve("written-by-a-command.txt"), "later", "rw-r--r--");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertThat(saved.filesUploaded()).isEqualTo(1);
+        assertThat(a.holdsFiles()).isTrue();
+        FileTreeSync b = sync(second);
+        b.restore();
+        assertThat(Files.readString(second.resolve("workspace/.profile"))).isEqualTo("from the image");
+        assertThat(second.resolve("workspace/written-by-a-command.txt")).doesNotExist();
+        assertThat(a.push().filesUploaded()).isEqualTo(1);
+        b.pull();
+        assertThat(Files.readString(second.resolve("workspace/written-by-a-command.txt"))).isEqualTo("later");
+
+        // Another writer came first: nothing is written, and the next push brings both together.
+        write(second.resolve("workspace/elsewhere.txt"), "b's", "rw-r--r--");
+        b.push();
+        write(ws.resolve("mine.txt"), "a's", "rw-r--r--");
+        assertThat(a.pushAsScanned(() -> { }).manifestWritten()).isFalse();
+        assertThat(a.push().manifestWritten()).isTrue();
+        b.pull();
+        assertThat(Files.readString(second.resolve("workspace/mine.txt"))).isEqualTo("a's");
+        assertThat(Files.readString(first.resolve("workspace/elsewhere.txt"))).isEqualTo("b's");
+    }
+
     @Test
     void pullBringsInChangesAndDeletionsMadeElsewhere() throws IOException {
         FileTreeSync a = sync(first);
