@@ -39,15 +39,18 @@ class DockerColdCreateTest {
                 String containerId = ((DockerSandbox) s).containerId();
                 String exec = docker.execCreateCmd(containerId).withUser("0:0").withAttachStdout(true).withAttachStderr(true)
                         .withCmd("sh", "-c", "chmod 0755 " + dir + "/bash; echo planted > " + dir + "/bash || echo refused; touch " + dir + "/x 2>/dev/null || echo refused").exec().getId();
+                // Kept apart: the shell may write an error in pieces, and a "refused" landing between them breaks its line.
                 StringBuilder out = new StringBuilder();
+                StringBuilder err = new StringBuilder();
                 docker.execStartCmd(exec).exec(new ResultCallback.Adapter<Frame>() {
                     @Override
                     public void onNext(Frame f) {
-                        out.append(new String(f.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                        (f.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR ? err : out)
+                                .append(new String(f.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
                     }
                 }).awaitCompletion(30, TimeUnit.SECONDS);
-                assertThat(out.toString()).contains("Read-only file system");
-                assertThat(out.toString().lines().filter("refused"::equals)).as("both writes refused").hasSize(2);
+                assertThat(err.toString()).contains("Read-only file system");
+                assertThat(out.toString().lines().filter("refused"::equals)).as("both writes refused, in %s / %s", out, err).hasSize(2);
                 assertThat(s.execStateful(ENGINE_BINARY, "after", T).stdout()).isEqualTo("hidden\n");
             } finally {
                 s.destroy();
