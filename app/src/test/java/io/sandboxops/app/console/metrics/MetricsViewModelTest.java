@@ -102,7 +102,7 @@ class MetricsViewModelTest {
     /** Docker and Cloud Run over the same window, side by side, and the plan's comparisons with their n and p-value. */
     @Test
     void dockerAndCloudRunSideBySideWithThePlansComparisons() {
-        readOnceChartable(sliceStart(Instant.now(), MetricsWindow.HOUR.length().dividedBy(MetricsViewModel.BUCKETS)));
+        Instant sliceStart = sliceStart(Instant.now(), MetricsWindow.HOUR.length().dividedBy(MetricsViewModel.BUCKETS));
         double[] docker = new double[60];
         double[] cloudRun = new double[60];
         for (int i = 0; i < 60; i++) {
@@ -111,6 +111,7 @@ class MetricsViewModelTest {
         }
         cloud.clientExecs("docker", false, docker);
         cloud.clientExecs("cloudrun", true, cloudRun);
+        readOnceChartable(sliceStart);
         workspace.set(cloud.workspace());
 
         assertThat(vm.baselineFigures()).extracting(BaselineFigure::id, BaselineFigure::docker, BaselineFigure::cloudRun).contains(
@@ -154,7 +155,10 @@ class MetricsViewModelTest {
                 Instant.parse("2026-11-26T04:06:00Z")));
     }
 
-    /** Reads at least a minute into the slice that began at {@code sliceStart}, however soon after it began the test ran. */
+    /**
+     * Reads at least a minute into the slice that began at {@code sliceStart}, however soon after it began the test ran,
+     * and never before now: call it once the executions it is to read are written.
+     */
     private void readOnceChartable(Instant sliceStart) {
         Instant readAt = sliceStart.plus(MetricsViewModel.SHORTEST_SLICE).plusSeconds(1);
         vm.dispose();
