@@ -87,16 +87,19 @@ public final class Main {
         WorkerCredentials credentials = new WorkerCredentials(config.token());
         try (Storage storage = storage(config, credentials)) {
             SessionStateStore store = new SessionStateStore(storage, config.bucket(), RetryPolicy.defaults());
-            // The sandbox's record, its manifest and (a session worker) its own worker.json are three Storage round
-            // trips that need nothing of each other: made side by side, the first request waits for one.
+            // The sandbox's record and its manifest need nothing of each other: read side by side. A session worker's
+            // worker.json is written once the record is read (never for a sandbox that is gone, or clients would send
+            // to it), beside the restore.
             ExecutorConfig c = config;
             CompletableFuture<SessionStateStore.Versioned<FileManifest>> manifest = CompletableFuture.supplyAsync(
                     () -> store.readManifest(c.sandboxId()), STARTING);
-            CompletableFuture<Optional<Announced>> announced = config.mode() == CloudRunSettings.Mode.SESSION
-                    ? CompletableFuture.supplyAsync(() -> announce(c, store, log), STARTING) : null;
+            CompletableFuture<Optional<Announced>> announced = null;
             Worker worker;
             try {
                 worker = new Worker(config, store, log);
+                if (config.mode() == CloudRunSettings.Mode.SESSION) {
+                    announced = CompletableFuture.supplyAsync(() -> announce(c, store, log), STARTING);
+                }
                 long t = System.nanoTime();
                 int entries = worker.restore(joined(manifest));
                 log.info("restored", "entries", entries, "duration_ms", ms(t), "since_start_ms", ms(started));
@@ -106,7 +109,8 @@ public final class Main {
                 System.err.println("executor: cannot restore sandbox " + config.sandboxId() + ": " + e.getMessage());
                 if (announced != null) {
                     // Clients would send to a worker that serves nothing: take the record back (if it was written).
-                    announced.thenAccept(g -> g.ifPresent(a -> store.deleteIfGeneration(SessionStateStore.workerObject(c.sandboxId()), a.generation())))
+                    CompletableFuture<Optional<Announced>> written = announced;
+                    written.thenAccept(g -> g.ifPresent(a -> store.deleteIfGeneration(SessionStateStore.workerObject(c.sandboxId()), a.generation())))
                             .exceptionally(x -> null).join();
                 }
                 return EXIT_STATE;
