@@ -2,7 +2,7 @@ package io.sandboxops.core.cloudrun;
 
 import io.sandboxops.core.api.SandboxTimeoutException;
 import io.sandboxops.core.state.SessionStateStore;
-import io.sandboxops.core.util.InterruptibleSleep;
+import io.sandboxops.core.util.OverlappingLooks;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -22,6 +22,24 @@ public final class Mailbox {
         t.setDaemon(true);
         return t;
     });
+    /**
+     * While an answer is likely soon (a quick command's), a look at the outbox starts every
+     * {@link #OVERLAP_GAP_MILLIS}, overlapping ({@link OverlappingLooks}); after {@link #OVERLAP_FOR}, one at a time, a
+     * pause of pollMillis apart, so a long command costs no more reads than with one look at a time.
+     */
+    static final long OVERLAP_GAP_MILLIS = 20;
+    /**
+     * The custom metadata key that holds a request's envelope (as its content does) when it is at most
+     * {@link #MAX_INLINE_REQUEST} bytes: Cloud Storage keeps up to 8 KiB of custom metadata per object, and returns it in
+     * listings, so the worker that lists the inbox has the request without reading it. Signed as the content is: the
+     * worker checks it the same way.
+     */
+    public static final String REQUEST_METADATA = "sandboxops-request";
+    public static final int MAX_INLINE_REQUEST = 6 * 1024;
+    static final Duration OVERLAP_FOR = Duration.ofSeconds(1);
+    static final int MAX_LOOKS_IN_FLIGHT = 4;
+    /** A look's round trip as counted once looks no longer overlap (a same-region read). */
+    private static final long LOOK_MILLIS = 50;
     private final SessionStateStore store;
     private final String prefix;
 
@@ -66,7 +84,16 @@ public final class Mailbox {
     public WorkerProtocol.Response call(WorkerProtocol.Request request, Duration timeout, BooleanSupplier serverAlive,
                                         java.util.function.Function<WorkerProtocol.Request, MailboxKey.Envelope> seal,
                                         java.util.function.Predicate<WorkerProtocol.Response> genuine, long pollMillis) {
-        long written = store.write(inbox() + request.id() + ".json", seal.apply(request), 0);
+        byte[] envelope;
+        try {
+            envelope = store.json().writeValueAsBytes(seal.apply(request));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a mailbox request: " + e.getMessage(), e);
+        }
+        // A small request also goes in the object's metadata, which the worker's listing returns: it reads no content.
+        java.util.Map<String, String> inline = envelope.length <= MAX_INLINE_REQUEST
+                ? java.util.Map.of(REQUEST_METADATA, new String(envelope, java.nio.charset.StandardCharsets.UTF_8)) : java.util.Map.of();
+        long written = store.writeBytes(inbox() + request.id() + ".json", envelope, 0, "application/json", inline);
         return await(request, written, timeout, serverAlive, genuine, pollMillis);
     }
 
@@ -78,24 +105,26 @@ public final class Mailbox {
     public WorkerProtocol.Response await(WorkerProtocol.Request request, long written, Duration timeout, BooleanSupplier serverAlive,
                                          java.util.function.Predicate<WorkerProtocol.Response> genuine, long pollMillis) {
         String in = inbox() + request.id() + ".json";
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long sleep = 2;
-        long nextAliveCheck = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        long nextAliveCheck = start + Duration.ofSeconds(2).toNanos();
+        OverlappingLooks<WorkerProtocol.Response> looks = new OverlappingLooks<>(() -> find(request.id(), genuine), MAX_LOOKS_IN_FLIGHT, "the worker");
         while (true) {
-            Optional<WorkerProtocol.Response> answer = take(request.id(), genuine);
-            if (answer.isPresent()) {
-                return answer.get();
-            }
             long now = System.nanoTime();
+            Optional<WorkerProtocol.Response> answer = looks.next(now - start < OVERLAP_FOR.toNanos() ? OVERLAP_GAP_MILLIS : LOOK_MILLIS + pollMillis);
+            if (answer.isPresent()) {
+                return removed(answer.get());
+            }
+            now = System.nanoTime();
             if (now > nextAliveCheck) {
                 nextAliveCheck = now + Duration.ofSeconds(2).toNanos();
                 if (!serverAlive.getAsBoolean()) {
                     // Gone without answering: a claimed request may still have been answered just before the worker
                     // ended; one never claimed is withdrawn and may go to another worker. One claimed and never
                     // answered was lost with the worker, part-way perhaps: it is not sent again.
-                    answer = take(request.id(), genuine);
+                    answer = find(request.id(), genuine);
                     if (answer.isPresent()) {
-                        return answer.get();
+                        return removed(answer.get());
                     }
                     boolean withdrawn = written != 0 && store.deleteIfGeneration(in, written);
                     throw new WorkerGoneException(request, !withdrawn);
@@ -107,8 +136,6 @@ public final class Mailbox {
                 }
                 throw new SandboxTimeoutException("no answer to " + request.op() + " from the sandbox's worker within " + timeout.toSeconds() + " s");
             }
-            InterruptibleSleep.sleepMillis(sleep, "the worker");
-            sleep = Math.min(pollMillis, sleep + 2);
         }
     }
 
@@ -117,10 +144,18 @@ public final class Mailbox {
      * answer is already in hand, and a delete that fails only leaves an object that destroying the sandbox removes.
      */
     public Optional<WorkerProtocol.Response> take(String requestId) {
-        return take(requestId, r -> true);
+        return find(requestId, r -> true).map(this::removed);
     }
 
-    private Optional<WorkerProtocol.Response> take(String requestId, java.util.function.Predicate<WorkerProtocol.Response> genuine) {
+    /** {@code answer}, its object removed from the outbox in the background. */
+    private WorkerProtocol.Response removed(WorkerProtocol.Response answer) {
+        String out = outbox() + answer.id() + ".json";
+        CLEANUP.execute(() -> deleteQuietly(out));
+        return answer;
+    }
+
+    /** The answer to {@code requestId} that {@code genuine} accepts, if it came; another under its name is removed. */
+    private Optional<WorkerProtocol.Response> find(String requestId, java.util.function.Predicate<WorkerProtocol.Response> genuine) {
         String out = outbox() + requestId + ".json";
         // One request per look (the content alone): the answer is usually not there yet, and each look is on the
         // command's critical path.
@@ -141,7 +176,6 @@ public final class Mailbox {
                     .ifPresent(v -> store.deleteIfGeneration(out, v.generation()));
             return Optional.empty();
         }
-        CLEANUP.execute(() -> deleteQuietly(out));
         return Optional.of(r);
     }
 

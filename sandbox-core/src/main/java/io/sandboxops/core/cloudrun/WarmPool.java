@@ -46,6 +46,8 @@ final class WarmPool implements AutoCloseable {
     private ScheduledExecutorService refiller;
     private volatile boolean closed;
     private volatile boolean claims = true;
+    /** The last listing of the pool (a refill's, a status's, a claim's). */
+    private volatile Listed lastListing;
     private int failures;
     private long nextAttempt;
 
@@ -106,7 +108,21 @@ final class WarmPool implements AutoCloseable {
         // A client with no pool of its own (a one-shot CLI verb) still claims from a pool another client keeps: one
         // listing, and it makes nothing that its exit would have to cancel.
         start();
-        View view = view();
+        // A listing of the last beat that shows an idle worker saves a listing on the session's first command: a
+        // worker taken or gone since only makes the claim's write fail, and the next is tried, then a fresh listing.
+        Listed recent = lastListing;
+        Optional<String> claimed = Optional.empty();
+        if (recent != null && System.nanoTime() - recent.atNanos() < beat.toNanos()) {
+            claimed = claimFrom(recent.view(), sandbox, first);
+        }
+        if (claimed.isEmpty()) {
+            claimed = claimFrom(view(), sandbox, first);
+        }
+        refillSoon();
+        return claimed;
+    }
+
+    private Optional<String> claimFrom(View view, String sandbox, java.util.function.Function<String, MailboxKey.Envelope> first) {
         List<String> idle = new ArrayList<>(view.idle(Instant.now()));
         // Our own first: no control record to read.
         idle.sort(Comparator.comparing((String w) -> !started.containsKey(w)));
@@ -136,7 +152,7 @@ final class WarmPool implements AutoCloseable {
                 store.write(PoolProtocol.claimObject(worker), key.seal(claim), 0);
             } catch (SessionStateStore.GenerationConflict lost) {
                 started.remove(worker);
-                continue; // another client took it: try the next
+                continue; // another client took it, or it left: try the next
             }
             started.remove(worker);
             String owner = mine != null ? this.owner : null;
@@ -144,10 +160,8 @@ final class WarmPool implements AutoCloseable {
             // knows what the worker serves and nobody can seal a second claim for it.
             background(() -> store.update(PoolProtocol.controlObject(worker), PoolProtocol.Control.class,
                     c -> new PoolProtocol.Control(worker, execution, c.map(PoolProtocol.Control::owner).orElse(owner), null, sandbox, createdAt)));
-            refillSoon();
             return Optional.of(execution);
         }
-        refillSoon();
         return Optional.empty();
     }
 
@@ -228,8 +242,9 @@ final class WarmPool implements AutoCloseable {
 
     // ---- what the bucket says -------------------------------------------------------------------------------
 
-    /** The pool's objects, in one listing. */
+    /** The pool's objects, in one listing; kept as {@link #lastListing}. */
     private View view() {
+        long at = System.nanoTime();
         Map<String, Blob> records = new HashMap<>();
         Set<String> claimed = new HashSet<>();
         for (Blob b : store.listBlobs("pool/")) {
@@ -243,7 +258,13 @@ final class WarmPool implements AutoCloseable {
                 claimed.add(parts[1]);
             }
         }
-        return new View(records, claimed);
+        View view = new View(records, claimed);
+        lastListing = new Listed(view, at);
+        return view;
+    }
+
+    /** A listing of the pool, and when it was asked for. */
+    private record Listed(View view, long atNanos) {
     }
 
     private record View(Map<String, Blob> records, Set<String> claimed) {

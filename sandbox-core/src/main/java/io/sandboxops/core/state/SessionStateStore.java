@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -358,7 +359,19 @@ public final class SessionStateStore {
     }
 
     public long writeBytes(String object, byte[] content, long expectedGeneration, String contentType) {
-        BlobInfo info = BlobInfo.newBuilder(BlobId.of(bucket, object)).setContentType(contentType).build();
+        return writeBytes(object, content, expectedGeneration, contentType, Map.of());
+    }
+
+    /**
+     * {@link #writeBytes(String, byte[], long, String)} with custom metadata: written with the content in one call, and
+     * listed with the object, so a reader that lists can have a small object without a read.
+     */
+    public long writeBytes(String object, byte[] content, long expectedGeneration, String contentType, Map<String, String> metadata) {
+        BlobInfo.Builder b = BlobInfo.newBuilder(BlobId.of(bucket, object)).setContentType(contentType);
+        if (!metadata.isEmpty()) {
+            b.setMetadata(metadata);
+        }
+        BlobInfo info = b.build();
         Storage.BlobTargetOption precondition = expectedGeneration == 0 ? Storage.BlobTargetOption.doesNotExist()
                 : Storage.BlobTargetOption.generationMatch(expectedGeneration);
         try {
