@@ -65,6 +65,7 @@ public final class Main {
         long started = System.nanoTime();
         ExecutorConfig config;
         MailboxKey.Envelope carried = null;
+        PoolWait.Claimed claim = null;
         try {
             if (env.containsKey(PoolProtocol.ENV_WORKER)) {
                 // A warm-pool worker: it waits for a claim, then starts as the claimed sandbox's session worker.
@@ -72,11 +73,19 @@ public final class Main {
                 if (claimed.isEmpty()) {
                     return EXIT_OK;
                 }
-                env = claimed.get().env();
-                carried = claimed.get().first();
+                claim = claimed.get();
+                env = claim.env();
+                carried = claim.first();
             }
             config = ExecutorConfig.parse(env, args);
         } catch (ExecutorConfig.ConfigException e) {
+            if (claim != null) {
+                try {
+                    claim.storage().close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
+            }
             // One line, so that the execution's log shows the whole reason where Cloud Run lists the failure.
             System.err.println("executor: configuration error: " + e.getMessage().replace('\n', ' '));
             return e.isMissing() ? EXIT_CONFIG_MISSING : EXIT_CONFIG_INVALID;
@@ -84,8 +93,9 @@ public final class Main {
         JsonLog log = new JsonLog(System.out, config.executionId(), config.sandboxId());
         log.info("start", "mode", config.mode().wire(), "kind", config.kind().name().toLowerCase(java.util.Locale.ROOT),
                 "jvm_start_ms", sinceProcessStart());
-        WorkerCredentials credentials = new WorkerCredentials(config.token());
-        try (Storage storage = storage(config, credentials)) {
+        // A claimed pool worker goes on with the client it waited with, already switched to the sandbox's token.
+        WorkerCredentials credentials = claim != null ? claim.credentials() : new WorkerCredentials(config.token());
+        try (Storage storage = claim != null ? claim.storage() : storage(config, credentials)) {
             SessionStateStore store = new SessionStateStore(storage, config.bucket(), RetryPolicy.defaults());
             // The sandbox's record and its manifest need nothing of each other: read side by side. A session worker's
             // worker.json is written once the record is read (never for a sandbox that is gone, or clients would send
@@ -93,6 +103,14 @@ public final class Main {
             ExecutorConfig c = config;
             CompletableFuture<SessionStateStore.Versioned<FileManifest>> manifest = CompletableFuture.supplyAsync(
                     () -> store.readManifest(c.sandboxId()), STARTING);
+            // A warm-pool claim's first request, checked now: its shell's state is read beside the other start-up reads.
+            SignedInbox inbox = config.mode() == CloudRunSettings.Mode.SESSION
+                    ? new SignedInbox(store, new Mailbox(store, SessionStateStore.sandboxPrefix(config.sandboxId())), config, credentials, log)
+                    : null;
+            Optional<SignedInbox.Carried> first = carried == null || inbox == null ? Optional.empty() : inbox.openCarried(carried);
+            Optional<String> firstShell = first.filter(f -> Worker.pullsFirst(f.request().op())).map(f -> f.request().session());
+            CompletableFuture<Optional<SessionStateStore.Versioned<ShellState>>> firstState = firstShell
+                    .map(shell -> CompletableFuture.supplyAsync(() -> store.readShell(c.sandboxId(), shell), STARTING)).orElse(null);
             CompletableFuture<Optional<Announced>> announced = null;
             Worker worker;
             try {
@@ -104,6 +122,7 @@ public final class Main {
                 int entries = worker.restore(joined(manifest));
                 log.info("restored", "entries", entries, "duration_ms", ms(t), "since_start_ms", ms(started));
                 worker.saveStartingFiles();
+                firstShell.ifPresent(shell -> worker.prepare(shell, firstState));
             } catch (SandboxException e) {
                 log.error("restore-failed", "error", e.getMessage());
                 System.err.println("executor: cannot restore sandbox " + config.sandboxId() + ": " + e.getMessage());
@@ -129,7 +148,7 @@ public final class Main {
             }
             try (worker) {
                 int status = config.mode() == CloudRunSettings.Mode.ONCE ? once(config, store, worker, credentials, log)
-                        : session(config, store, worker, credentials, log, carried, joined(announced));
+                        : session(config, store, worker, credentials, log, inbox, first, announced);
                 log.info("end", "status", status, "duration_ms", ms(started));
                 return status;
             }
@@ -270,24 +289,34 @@ public final class Main {
     }
 
     /**
-     * @param carried   the first request, when it came with a warm-pool claim; null otherwise
-     * @param announced this worker's {@code worker.json}; empty when another worker is live
+     * @param first      the first request, when one came with a warm-pool claim, checked
+     * @param announcing this worker's {@code worker.json} as it is being written; empty when another worker is live
      */
     private static int session(ExecutorConfig config, SessionStateStore store, Worker worker, WorkerCredentials credentials, JsonLog log,
-                               MailboxKey.Envelope carried, Optional<Announced> announced) {
+                               SignedInbox inbox, Optional<SignedInbox.Carried> first, CompletableFuture<Optional<Announced>> announcing)
+            throws InterruptedException {
+        ExecutorService pool = Executors.newCachedThreadPool(daemon());
+        // The request a claim carried runs while worker.json is written: the sandbox's client sent it to this worker, and
+        // no other runs it. Were another worker live after all (a second client started one for the same sandbox),
+        // this one answers it, its effects saved as always, and leaves; the client's next request finds the other.
+        first.ifPresent(c -> inbox.dispatchCarried(c, worker, pool));
+        Optional<Announced> announced;
+        try {
+            announced = joined(announcing);
+        } catch (RuntimeException e) {
+            pool.shutdown();
+            pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            throw e;
+        }
         if (announced.isEmpty()) {
+            pool.shutdown();
+            pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
             return EXIT_OK;
         }
         String record = SessionStateStore.workerObject(config.sandboxId());
         long generation = announced.get().generation();
         Instant startedAt = announced.get().startedAt();
         log.info("worker-ready", "since_start_ms", sinceProcessStart());
-        SignedInbox inbox = new SignedInbox(store, new Mailbox(store, SessionStateStore.sandboxPrefix(config.sandboxId())), config, credentials, log);
-        ExecutorService pool = Executors.newCachedThreadPool(daemon());
-        if (carried != null) {
-            worker.restoredAfter(carried.id());
-            inbox.acceptCarried(carried, worker, pool);
-        }
         long lastHeartbeat = System.nanoTime();
         long lastCheckpoint = System.nanoTime();
         try {

@@ -10,7 +10,7 @@ import io.sandboxops.core.cloudrun.PoolProtocol;
 import io.sandboxops.core.cloudrun.StorageToken;
 import io.sandboxops.core.state.RetryPolicy;
 import io.sandboxops.core.state.SessionStateStore;
-import io.sandboxops.core.util.InterruptibleSleep;
+import io.sandboxops.core.util.OverlappingLooks;
 import io.sandboxops.core.api.ExecResult;
 import io.sandboxops.core.cloudrun.WorkerProtocol;
 import io.sandboxops.core.shell.LocalShellHost;
@@ -30,7 +30,8 @@ import java.util.Optional;
  * An idle warm-pool worker ({@link PoolProtocol}): started for no sandbox, with a token for its own {@code pool/{id}/}
  * only, it writes its record and looks for a claim every {@link PoolProtocol#CLAIM_POLL} until its idle timeout. A claim
  * sealed with its key turns it into the claimed sandbox's session worker, with that sandbox's token and mailbox key and
- * nothing of the pool: the pool token's client is closed and the key overwritten before the sandbox's files are restored.
+ * nothing of the pool: the Storage client it waited with goes on with the sandbox's token in place of the pool's (its
+ * connections stay made), and the key is overwritten, before the sandbox's files are restored.
  * Anything else at its claim object is removed and logged, and the wait goes on.
  */
 final class PoolWait {
@@ -44,8 +45,12 @@ final class PoolWait {
      *         or was retired
      * @throws ExecutorConfig.ConfigException when a pool variable is missing or malformed
      */
-    /** A claim taken: the environment to start as the sandbox's session worker, and the first request it carried (or null). */
-    record Claimed(Map<String, String> env, MailboxKey.Envelope first) {
+    /**
+     * A claim taken: the environment to start as the sandbox's session worker, the first request it carried (or null),
+     * and the Storage client the worker waited with, its credential switched to the sandbox's token (its connections
+     * are ready; no pool token is left in it). The session worker closes it.
+     */
+    record Claimed(Map<String, String> env, MailboxKey.Envelope first, Storage storage, WorkerCredentials credentials) {
     }
 
     static Optional<Claimed> await(Map<String, String> env) {
@@ -70,11 +75,14 @@ final class PoolWait {
         }
         JsonLog log = new JsonLog(System.out, execution, worker);
         StorageToken token = new StorageToken(tokenValue, instant(env.get(StorageToken.ENV_EXPIRES)));
-        StorageOptions.Builder b = StorageOptions.newBuilder().setProjectId(project).setCredentials(new WorkerCredentials(token));
+        WorkerCredentials credentials = new WorkerCredentials(token);
+        StorageOptions.Builder b = StorageOptions.newBuilder().setProjectId(project).setCredentials(credentials);
         if (env.get("STORAGE_EMULATOR_HOST") != null) {
             b.setHost(env.get("STORAGE_EMULATOR_HOST"));
         }
-        try (Storage storage = b.build().getService()) {
+        Storage storage = b.build().getService();
+        boolean handedOver = false;
+        try {
             SessionStateStore store = new SessionStateStore(storage, bucket, RetryPolicy.defaults());
             warmUp(env, execution, store, log);
             Optional<PoolProtocol.Claim> claim = waitForClaim(store, worker, execution, key, idle, log);
@@ -93,15 +101,17 @@ final class PoolWait {
                 session.put(StorageToken.ENV_EXPIRES, c.token().expiresAt().toString());
             }
             session.put(MailboxKey.ENV, c.mailboxKey());
+            // The same client goes on as the session worker's: its connections are made, and from here on it speaks with
+            // the sandbox's token only (the pool's is dropped, as the key is below).
+            credentials.replace(c.token());
             log.info("pool-claimed", "sandbox", c.sandbox(), "since_start_ms", Main.sinceProcessStart());
-            return Optional.of(new Claimed(session, c.first()));
-        } catch (Exception e) {
-            if (e instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e);
+            handedOver = true;
+            return Optional.of(new Claimed(session, c.first(), storage, credentials));
         } finally {
             key.destroy();
+            if (!handedOver) {
+                closeQuietly(storage);
+            }
         }
     }
 
@@ -165,9 +175,12 @@ final class PoolWait {
         log.info("pool-idle", "since_start_ms", Main.sinceProcessStart());
         long started = System.nanoTime();
         long lastBeat = started;
+        // One request per look (the content alone): the claim is usually not there, and the look that finds it is on the
+        // claim's path. Looks overlap, one starting every CLAIM_POLL, so a claim is seen within that of its arrival.
+        OverlappingLooks<byte[]> looks = new OverlappingLooks<>(() -> store.readContent(claimObject), 4, "a claim");
+        byte[] refusedLast = null;
         while (true) {
-            // One request per look: the claim is usually not there, and the look that finds it is on the claim's path.
-            Optional<byte[]> found = store.readContent(claimObject);
+            Optional<byte[]> found = looks.next(PoolProtocol.CLAIM_POLL.toMillis());
             if (found.isPresent()) {
                 PoolProtocol.Sealed sealed;
                 try {
@@ -187,7 +200,11 @@ final class PoolWait {
                     return Optional.of(key.open(sealed, worker, CloudRunJobManager.shortName(execution), Instant.now()));
                 } catch (PoolProtocol.Refused r) {
                     // Written by someone without this worker's key: never served. Removed, so a real claim can come.
-                    log.warn("claim-refused", "reason", r.getMessage());
+                    // (Looks in flight when it was removed may bring it back once more: logged once.)
+                    if (!java.util.Arrays.equals(found.get(), refusedLast)) {
+                        log.warn("claim-refused", "reason", r.getMessage());
+                    }
+                    refusedLast = found.get();
                     // Removed only as read: a genuine claim written since stays.
                     store.readBytes(claimObject).filter(v -> java.util.Arrays.equals(v.value(), found.get()))
                             .ifPresent(v -> store.deleteIfGeneration(claimObject, v.generation()));
@@ -213,7 +230,6 @@ final class PoolWait {
                 }
                 lastBeat = now;
             }
-            InterruptibleSleep.sleep(PoolProtocol.CLAIM_POLL, "a claim");
         }
     }
 
@@ -232,6 +248,14 @@ final class PoolWait {
             });
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             // as above
+        }
+    }
+
+    private static void closeQuietly(Storage storage) {
+        try {
+            storage.close();
+        } catch (Exception e) {
+            // leaving anyway
         }
     }
 

@@ -47,7 +47,9 @@ final class SignedInbox {
 
     /** Claims and dispatches the requests waiting in the inbox. @return whether any was run */
     boolean serve(Worker worker, ExecutorService pool) {
+        long listed0 = System.nanoTime();
         List<Blob> waiting = store.listBlobs(mailbox.inbox());
+        long listedAt = System.nanoTime();
         // Only what is still in the inbox can be seen again (a request written anew has a new generation): the set stays
         // as small as the inbox instead of growing by one entry per request for the worker's whole life.
         Set<String> listed = new HashSet<>();
@@ -65,10 +67,18 @@ final class SignedInbox {
                 continue;
             }
             Optional<SessionStateStore.Versioned<MailboxKey.Envelope>> read;
+            long read0 = System.nanoTime();
+            String inline = b.getMetadata() == null ? null : b.getMetadata().get(Mailbox.REQUEST_METADATA);
+            if (inline != null && inline.length() > Mailbox.MAX_INLINE_REQUEST) {
+                inline = null; // no client writes one this long: the content, whose size is checked, is what counts
+            }
             try {
-                // The generation the listing named, in one request: a request written anew is a new generation, seen next time.
-                read = store.readGeneration(b.getName(), b.getGeneration())
-                        .map(bytes -> new SessionStateStore.Versioned<>(parseEnvelope(bytes), b.getGeneration()));
+                // A small request came with the listing (its metadata, of the generation listed); a larger one is read: the
+                // generation the listing named, in one request. A request written anew is a new generation, seen next time.
+                read = inline != null
+                        ? Optional.of(new SessionStateStore.Versioned<>(parseEnvelope(inline.getBytes(java.nio.charset.StandardCharsets.UTF_8)), b.getGeneration()))
+                        : store.readGeneration(b.getName(), b.getGeneration())
+                                .map(bytes -> new SessionStateStore.Versioned<>(parseEnvelope(bytes), b.getGeneration()));
             } catch (RuntimeException e) {
                 // Not even JSON: nobody's client wrote it.
                 if (store.deleteIfGeneration(b.getName(), b.getGeneration())) {
@@ -76,19 +86,33 @@ final class SignedInbox {
                 }
                 continue;
             }
-            // Claiming is deleting with the generation read: exactly one worker wins a request.
-            if (read.isEmpty() || !store.deleteIfGeneration(b.getName(), read.get().generation())) {
-                continue;
+            if (read.isEmpty()) {
+                continue; // taken by another worker since the listing
             }
-            MailboxKey.Signed signed;
+            // Checked before it is claimed, acted on after: a request that will run a command has its files' pull started
+            // beside the claim instead of after it.
             Instant now = Instant.now();
+            MailboxKey.Signed signed = null;
+            String refusal = null;
             try {
                 signed = config.mailboxKey().open(read.get().value(), b.getName(), config.sandboxId(), mailbox.prefix(), config.executionId(), now);
             } catch (MailboxKey.Refused r) {
-                refuse(b.getName(), read.get().value().id(), r.getMessage(), false);
+                refusal = r.getMessage();
+            }
+            java.util.concurrent.CompletableFuture<Void> pulled = signed != null && Worker.pullsFirst(signed.request().op()) ? worker.pullAhead() : null;
+            // Claiming is deleting with the generation read: exactly one worker wins a request. (A pull started for one
+            // another worker won only brought the files up to date.)
+            long claim0 = System.nanoTime();
+            if (!store.deleteIfGeneration(b.getName(), read.get().generation())) {
                 continue;
             }
-            any |= dispatch(signed, b.getName(), now, worker, pool);
+            long claimedAt = System.nanoTime();
+            if (signed == null) {
+                refuse(b.getName(), read.get().value().id(), refusal, false);
+                continue;
+            }
+            Phases phases = new Phases(millis(listedAt - listed0), millis(claim0 - read0), millis(claimedAt - claim0), listedAt, claimedAt);
+            any |= dispatch(signed, b.getName(), now, worker, pool, pulled, phases);
         }
         return any;
     }
@@ -101,26 +125,57 @@ final class SignedInbox {
         }
     }
 
+    /** The first request that came inside a warm-pool claim, checked: what {@link #dispatchCarried} runs. */
+    record Carried(MailboxKey.Signed signed, String object, Instant checkedAt) {
+        WorkerProtocol.Request request() {
+            return signed.request();
+        }
+    }
+
     /**
-     * Runs the first request that came inside a warm-pool claim, checked exactly as one found in the inbox (signed with
-     * the sandbox's key, for this sandbox, mailbox and execution, recently, once).
+     * Checks the first request that came inside a warm-pool claim exactly as one found in the inbox (signed with the
+     * sandbox's key, for this sandbox, mailbox and execution, recently); one that fails is refused.
+     */
+    Optional<Carried> openCarried(MailboxKey.Envelope envelope) {
+        String object = mailbox.inbox() + envelope.id() + ".json";
+        Instant now = Instant.now();
+        try {
+            return Optional.of(new Carried(config.mailboxKey().open(envelope, object, config.sandboxId(), mailbox.prefix(), config.executionId(), now),
+                    object, now));
+        } catch (MailboxKey.Refused r) {
+            refuse(object, envelope.id(), r.getMessage(), false);
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Runs a carried request (once). It was sent before the claim, and the worker restored the files after it: nothing
+     * to pull first.
      *
      * @return whether it was run
      */
-    boolean acceptCarried(MailboxKey.Envelope envelope, Worker worker, ExecutorService pool) {
-        String object = mailbox.inbox() + envelope.id() + ".json";
-        Instant now = Instant.now();
-        MailboxKey.Signed signed;
-        try {
-            signed = config.mailboxKey().open(envelope, object, config.sandboxId(), mailbox.prefix(), config.executionId(), now);
-        } catch (MailboxKey.Refused r) {
-            refuse(object, envelope.id(), r.getMessage(), false);
-            return false;
-        }
-        return dispatch(signed, object, now, worker, pool);
+    boolean dispatchCarried(Carried carried, Worker worker, ExecutorService pool) {
+        return dispatch(carried.signed(), carried.object(), carried.checkedAt(), worker, pool,
+                java.util.concurrent.CompletableFuture.completedFuture(null), null);
     }
 
-    private boolean dispatch(MailboxKey.Signed signed, String object, Instant now, Worker worker, ExecutorService pool) {
+    /**
+     * How long a request found in the inbox took to reach the worker, for the log: the listing that found it, the read
+     * of its content, its claim (whose end is where its command's critical path on the worker starts).
+     */
+    private record Phases(double listMillis, double readMillis, double claimMillis, long listedAtNanos, long claimedAtNanos) {
+    }
+
+    private static double millis(long nanos) {
+        return Math.round(nanos / 10_000.0) / 100.0;
+    }
+
+    /**
+     * @param pulled the request's pull, started already or done; null to pull when it runs
+     * @param phases how it came from the inbox, logged with its answer's write; null for a carried request
+     */
+    private boolean dispatch(MailboxKey.Signed signed, String object, Instant now, Worker worker, ExecutorService pool,
+                             java.util.concurrent.CompletableFuture<Void> pulled, Phases phases) {
         taken.values().removeIf(issued -> issued.isBefore(now.minus(MailboxKey.MAX_AGE).minus(MailboxKey.MAX_SKEW)));
         if (taken.putIfAbsent(signed.request().id(), signed.issuedAt()) != null) {
             refuse(object, signed.request().id(), "request " + signed.request().id() + " was already taken: a replay", true);
@@ -130,7 +185,18 @@ final class SignedInbox {
             log.info("token-renewed", "expires", String.valueOf(signed.token().expiresAt()));
         }
         WorkerProtocol.Request request = signed.request();
-        pool.submit(() -> answer(worker.handle(request)));
+        pool.submit(() -> {
+            long handled0 = System.nanoTime();
+            WorkerProtocol.Response response = worker.handle(request, pulled);
+            long answer0 = System.nanoTime();
+            answer(response);
+            if (phases != null && request.op() != WorkerProtocol.Op.TERMINAL_READ && request.op() != WorkerProtocol.Op.TERMINAL_INPUT) {
+                long end = System.nanoTime();
+                log.info("mailbox-phases", "op", request.op(), "list_ms", phases.listMillis(), "read_ms", phases.readMillis(),
+                        "claim_ms", phases.claimMillis(), "dispatch_ms", millis(handled0 - phases.claimedAtNanos()),
+                        "handle_ms", millis(answer0 - handled0), "answer_ms", millis(end - answer0), "listed_to_answered_ms", millis(end - phases.listedAtNanos()));
+            }
+        });
         return true;
     }
 

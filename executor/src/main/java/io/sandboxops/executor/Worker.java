@@ -76,7 +76,7 @@ final class Worker implements AutoCloseable {
     });
     private volatile long lastActivity = System.nanoTime();
     private volatile boolean firstRequestLogged;
-    private volatile String restoredAfter;
+    private volatile StartingSave startingSave;
     /** Per shell, the interactive command whose end was last saved. */
     private final ConcurrentMap<String, RunningCommand> persistedInteractive = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, PtyTerminal> terminals = new ConcurrentHashMap<>();
@@ -145,7 +145,19 @@ final class Worker implements AutoCloseable {
     // ---- requests ----------------------------------------------------------------------------------------
 
     Response handle(Request r) {
+        return handle(r, null);
+    }
+
+    /**
+     * Answers a request.
+     *
+     * @param pulled the pull of the bucket's file changes this request needs first, already under way (started beside
+     *               its claim by {@link #pullAhead}, or done: a warm-pool claim's first request comes after the restore);
+     *               null to pull here when the operation needs it
+     */
+    Response handle(Request r, CompletableFuture<Void> pulled) {
         lastActivity = System.nanoTime();
+        Runnable pull = () -> pulled(pulled);
         if (!firstRequestLogged) {
             firstRequestLogged = true;
             log.info("first-request", "op", r.op(), "since_start_ms", Main.sinceProcessStart());
@@ -158,8 +170,8 @@ final class Worker implements AutoCloseable {
             }
             Response response = switch (r.op()) {
                 case EXEC -> Response.ok(r.id()).withExec(WorkerProtocol.Exec.of(exec(r.session(), r.command(), Duration.ofMillis(r.timeoutMillis()),
-                        r.id().equals(restoredAfter))));
-                case START -> Response.ok(r.id()).withView(WorkerProtocol.View.of(start(r.session(), r.command(), Optional.ofNullable(r.dir()))));
+                        pull)));
+                case START -> Response.ok(r.id()).withView(WorkerProtocol.View.of(start(r.session(), r.command(), Optional.ofNullable(r.dir()), pull)));
                 case VIEW -> Response.ok(r.id()).withView(WorkerProtocol.View.of(view(existing(r.session()))));
                 case WAIT -> Response.ok(r.id()).withView(WorkerProtocol.View.of(await(r.session(), Duration.ofMillis(r.timeoutMillis()))));
                 case INPUT -> {
@@ -178,7 +190,7 @@ final class Worker implements AutoCloseable {
                     checkpoint();
                     yield Response.ok(r.id());
                 }
-                case TERMINAL_OPEN, TERMINAL_INPUT, TERMINAL_RESIZE, TERMINAL_READ, TERMINAL_CLOSE -> terminal(r);
+                case TERMINAL_OPEN, TERMINAL_INPUT, TERMINAL_RESIZE, TERMINAL_READ, TERMINAL_CLOSE -> terminal(r, pull);
             };
             if (r.op() != Op.TERMINAL_READ && r.op() != Op.TERMINAL_INPUT) {
                 log.info("request", "op", r.op(), "shell", r.session(), "duration_ms", (System.nanoTime() - start) / 1_000_000);
@@ -197,15 +209,13 @@ final class Worker implements AutoCloseable {
      * result is never reported for a command whose effects a crash right after could still lose.
      */
     ExecResult exec(String shell, String command, Duration timeout) {
-        return exec(shell, command, timeout, false);
+        return exec(shell, command, timeout, this::pull);
     }
 
-    /** @param restored the files were restored after this command was sent: nothing to pull */
-    private ExecResult exec(String shell, String command, Duration timeout, boolean restored) {
+    /** @param pull brings in the bucket's file changes made before the command was sent */
+    private ExecResult exec(String shell, String command, Duration timeout, Runnable pull) {
         long t0 = System.nanoTime();
-        if (!restored) {
-            pull();
-        }
+        pull.run();
         long t1 = System.nanoTime();
         ShellSession s = shell(shell);
         ExecResult r = s.run(command, timeout);
@@ -223,7 +233,7 @@ final class Worker implements AutoCloseable {
     private Persisted persist(String shell) {
         CompletableFuture<Double> files = CompletableFuture.supplyAsync(() -> {
             long t = System.nanoTime();
-            checkpoint();
+            checkpointAfterCommand();
             return millis(System.nanoTime() - t);
         }, persisting);
         long t = System.nanoTime();
@@ -259,7 +269,11 @@ final class Worker implements AutoCloseable {
     }
 
     ShellView start(String shell, String command, Optional<String> dir) {
-        pull();
+        return start(shell, command, dir, this::pull);
+    }
+
+    private ShellView start(String shell, String command, Optional<String> dir, Runnable pull) {
+        pull.run();
         ShellSession s = shell(shell);
         RunningCommand c = s.start(command, ShellSession.Mode.INTERACTIVE, dir);
         return view(s, c);
@@ -330,13 +344,31 @@ final class Worker implements AutoCloseable {
         saved.forget(shell);
     }
 
+    /** Whether requests of {@code op} bring in the bucket's file changes before they run (they run commands). */
+    static boolean pullsFirst(Op op) {
+        return op == Op.EXEC || op == Op.START || op == Op.TERMINAL_OPEN;
+    }
+
     /**
-     * The pull before request {@code requestId} is skipped: the files were restored after it was made (a warm-pool claim
-     * carries the session's first request, and the worker restores only once it has the claim), so they hold everything
-     * its client did before it. One Storage call less on a pooled session's first command.
+     * Starts the pull a request will need, now: beside its claim (a delete), so that the two Storage calls overlap
+     * instead of following each other on the command's path. It starts after the request was seen in the inbox, so it
+     * brings in every change its client made before sending it.
      */
-    void restoredAfter(String requestId) {
-        restoredAfter = requestId;
+    CompletableFuture<Void> pullAhead() {
+        return CompletableFuture.runAsync(this::pull, persisting);
+    }
+
+    /** Waits for a pull started ahead, failing as {@link #pull} would; pulls now when none was. */
+    private void pulled(CompletableFuture<Void> ahead) {
+        if (ahead == null) {
+            pull();
+            return;
+        }
+        try {
+            ahead.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
     }
 
     /** Brings in file changes made in the bucket (file operations) since the last sync. */
@@ -356,12 +388,16 @@ final class Worker implements AutoCloseable {
         if (sync.holdsFiles()) {
             return;
         }
-        java.util.concurrent.CountDownLatch scanned = new java.util.concurrent.CountDownLatch(1);
+        CompletableFuture<Void> scanned = new CompletableFuture<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
         persisting.execute(() -> {
             try {
                 synchronized (sync) {
                     long start = System.nanoTime();
-                    FileTreeSync.PushResult r = sync.pushAsScanned(scanned::countDown);
+                    FileTreeSync.PushResult r = sync.pushAsScanned(tree -> {
+                        startingSave = new StartingSave(tree, done);
+                        scanned.complete(null);
+                    });
                     if (!r.manifestWritten()) {
                         return;
                     }
@@ -371,21 +407,28 @@ final class Worker implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("starting-files-not-saved", "error", String.valueOf(e.getMessage()));
             } finally {
-                scanned.countDown();
+                done.complete(null);
+                scanned.complete(null);
             }
         });
-        boolean interrupted = false;
-        while (true) {
-            try {
-                scanned.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
+        scanned.join();
+    }
+
+    /** The image's files as {@link #saveStartingFiles} scanned them, and the end of that save. */
+    private record StartingSave(FileTreeSync.Snapshot tree, CompletableFuture<Void> done) {
+    }
+
+    /**
+     * The save after a command: {@link #checkpoint}, unless the image's files are still being saved and the command
+     * changed none of them. That save then sends exactly this tree, and the answer need not wait for it: were it lost,
+     * the bucket would hold no file, and the next worker saves the image's files again, the same ones.
+     */
+    private void checkpointAfterCommand() {
+        StartingSave s = startingSave;
+        if (s != null && !s.done().isDone() && sync.snapshot().sameAs(s.tree())) {
+            return;
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        checkpoint();
     }
 
     /** Sends the changed files to the bucket. */
@@ -403,13 +446,13 @@ final class Worker implements AutoCloseable {
 
     // ---- terminals ---------------------------------------------------------------------------------------
 
-    private Response terminal(Request r) {
+    private Response terminal(Request r, Runnable pull) {
         WorkerProtocol.TerminalRequest t = r.terminal();
         if (t == null || !WorkerProtocol.TerminalRequest.isTerminalId(t.terminal()) || r.session() == null) {
             throw new io.sandboxops.core.api.SandboxInvalidInputException("a terminal request names its session and a terminal id of 32 hex digits");
         }
         if (r.op() == Op.TERMINAL_OPEN) {
-            openTerminal(r.session(), t.terminal(), new io.sandboxops.core.api.TerminalSize(t.columns(), t.rows()));
+            openTerminal(r.session(), t.terminal(), new io.sandboxops.core.api.TerminalSize(t.columns(), t.rows()), pull);
             return Response.ok(r.id());
         }
         PtyTerminal term = terminals.get(t.terminal());
@@ -483,7 +526,7 @@ final class Worker implements AutoCloseable {
         return response.withTerminal(c.withMac(config.mailboxKey().tag(WorkerProtocol.TerminalChunk.signed(config.sandboxId(), unsigned))));
     }
 
-    private void openTerminal(String shell, String id, io.sandboxops.core.api.TerminalSize size) {
+    private void openTerminal(String shell, String id, io.sandboxops.core.api.TerminalSize size, Runnable pull) {
         if (terminals.containsKey(id)) {
             throw new io.sandboxops.core.api.SandboxConflictException("terminal " + id + " is already open");
         }
@@ -491,7 +534,7 @@ final class Worker implements AutoCloseable {
             throw new io.sandboxops.core.api.SandboxUnavailableException("this sandbox has " + MAX_TERMINALS + " terminals open, the most "
                     + "it holds; close one first");
         }
-        pull();
+        pull.run();
         shell(shell);
         // A session that never ran a command has no saved state: its terminal starts as Docker's does then, in the
         // workdir with the fresh environment, and no state is restored (which would be the seeded one).
@@ -537,11 +580,36 @@ final class Worker implements AutoCloseable {
 
     // ---- shells and their state --------------------------------------------------------------------------
 
+    /**
+     * Gets shell {@code shell} ready in the background, its saved state read and its bash started, so that the request
+     * that names it finds it answering (a warm-pool claim's first request). A failure is left to that request, which
+     * meets it again and reports it.
+     *
+     * @param state the shell's {@code state.json}, as it is being read (beside the worker's other start-up reads)
+     */
+    void prepare(String shell, CompletableFuture<Optional<SessionStateStore.Versioned<ShellState>>> state) {
+        persisting.execute(() -> {
+            try {
+                shells.computeIfAbsent(shell, sid -> started(sid, state.join())).open();
+            } catch (RuntimeException e) {
+                log.info("shell-not-prepared", "shell", shell, "error", String.valueOf(e.getMessage()));
+            }
+        });
+    }
+
     private ShellSession shell(String id) {
         return shells.computeIfAbsent(id, sid -> {
-            materialize(sid);
-            return new ShellSession(host, stateRoot, sid, ShellSession.Options.defaults());
+            long t = System.nanoTime();
+            Optional<SessionStateStore.Versioned<ShellState>> read = store.readShell(config.sandboxId(), sid);
+            log.info("state-loaded", "shell", sid, "found", read.isPresent(), "duration_ms", millis(System.nanoTime() - t));
+            return started(sid, read);
         });
+    }
+
+    /** A shell session whose engine restores {@code read} (or a fresh state) when it starts. */
+    private ShellSession started(String shell, Optional<SessionStateStore.Versioned<ShellState>> read) {
+        materialize(shell, read);
+        return new ShellSession(host, stateRoot, shell, ShellSession.Options.defaults());
     }
 
     private ShellSession existing(String id) {
@@ -563,10 +631,7 @@ final class Worker implements AutoCloseable {
     }
 
     /** Writes a shell's saved state (or a fresh one) where the shell engine restores it from. */
-    private void materialize(String shell) {
-        long t = System.nanoTime();
-        Optional<SessionStateStore.Versioned<ShellState>> read = store.readShell(config.sandboxId(), shell);
-        log.info("state-loaded", "shell", shell, "found", read.isPresent(), "duration_ms", millis(System.nanoTime() - t));
+    private void materialize(String shell, Optional<SessionStateStore.Versioned<ShellState>> read) {
         // Known absent too: the first save writes it with ifGenerationMatch=0 instead of reading it again.
         written.put(shell, read.orElseGet(() -> new SessionStateStore.Versioned<>(null, 0)));
         Optional<ShellState> saved = read.map(SessionStateStore.Versioned::value);

@@ -39,6 +39,14 @@ final class WorkerCredentials extends Credentials {
         return false;
     }
 
+    /**
+     * Switches to {@code t} whatever it lasts: a warm-pool worker claimed for a sandbox drops its pool token for the
+     * sandbox's, and keeps nothing of the first.
+     */
+    void replace(StorageToken t) {
+        current.set(t);
+    }
+
     /** Whether the token in use stops working within {@code margin}. */
     boolean expiresWithin(Duration margin) {
         return current.get().expiresWithin(margin, Instant.now());

@@ -80,6 +80,16 @@ public final class FaultInjector implements AutoCloseable {
         return this;
     }
 
+    /**
+     * How many rules are still in force: a rule with {@code times=N} leaves after its N-th call, one with a duration when
+     * it ends. A test that holds N calls with such a rule knows they all arrived when this drops.
+     */
+    public synchronized int rulesInForce() {
+        long now = System.nanoTime();
+        rules.removeIf(r -> r.rule.duration() != null && now - r.expiresAtNanos > 0);
+        return rules.size();
+    }
+
     /** Removes every rule and pending crash, and forgets what was injected; the latency profile stays. */
     public synchronized void clear() {
         rules.clear();

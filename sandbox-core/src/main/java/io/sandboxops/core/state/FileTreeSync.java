@@ -86,7 +86,8 @@ public final class FileTreeSync {
     private final Predicate<String> excluded;
     private final Consumer<Refused> onRefused;
     private final int maxEntries;
-    private FileManifest base;
+    /** Read by {@link #snapshot} beside a save that replaces it. */
+    private volatile FileManifest base;
     private long baseGeneration;
 
     /**
@@ -187,14 +188,38 @@ public final class FileTreeSync {
      * Sends the tree as it is when {@code scanned} is called: what changes after that is not part of this save, so the
      * caller may let a command run while the contents upload. One attempt: when the bucket's manifest changed meanwhile
      * nothing is written, and the next {@link #push()} brings both together.
+     *
+     * @param scanned called with the tree this save sends, before anything is sent
      */
-    public PushResult pushAsScanned(Runnable scanned) {
+    public PushResult pushAsScanned(Consumer<Snapshot> scanned) {
         TreeMap<String, FileManifest.Entry> tree = scan();
-        scanned.run();
+        scanned.accept(new Snapshot(new TreeMap<>(tree)));
         try {
             return push(tree);
         } catch (SessionStateStore.GenerationConflict conflict) {
             return new PushResult(false, 0, 0, tree.size());
+        }
+    }
+
+    /**
+     * The tree here now, to compare with what a save in flight sends ({@link #pushAsScanned}). It reads only the local
+     * tree, so it may run while that save holds this object.
+     */
+    public Snapshot snapshot() {
+        return new Snapshot(scan());
+    }
+
+    /** The local tree as one scan saw it: paths, types, modes, sizes, times and contents' digests. */
+    public static final class Snapshot {
+        private final TreeMap<String, FileManifest.Entry> entries;
+
+        private Snapshot(TreeMap<String, FileManifest.Entry> entries) {
+            this.entries = entries;
+        }
+
+        /** Whether both scans saw the same tree, as a save would record it. */
+        public boolean sameAs(Snapshot other) {
+            return sameTree(entries, other.entries);
         }
     }
 

@@ -153,12 +153,16 @@ class FileTreeSyncTest {
         assertThat(a.holdsFiles()).as("a new sandbox").isFalse();
         Path ws = first.resolve("workspace");
         write(ws.resolve(".profile"), "from the image", "rw-r--r--");
-        FileTreeSync.PushResult saved = a.pushAsScanned(() -> {
+        java.util.concurrent.atomic.AtomicReference<FileTreeSync.Snapshot> sent = new java.util.concurrent.atomic.AtomicReference<>();
+        FileTreeSync.PushResult saved = a.pushAsScanned(tree -> {
+            sent.set(tree);
+            assertThat(a.snapshot().sameAs(tree)).as("nothing changed since the save's scan").isTrue();
             try {
                 write(ws.resolve("written-by-a-command.txt"), "later", "rw-r--r--");
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
+            assertThat(a.snapshot().sameAs(tree)).as("a file written since the save's scan").isFalse();
         });
         assertThat(saved.filesUploaded()).isEqualTo(1);
         assertThat(a.holdsFiles()).isTrue();
@@ -174,7 +178,7 @@ class FileTreeSyncTest {
         write(second.resolve("workspace/elsewhere.txt"), "b's", "rw-r--r--");
         b.push();
         write(ws.resolve("mine.txt"), "a's", "rw-r--r--");
-        assertThat(a.pushAsScanned(() -> { }).manifestWritten()).isFalse();
+        assertThat(a.pushAsScanned(tree -> { }).manifestWritten()).isFalse();
         assertThat(a.push().manifestWritten()).isTrue();
         b.pull();
         assertThat(Files.readString(second.resolve("workspace/mine.txt"))).isEqualTo("a's");
