@@ -71,14 +71,14 @@ public final class CloudRunStartBenchmark {
 
     /**
      * The worker's Storage round trips for a warm {@code true}, in order, from its code (Main, SignedInbox, Worker): the
-     * inbox listing that finds the request, its content (the generation listed, one request), the claiming delete with
-     * the manifest's generation (the pull) beside it, the shell's state (saved beside the file checkpoint, which writes
-     * nothing when no file changed), the answer. The listings that find nothing before it are the worker's idle loop,
-     * not counted.
+     * inbox listing that finds the request (a request of up to {@link io.sandboxops.core.cloudrun.Mailbox#MAX_INLINE_REQUEST}
+     * bytes comes in its metadata, so its content is not read), the claiming delete with the manifest's generation (the
+     * pull) beside it, the shell's state (saved beside the file checkpoint, which writes nothing when no file changed), the
+     * answer. The listings that find nothing before it are the worker's idle loop, not counted.
      */
-    public static final String WORKER_PATH = "list inbox, content of the request, delete (claim) beside get manifest generation, "
-            + "insert state, insert answer";
-    private static final int WORKER_ROUND_TRIPS = 5;
+    public static final String WORKER_PATH = "list inbox (the request in the listing's metadata), delete (claim) beside get manifest "
+            + "generation, insert state, insert answer";
+    private static final int WORKER_ROUND_TRIPS = 4;
     private static final int CLIENT_ROUND_TRIPS = 2;
 
     private final CloudRunJobsSandboxBackend pooled;

@@ -155,11 +155,32 @@ public final class CloudRunJobsSandboxBackend implements SandboxBackend {
         Instant now = Instant.now();
         SandboxRecord record = new SandboxRecord(ShellState.SCHEMA_VERSION, id, settings.mode().wire(), job, settings.executorImage(),
                 spec.workdir(), spec.env(), spec.labels(), settings.persistedRoots(), now);
-        store.createSandbox(record, FileManifest.empty(settings.persistedRoots(), now.toEpochMilli()));
-        if (pool.target() > 0 && settings.mode() == CloudRunSettings.Mode.SESSION) {
+        boolean pooled = pool.target() > 0 && settings.mode() == CloudRunSettings.Mode.SESSION;
+        // The claim carries the sandbox's token and mailbox key: made beside the sandbox's own objects and whatever the
+        // caller does next, so that its first command does not wait for the key's write. Before the sandbox's objects
+        // only for an id drawn here: nobody else has it, so the key is this sandbox's (an id the caller chose may be
+        // another's, whose key must not be touched if the create is refused).
+        boolean fresh = spec.sessionId().isEmpty();
+        java.util.concurrent.CompletableFuture<Void> prepared = pooled && fresh
+                ? java.util.concurrent.CompletableFuture.runAsync(() -> credentials.prepareNew(id)) : null;
+        try {
+            store.createSandbox(record, FileManifest.empty(settings.persistedRoots(), now.toEpochMilli()));
+        } catch (RuntimeException e) {
+            if (prepared != null) {
+                // No sandbox: its key goes too, once written.
+                prepared.handle((done, failed) -> {
+                    credentials.forget(id);
+                    store.delete(SessionStateStore.mailboxKeyObject(id));
+                    return null;
+                }).exceptionally(x -> null);
+            }
+            throw e;
+        }
+        if (pooled) {
             startPool();
-            // The claim carries the sandbox's token and mailbox key: made now, beside whatever the caller does next.
-            java.util.concurrent.CompletableFuture.runAsync(() -> credentials.prepareNew(id)).exceptionally(e -> null);
+            if (prepared == null) {
+                java.util.concurrent.CompletableFuture.runAsync(() -> credentials.prepareNew(id)).exceptionally(x -> null);
+            }
         }
         return new CloudRunJobsSandbox(this, record, true);
     }
