@@ -4,6 +4,7 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import io.sandboxops.core.api.ExecResult;
 import io.sandboxops.core.api.SandboxException;
+import io.sandboxops.core.api.SandboxNotFoundException;
 import io.sandboxops.core.cloudrun.CloudRunSettings;
 import io.sandboxops.core.cloudrun.Mailbox;
 import io.sandboxops.core.cloudrun.MailboxKey;
@@ -99,10 +100,13 @@ public final class Main {
             SessionStateStore store = new SessionStateStore(storage, config.bucket(), RetryPolicy.defaults());
             // The sandbox's record and its manifest need nothing of each other: read side by side. A session worker's
             // worker.json is written once the record is read (never for a sandbox that is gone, or clients would send
-            // to it), beside the restore.
+            // to it), beside the restore. A claim from the client that just created the sandbox hands both over instead:
+            // then the manifest's generation is checked beside the first shell's start, and worker.json written after it.
             ExecutorConfig c = config;
-            CompletableFuture<SessionStateStore.Versioned<FileManifest>> manifest = CompletableFuture.supplyAsync(
-                    () -> store.readManifest(c.sandboxId()), STARTING);
+            PoolProtocol.Known known = claim == null ? null : claim.known();
+            CompletableFuture<SessionStateStore.Versioned<FileManifest>> manifest = known != null
+                    ? CompletableFuture.completedFuture(new SessionStateStore.Versioned<>(known.manifest(), known.manifestGeneration()))
+                    : CompletableFuture.supplyAsync(() -> store.readManifest(c.sandboxId()), STARTING);
             // A warm-pool claim's first request, checked now: its shell's state is read beside the other start-up reads.
             SignedInbox inbox = config.mode() == CloudRunSettings.Mode.SESSION
                     ? new SignedInbox(store, new Mailbox(store, SessionStateStore.sandboxPrefix(config.sandboxId())), config, credentials, log)
@@ -112,17 +116,29 @@ public final class Main {
             CompletableFuture<Optional<SessionStateStore.Versioned<ShellState>>> firstState = firstShell
                     .map(shell -> CompletableFuture.supplyAsync(() -> store.readShell(c.sandboxId(), shell), STARTING)).orElse(null);
             CompletableFuture<Optional<Announced>> announced = null;
+            CompletableFuture<Void> firstPulled = CompletableFuture.completedFuture(null);
             Worker worker;
             try {
-                worker = new Worker(config, store, log);
-                if (config.mode() == CloudRunSettings.Mode.SESSION) {
+                worker = new Worker(config, store, log, known == null ? null : known.sandbox());
+                if (known == null && config.mode() == CloudRunSettings.Mode.SESSION) {
                     announced = CompletableFuture.supplyAsync(() -> announce(c, store, log), STARTING);
                 }
                 long t = System.nanoTime();
                 int entries = worker.restore(joined(manifest));
-                log.info("restored", "entries", entries, "duration_ms", ms(t), "since_start_ms", ms(started));
-                worker.saveStartingFiles();
+                log.info("restored", "entries", entries, "duration_ms", ms(t), "since_start_ms", ms(started), "handed_over", known != null);
+                if (known != null) {
+                    firstPulled = worker.checkRestored(known.manifestGeneration());
+                    if (config.mode() == CloudRunSettings.Mode.SESSION) {
+                        announced = firstPulled.thenApplyAsync(checked -> announce(c, store, log).orElse(null), STARTING)
+                                .thenApply(Optional::ofNullable);
+                    }
+                }
                 firstShell.ifPresent(shell -> worker.prepare(shell, firstState));
+                // Saved once the sandbox is known to be there (a handed-over manifest is checked first): nothing is
+                // uploaded for a sandbox destroyed meanwhile. The first request's pull waits for that check anyway.
+                if (firstPulled.handle((checked, failed) -> failed == null).join()) {
+                    worker.saveStartingFiles();
+                }
             } catch (SandboxException e) {
                 log.error("restore-failed", "error", e.getMessage());
                 System.err.println("executor: cannot restore sandbox " + config.sandboxId() + ": " + e.getMessage());
@@ -148,7 +164,7 @@ public final class Main {
             }
             try (worker) {
                 int status = config.mode() == CloudRunSettings.Mode.ONCE ? once(config, store, worker, credentials, log)
-                        : session(config, store, worker, credentials, log, inbox, first, announced);
+                        : session(config, store, worker, credentials, log, inbox, first, firstPulled, announced);
                 log.info("end", "status", status, "duration_ms", ms(started));
                 return status;
             }
@@ -293,16 +309,23 @@ public final class Main {
      * @param announcing this worker's {@code worker.json} as it is being written; empty when another worker is live
      */
     private static int session(ExecutorConfig config, SessionStateStore store, Worker worker, WorkerCredentials credentials, JsonLog log,
-                               SignedInbox inbox, Optional<SignedInbox.Carried> first, CompletableFuture<Optional<Announced>> announcing)
+                               SignedInbox inbox, Optional<SignedInbox.Carried> first, CompletableFuture<Void> firstPulled,
+                               CompletableFuture<Optional<Announced>> announcing)
             throws InterruptedException {
         ExecutorService pool = Executors.newCachedThreadPool(daemon());
         // The request a claim carried runs while worker.json is written: the sandbox's client sent it to this worker, and
         // no other runs it. Were another worker live after all (a second client started one for the same sandbox),
         // this one answers it, its effects saved as always, and leaves; the client's next request finds the other.
-        first.ifPresent(c -> inbox.dispatchCarried(c, worker, pool));
+        first.ifPresent(c -> inbox.dispatchCarried(c, worker, pool, firstPulled));
         Optional<Announced> announced;
         try {
             announced = joined(announcing);
+        } catch (SandboxNotFoundException gone) {
+            // Destroyed between its creation and the claim: the first request was answered so; nothing to serve.
+            log.info("sandbox-gone", "error", gone.getMessage());
+            pool.shutdown();
+            pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            return EXIT_STATE;
         } catch (RuntimeException e) {
             pool.shutdown();
             pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);

@@ -50,7 +50,8 @@ final class PoolWait {
      * and the Storage client the worker waited with, its credential switched to the sandbox's token (its connections
      * are ready; no pool token is left in it). The session worker closes it.
      */
-    record Claimed(Map<String, String> env, MailboxKey.Envelope first, Storage storage, WorkerCredentials credentials) {
+    record Claimed(Map<String, String> env, MailboxKey.Envelope first, Storage storage, WorkerCredentials credentials,
+                   PoolProtocol.Known known) {
     }
 
     static Optional<Claimed> await(Map<String, String> env) {
@@ -106,7 +107,10 @@ final class PoolWait {
             credentials.replace(c.token());
             log.info("pool-claimed", "sandbox", c.sandbox(), "since_start_ms", Main.sinceProcessStart());
             handedOver = true;
-            return Optional.of(new Claimed(session, c.first(), storage, credentials));
+            // What the claiming client knows of the sandbox it just created, for this sandbox only.
+            PoolProtocol.Known known = c.known() != null && c.known().sandbox() != null && c.known().manifest() != null
+                    && c.sandbox().equals(c.known().sandbox().sandboxId()) ? c.known() : null;
+            return Optional.of(new Claimed(session, c.first(), storage, credentials, known));
         } finally {
             key.destroy();
             if (!handedOver) {

@@ -149,14 +149,13 @@ final class SignedInbox {
     }
 
     /**
-     * Runs a carried request (once). It was sent before the claim, and the worker restored the files after it: nothing
-     * to pull first.
+     * Runs a carried request (once). It was sent before the claim: the files restored after it hold what its client did
+     * before, or, restored from what the claim handed over, are being checked ({@code pulled}).
      *
      * @return whether it was run
      */
-    boolean dispatchCarried(Carried carried, Worker worker, ExecutorService pool) {
-        return dispatch(carried.signed(), carried.object(), carried.checkedAt(), worker, pool,
-                java.util.concurrent.CompletableFuture.completedFuture(null), null);
+    boolean dispatchCarried(Carried carried, Worker worker, ExecutorService pool, java.util.concurrent.CompletableFuture<Void> pulled) {
+        return dispatch(carried.signed(), carried.object(), carried.checkedAt(), worker, pool, pulled, null);
     }
 
     /**

@@ -82,10 +82,15 @@ final class Worker implements AutoCloseable {
     private final ConcurrentMap<String, PtyTerminal> terminals = new ConcurrentHashMap<>();
 
     Worker(ExecutorConfig config, SessionStateStore store, JsonLog log) {
+        this(config, store, log, null);
+    }
+
+    /** @param known the sandbox's record as its creating client handed it over in a warm-pool claim; null to read it */
+    Worker(ExecutorConfig config, SessionStateStore store, JsonLog log, SandboxRecord known) {
         this.config = config;
         this.store = store;
         this.log = log;
-        this.sandbox = store.readSandbox(config.sandboxId()).orElseThrow(() -> new SandboxNotFoundException(
+        this.sandbox = known != null ? known : store.readSandbox(config.sandboxId()).orElseThrow(() -> new SandboxNotFoundException(
                 "sandbox " + config.sandboxId() + " does not exist in bucket " + config.bucket() + " (no sandbox.json)"));
         Path scratch = config.scratchDir();
         this.stateRoot = scratch.resolve("shells").toString();
@@ -356,6 +361,20 @@ final class Worker implements AutoCloseable {
      */
     CompletableFuture<Void> pullAhead() {
         return CompletableFuture.runAsync(this::pull, persisting);
+    }
+
+    /**
+     * Checks, now, that the bucket's manifest is still the one the files were restored from (generation
+     * {@code restoredGeneration}, handed over in a warm-pool claim instead of read), and pulls what changed when it is not:
+     * a file another client wrote meanwhile, or the sandbox destroyed (the pull then fails with not found). The check holds
+     * no lock, so it does not wait for the image's files' save, which writes the manifest on top of that generation.
+     */
+    CompletableFuture<Void> checkRestored(long restoredGeneration) {
+        return CompletableFuture.runAsync(() -> {
+            if (store.manifestGeneration(config.sandboxId()) != restoredGeneration) {
+                pull();
+            }
+        }, persisting);
     }
 
     /** Waits for a pull started ahead, failing as {@link #pull} would; pulls now when none was. */

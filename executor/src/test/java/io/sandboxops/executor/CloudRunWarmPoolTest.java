@@ -1,6 +1,7 @@
 package io.sandboxops.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
@@ -105,6 +106,52 @@ class CloudRunWarmPoolTest {
 
         List<String> refilled = awaitIdleWorkers(client, 1);
         assertThat(refilled).as("the pool refilled with a new worker").doesNotContain(idle);
+    }
+
+    /**
+     * The creating client hands its pooled worker the sandbox's record and manifest instead of letting it read them; a file
+     * written between the create and the first command (straight to the bucket: no worker yet) changed the manifest
+     * since, and the worker's check before the first command brings it in.
+     */
+    @Test
+    void aFileWrittenBetweenCreateAndTheFirstCommandIsThereForIt() throws Exception {
+        CloudRunJobsSandboxBackend client = client(1, "60s");
+        sandbox(client);
+        awaitIdleWorkers(client, 1);
+
+        Sandbox s = sandbox(client);
+        s.fileWrite("/workspace/before.txt", "written before the first command", false, false, false);
+        ExecResult r = s.execStateful("cat /workspace/before.txt", "main", T);
+
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).isEqualTo("written before the first command");
+        assertThat(envOf(workerExecutionOf(s.id()))).as("served by the pooled worker").containsKey(POOL_WORKER);
+    }
+
+    /**
+     * A sandbox destroyed (by another client) between its creation and its first command: the pooled worker, handed the
+     * record, finds the sandbox gone when it checks the manifest, answers not found, and writes nothing there.
+     */
+    @Test
+    void aSandboxDestroyedBeforeItsFirstCommandIsReportedGoneAndLeftEmpty() throws Exception {
+        CloudRunJobsSandboxBackend client = client(1, "60s");
+        sandbox(client);
+        awaitIdleWorkers(client, 1);
+        Sandbox s = sandbox(client);
+        CloudRunJobsSandboxBackend other = client(0, "60s");
+        other.get(s.id()).destroy();
+
+        assertThatThrownBy(() -> s.execStateful("echo should-not-run > /workspace/ran.txt", "main", T))
+                .isInstanceOf(io.sandboxops.core.api.SandboxNotFoundException.class);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        List<String> left = new ArrayList<>();
+        do {
+            Thread.sleep(200);
+            left.clear();
+            harness().clients.storage().list(LocalCloudHarness.BUCKET, Storage.BlobListOption.prefix(SessionStateStore.sandboxPrefix(s.id())))
+                    .iterateAll().forEach(b -> left.add(b.getName()));
+        } while (!left.isEmpty() && System.nanoTime() < deadline);
+        assertThat(left).as("objects under the destroyed sandbox's prefix").isEmpty();
     }
 
     @Test

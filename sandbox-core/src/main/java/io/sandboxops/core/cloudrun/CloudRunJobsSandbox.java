@@ -53,11 +53,14 @@ final class CloudRunJobsSandbox implements FileOperationsSandbox {
     private final CloudRunMode mode;
 
     CloudRunJobsSandbox(CloudRunJobsSandboxBackend backend, SandboxRecord record) {
-        this(backend, record, false);
+        this(backend, record, null);
     }
 
-    /** @param created made just now by this client: no worker can serve it yet */
-    CloudRunJobsSandbox(CloudRunJobsSandboxBackend backend, SandboxRecord record, boolean created) {
+    /**
+     * @param created made just now by this client, as written (its record and manifest): no worker can serve it yet; null
+     *                for a sandbox opened
+     */
+    CloudRunJobsSandbox(CloudRunJobsSandboxBackend backend, SandboxRecord record, PoolProtocol.Known created) {
         this.backend = backend;
         this.record = record;
         this.store = backend.store();

@@ -163,8 +163,10 @@ public final class CloudRunJobsSandboxBackend implements SandboxBackend {
         boolean fresh = spec.sessionId().isEmpty();
         java.util.concurrent.CompletableFuture<Void> prepared = pooled && fresh
                 ? java.util.concurrent.CompletableFuture.runAsync(() -> credentials.prepareNew(id)) : null;
+        FileManifest manifest = FileManifest.empty(settings.persistedRoots(), now.toEpochMilli());
+        long manifestGeneration;
         try {
-            store.createSandbox(record, FileManifest.empty(settings.persistedRoots(), now.toEpochMilli()));
+            manifestGeneration = store.createSandbox(record, manifest);
         } catch (RuntimeException e) {
             if (prepared != null) {
                 // No sandbox: its key goes too, once written.
@@ -182,7 +184,7 @@ public final class CloudRunJobsSandboxBackend implements SandboxBackend {
                 java.util.concurrent.CompletableFuture.runAsync(() -> credentials.prepareNew(id)).exceptionally(x -> null);
             }
         }
-        return new CloudRunJobsSandbox(this, record, true);
+        return new CloudRunJobsSandbox(this, record, new PoolProtocol.Known(record, manifest, manifestGeneration));
     }
 
     @Override

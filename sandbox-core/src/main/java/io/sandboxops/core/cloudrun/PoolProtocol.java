@@ -83,11 +83,25 @@ public final class PoolProtocol {
      * A secret: {@link #toString()} shows none of them.
      */
     public record Claim(String worker, String execution, String sandbox, Instant issuedAt, StorageToken token, String mailboxKey,
-                        long idleTimeoutMillis, MailboxKey.Envelope first) {
+                        long idleTimeoutMillis, MailboxKey.Envelope first, Known known) {
+        public Claim(String worker, String execution, String sandbox, Instant issuedAt, StorageToken token, String mailboxKey,
+                     long idleTimeoutMillis, MailboxKey.Envelope first) {
+            this(worker, execution, sandbox, issuedAt, token, mailboxKey, idleTimeoutMillis, first, null);
+        }
+
         @Override
         public String toString() {
             return "Claim[" + worker + " → " + sandbox + ", token ***, key ***]";
         }
+    }
+
+    /**
+     * What the claiming client knows of a sandbox it has just created and sent nothing to (may be absent from a claim):
+     * its record and its manifest as written. The worker starts from them instead of reading them, then checks the
+     * manifest's generation beside its first request's shell start: a file written meanwhile, or the sandbox destroyed,
+     * is found there as by any pull.
+     */
+    public record Known(io.sandboxops.core.state.SandboxRecord sandbox, io.sandboxops.core.state.FileManifest manifest, long manifestGeneration) {
     }
 
     /** What lies at {@link #claimObject}: a sealed {@link Claim}, or (no nonce) the worker's own mark that it is leaving. */

@@ -35,13 +35,15 @@ final class SessionMode implements CloudRunMode {
     private volatile String workerExecution;
 
     /**
-     * Whether no worker can be serving the sandbox yet: this client created it and sent it nothing, so the first request
-     * need not look for a {@code worker.json} first (one Storage round trip on a new session's first command).
+     * The sandbox as this client created it, while no worker can be serving it yet (it sent it nothing): the first request
+     * need not look for a {@code worker.json} first, and a pooled worker is handed the record and manifest instead of
+     * reading them (Storage round trips on a new session's first command). Null once anything was sent, or for a sandbox
+     * opened.
      */
-    private boolean unserved;
+    private PoolProtocol.Known unserved;
 
-    /** @param created made just now by this client */
-    SessionMode(CloudRunSandboxParts parts, boolean created) {
+    /** @param created made just now by this client, as written; null for a sandbox opened */
+    SessionMode(CloudRunSandboxParts parts, PoolProtocol.Known created) {
         this.unserved = created;
         this.parts = parts;
         this.store = parts.store();
@@ -134,8 +136,9 @@ final class SessionMode implements CloudRunMode {
         if (known != null) {
             return new Worker(known, false);
         }
-        Optional<SessionStateStore.Versioned<String>> current = unserved ? Optional.empty() : currentWorkerRecord();
-        unserved = false;
+        PoolProtocol.Known created = unserved;
+        Optional<SessionStateStore.Versioned<String>> current = created != null ? Optional.empty() : currentWorkerRecord();
+        unserved = null;
         if (current.isPresent()) {
             if (workerAlive(current.get().value())) {
                 workerExecution = current.get().value();
@@ -148,7 +151,8 @@ final class SessionMode implements CloudRunMode {
         // A pooled worker, claimed with this sandbox's credentials, is ready now: the first request goes straight to its
         // mailbox (it writes worker.json for later clients before it reads the inbox).
         Optional<String> pooled = parts.backend().pool().claim(id(),
-                execution -> first.map(q -> parts.backend().credentials().seal(id(), sessionMailbox.prefix(), execution, q)).orElse(null));
+                execution -> first.map(q -> parts.backend().credentials().seal(id(), sessionMailbox.prefix(), execution, q)).orElse(null),
+                created);
         if (pooled.isPresent()) {
             workerExecution = pooled.get();
             return new Worker(workerExecution, first.isPresent());

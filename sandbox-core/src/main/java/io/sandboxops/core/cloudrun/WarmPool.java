@@ -101,7 +101,8 @@ final class WarmPool implements AutoCloseable {
         claims = false;
     }
 
-    Optional<String> claim(String sandbox, java.util.function.Function<String, MailboxKey.Envelope> first) {
+    /** @param known the sandbox as its creating client wrote it, handed to the worker (null when not known so) */
+    Optional<String> claim(String sandbox, java.util.function.Function<String, MailboxKey.Envelope> first, PoolProtocol.Known known) {
         if (closed || !claims) {
             return Optional.empty();
         }
@@ -113,16 +114,17 @@ final class WarmPool implements AutoCloseable {
         Listed recent = lastListing;
         Optional<String> claimed = Optional.empty();
         if (recent != null && System.nanoTime() - recent.atNanos() < beat.toNanos()) {
-            claimed = claimFrom(recent.view(), sandbox, first);
+            claimed = claimFrom(recent.view(), sandbox, first, known);
         }
         if (claimed.isEmpty()) {
-            claimed = claimFrom(view(), sandbox, first);
+            claimed = claimFrom(view(), sandbox, first, known);
         }
         refillSoon();
         return claimed;
     }
 
-    private Optional<String> claimFrom(View view, String sandbox, java.util.function.Function<String, MailboxKey.Envelope> first) {
+    private Optional<String> claimFrom(View view, String sandbox, java.util.function.Function<String, MailboxKey.Envelope> first,
+                                       PoolProtocol.Known known) {
         List<String> idle = new ArrayList<>(view.idle(Instant.now()));
         // Our own first: no control record to read.
         idle.sort(Comparator.comparing((String w) -> !started.containsKey(w)));
@@ -147,7 +149,7 @@ final class WarmPool implements AutoCloseable {
             SessionCredentials credentials = backend.credentials();
             PoolProtocol.Claim claim = new PoolProtocol.Claim(worker, CloudRunJobManager.shortName(execution), sandbox, Instant.now(),
                     credentials.token(sandbox), credentials.mailboxKey(sandbox).toBase64(), backend.settings().idleTimeout().toMillis(),
-                    first.apply(execution));
+                    first.apply(execution), known);
             try {
                 store.write(PoolProtocol.claimObject(worker), key.seal(claim), 0);
             } catch (SessionStateStore.GenerationConflict lost) {

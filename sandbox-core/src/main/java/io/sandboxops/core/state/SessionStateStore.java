@@ -228,13 +228,14 @@ public final class SessionStateStore {
     }
 
     /** @throws SandboxConflictException when a sandbox with that id exists */
-    public void createSandbox(SandboxRecord record, FileManifest emptyTree) {
+    /** @return the manifest's generation, as written */
+    public long createSandbox(SandboxRecord record, FileManifest emptyTree) {
         try {
             write(sandboxObject(record.sandboxId()), record, 0);
         } catch (GenerationConflict e) {
             throw new SandboxConflictException("a Cloud Run sandbox with id " + record.sandboxId() + " already exists in bucket " + bucket);
         }
-        write(manifestObject(record.sandboxId()), emptyTree, 0);
+        return write(manifestObject(record.sandboxId()), emptyTree, 0);
     }
 
     public Versioned<FileManifest> readManifest(String sandboxId) {
