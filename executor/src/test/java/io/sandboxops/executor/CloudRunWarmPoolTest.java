@@ -115,11 +115,7 @@ class CloudRunWarmPoolTest {
      */
     @Test
     void aFileWrittenBetweenCreateAndTheFirstCommandIsThereForIt() throws Exception {
-        CloudRunJobsSandboxBackend client = client(1, "60s");
-        sandbox(client);
-        awaitIdleWorkers(client, 1);
-
-        Sandbox s = sandbox(client);
+        Sandbox s = sandbox(clientWithAnIdleWorker());
         s.fileWrite("/workspace/before.txt", "written before the first command", false, false, false);
         ExecResult r = s.execStateful("cat /workspace/before.txt", "main", T);
 
@@ -134,10 +130,7 @@ class CloudRunWarmPoolTest {
      */
     @Test
     void aSandboxDestroyedBeforeItsFirstCommandIsReportedGoneAndLeftEmpty() throws Exception {
-        CloudRunJobsSandboxBackend client = client(1, "60s");
-        sandbox(client);
-        awaitIdleWorkers(client, 1);
-        Sandbox s = sandbox(client);
+        Sandbox s = sandbox(clientWithAnIdleWorker());
         CloudRunJobsSandboxBackend other = client(0, "60s");
         other.get(s.id()).destroy();
 
@@ -372,6 +365,14 @@ class CloudRunWarmPoolTest {
 
     private SessionStateStore store() {
         return new SessionStateStore(harness().clients.storage(), LocalCloudHarness.BUCKET, RetryPolicy.defaults());
+    }
+
+    /** A client with a pool of one (started by a first sandbox), once its worker is idle. */
+    private CloudRunJobsSandboxBackend clientWithAnIdleWorker() throws InterruptedException {
+        CloudRunJobsSandboxBackend client = client(1, "60s");
+        sandbox(client);
+        awaitIdleWorkers(client, 1);
+        return client;
     }
 
     /** The pool workers ({@code pool-…}) idle now, once at least {@code n} are. */
