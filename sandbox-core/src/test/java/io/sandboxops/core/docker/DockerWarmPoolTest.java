@@ -110,7 +110,9 @@ class DockerWarmPoolTest {
     @Test
     void aClaimedSandboxIsIndistinguishableFromAColdOne() {
         String probe = "id; pwd; env | grep -v -e '^HOSTNAME=' -e '^_=' | sort; ls -A /tmp /tmp/.sandboxops/sessions | sed 's/sbx-[a-z0-9]*/ID/'; "
-                + "ps -eo user:12,args --no-headers | grep -v -e 'ps -eo' -e grep | sed 's/sbx-[a-z0-9]*/ID/' | sort";
+                // ps runs alone, before the pipe: a pipe's members are bash forks until each has exec'd, so ps
+                // beside them sees one, two or three extra shells depending on timing.
+                + "p=$(ps -eo user:12,args --no-headers); printf '%s\\n' \"$p\" | grep -v -e 'ps -eo' | sed 's/sbx-[a-z0-9]*/ID/' | sort";
         try (DockerSandboxBackend pooled = backend(1); DockerSandboxBackend cold = backend(0)) {
             pooled.awaitPoolReady(FILL);
             Sandbox a = pooled.create(defaultSpec());
