@@ -30,13 +30,15 @@ public final class SandboxCtl {
     /**
      * The verbs, in the order the help lists them. Added in code, not in {@code @Command(subcommands)}, so that a run
      * builds only the verb it names: picocli reads every option of every command it is given by reflection, about a
-     * third of a second of each run for the whole tree.
+     * third of a second of each run for the whole tree. A holder class, so that {@code --version} loads none of them.
      */
-    private static final List<Class<?>> VERBS = List.of(SessionCommand.class, ExecCommand.class, AttachCommand.class, BackgroundCommand.class,
-            FileCommand.class, BenchCommand.class, PoolCommand.class, RolloutCommand.class, EnvCommand.class, MetricsCommand.class, LogsCommand.class,
-            EmulatorCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class);
-    /** Verbs that describe the whole tree (help and the completion script), so a run of them needs all of it. */
-    private static final Set<Class<?>> WHOLE_TREE_VERBS = Set.of(CompletionCommand.class, CommandLine.HelpCommand.class);
+    private static final class Verbs {
+        static final List<Class<?>> ALL = List.of(SessionCommand.class, ExecCommand.class, AttachCommand.class, BackgroundCommand.class,
+                FileCommand.class, BenchCommand.class, PoolCommand.class, RolloutCommand.class, EnvCommand.class, MetricsCommand.class,
+                LogsCommand.class, EmulatorCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class);
+        /** Verbs that describe the whole tree (help and the completion script), so a run of them needs all of it. */
+        static final Set<Class<?>> WHOLE_TREE = Set.of(CompletionCommand.class, CommandLine.HelpCommand.class);
+    }
 
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -88,7 +90,7 @@ public final class SandboxCtl {
     /** The whole command tree: what runs, and what the help, the completion script and the man page describe. */
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new SandboxCtl());
-        VERBS.forEach(cli::addSubcommand);
+        Verbs.ALL.forEach(cli::addSubcommand);
         return cli;
     }
 
@@ -98,7 +100,7 @@ public final class SandboxCtl {
      */
     static CommandLine commandLine(String[] args) {
         Optional<Class<?>> verb = args.length == 0 ? Optional.empty()
-                : VERBS.stream().filter(v -> !WHOLE_TREE_VERBS.contains(v) && names(v).contains(args[0])).findFirst();
+                : Verbs.ALL.stream().filter(v -> !Verbs.WHOLE_TREE.contains(v) && names(v).contains(args[0])).findFirst();
         if (verb.isEmpty()) {
             return commandLine();
         }
