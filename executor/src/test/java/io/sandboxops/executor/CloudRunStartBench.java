@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * {@link CloudRunStartBenchmark} against the emulator with the real executor as local processes (not a test): a pool of
- * one against cold starts, warm commands against one Storage GET, and the Storage calls of a warm command.
+ * one against cold starts, warm commands against the floor of a Storage mailbox, and the Storage calls of a warm command.
  *
  * <pre>java [-Dbench.latency=gcp-regional] [-Dbench.phases=true] -cp "$(cat executor/target/test-cp.txt):executor/target/classes:executor/target/test-classes" io.sandboxops.executor.CloudRunStartBench [pool-rounds] [cold-rounds] [warm-commands]</pre>
  *

@@ -125,7 +125,7 @@ final class StartBenchCommand implements Callable<Integer> {
 
     /**
      * Cloud Run, on the environment's emulator or project ({@link CloudRunStartBenchmark}): a session's first command
-     * claiming a pooled worker, against a cold start; a warm command, against one Storage GET. The pooled rounds are at
+     * claiming a pooled worker, against a cold start; a warm command, against the floor of a Storage mailbox. The pooled rounds are at
      * least 10, whatever --rounds says; the cold rounds a third of them (each waits for an execution to start).
      */
     static final class CloudRunSource implements Source {
