@@ -40,13 +40,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @RequiresPrivateNamespaces
 class BaselineCanaryGateTest {
     /**
-     * Small on purpose (CI time): the gate's minimum is lowered to match, as a plan may state its own. The factor allows
-     * the emulated mailbox's own cost (measured: p50 +50 ms, p99 about 1.8 × Docker's for the same commands), and
-     * stays far below what 100 ms more per Cloud Storage call does (about 6 ×).
+     * Small on purpose (CI time): the gate's minimum is lowered to match, as a plan may state its own. With 20 samples
+     * p99 is the slowest command, so one outlier on either side moves it: the factor sits far from both sides. It allows
+     * the emulated mailbox's own cost (measured: p99 1.26 × Docker's for the same commands; 1.8 × on an earlier build)
+     * and stays far below what 300 ms more per Cloud Storage call does (measured: 8.68 ×).
      */
     private static final int COMMANDS = 20;
     private static final Gate GATE = new Gate(99.0, Duration.ofSeconds(15), 1.0, 0,
-            Optional.of(new Gate.Baseline(0.5, 0.5, 3.0, 20, 0.05)));
+            Optional.of(new Gate.Baseline(0.5, 0.5, 4.0, 20, 0.05)));
     private static final String COMMAND = "sleep 0.2";
 
     @RegisterExtension
@@ -134,7 +135,7 @@ class BaselineCanaryGateTest {
     @Test
     void aSlowerCloudRunFailsTheP99ComparisonWhileTheAbsolute15sGateAlonePasses() {
         // Every Cloud Storage call answered late: the mailbox the Cloud Run session's commands travel through.
-        localCloud.harness().cloud.faults().add(FaultRule.forMethod("storage.*").latency(Duration.ofMillis(100)).build());
+        localCloud.harness().cloud.faults().add(FaultRule.forMethod("storage.*").latency(Duration.ofMillis(300)).build());
         MetricsSnapshot m = run(COMMANDS, COMMANDS);
         Gate.Result r = judge(m);
         Gate.Check comparison = check(r, "latency p99 vs Docker");

@@ -162,14 +162,22 @@ class CloudRunTerminalTest {
             t.close();
         }
         // The close's log line of this terminal (the only one that typed exactly this many bytes) counts its input requests.
-        String logs = localCloud.harness().executionLogs();
-        Matcher m = Pattern.compile("terminal-closed[^\n]*").matcher(logs);
+        // The worker's stdout reaches the emulator's log on its own thread, racing the close's answer: looked for a while.
+        String logs = "";
         Integer requests = null;
-        while (m.find()) {
-            Matcher bytes = Pattern.compile("input_bytes\\D+(\\d+)").matcher(m.group());
-            Matcher count = Pattern.compile("input_requests\\D+(\\d+)").matcher(m.group());
-            if (bytes.find() && Integer.parseInt(bytes.group(1)) == line.length() && count.find()) {
-                requests = Integer.parseInt(count.group(1));
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (requests == null && System.nanoTime() < deadline) {
+            logs = localCloud.harness().executionLogs();
+            Matcher m = Pattern.compile("terminal-closed[^\n]*").matcher(logs);
+            while (m.find()) {
+                Matcher bytes = Pattern.compile("input_bytes\\D+(\\d+)").matcher(m.group());
+                Matcher count = Pattern.compile("input_requests\\D+(\\d+)").matcher(m.group());
+                if (bytes.find() && Integer.parseInt(bytes.group(1)) == line.length() && count.find()) {
+                    requests = Integer.parseInt(count.group(1));
+                }
+            }
+            if (requests == null) {
+                Thread.sleep(100);
             }
         }
         assertThat(requests).as("the close's log line of this terminal:\n" + logs).isNotNull();

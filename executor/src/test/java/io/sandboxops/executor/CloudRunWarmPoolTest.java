@@ -170,7 +170,8 @@ class CloudRunWarmPoolTest {
         Set<String> before = Set.copyOf(harness().runningExecutions());
         sandbox(client);
         assertThat(client.poolStatus().target()).isZero();
-        assertThat(harness().runningExecutions()).as("executions started by a create without a pool").containsExactlyInAnyOrderElementsOf(before);
+        // A subset, not the same set: a worker of an earlier test may end meanwhile, on its own.
+        assertThat(harness().runningExecutions()).as("executions started by a create without a pool").isSubsetOf(before);
     }
 
     // ---- attacks -------------------------------------------------------------------------------------------

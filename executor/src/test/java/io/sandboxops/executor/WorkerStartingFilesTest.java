@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkerStartingFilesTest {
     @RegisterExtension
     static final ProcessRunnerCloud localCloud = new ProcessRunnerCloud();
-    private static final Duration HELD = Duration.ofSeconds(4);
+    private static final Duration HELD = Duration.ofSeconds(8); // far above a first command's own time, on a loaded machine too
     private static final Duration T = Duration.ofSeconds(30);
 
     @TempDir

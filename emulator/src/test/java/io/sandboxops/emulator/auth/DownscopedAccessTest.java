@@ -319,7 +319,7 @@ class DownscopedAccessTest {
 
     @Test
     void aDownscopedTokenExpiresWithItsLifetime(@TempDir Path dir) throws Exception {
-        AccessTokens tokens = AccessTokens.of("lc-expiry-test-root-token-0123456789", Duration.ofSeconds(2));
+        AccessTokens tokens = AccessTokens.of("lc-expiry-test-root-token-0123456789", Duration.ofSeconds(5)); // room for a slow first call
         try (StorageServer server = StorageServer.start(Files.createDirectories(dir.resolve("data")), 0, new FaultInjector(), tokens)) {
             String host = "http://127.0.0.1:" + server.port();
             DownscopedCredentials c = DownscopedCredentials.newBuilder()
@@ -327,12 +327,12 @@ class DownscopedAccessTest {
                     .setCredentialAccessBoundary(sessionBoundary(BUCKET, "a")).setHttpTransportFactory(sts(host)).build();
             c.refresh();
             AccessToken issued = c.getAccessToken();
-            assertThat(issued.getExpirationTime().getTime() - System.currentTimeMillis()).isBetween(0L, 2_500L);
+            assertThat(issued.getExpirationTime().getTime() - System.currentTimeMillis()).isBetween(0L, 5_500L);
             String path = host + "/storage/v1/b/" + BUCKET + "/o/" + enc("sessions/a/x");
             HttpClient http = HttpClient.newHttpClient();
             assertThat(http.send(HttpRequest.newBuilder(URI.create(path)).header("Authorization", "Bearer " + issued.getTokenValue())
                     .GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
-            Thread.sleep(2_100);
+            Thread.sleep(5_100);
             HttpResponse<String> late = http.send(HttpRequest.newBuilder(URI.create(path))
                     .header("Authorization", "Bearer " + issued.getTokenValue()).GET().build(), HttpResponse.BodyHandlers.ofString());
             assertThat(late.statusCode()).isEqualTo(401);

@@ -89,13 +89,13 @@ class FaultInjectionTest {
     void aBurstFailsEveryMethodOfAServiceUntilItEndsAndIsCounted() throws Exception {
         jobs.createJobAsync(cloud.endpoints().locationName(), JobFixtures.shellJob("true", 0), "bursty").get(30, TimeUnit.SECONDS);
         cloud.faults().add(FaultRule.forMethod("google.cloud.run.v2.Jobs/*").failWith(Status.Code.UNAVAILABLE)
-                .forDuration(Duration.ofMillis(700)).build());
+                .forDuration(Duration.ofSeconds(3)).build()); // both calls land in it, on a loaded machine too
         assertThatThrownBy(() -> jobs.listJobs(cloud.endpoints().locationName()).getPage()).isInstanceOf(UnavailableException.class);
         assertThatThrownBy(() -> jobs.getJob(cloud.endpoints().locationName() + "/jobs/bursty")).isInstanceOf(UnavailableException.class);
         storage.list(); // another API is untouched
         assertThat(cloud.faults().injectedErrors()).containsEntry("google.cloud.run.v2.Jobs/ListJobs", 1L)
                 .containsEntry("google.cloud.run.v2.Jobs/GetJob", 1L);
-        Thread.sleep(800);
+        Thread.sleep(3_100);
         assertThat(jobs.getJob(cloud.endpoints().locationName() + "/jobs/bursty").getName()).endsWith("/bursty");
         assertThat(cloud.faults().injectedErrorCount()).isEqualTo(2);
     }

@@ -60,6 +60,11 @@ class LocalWorkspaceOpenerTest {
     void localsDockerPoolFromTheEnvironmentIsKeptWhileTheWorkspaceIsOpen() throws Exception {
         Environment local = Environment.local().withPool(new PoolSizes(OptionalInt.of(1), OptionalInt.empty()));
         List<String> kept;
+        // The engine's pool is shared: members other clients keep (a console, a crashed run's leftovers) are not the workspace's.
+        List<String> before;
+        try (DockerSandboxBackend reader = DockerSandboxBackend.fromEnvironment(0)) {
+            before = reader.poolStatus().members().stream().map(PoolStatus.Member::id).toList();
+        }
         try (Workspace ws = new LocalWorkspaceOpener(false, new RolloutAuditLog(home.resolve("audit.jsonl"))).open(ConsoleEnvironment.of(local))) {
             assertThat(ws.statuses().get(0).detail()).endsWith("; warm pool of 1");
             SandboxBackend docker = ws.backends().get("docker");
@@ -71,7 +76,8 @@ class LocalWorkspaceOpenerTest {
             assertThat(pool.target()).isEqualTo(1);
             assertThat(pool.idle()).isGreaterThanOrEqualTo(1);
             assertThat(PoolText.summary(List.of(pool))).startsWith("Pool: Docker ").endsWith("/1 idle · $0/h");
-            kept = pool.members().stream().map(PoolStatus.Member::id).toList();
+            kept = pool.members().stream().map(PoolStatus.Member::id).filter(id -> !before.contains(id)).toList();
+            assertThat(kept).isNotEmpty();
         }
         try (DockerSandboxBackend after = DockerSandboxBackend.fromEnvironment(0)) {
             assertThat(after.poolStatus().members()).extracting(PoolStatus.Member::id).as("closing the workspace removes its idle containers")

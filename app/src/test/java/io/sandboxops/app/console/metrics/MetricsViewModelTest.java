@@ -63,13 +63,8 @@ class MetricsViewModelTest {
 
     @Test
     void chartsAndTilesComeFromTheExecutionsTheEmulatorRan() throws InterruptedException {
-        // The four executions must land in one 5-minute slice of the 1h window: start them with room left in it.
-        Duration slice = MetricsWindow.HOUR.length().dividedBy(MetricsViewModel.BUCKETS);
-        Instant sliceStart = sliceStart(Instant.now(), slice);
-        if (Duration.between(Instant.now(), sliceStart.plus(slice)).compareTo(Duration.ofSeconds(45)) < 0) {
-            Thread.sleep(Duration.between(Instant.now(), sliceStart.plus(slice)).toMillis() + 100);
-            sliceStart = sliceStart(Instant.now(), slice);
-        }
+        // The four executions must land in one 5-minute slice of the 1h window.
+        Instant sliceStart = sliceWithRoomLeft();
         Job job = cloud.shellJob("sbx-metrics");
         // A job printing executor-shaped events moves no latency; the client's own events do.
         for (String script : List.of("echo '{\"event\":\"command\",\"duration_ms\":120000}'", "echo '{\"event\":\"command\",\"duration_ms\":900000}'",
@@ -101,8 +96,9 @@ class MetricsViewModelTest {
 
     /** Docker and Cloud Run over the same window, side by side, and the plan's comparisons with their n and p-value. */
     @Test
-    void dockerAndCloudRunSideBySideWithThePlansComparisons() {
-        Instant sliceStart = sliceStart(Instant.now(), MetricsWindow.HOUR.length().dividedBy(MetricsViewModel.BUCKETS));
+    void dockerAndCloudRunSideBySideWithThePlansComparisons() throws InterruptedException {
+        // Both backends' executions in one slice: one past a boundary between them would leave a series without points.
+        Instant sliceStart = sliceWithRoomLeft();
         double[] docker = new double[60];
         double[] cloudRun = new double[60];
         for (int i = 0; i < 60; i++) {
@@ -165,6 +161,22 @@ class MetricsViewModelTest {
         vm = new MetricsViewModel(executor, status, workspace, Clock.fixed(readAt.isAfter(Instant.now()) ? readAt : Instant.now(),
                 ZoneOffset.UTC));
         vm.shownProperty().set(true);
+    }
+
+    /**
+     * The start of the 5-minute slice (of the 1h window) that executions written now land in, with at least 45 s of it
+     * left: when less is left, it waits for the next one, so that executions written one after the other cannot straddle
+     * a slice boundary (the open slice is charted only once it is a minute old).
+     */
+    private static Instant sliceWithRoomLeft() throws InterruptedException {
+        Duration slice = MetricsWindow.HOUR.length().dividedBy(MetricsViewModel.BUCKETS);
+        Instant start = sliceStart(Instant.now(), slice);
+        Duration left = Duration.between(Instant.now(), start.plus(slice));
+        if (left.compareTo(Duration.ofSeconds(45)) < 0) {
+            Thread.sleep(left.toMillis() + 100);
+            start = sliceStart(Instant.now(), slice);
+        }
+        return start;
     }
 
     private static Instant sliceStart(Instant at, Duration slice) {
