@@ -323,17 +323,14 @@ public final class Main {
         } catch (SandboxNotFoundException gone) {
             // Destroyed between its creation and the claim: the first request was answered so; nothing to serve.
             log.info("sandbox-gone", "error", gone.getMessage());
-            pool.shutdown();
-            pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            drain(pool);
             return EXIT_STATE;
         } catch (RuntimeException e) {
-            pool.shutdown();
-            pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            drain(pool);
             throw e;
         }
         if (announced.isEmpty()) {
-            pool.shutdown();
-            pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            drain(pool);
             return EXIT_OK;
         }
         String record = SessionStateStore.workerObject(config.sandboxId());
@@ -372,8 +369,7 @@ public final class Main {
             // Leave: first stop new clients sending here, then answer what came meanwhile.
             store.deleteIfGeneration(record, generation);
             inbox.serve(worker, pool);
-            pool.shutdown();
-            pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            drain(pool);
             worker.checkpoint();
             log.info("idle-exit", "idle_ms", worker.idleFor().toMillis());
             return EXIT_OK;
@@ -383,6 +379,12 @@ public final class Main {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Takes no more requests and lets those dispatched end, their answers written (for up to a minute). */
+    private static void drain(ExecutorService pool) throws InterruptedException {
+        pool.shutdown();
+        pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
     }
 
     private static java.util.concurrent.ThreadFactory daemon() {
