@@ -78,37 +78,37 @@ public final class DockerStartBenchmark {
         List<Double> reference = new ArrayList<>();
         List<Double> pooled = new ArrayList<>();
         List<String> profile;
-        try (DockerSandboxBackend backend = new DockerSandboxBackend(DockerEngine.connect(), img, ShellSession.Options.defaults());
-             DockerClient raw = DockerEngine.connect()) {
-            // Labelled, so never claimed from a pool another client keeps on the engine: this figure is the cold create. (A
-            // create of the default spec first looks for another client's idle container: one list call more.)
-            SandboxSpec spec = SandboxSpec.newBuilder().label("purpose", "benchmark").build();
-            // One of each first: the image's layers and the engine's caches are warm for every measured round.
-            coldRound(backend, spec);
-            referenceRound(raw, img, spec);
-            for (int i = 0; i < rounds; i++) {
-                cold.add(coldRound(backend, spec));
-                reference.add(referenceRound(raw, img, spec));
-                progress.accept(i + 1);
-            }
-            profile = profile(img, spec);
-        } catch (IOException e) {
-            throw new SandboxException("closing the benchmark's Docker client: " + e.getMessage(), e);
-        }
         List<Double> foreign = new ArrayList<>();
         List<Double> execFloor = new ArrayList<>();
-        try (DockerSandboxBackend pool = new DockerSandboxBackend(DockerEngine.connect(), img, ShellSession.Options.defaults());
-             DockerSandboxBackend other = new DockerSandboxBackend(DockerEngine.connect(), img, ShellSession.Options.defaults());
-             DockerClient raw = DockerEngine.connect()) {
-            pool.setPoolSize(POOL_SIZE);
-            for (int i = 0; i < rounds; i++) {
-                pool.awaitPoolReady(Duration.ofSeconds(60));
-                pooled.add(pooledRound(pool, s -> { }));
-                pool.awaitPoolReady(Duration.ofSeconds(60));
-                // Its reference: one plain exec of the same command in the same container, right after (a new shell
-                // cannot start with less than the engine's exec).
-                foreign.add(pooledRound(other, s -> execFloor.add(exec(raw, "sandbox-" + s.id(), SandboxSpec.newBuilder().build().user()))));
-                progress.accept(rounds + i + 1);
+        // The engine API without the backend: the references' own calls.
+        try (DockerClient raw = DockerEngine.connect()) {
+            try (DockerSandboxBackend backend = new DockerSandboxBackend(DockerEngine.connect(), img, ShellSession.Options.defaults())) {
+                // Labelled, so never claimed from a pool another client keeps on the engine: this figure is the cold create.
+                // (A create of the default spec first looks for another client's idle container: one list call more.)
+                SandboxSpec spec = SandboxSpec.newBuilder().label("purpose", "benchmark").build();
+                // One of each first: the image's layers and the engine's caches are warm for every measured round.
+                coldRound(backend, spec);
+                referenceRound(raw, img, spec);
+                for (int i = 0; i < rounds; i++) {
+                    cold.add(coldRound(backend, spec));
+                    reference.add(referenceRound(raw, img, spec));
+                    progress.accept(i + 1);
+                }
+                profile = profile(img, spec);
+            }
+            String pooledUser = SandboxSpec.newBuilder().build().user();
+            try (DockerSandboxBackend pool = new DockerSandboxBackend(DockerEngine.connect(), img, ShellSession.Options.defaults());
+                 DockerSandboxBackend other = new DockerSandboxBackend(DockerEngine.connect(), img, ShellSession.Options.defaults())) {
+                pool.setPoolSize(POOL_SIZE);
+                for (int i = 0; i < rounds; i++) {
+                    pool.awaitPoolReady(Duration.ofSeconds(60));
+                    pooled.add(pooledRound(pool, s -> { }));
+                    pool.awaitPoolReady(Duration.ofSeconds(60));
+                    // Its reference: one plain exec of the same command in the same container, right after (a new shell
+                    // cannot start with less than the engine's exec).
+                    foreign.add(pooledRound(other, s -> execFloor.add(exec(raw, "sandbox-" + s.id(), pooledUser))));
+                    progress.accept(rounds + i + 1);
+                }
             }
         } catch (IOException e) {
             throw new SandboxException("closing the benchmark's Docker client: " + e.getMessage(), e);
