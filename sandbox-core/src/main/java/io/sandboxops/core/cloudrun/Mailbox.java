@@ -28,6 +28,10 @@ public final class Mailbox {
      * pause of pollMillis apart, so a long command costs no more reads than with one look at a time.
      */
     static final long OVERLAP_GAP_MILLIS = 20;
+    static final Duration OVERLAP_FOR = Duration.ofSeconds(1);
+    static final int MAX_LOOKS_IN_FLIGHT = 4;
+    /** A look's round trip as counted once looks no longer overlap (a same-region read). */
+    private static final long LOOK_MILLIS = 50;
     /**
      * The custom metadata key that holds a request's envelope (as its content does) when it is at most
      * {@link #MAX_INLINE_REQUEST} bytes: Cloud Storage keeps up to 8 KiB of custom metadata per object, and returns it in
@@ -36,10 +40,6 @@ public final class Mailbox {
      */
     public static final String REQUEST_METADATA = "sandboxops-request";
     public static final int MAX_INLINE_REQUEST = 6 * 1024;
-    static final Duration OVERLAP_FOR = Duration.ofSeconds(1);
-    static final int MAX_LOOKS_IN_FLIGHT = 4;
-    /** A look's round trip as counted once looks no longer overlap (a same-region read). */
-    private static final long LOOK_MILLIS = 50;
     private final SessionStateStore store;
     private final String prefix;
 

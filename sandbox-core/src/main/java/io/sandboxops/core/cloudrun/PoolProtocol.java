@@ -79,16 +79,12 @@ public final class PoolProtocol {
     /**
      * What a claim carries, sealed: the worker it is for (id and execution), the sandbox it will serve, when it was made,
      * that sandbox's credentials, and (may be null) the session's first request, signed with the sandbox's mailbox key as
-     * if it were in the inbox: the claimed worker runs it at once instead of finding it there a few Storage calls later.
+     * if it were in the inbox: the claimed worker runs it at once instead of finding it there a few Storage calls later;
+     * and (may be null) what the claiming client knows of the sandbox it just created ({@link Known}).
      * A secret: {@link #toString()} shows none of them.
      */
     public record Claim(String worker, String execution, String sandbox, Instant issuedAt, StorageToken token, String mailboxKey,
                         long idleTimeoutMillis, MailboxKey.Envelope first, Known known) {
-        public Claim(String worker, String execution, String sandbox, Instant issuedAt, StorageToken token, String mailboxKey,
-                     long idleTimeoutMillis, MailboxKey.Envelope first) {
-            this(worker, execution, sandbox, issuedAt, token, mailboxKey, idleTimeoutMillis, first, null);
-        }
-
         @Override
         public String toString() {
             return "Claim[" + worker + " → " + sandbox + ", token ***, key ***]";

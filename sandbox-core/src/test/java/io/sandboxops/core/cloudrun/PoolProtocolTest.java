@@ -16,7 +16,7 @@ class PoolProtocolTest {
     private final StorageToken token = new StorageToken("lcd-secret-token-value", now.plusSeconds(3600));
 
     private PoolProtocol.Claim claim(String worker, String execution, Instant issued) {
-        return new PoolProtocol.Claim(worker, execution, "sbx-a", issued, token, MailboxKey.generate().toBase64(), 600_000, null);
+        return new PoolProtocol.Claim(worker, execution, "sbx-a", issued, token, MailboxKey.generate().toBase64(), 600_000, null, null);
     }
 
     @Test
