@@ -13,8 +13,8 @@ dpkg-deb -x "$deb" "$root"
 app=$(dirname "$(find "$root" -path '*/bin/sandbox-ops' -type f | head -1)")
 [ -x "$app/sandbox-ops" ] || { echo "check-deb: no sandbox-ops launcher in $deb" >&2; exit 1; }
 [ -x "$app/sandboxctl" ] || { echo "check-deb: no sandboxctl launcher in $deb" >&2; exit 1; }
-find "$root" -name '*.desktop' | grep -q . || { echo "check-deb: no .desktop entry in $deb" >&2; exit 1; }
-find "$root" -name 'sandbox-ops.png' | grep -q . || { echo "check-deb: no icon in $deb" >&2; exit 1; }
+[ -n "$(find "$root" -name '*.desktop')" ] || { echo "check-deb: no .desktop entry in $deb" >&2; exit 1; }
+[ -n "$(find "$root" -name 'sandbox-ops.png')" ] || { echo "check-deb: no icon in $deb" >&2; exit 1; }
 
 echo "class-data archive: dumped as the postinst does, mapped by both launchers:"
 dpkg-deb -e "$deb" "$root/DEBIAN"
@@ -89,8 +89,10 @@ else
   rendered=$(zcat "$man_page" | groff -man -ww -Tutf8 2>"$root/man-err.txt" | col -bx)
 fi
 [ ! -s "$root/man-err.txt" ] || { echo "check-deb: the man page has warnings:" >&2; cat "$root/man-err.txt" >&2; exit 1; }
+# A here-string, not a pipe: grep -q exits at its first match, and under pipefail the writer's EPIPE would fail the
+# check at random (about 1 in 700 checks here).
 for c in "${commands[@]}"; do
-  printf '%s\n' "$rendered" | grep -q "^   sandboxctl $c\$" || { echo "check-deb: the man page has no section for sandboxctl $c" >&2; exit 1; }
+  grep -q "^   sandboxctl $c\$" <<<"$rendered" || { echo "check-deb: the man page has no section for sandboxctl $c" >&2; exit 1; }
 done
 echo "  man page: renders without warnings, a section for each of the ${#commands[@]} commands"
 
