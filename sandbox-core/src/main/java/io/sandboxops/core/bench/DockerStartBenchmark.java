@@ -1,13 +1,12 @@
 package io.sandboxops.core.bench;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.model.Frame;
 import io.sandboxops.core.api.ExecResult;
 import io.sandboxops.core.api.Sandbox;
 import io.sandboxops.core.api.SandboxException;
 import io.sandboxops.core.api.SandboxSpec;
 import io.sandboxops.core.docker.DockerEngine;
+import io.sandboxops.core.docker.DockerExecBenchmark;
 import io.sandboxops.core.docker.DockerSandboxBackend;
 import io.sandboxops.core.docker.EngineCalls;
 import io.sandboxops.core.shell.ShellSession;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 /**
@@ -186,22 +184,7 @@ public final class DockerStartBenchmark {
      */
     private static double exec(DockerClient docker, String container, String user) {
         long t0 = System.nanoTime();
-        String exec = docker.execCreateCmd(container).withUser(user).withCmd("bash", "-c", COMMAND).withAttachStdout(true)
-                .withAttachStderr(true).exec().getId();
-        try (ResultCallback.Adapter<Frame> cb = docker.execStartCmd(exec).exec(new ResultCallback.Adapter<>())) {
-            if (!cb.awaitCompletion(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                throw new SandboxException("the reference docker exec did not finish within " + TIMEOUT.toSeconds() + " s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandboxException("interrupted", e);
-        } catch (IOException e) {
-            throw new SandboxException("the reference docker exec failed: " + e.getMessage(), e);
-        }
-        Long code = docker.inspectExecCmd(exec).exec().getExitCodeLong();
-        if (code == null || code != 0) {
-            throw new SandboxException("the reference docker exec ended with " + code);
-        }
+        DockerExecBenchmark.rawExec(docker, container, user, "bash", "-c", COMMAND);
         return millis(t0);
     }
 
