@@ -10,6 +10,7 @@ import io.sandboxops.core.api.PoolStatus;
 import io.sandboxops.core.docker.DockerSandboxBackend;
 import io.sandboxops.core.env.Environment;
 import io.sandboxops.core.env.GoogleClients;
+import io.sandboxops.core.testing.DockerSandboxes;
 import io.sandboxops.core.testing.LocalTargets;
 import io.sandboxops.core.testing.RequiresDocker;
 import io.sandboxops.emulator.LocalCloud;
@@ -163,13 +164,6 @@ class PoolCliTest {
         }
     }
 
-    /** The ids of every pool member on the engine now, whichever client keeps it, read by a client that keeps none. */
-    private static List<String> poolMemberIds() {
-        try (DockerSandboxBackend reader = DockerSandboxBackend.fromEnvironment(0)) {
-            return reader.poolStatus().members().stream().map(PoolStatus.Member::id).toList();
-        }
-    }
-
     /**
      * A client that keeps a Docker pool of one (as the console does), and the status read of another: the pooled
      * container is listed idle, at no charge, and the read's own backend keeps none.
@@ -179,7 +173,7 @@ class PoolCliTest {
         Files.writeString(environmentsFile(), "{\"environments\": [{\"name\": \"local\", \"pool\": {\"docker\": 1}}]}");
         List<String> ours;
         // The engine's pool is shared: members other clients keep (a console, a crashed run's leftovers) are not ours.
-        List<String> before = poolMemberIds();
+        List<String> before = DockerSandboxes.poolMemberIds();
         try (DockerSandboxBackend keeper = DockerSandboxBackend.fromEnvironment(1)) {
             keeper.awaitPoolReady(Duration.ofSeconds(60));
             ours = keeper.poolStatus().members().stream().filter(m -> m.state().equals("idle")).map(PoolStatus.Member::id)

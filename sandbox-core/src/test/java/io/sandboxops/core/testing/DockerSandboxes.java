@@ -1,5 +1,6 @@
 package io.sandboxops.core.testing;
 
+import io.sandboxops.core.api.PoolStatus;
 import io.sandboxops.core.api.Sandbox;
 import io.sandboxops.core.api.SandboxSpec;
 import io.sandboxops.core.docker.DockerSandboxBackend;
@@ -66,5 +67,16 @@ public final class DockerSandboxes implements BeforeAllCallback, AfterAllCallbac
         Sandbox s = backend.create(spec.label("test-run", run).build());
         created.add(s);
         return s;
+    }
+
+    /**
+     * The ids of every warm-pool member on the engine now, whichever client keeps it, read by a client that keeps none.
+     * The engine's pool is shared (a console, a crashed run's leftovers): a test takes this before it fills a pool of its
+     * own, to tell its members from the others.
+     */
+    public static List<String> poolMemberIds() {
+        try (DockerSandboxBackend reader = DockerSandboxBackend.fromEnvironment(0)) {
+            return reader.poolStatus().members().stream().map(PoolStatus.Member::id).toList();
+        }
     }
 }

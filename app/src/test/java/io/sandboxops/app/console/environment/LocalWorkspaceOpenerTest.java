@@ -5,13 +5,13 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import io.sandboxops.core.rollout.EnvValues;
 import io.sandboxops.core.rollout.RolloutAuditLog;
+import io.sandboxops.core.testing.DockerSandboxes;
 import io.sandboxops.core.testing.RequiresDocker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import io.sandboxops.app.env.PoolText;
 import io.sandboxops.core.api.PoolStatus;
 import io.sandboxops.core.api.SandboxBackend;
-import io.sandboxops.core.docker.DockerSandboxBackend;
 import io.sandboxops.core.env.Environment;
 import io.sandboxops.core.env.PoolSizes;
 import java.util.List;
@@ -61,10 +61,7 @@ class LocalWorkspaceOpenerTest {
         Environment local = Environment.local().withPool(new PoolSizes(OptionalInt.of(1), OptionalInt.empty()));
         List<String> kept;
         // The engine's pool is shared: members other clients keep (a console, a crashed run's leftovers) are not the workspace's.
-        List<String> before;
-        try (DockerSandboxBackend reader = DockerSandboxBackend.fromEnvironment(0)) {
-            before = reader.poolStatus().members().stream().map(PoolStatus.Member::id).toList();
-        }
+        List<String> before = DockerSandboxes.poolMemberIds();
         try (Workspace ws = new LocalWorkspaceOpener(false, new RolloutAuditLog(home.resolve("audit.jsonl"))).open(ConsoleEnvironment.of(local))) {
             assertThat(ws.statuses().get(0).detail()).endsWith("; warm pool of 1");
             SandboxBackend docker = ws.backends().get("docker");
@@ -79,10 +76,7 @@ class LocalWorkspaceOpenerTest {
             kept = pool.members().stream().map(PoolStatus.Member::id).filter(id -> !before.contains(id)).toList();
             assertThat(kept).isNotEmpty();
         }
-        try (DockerSandboxBackend after = DockerSandboxBackend.fromEnvironment(0)) {
-            assertThat(after.poolStatus().members()).extracting(PoolStatus.Member::id).as("closing the workspace removes its idle containers")
-                    .doesNotContainAnyElementsOf(kept);
-        }
+        assertThat(DockerSandboxes.poolMemberIds()).as("closing the workspace removes its idle containers").doesNotContainAnyElementsOf(kept);
     }
 
     @Test
