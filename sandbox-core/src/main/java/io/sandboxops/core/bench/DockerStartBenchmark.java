@@ -104,7 +104,7 @@ public final class DockerStartBenchmark {
                     pool.awaitPoolReady(Duration.ofSeconds(60));
                     // Its reference: one plain exec of the same command in the same container, right after (a new shell
                     // cannot start with less than the engine's exec).
-                    foreign.add(pooledRound(other, s -> execFloor.add(exec(raw, "sandbox-" + s.id(), pooledUser))));
+                    foreign.add(pooledRound(other, s -> execFloor.add(exec(raw, DockerSandboxBackend.containerName(s.id()), pooledUser))));
                     progress.accept(rounds + i + 1);
                 }
             }

@@ -207,7 +207,7 @@ public final class DockerSandboxBackend implements SandboxBackend {
             }
         }
         String id = spec.sessionId().orElseGet(() -> SessionIds.generate("sbx"));
-        DockerSandbox sandbox = make(spec, id, DockerWarmPool.CLAIMED + id, Map.of());
+        DockerSandbox sandbox = make(spec, id, containerName(id), Map.of());
         log.info("created sandbox {} (container {}, image {})", id, sandbox.containerId().substring(0, 12), spec.image().orElse(defaultImage));
         return sandbox;
     }
@@ -333,12 +333,17 @@ public final class DockerSandboxBackend implements SandboxBackend {
                 .withSecurityOpts(List.of("no-new-privileges"));
     }
 
+    /** The name of a sandbox's container on the engine (what {@code docker exec} takes), cold or claimed from a pool. */
+    public static String containerName(String sandboxId) {
+        return DockerWarmPool.CLAIMED + sandboxId;
+    }
+
     @Override
     public Sandbox get(String sandboxId) {
         SessionIds.requireValid(sandboxId);
         InspectContainerResponse c;
         try {
-            c = docker.inspectContainerCmd(DockerWarmPool.CLAIMED + sandboxId).exec();
+            c = docker.inspectContainerCmd(containerName(sandboxId)).exec();
         } catch (NotFoundException e) {
             throw notFound(sandboxId, e);
         } catch (RuntimeException e) {
